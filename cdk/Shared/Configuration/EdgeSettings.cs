@@ -1,0 +1,83 @@
+namespace EdgeMlOps.Cdk.Shared.Configuration;
+
+/// <summary>Settings of the edge deployment app (section <c>edge</c>).</summary>
+public sealed record EdgeSettings
+{
+    /// <summary>Thing group that receives every new model first. Default: &lt;prefix&gt;-&lt;env&gt;-canary.</summary>
+    public required string CanaryThingGroup { get; init; }
+
+    /// <summary>Thing group of the whole fleet. Default: &lt;prefix&gt;-&lt;env&gt;-fleet.</summary>
+    public required string FleetThingGroup { get; init; }
+
+    /// <summary>Greengrass component name of the inference application. Default: com.edgemlops.Inference.</summary>
+    public required string InferenceComponentName { get; init; }
+
+    /// <summary>Greengrass component name of the model. Default: com.edgemlops.Model.</summary>
+    public required string ModelComponentName { get; init; }
+
+    /// <summary>MQTT topic prefix of results and health messages. Default: edgemlops.</summary>
+    public required string TopicPrefix { get; init; }
+
+    public required RolloutSettings Rollout { get; init; }
+
+    public required HealthGateSettings HealthGate { get; init; }
+
+    /// <summary>Wait for a person to approve before the fleet rollout. Default: true.</summary>
+    public required bool RequireManualApproval { get; init; }
+
+    public required DigitalTwinSettings DigitalTwin { get; init; }
+}
+
+/// <summary>IoT job rollout of a Greengrass deployment (section <c>edge.rollout</c>).</summary>
+public sealed record RolloutSettings
+{
+    /// <summary>Devices notified per minute. Default: 10.</summary>
+    public required int MaximumPerMinute { get; init; }
+
+    /// <summary>Failure percentage that aborts the rollout. Default: 10.</summary>
+    public required double AbortFailurePercent { get; init; }
+
+    /// <summary>Devices that must have run before the abort threshold applies. Default: 1.</summary>
+    public required int AbortMinExecutedThings { get; init; }
+
+    /// <summary>Minutes a device may take for the deployment before it times out. Default: 60.</summary>
+    public required int JobTimeoutMinutes { get; init; }
+
+    /// <summary>Seconds components get to defer an update. Default: 60.</summary>
+    public required int ComponentUpdateTimeoutSeconds { get; init; }
+
+    /// <summary>Seconds components get to validate new configuration. Default: 30.</summary>
+    public required int ConfigurationValidationTimeoutSeconds { get; init; }
+}
+
+/// <summary>Health gate between canary and fleet (section <c>edge.healthGate</c>).</summary>
+public sealed record HealthGateSettings
+{
+    /// <summary>Minutes every canary device must report healthy. Default: 15.</summary>
+    public required int SoakMinutes { get; init; }
+
+    /// <summary>Highest tolerated inference error rate (failed frames / frames). Default: 0.05.</summary>
+    public required double MaxErrorRate { get; init; }
+
+    /// <summary>Frames a device must have processed in the soak for its health to count. Default: 10.</summary>
+    public required int MinFramesPerDevice { get; init; }
+
+    /// <summary>Seconds between deployment and health polls. Default: 60.</summary>
+    public required int PollIntervalSeconds { get; init; }
+
+    /// <summary>Minutes a deployment may stay in progress before it is rolled back. Default: 60.</summary>
+    public required int MaxDeploymentMinutes { get; init; }
+}
+
+/// <summary>Optional EC2 digital twin of a device (section <c>edge.digitalTwin</c>).</summary>
+public sealed record DigitalTwinSettings
+{
+    /// <summary>Create the twin. Default: false.</summary>
+    public required bool Enabled { get; init; }
+
+    /// <summary>EC2 instance type. Default: t3.medium.</summary>
+    public required string InstanceType { get; init; }
+
+    /// <summary>Pinned Greengrass nucleus version. Default: 2.14.3.</summary>
+    public required string NucleusVersion { get; init; }
+}

@@ -1,0 +1,41 @@
+namespace EdgeMlOps.Cdk.Shared.Configuration;
+
+/// <summary>Settings of the training app (section <c>training</c>).</summary>
+public sealed record TrainingSettings
+{
+    /// <summary>Instance type of the training step. Default: ml.g4dn.xlarge.</summary>
+    public required string TrainingInstanceType { get; init; }
+
+    /// <summary>Instance type of the evaluation processing step. Default: ml.m5.xlarge.</summary>
+    public required string ProcessingInstanceType { get; init; }
+
+    /// <summary>Training epochs. Default: 50.</summary>
+    public required int Epochs { get; init; }
+
+    /// <summary>Square input size in pixels (a multiple of 32). Default: 640.</summary>
+    public required int ImageSize { get; init; }
+
+    /// <summary>Training batch size. Default: 16.</summary>
+    public required int BatchSize { get; init; }
+
+    /// <summary>Minimum mAP50 on the test split for registration. Default: 0.5.</summary>
+    public required double MapThreshold { get; init; }
+
+    /// <summary>EventBridge schedule for retraining. Default: cron(0 3 ? * SUN *).</summary>
+    public required string Schedule { get; init; }
+
+    /// <summary>Approval status of newly registered packages. Default: PendingManualApproval.</summary>
+    public required string ModelApprovalStatus { get; init; }
+
+    /// <summary>S3 URI of the pretrained YOLOv8 weights. Default: s3://&lt;artifacts bucket&gt;/pretrained/yolov8n.pt.</summary>
+    public string? PretrainedWeightsUri { get; init; }
+
+    /// <summary>New labels needed before a LabelsUpdated event starts retraining. Default: 50.</summary>
+    public required int MinNewLabelsToRetrain { get; init; }
+
+    /// <summary>Seconds between pipeline status polls. Default: 300.</summary>
+    public required int PollIntervalSeconds { get; init; }
+
+    /// <summary>Hours to wait for a pipeline execution before failing. Default: 24.</summary>
+    public required int MaxWaitHours { get; init; }
+}

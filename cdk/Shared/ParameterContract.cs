@@ -1,0 +1,46 @@
+using EdgeMlOps.Cdk.Shared.Configuration;
+
+namespace EdgeMlOps.Cdk.Shared;
+
+/// <summary>
+/// Names of the SSM parameters through which the apps meet. The owning app writes them, consumers read
+/// them at deploy time; no CloudFormation exports cross app boundaries. Listed in README.md ("Contract").
+/// </summary>
+public sealed class ParameterContract
+{
+    private readonly string _root;
+
+    public ParameterContract(AppSettings settings)
+    {
+        _root = settings.ParameterRoot;
+    }
+
+    // Owned by the labeling app.
+    public string LabelingDataBucketName => $"{_root}/labeling/data-bucket-name";
+
+    public string LabelingDataBucketKeyArn => $"{_root}/labeling/data-bucket-key-arn";
+
+    public string LabelingIncomingPrefix => $"{_root}/labeling/incoming-prefix";
+
+    public string LabelingCapturePrefix => $"{_root}/labeling/capture-prefix";
+
+    public string LabelingFeatureGroupName => $"{_root}/labeling/feature-group-name";
+
+    public string LabelingOfflineStoreDatabase => $"{_root}/labeling/offline-store-database";
+
+    public string LabelingOfflineStoreTable => $"{_root}/labeling/offline-store-table";
+
+    public string LabelingOfflineStoreUri => $"{_root}/labeling/offline-store-uri";
+
+    // Owned by the training app.
+    public string TrainingModelPackageGroupName => $"{_root}/training/model-package-group-name";
+
+    public string TrainingArtifactsBucketName => $"{_root}/training/artifacts-bucket-name";
+
+    public string TrainingArtifactsBucketKeyArn => $"{_root}/training/artifacts-bucket-key-arn";
+
+    // Owned by the edge deployment app.
+    public string EdgeDeployedModelPackage => $"{_root}/edge/deployed-model-package";
+
+    public string EdgeArtifactsBucketName => $"{_root}/edge/artifacts-bucket-name";
+}

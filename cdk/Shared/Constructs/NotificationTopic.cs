@@ -39,8 +39,21 @@ public sealed class NotificationTopic : Construct
         {
             DisplayName = props.DisplayName,
             MasterKey = Key,
-            EnforceSSL = true,
         });
+
+        // Written out rather than TopicProps.EnforceSSL, which this CDK version accepts but does not apply.
+        Topic.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "DenyPublishWithoutTls",
+            Effect = Effect.DENY,
+            Principals = [new AnyPrincipal()],
+            Actions = ["sns:Publish"],
+            Resources = [Topic.TopicArn],
+            Conditions = new Dictionary<string, object>
+            {
+                ["Bool"] = new Dictionary<string, object> { ["aws:SecureTransport"] = "false" },
+            },
+        }));
 
         foreach (var email in props.Emails)
         {

@@ -60,22 +60,28 @@ internal sealed class IpcConnection : IAsyncDisposable
     /// </summary>
     public static async Task<IpcConnection> OpenAsync(string socketPath, string authToken, TimeSpan timeout, CancellationToken ct)
     {
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        var connection = new IpcConnection(socket);
         using var handshake = CancellationTokenSource.CreateLinkedTokenSource(ct);
         handshake.CancelAfter(timeout);
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), handshake.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            socket.Dispose();
+            throw ex switch
+            {
+                SocketException se => new IpcConnectionLostException($"Cannot connect to the nucleus socket '{socketPath}': {se.SocketErrorCode}.", se),
+                OperationCanceledException when !ct.IsCancellationRequested => new IpcTimeoutException($"Connecting to '{socketPath}' took over {timeout.TotalSeconds:0.###} s."),
+                _ => ex,
+            };
+        }
+
+        var connection = new IpcConnection(socket);
         try
         {
             connection.MoveTo(IpcConnectionState.Connecting);
-            try
-            {
-                await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), handshake.Token).ConfigureAwait(false);
-            }
-            catch (SocketException ex)
-            {
-                throw new IpcConnectionLostException($"Cannot connect to the nucleus socket '{socketPath}': {ex.SocketErrorCode}.", ex);
-            }
-
             await connection.HandshakeAsync(authToken, handshake.Token).ConfigureAwait(false);
             connection.MoveTo(IpcConnectionState.Connected);
             connection._readLoop = Task.Run(connection.ReadLoopAsync, CancellationToken.None);
@@ -119,7 +125,10 @@ internal sealed class IpcConnection : IAsyncDisposable
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
-            throw new IpcConnectionLostException("Writing to the nucleus socket failed.", ex);
+            // A failed write means the socket is gone: close now so callers reconnect instead of reusing it.
+            var lost = new IpcConnectionLostException("Writing to the nucleus socket failed.", ex);
+            Close(lost);
+            throw lost;
         }
         finally
         {

@@ -1,0 +1,141 @@
+using System.Globalization;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace EdgeMlOps.Edge.Capture;
+
+/// <summary>
+/// Drains a <see cref="CaptureSpool"/> to S3, oldest first: the image, then its JSON sidecar (so a sidecar's
+/// presence means the pair is complete), then the entry leaves the spool. Failures keep the entry and back off
+/// exponentially with jitter; the spool on disk carries the backlog across restarts and offline hours.
+/// </summary>
+public sealed class CaptureUploader
+{
+    private readonly CaptureSpool _spool;
+    private readonly IAmazonS3 _s3;
+    private readonly CaptureUploaderOptions _options;
+    private long _uploaded;
+    private long _failedAttempts;
+    private long _consecutiveFailures;
+    private long _skipped;
+    private string? _lastError;
+
+    public CaptureUploader(CaptureSpool spool, IAmazonS3 s3, CaptureUploaderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(spool);
+        ArgumentNullException.ThrowIfNull(s3);
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid CaptureUploaderOptions: " + string.Join(" ", problems), nameof(options));
+        }
+
+        _spool = spool;
+        _s3 = s3;
+        _options = options;
+    }
+
+    /// <summary>Entries uploaded (image and sidecar) since this uploader was built.</summary>
+    public long UploadedCount => Interlocked.Read(ref _uploaded);
+
+    /// <summary>Upload attempts that failed (each is retried later).</summary>
+    public long FailedAttempts => Interlocked.Read(ref _failedAttempts);
+
+    /// <summary>Failures since the last success: 0 while S3 is reachable.</summary>
+    public long ConsecutiveFailures => Interlocked.Read(ref _consecutiveFailures);
+
+    /// <summary>Entries skipped because they vanished from the spool (dropped for quota) mid-upload.</summary>
+    public long SkippedCount => Interlocked.Read(ref _skipped);
+
+    public string? LastError => Volatile.Read(ref _lastError);
+
+    /// <summary>Uploads until cancelled; returns normally on cancellation.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var backoff = new UploadBackoff(_options.InitialBackoff, _options.MaxBackoff);
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                // Subscribe to the wake-up before looking, so an enqueue in between is not missed.
+                var wake = _spool.WaitForEntryAsync(ct);
+                var entry = _spool.PeekOldest();
+                if (entry is null)
+                {
+                    await Task.WhenAny(wake, Task.Delay(_options.IdlePollInterval, ct)).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (await TryUploadAsync(entry, ct).ConfigureAwait(false))
+                {
+                    backoff.Reset();
+                }
+                else
+                {
+                    await Task.Delay(backoff.NextDelay(), ct).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task<bool> TryUploadAsync(SpoolEntry entry, CancellationToken ct)
+    {
+        try
+        {
+            var metadata = CaptureSpool.ReadMetadata(entry);
+            await PutAsync(CaptureObjectKeys.ImageKey(_options.CapturePrefix, metadata, entry.Sha256), entry.ImagePath, "image/jpeg", metadata, ct)
+                .ConfigureAwait(false);
+            await PutAsync(CaptureObjectKeys.SidecarKey(_options.CapturePrefix, metadata, entry.Sha256), entry.MetadataPath, "application/json", metadata, ct)
+                .ConfigureAwait(false);
+            _spool.MarkUploaded(entry);
+            Interlocked.Increment(ref _uploaded);
+            Interlocked.Exchange(ref _consecutiveFailures, 0);
+            return true;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // Dropped for quota while we were uploading it: nothing left to send.
+            Interlocked.Increment(ref _skipped);
+            return true;
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested && ex is AmazonServiceException or AmazonClientException or HttpRequestException
+                                       or IOException or TaskCanceledException)
+        {
+            Interlocked.Increment(ref _failedAttempts);
+            Interlocked.Increment(ref _consecutiveFailures);
+            Volatile.Write(ref _lastError, $"{ex.GetType().Name}: {ex.Message}");
+            return false;
+        }
+    }
+
+    private async Task PutAsync(string key, string path, string contentType, CaptureMetadata metadata, CancellationToken ct)
+    {
+        await using var body = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var request = new PutObjectRequest
+        {
+            BucketName = _options.BucketName,
+            Key = key,
+            InputStream = body,
+            ContentType = contentType,
+            AutoCloseStream = false,
+        };
+        // The labeling app can filter on these without reading the sidecar.
+        request.Metadata.Add("thing-name", metadata.ThingName);
+        request.Metadata.Add("model-version", metadata.ModelVersion);
+        request.Metadata.Add("captured-at", metadata.CapturedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+        request.Metadata.Add("reason", metadata.Reason);
+        request.Metadata.Add("detections", metadata.Detections.Count.ToString(CultureInfo.InvariantCulture));
+        if (metadata.BestConfidence is { } best)
+        {
+            request.Metadata.Add("best-confidence", best.ToString("0.####", CultureInfo.InvariantCulture));
+        }
+
+        request.Metadata.Add("sha256", metadata.ImageSha256);
+        await _s3.PutObjectAsync(request, ct).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace EdgeMlOps.EdgeDeployment.RenderModelRecipe;
+
+/// <summary>
+/// Renders the Greengrass recipe of the model component: one ONNX artifact (readable by every component user, so
+/// the inference component can open it) and the model's metadata as default configuration. It has no lifecycle:
+/// the component only delivers the file, and the inference component finds it through
+/// <c>{&lt;model component&gt;:artifacts:path}/model.onnx</c>.
+/// </summary>
+public static class ModelRecipe
+{
+    public const string ModelFileName = "model.onnx";
+
+    public static string Render(string componentName, string componentVersion, string artifactUri, string modelPackageArn, string modelPackageGroupName, int modelPackageVersion, int imageSize, IReadOnlyList<string> classNames)
+    {
+        var recipe = new JsonObject
+        {
+            ["RecipeFormatVersion"] = "2020-01-25",
+            ["ComponentName"] = componentName,
+            ["ComponentVersion"] = componentVersion,
+            ["ComponentType"] = "aws.greengrass.generic",
+            ["ComponentDescription"] = $"YOLOv8 ONNX model, version {modelPackageVersion} of model package group {modelPackageGroupName}",
+            ["ComponentPublisher"] = "EdgeMlOpsInfra",
+            ["ComponentConfiguration"] = new JsonObject
+            {
+                ["DefaultConfiguration"] = new JsonObject
+                {
+                    ["modelFile"] = ModelFileName,
+                    ["modelPackageArn"] = modelPackageArn,
+                    ["modelPackageVersion"] = modelPackageVersion,
+                    ["imageSize"] = imageSize,
+                    ["classNames"] = new JsonArray(classNames.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
+                },
+            },
+            ["Manifests"] = new JsonArray(
+                new JsonObject
+                {
+                    ["Platform"] = new JsonObject { ["os"] = "linux" },
+                    ["Artifacts"] = new JsonArray(
+                        new JsonObject
+                        {
+                            ["URI"] = artifactUri,
+                            ["Permission"] = new JsonObject { ["Read"] = "ALL", ["Execute"] = "NONE" },
+                        }),
+                    ["Lifecycle"] = new JsonObject(),
+                }),
+        };
+        return recipe.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+    }
+}

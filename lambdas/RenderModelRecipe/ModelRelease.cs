@@ -1,0 +1,49 @@
+using System.Text.Json.Nodes;
+
+namespace EdgeMlOps.EdgeDeployment.RenderModelRecipe;
+
+/// <summary>What to deploy for one model package: where its ONNX file goes and the recipe of its component.</summary>
+/// <param name="CopySource">Source of S3 CopyObject: <c>bucket/url-encoded-key</c>.</param>
+/// <param name="ArtifactKey">Key of the copied model in the artifacts bucket; holds the package version.</param>
+/// <param name="Recipe">The component recipe as JSON text (CreateComponentVersion's InlineRecipe).</param>
+public sealed record ModelRelease(
+    string ModelPackageArn,
+    string ModelPackageGroupName,
+    int ModelPackageVersion,
+    string ComponentName,
+    string ComponentVersion,
+    string CopySource,
+    string ArtifactKey,
+    string ArtifactUri,
+    int ImageSize,
+    IReadOnlyList<string> ClassNames,
+    string Recipe)
+{
+    public JsonObject ToJson() => new()
+    {
+        ["modelPackageArn"] = ModelPackageArn,
+        ["modelPackageGroupName"] = ModelPackageGroupName,
+        ["modelPackageVersion"] = ModelPackageVersion,
+        ["componentName"] = ComponentName,
+        ["componentVersion"] = ComponentVersion,
+        ["copySource"] = CopySource,
+        ["artifactKey"] = ArtifactKey,
+        ["artifactUri"] = ArtifactUri,
+        ["imageSize"] = ImageSize,
+        ["classNames"] = new JsonArray(ClassNames.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
+        ["recipe"] = Recipe,
+    };
+}
+
+/// <summary>The Lambda's answer: a release when the package is deployable, else every problem found.</summary>
+public sealed record ModelReleaseDecision(ModelRelease? Release, IReadOnlyList<string> Problems)
+{
+    public bool Valid => Release is not null;
+
+    public JsonObject ToJson() => new()
+    {
+        ["valid"] = Valid,
+        ["problems"] = new JsonArray(Problems.Select(p => (JsonNode?)JsonValue.Create(p)).ToArray()),
+        ["release"] = Release?.ToJson(),
+    };
+}

@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace EdgeMlOps.EdgeDeployment.RenderModelRecipe;
+
+/// <summary>
+/// Checks that a model package can be deployed to devices and plans its release. A package is deployable when it
+/// is Approved, has a version, an <c>s3://…/*.onnx</c> model artifact in its inference specification, and the
+/// metadata the component needs in <c>CustomerMetadataProperties</c>: <c>imageSize</c> (an integer, 32–4096, a
+/// multiple of 32) and <c>classNames</c> (a JSON array of names, or names separated by commas).
+/// Every problem is reported, not just the first.
+/// </summary>
+public static class ModelReleasePlanner
+{
+    public const string ImageSizeKey = "imageSize";
+    public const string ClassNamesKey = "classNames";
+
+    public static ModelReleaseDecision Plan(RenderModelRecipeRequest request)
+    {
+        var package = request.ModelPackage;
+        var problems = new List<string>();
+        var arn = Text(package, "ModelPackageArn");
+        var group = Text(package, "ModelPackageGroupName");
+        if (arn is null)
+        {
+            problems.Add("ModelPackageArn is missing");
+        }
+
+        if (group is null)
+        {
+            problems.Add("ModelPackageGroupName is missing");
+        }
+
+        var status = Text(package, "ModelApprovalStatus");
+        if (status != "Approved")
+        {
+            problems.Add($"ModelApprovalStatus must be Approved, got {status ?? "nothing"}");
+        }
+
+        var version = package["ModelPackageVersion"] is JsonValue v && v.TryGetValue<int>(out var number) ? number : 0;
+        if (version < 1)
+        {
+            problems.Add("ModelPackageVersion is missing (only versioned packages of a group can be deployed)");
+        }
+
+        var source = FindOnnxArtifact(package, problems);
+        var metadata = package["CustomerMetadataProperties"] as JsonObject;
+        var imageSize = ReadImageSize(metadata, problems);
+        var classNames = ReadClassNames(metadata, problems);
+
+        if (problems.Count > 0)
+        {
+            return new ModelReleaseDecision(null, problems);
+        }
+
+        var componentVersion = ModelComponentVersion.FromModelPackageVersion(version);
+        var artifactKey = $"models/{group}/{version}/{ModelRecipe.ModelFileName}";
+        var artifactUri = $"s3://{request.ArtifactsBucket}/{artifactKey}";
+        var recipe = ModelRecipe.Render(request.ModelComponentName, componentVersion, artifactUri, arn!, group!, version, imageSize!.Value, classNames!);
+        return new ModelReleaseDecision(
+            new ModelRelease(arn!, group!, version, request.ModelComponentName, componentVersion, source!.Value.CopySource, artifactKey, artifactUri, imageSize.Value, classNames!, recipe),
+            []);
+    }
+
+    private static (string Bucket, string Key, string CopySource)? FindOnnxArtifact(JsonObject package, List<string> problems)
+    {
+        var urls = (package["InferenceSpecification"]?["Containers"] as JsonArray ?? [])
+            .Select(c => c?["ModelDataUrl"] is JsonValue u && u.TryGetValue<string>(out var s) ? s : null)
+            .Where(u => !string.IsNullOrEmpty(u))
+            .ToList();
+        if (urls.Count == 0)
+        {
+            problems.Add("the model package has no model artifact (InferenceSpecification.Containers[].ModelDataUrl)");
+            return null;
+        }
+
+        var onnx = urls.FirstOrDefault(u => u!.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase));
+        if (onnx is null)
+        {
+            problems.Add($"the model package has no ONNX artifact: expected an s3://…/*.onnx ModelDataUrl, got {string.Join(", ", urls)}");
+            return null;
+        }
+
+        if (!onnx.StartsWith("s3://", StringComparison.Ordinal) || onnx.IndexOf('/', 5) is var slash && slash < 6)
+        {
+            problems.Add($"the ONNX artifact must be an s3://bucket/key URI, got {onnx}");
+            return null;
+        }
+
+        var bucket = onnx[5..slash];
+        var key = onnx[(slash + 1)..];
+        var encodedKey = string.Join('/', key.Split('/').Select(Uri.EscapeDataString));
+        return (bucket, key, $"{bucket}/{encodedKey}");
+    }
+
+    private static int? ReadImageSize(JsonObject? metadata, List<string> problems)
+    {
+        var text = metadata is null ? null : Text(metadata, ImageSizeKey);
+        if (text is null)
+        {
+            problems.Add($"metadata {ImageSizeKey} is missing (CustomerMetadataProperties.{ImageSizeKey})");
+            return null;
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size is < 32 or > 4096 || size % 32 != 0)
+        {
+            problems.Add($"metadata {ImageSizeKey} must be an integer from 32 to 4096 and a multiple of 32, got '{text}'");
+            return null;
+        }
+
+        return size;
+    }
+
+    private static IReadOnlyList<string>? ReadClassNames(JsonObject? metadata, List<string> problems)
+    {
+        var text = metadata is null ? null : Text(metadata, ClassNamesKey);
+        if (text is null)
+        {
+            problems.Add($"metadata {ClassNamesKey} is missing (CustomerMetadataProperties.{ClassNamesKey})");
+            return null;
+        }
+
+        List<string> names;
+        if (text.TrimStart().StartsWith('['))
+        {
+            try
+            {
+                names = JsonSerializer.Deserialize<List<string>>(text) ?? [];
+            }
+            catch (JsonException)
+            {
+                problems.Add($"metadata {ClassNamesKey} starts like a JSON array but is not a list of strings: '{text}'");
+                return null;
+            }
+        }
+        else
+        {
+            names = text.Split(',').Select(n => n.Trim()).ToList();
+        }
+
+        if (names.Count == 0 || names.Any(string.IsNullOrWhiteSpace))
+        {
+            problems.Add($"metadata {ClassNamesKey} must name at least one class and no empty ones, got '{text}'");
+            return null;
+        }
+
+        if (names.Distinct(StringComparer.Ordinal).Count() != names.Count)
+        {
+            problems.Add($"metadata {ClassNamesKey} names a class twice: '{text}'");
+            return null;
+        }
+
+        return names;
+    }
+
+    private static string? Text(JsonObject json, string name) =>
+        json[name] is JsonValue value && value.TryGetValue<string>(out var text) && text.Length > 0 ? text : null;
+}

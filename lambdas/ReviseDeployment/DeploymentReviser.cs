@@ -1,0 +1,84 @@
+using System.Text.RegularExpressions;
+using System.Text.Json.Nodes;
+
+namespace EdgeMlOps.EdgeDeployment.ReviseDeployment;
+
+/// <summary>
+/// Revises a thing group's deployment. A Greengrass deployment replaces the target's whole component list, so a
+/// new model must be merged into what is already there. Merge rules:
+/// <list type="number">
+/// <item>Every component of the current deployment stays, with its specification copied verbatim.</item>
+/// <item>Each update sets its component's version; the component's configuration update and run-with settings,
+/// when it had them, are kept (the operator's choices outlive a model release); a new component gets only its version.</item>
+/// <item>Each component is updated at most once, and names and versions must look like Greengrass's.</item>
+/// <item>The rollback list is the current list unchanged: the last known good of this target (empty when the
+/// target had no deployment, which removes what the failed release added).</item>
+/// </list>
+/// </summary>
+public static partial class DeploymentReviser
+{
+    private const string VersionMember = "ComponentVersion";
+
+    public static DeploymentRevision Revise(JsonObject currentComponents, IReadOnlyList<ComponentUpdate> updates)
+    {
+        var problems = new List<string>();
+        if (updates.Count == 0)
+        {
+            problems.Add("updates must name at least one component");
+        }
+
+        foreach (var duplicate in updates.GroupBy(u => u.ComponentName, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            problems.Add($"component {duplicate.Key} is updated {duplicate.Count()} times");
+        }
+
+        foreach (var update in updates)
+        {
+            if (!ComponentNamePattern().IsMatch(update.ComponentName))
+            {
+                problems.Add($"component name '{update.ComponentName}' is not a Greengrass component name");
+            }
+
+            if (!VersionPattern().IsMatch(update.ComponentVersion))
+            {
+                problems.Add($"component {update.ComponentName}: version '{update.ComponentVersion}' is not major.minor.patch");
+            }
+        }
+
+        foreach (var (name, spec) in currentComponents)
+        {
+            if (spec is not JsonObject specification || specification[VersionMember] is not JsonValue)
+            {
+                problems.Add($"current component {name} has no {VersionMember}");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join("; ", problems));
+        }
+
+        var revised = (JsonObject)currentComponents.DeepClone();
+        foreach (var update in updates)
+        {
+            if (revised[update.ComponentName] is JsonObject existing)
+            {
+                existing[VersionMember] = update.ComponentVersion;
+            }
+            else
+            {
+                revised[update.ComponentName] = new JsonObject { [VersionMember] = update.ComponentVersion };
+            }
+        }
+
+        var updated = updates.Select(u => u.ComponentName).ToHashSet(StringComparer.Ordinal);
+        var kept = currentComponents.Select(kv => kv.Key).Where(n => !updated.Contains(n)).Order(StringComparer.Ordinal).ToList();
+        return new DeploymentRevision(revised, (JsonObject)currentComponents.DeepClone(), kept);
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,128}$")]
+    private static partial Regex ComponentNamePattern();
+
+    [GeneratedRegex(@"^\d{1,9}\.\d{1,9}\.\d{1,9}$")]
+    private static partial Regex VersionPattern();
+}

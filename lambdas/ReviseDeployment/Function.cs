@@ -1,0 +1,30 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace EdgeMlOps.EdgeDeployment.ReviseDeployment;
+
+/// <summary>
+/// Lambda handler <c>ReviseDeployment::EdgeMlOps.EdgeDeployment.ReviseDeployment.Function::Handle</c>.
+/// Input <c>{"currentComponents": {name: spec}, "updates": [{"componentName", "componentVersion"}]}</c>, where
+/// each spec is a CreateDeployment component specification in Step Functions' PascalCase
+/// (<c>ComponentVersion</c>, <c>ConfigurationUpdate</c>, <c>RunWith</c>). Output: see <see cref="DeploymentRevision"/>.
+/// </summary>
+public static class Function
+{
+    public static Stream Handle(Stream input)
+    {
+        var request = JsonNode.Parse(input) as JsonObject
+            ?? throw new ArgumentException("The input must be a JSON object");
+        var current = request["currentComponents"] as JsonObject ?? [];
+        var updates = (request["updates"] as JsonArray ?? throw new ArgumentException("updates must be a list"))
+            .Select(u => new ComponentUpdate(
+                u?["componentName"]?.GetValue<string>() ?? throw new ArgumentException("an update has no componentName"),
+                u?["componentVersion"]?.GetValue<string>() ?? throw new ArgumentException("an update has no componentVersion")))
+            .ToList();
+        var revision = DeploymentReviser.Revise(current, updates);
+        var output = new MemoryStream();
+        JsonSerializer.Serialize(output, revision.ToJson());
+        output.Position = 0;
+        return output;
+    }
+}

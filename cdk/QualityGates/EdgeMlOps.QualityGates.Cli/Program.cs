@@ -1,0 +1,47 @@
+using EdgeMlOps.QualityGates.Cli;
+using EdgeMlOps.QualityGates.Gates;
+using EdgeMlOps.QualityGates.Templates;
+using EdgeMlOps.QualityGates.Tools;
+
+CliOptions options;
+RepositoryLayout layout;
+try
+{
+    options = CliOptions.Parse(args);
+    layout = options.RepoRoot is { } root ? new RepositoryLayout(Path.GetFullPath(root)) : RepositoryLayout.FindFrom(Directory.GetCurrentDirectory());
+}
+catch (Exception e) when (e is ArgumentException or DirectoryNotFoundException)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(CliOptions.Usage);
+    return 2;
+}
+
+var cdkOut = Path.GetFullPath(options.CdkOut ?? Path.Combine(layout.RepoRoot, "cdk.out"));
+var stateMachines = Path.GetFullPath(options.StateMachines ?? Path.Combine(layout.RepoRoot, "statemachines"));
+IReadOnlyList<TemplateFile> templates;
+try
+{
+    templates = CloudAssembly.LoadTemplates(cdkOut);
+}
+catch (DirectoryNotFoundException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+var suite = new QualityGateSuite(layout);
+var results = suite.Run(templates, suite.AslFilesIn(stateMachines));
+Console.WriteLine($"Cloud assembly {cdkOut}: {templates.Count} templates; ASL folder {stateMachines}");
+Reports.WriteConsole(results, Console.Out);
+if (options.JsonFile is { } json)
+{
+    File.WriteAllText(json, Reports.Json(results));
+}
+
+if (options.SuppressionsMarkdown is { } markdown)
+{
+    File.WriteAllText(markdown, Reports.SuppressionsMarkdown(results));
+}
+
+return results.All(r => r.Passed) ? 0 : 1;

@@ -1,0 +1,54 @@
+using System.Text.Json.Nodes;
+
+namespace EdgeMlOps.QualityGates.Asl;
+
+/// <summary>A Task state found anywhere in a definition. <paramref name="Path"/> names it through its parents.</summary>
+public sealed record AslTask(string Path, string Resource, JsonObject? Parameters)
+{
+    public TaskIntegration Integration => TaskIntegration.Parse(Resource);
+}
+
+/// <summary>Finds every Task state: top level, inside Parallel branches and inside Map item processors.</summary>
+public static class AslTasks
+{
+    public static IReadOnlyList<AslTask> In(JsonObject definition)
+    {
+        var tasks = new List<AslTask>();
+        Collect(definition, "", tasks);
+        return tasks;
+    }
+
+    private static void Collect(JsonObject machine, string prefix, List<AslTask> tasks)
+    {
+        foreach (var (name, node) in machine["States"] as JsonObject ?? [])
+        {
+            if (node is not JsonObject state)
+            {
+                continue;
+            }
+
+            var path = prefix + name;
+            switch (state["Type"]?.GetValue<string>())
+            {
+                case "Task" when state["Resource"] is JsonValue r && r.TryGetValue<string>(out var resource):
+                    // JSONata states carry their request in Arguments, JSONPath states in Parameters.
+                    tasks.Add(new AslTask(path, resource, (state["Parameters"] ?? state["Arguments"]) as JsonObject));
+                    break;
+                case "Parallel":
+                    var branches = state["Branches"] as JsonArray ?? [];
+                    for (var i = 0; i < branches.Count; i++)
+                    {
+                        if (branches[i] is JsonObject branch)
+                        {
+                            Collect(branch, $"{path}/Branches[{i}]/", tasks);
+                        }
+                    }
+
+                    break;
+                case "Map" when (state["ItemProcessor"] ?? state["Iterator"]) is JsonObject processor:
+                    Collect(processor, $"{path}/ItemProcessor/", tasks);
+                    break;
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+using System.Text.Json;
+using Amazon.S3;
+using Amazon.S3.Model;
+using EdgeIpc.Tests.Support;
+using EdgeMlOps.Edge.Capture;
+using EdgeMlOps.Testing;
+
+namespace EdgeIpc.Tests.Capture;
+
+/// <summary>The uploader against a real S3-compatible server (s3rver), including outages and restarts.</summary>
+public sealed class CaptureUploaderTests : IAsyncLifetime
+{
+    private const string Bucket = "labeling-captures";
+    private const string Prefix = "captures/";
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    private readonly S3rverServer _s3 = new();
+    private readonly TempFolder _folder = new();
+    private AmazonS3Client _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _s3.StartAsync();
+        await _s3.CreateBucketsAsync(Bucket);
+        // No SDK retries: the uploader's own backoff is what is under test.
+        _client = _s3.CreateClient(c => { c.MaxErrorRetry = 0; c.Timeout = TimeSpan.FromSeconds(5); });
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _s3.DisposeAsync();
+        _folder.Dispose();
+    }
+
+    private CaptureSpool OpenSpool(int maxEntries = 100) =>
+        CaptureSpool.Open(new CaptureSpoolOptions { Directory = _folder.File("spool"), MaxEntries = maxEntries });
+
+    private CaptureUploader Uploader(CaptureSpool spool) => new(spool, _client, new CaptureUploaderOptions
+    {
+        BucketName = Bucket,
+        CapturePrefix = Prefix,
+        InitialBackoff = TimeSpan.FromMilliseconds(100),
+        MaxBackoff = TimeSpan.FromMilliseconds(500),
+        IdlePollInterval = TimeSpan.FromMilliseconds(200),
+    });
+
+    private async Task<List<string>> KeysAsync()
+    {
+        var listing = await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Prefix = Prefix });
+        return [.. (listing.S3Objects ?? []).Select(o => o.Key).Order(StringComparer.Ordinal)];
+    }
+
+    private static async Task DrainAsync(CaptureSpool spool, CaptureUploader uploader, Func<Task>? whileRunning = null)
+    {
+        using var stop = new CancellationTokenSource();
+        var run = uploader.RunAsync(stop.Token);
+        if (whileRunning is not null)
+        {
+            await whileRunning();
+        }
+
+        await Eventually.HoldsAsync(() => spool.Backlog == 0, Wait, () => $"backlog {spool.Backlog}, last error {uploader.LastError}");
+        await stop.CancelAsync();
+        await run;
+    }
+
+    private static string[] ExpectedKeys(params string[] shas) =>
+        [.. shas.SelectMany(sha => new[] { $"{Prefix}edge-device-01/2026/11/22/{sha}.jpg", $"{Prefix}edge-device-01/2026/11/22/{sha}.json" })
+            .Order(StringComparer.Ordinal)];
+
+    [Fact]
+    public async Task Uploads_image_and_sidecar_under_the_documented_keys_with_object_metadata()
+    {
+        var spool = OpenSpool();
+        var entry = spool.Enqueue(CaptureSpoolTests.Image("a"), CaptureSpoolTests.Metadata()).Entry!;
+        var uploader = Uploader(spool);
+
+        await DrainAsync(spool, uploader);
+
+        Assert.Equal(ExpectedKeys(entry.Sha256), await KeysAsync());
+        using var image = await _client.GetObjectAsync(Bucket, $"{Prefix}edge-device-01/2026/11/22/{entry.Sha256}.jpg");
+        using var bytes = new MemoryStream();
+        await image.ResponseStream.CopyToAsync(bytes);
+        Assert.Equal(CaptureSpoolTests.Image("a"), bytes.ToArray());
+        Assert.Equal("model-7", image.Metadata["x-amz-meta-model-version"]);
+        Assert.Equal("uncertain", image.Metadata["x-amz-meta-reason"]);
+        using var sidecar = await _client.GetObjectAsync(Bucket, $"{Prefix}edge-device-01/2026/11/22/{entry.Sha256}.json");
+        using var json = await JsonDocument.ParseAsync(sidecar.ResponseStream);
+        Assert.Equal("edge-device-01", json.RootElement.GetProperty("thingName").GetString());
+        Assert.Equal(entry.Sha256, json.RootElement.GetProperty("imageSha256").GetString());
+        Assert.Equal(1, uploader.UploadedCount);
+        Assert.Equal(0, uploader.FailedAttempts);
+    }
+
+    [Fact]
+    public async Task Uploads_what_a_previous_process_left_in_the_spool()
+    {
+        var before = OpenSpool();
+        var shas = Enumerable.Range(0, 3).Select(i => before.Enqueue(CaptureSpoolTests.Image("left " + i), CaptureSpoolTests.Metadata()).Entry!.Sha256).ToArray();
+
+        var afterRestart = OpenSpool();
+        Assert.Equal(3, afterRestart.Backlog);
+        await DrainAsync(afterRestart, Uploader(afterRestart));
+
+        Assert.Equal(ExpectedKeys(shas), await KeysAsync());
+        Assert.Equal(0, OpenSpool().Backlog);
+    }
+
+    [Fact]
+    public async Task Keeps_the_backlog_while_S3_is_down_and_uploads_it_when_S3_is_back()
+    {
+        await _s3.StopAsync();
+        var spool = OpenSpool();
+        var shas = Enumerable.Range(0, 2).Select(i => spool.Enqueue(CaptureSpoolTests.Image("offline " + i), CaptureSpoolTests.Metadata()).Entry!.Sha256).ToArray();
+        var uploader = Uploader(spool);
+
+        await DrainAsync(spool, uploader, whileRunning: async () =>
+        {
+            await Eventually.HoldsAsync(() => uploader.FailedAttempts >= 3, Wait, () => $"{uploader.FailedAttempts} failed attempts");
+            Assert.Equal(2, spool.Backlog);
+            Assert.Equal(0, uploader.UploadedCount);
+            await _s3.StartAsync();
+        });
+
+        Assert.Equal(ExpectedKeys(shas), await KeysAsync());
+        Assert.Equal(0, uploader.ConsecutiveFailures);
+    }
+
+    [Fact]
+    public async Task Counts_the_frames_dropped_while_offline_and_uploads_only_the_newest()
+    {
+        await _s3.StopAsync();
+        var spool = OpenSpool(maxEntries: 2);
+        var results = Enumerable.Range(0, 5).Select(i => spool.Enqueue(CaptureSpoolTests.Image("burst " + i), CaptureSpoolTests.Metadata())).ToList();
+        Assert.Equal(3, spool.DroppedCount);
+
+        await _s3.StartAsync();
+        await DrainAsync(spool, Uploader(spool));
+
+        Assert.Equal(ExpectedKeys(results[3].Entry!.Sha256, results[4].Entry!.Sha256), await KeysAsync());
+        Assert.Equal(3, OpenSpool(maxEntries: 2).DroppedCount);
+    }
+
+    [Fact]
+    public void Key_layout_uses_the_UTC_capture_date()
+    {
+        var metadata = CaptureSpoolTests.Metadata(at: new DateTimeOffset(2026, 1, 2, 23, 30, 0, TimeSpan.FromHours(-5)));
+
+        Assert.Equal("cap/edge-device-01/2026/01/03/abc.jpg", CaptureObjectKeys.ImageKey("cap/", metadata, "abc"));
+        Assert.Equal("cap/edge-device-01/2026/01/03/abc.json", CaptureObjectKeys.SidecarKey("cap/", metadata, "abc"));
+    }
+
+    [Fact]
+    public void Options_refuse_a_prefix_without_a_trailing_slash()
+    {
+        var problems = new CaptureUploaderOptions { BucketName = "", CapturePrefix = "captures" }.Validate();
+
+        Assert.Equal(2, problems.Count);
+    }
+}

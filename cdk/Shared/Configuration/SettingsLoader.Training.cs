@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace EdgeMlOps.Cdk.Shared.Configuration;
 
 /// <summary>Reads section <c>training</c>; owned by the training app.</summary>
@@ -12,6 +14,14 @@ public static partial class SettingsLoader
         }
 
         var polls = s.Section("polling");
+        var split = s.Section("split");
+        var validationPercent = split.Int("validationPercent", 15, 1, 50);
+        var testPercent = split.Int("testPercent", 15, 1, 50);
+        if (validationPercent + testPercent > 80)
+        {
+            split.Problem("testPercent", $"plus validationPercent must leave at least 20 percent for training, got {validationPercent} + {testPercent}");
+        }
+
         return new TrainingSettings
         {
             TrainingInstanceType = s.OptionalString("trainingInstanceType", "ml.g4dn.xlarge", "a SageMaker instance type such as ml.g4dn.xlarge", InstanceTypePattern())!,
@@ -26,6 +36,13 @@ public static partial class SettingsLoader
             MinNewLabelsToRetrain = s.Int("minNewLabelsToRetrain", 50, 1, 1_000_000),
             PollIntervalSeconds = polls.Int("intervalSeconds", 300, 10, 3_600),
             MaxWaitHours = polls.Int("maxWaitHours", 24, 1, 120),
+            ContainerImageUri = s.OptionalString("containerImageUri", null, "an ECR image URI such as 763104351884.dkr.ecr.eu-west-1.amazonaws.com/pytorch-training:2.3.0-gpu-py311", EcrImageUriPattern()),
+            SplitSeed = split.Int("seed", 42, 0, int.MaxValue),
+            ValidationPercent = validationPercent,
+            TestPercent = testPercent,
         };
     }
+
+    [GeneratedRegex(@"^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/[a-z0-9._/-]+(:[A-Za-z0-9._-]+|@sha256:[a-f0-9]{64})$")]
+    private static partial Regex EcrImageUriPattern();
 }

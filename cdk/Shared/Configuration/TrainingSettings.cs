@@ -38,4 +38,19 @@ public sealed record TrainingSettings
 
     /// <summary>Hours to wait for a pipeline execution before failing. Default: 24.</summary>
     public required int MaxWaitHours { get; init; }
+
+    /// <summary>
+    /// Container image of the training and evaluation jobs (a PyTorch image with Python 3).
+    /// Default: the AWS Deep Learning Container <c>pytorch-training:2.3.0-gpu-py311</c> of the deployment region.
+    /// </summary>
+    public string? ContainerImageUri { get; init; }
+
+    /// <summary>Seed of the hash-based train/validation/test split. Default: 42.</summary>
+    public required int SplitSeed { get; init; }
+
+    /// <summary>Percent of images assigned to the validation split. Default: 15.</summary>
+    public required int ValidationPercent { get; init; }
+
+    /// <summary>Percent of images assigned to the held-out test split. Default: 15.</summary>
+    public required int TestPercent { get; init; }
 }

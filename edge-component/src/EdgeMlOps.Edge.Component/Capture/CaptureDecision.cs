@@ -1,0 +1,40 @@
+using EdgeMlOps.Edge.Component.Configuration;
+
+namespace EdgeMlOps.Edge.Component.Capture;
+
+/// <summary>Why a frame was captured for labelling.</summary>
+public enum CaptureReason
+{
+    /// <summary>Not captured.</summary>
+    None,
+    /// <summary>The best confidence fell inside the uncertainty band: the model was unsure.</summary>
+    Uncertain,
+    /// <summary>Picked by the random sample, to keep an unbiased view of what the camera sees.</summary>
+    Sampled,
+}
+
+/// <summary>
+/// Decides whether a frame goes to the capture spool. Pure: the random draw is an argument, so tests pin it.
+/// A frame is <see cref="CaptureReason.Uncertain"/> when its best detection confidence lies in
+/// [<see cref="CaptureSettings.UncertaintyLow"/>, <see cref="CaptureSettings.UncertaintyHigh"/>]; otherwise it is
+/// <see cref="CaptureReason.Sampled"/> when <paramref name="randomDraw"/> (uniform in [0, 1)) is below
+/// <see cref="CaptureSettings.SampleFraction"/>. A frame without detections has no confidence and can only be sampled.
+/// </summary>
+public static class CaptureDecision
+{
+    public static CaptureReason Decide(float? bestConfidence, CaptureSettings settings, double randomDraw)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (!settings.Enabled)
+        {
+            return CaptureReason.None;
+        }
+
+        if (bestConfidence is { } confidence && confidence >= settings.UncertaintyLow && confidence <= settings.UncertaintyHigh)
+        {
+            return CaptureReason.Uncertain;
+        }
+
+        return randomDraw < settings.SampleFraction ? CaptureReason.Sampled : CaptureReason.None;
+    }
+}

@@ -1,0 +1,47 @@
+namespace EdgeMlOps.Edge.Component.Capture;
+
+/// <summary>What is stored next to a captured image (the sidecar).</summary>
+public sealed record CaptureMetadata(
+    string ImageId,
+    string ThingName,
+    DateTimeOffset Timestamp,
+    CaptureReason Reason,
+    float? BestConfidence,
+    string ModelComponentVersion,
+    string ModelPackageVersion,
+    string ResultJson);
+
+/// <summary>
+/// Where captured frames go. The Greengrass build plugs in the on-disk spool + S3 uploader; outside it the
+/// <see cref="NoOpCaptureSink"/> counts and drops. <see cref="TryEnqueue"/> must not block the inference loop:
+/// a full spool drops (and counts) instead.
+/// </summary>
+public interface ICaptureSink
+{
+    /// <summary>Queues the image; false when dropped (spool full or disabled). The bytes are copied if kept.</summary>
+    bool TryEnqueue(ReadOnlySpan<byte> image, CaptureMetadata metadata);
+
+    /// <summary>Images waiting for upload.</summary>
+    int Backlog { get; }
+
+    /// <summary>Images dropped because the spool was full.</summary>
+    long Dropped { get; }
+}
+
+/// <summary>Keeps nothing: counts what would have been captured.</summary>
+public sealed class NoOpCaptureSink : ICaptureSink
+{
+    private long _offered;
+
+    public long Offered => Interlocked.Read(ref _offered);
+
+    public int Backlog => 0;
+
+    public long Dropped => 0;
+
+    public bool TryEnqueue(ReadOnlySpan<byte> image, CaptureMetadata metadata)
+    {
+        Interlocked.Increment(ref _offered);
+        return false;
+    }
+}

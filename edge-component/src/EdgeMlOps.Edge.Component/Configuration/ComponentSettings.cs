@@ -1,0 +1,96 @@
+namespace EdgeMlOps.Edge.Component.Configuration;
+
+/// <summary>Where frames come from.</summary>
+public enum FrameSourceKind
+{
+    /// <summary>Replay the images of a folder at the configured interval (the simulated camera).</summary>
+    Folder,
+    /// <summary>Process each new file that appears in a folder.</summary>
+    Watch,
+}
+
+/// <summary>
+/// Startup settings of the inference component, read once (from the recipe's configuration, a JSON file or
+/// arguments) and validated before anything runs. <see cref="Runtime"/> holds the part that may change later.
+/// </summary>
+public sealed record ComponentSettings
+{
+    /// <summary>Device (thing) name in messages and topics. Default: $AWS_IOT_THING_NAME, else the host name.</summary>
+    public string ThingName { get; init; } = Environment.GetEnvironmentVariable("AWS_IOT_THING_NAME") ?? Environment.MachineName;
+
+    /// <summary>Path of the .onnx model file (from the model component's artifacts). Required.</summary>
+    public string ModelPath { get; init; } = string.Empty;
+
+    /// <summary>Version of the model component (reported in every message). Default: "unknown".</summary>
+    public string ModelComponentVersion { get; init; } = "unknown";
+
+    /// <summary>Version of the model package the model came from. Default: "unknown".</summary>
+    public string ModelPackageVersion { get; init; } = "unknown";
+
+    /// <summary>libonnxruntime.so.1 to load. Default: the packaged runtimes/linux-{arch}/native copy, else the system loader.</summary>
+    public string? OnnxRuntimeLibraryPath { get; init; }
+
+    /// <summary>Class names when the model has no "names" metadata. Default: class{id}.</summary>
+    public IReadOnlyList<string> ClassNames { get; init; } = [];
+
+    /// <summary>Model input size when the model does not fix it. Default: 640.</summary>
+    public int ImageSize { get; init; } = 640;
+
+    /// <summary>ONNX Runtime intra-op threads (0 = one per core). Default: 0.</summary>
+    public int IntraOpThreads { get; init; }
+
+    public FrameSourceKind Source { get; init; } = FrameSourceKind.Folder;
+
+    /// <summary>Folder of images (replayed or watched). Required.</summary>
+    public string ImagesPath { get; init; } = string.Empty;
+
+    /// <summary>Replay the folder again after its last image. Default: true.</summary>
+    public bool Loop { get; init; } = true;
+
+    /// <summary>Stop after this many frames (0 = never). Default: 0.</summary>
+    public long MaxFrames { get; init; }
+
+    /// <summary>Images whose header declares more pixels than this are refused before decoding. Default: 100,000,000 (10000×10000).</summary>
+    public long MaxImagePixels { get; init; } = 100_000_000;
+
+    /// <summary>Decode the next frame while the current one runs. Default: true.</summary>
+    public bool Pipelining { get; init; } = true;
+
+    /// <summary>Seconds between attempts to load a missing or invalid model. Default: 30.</summary>
+    public int ModelRetrySeconds { get; init; } = 30;
+
+    public RuntimeSettings Runtime { get; init; } = new();
+
+    /// <summary>Every problem with the settings, each naming its key; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(ThingName))
+        {
+            problems.Add("thingName must not be empty.");
+        }
+
+        if (string.IsNullOrWhiteSpace(ModelPath))
+        {
+            problems.Add("modelPath is required (the model component's .onnx file).");
+        }
+
+        if (string.IsNullOrWhiteSpace(ImagesPath))
+        {
+            problems.Add("imagesPath is required (the folder the camera writes to or the images to replay).");
+        }
+
+        RuntimeSettings.CheckRange(problems, "imageSize", ImageSize, 32, 4096);
+        if (ImageSize % 32 != 0)
+        {
+            problems.Add($"imageSize must be a multiple of 32 (got {ImageSize}).");
+        }
+
+        RuntimeSettings.CheckRange(problems, "intraOpThreads", IntraOpThreads, 0, 256);
+        RuntimeSettings.CheckRange(problems, "maxFrames", MaxFrames, 0, long.MaxValue);
+        RuntimeSettings.CheckRange(problems, "maxImagePixels", MaxImagePixels, 1, 1_000_000_000);
+        RuntimeSettings.CheckRange(problems, "modelRetrySeconds", ModelRetrySeconds, 1, 3600);
+        problems.AddRange(Runtime.Validate());
+        return problems;
+    }
+}

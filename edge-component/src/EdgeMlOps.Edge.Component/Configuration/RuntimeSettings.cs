@@ -1,0 +1,105 @@
+namespace EdgeMlOps.Edge.Component.Configuration;
+
+/// <summary>Capture policy: which frames are kept for labelling (uncertain ones, plus a random sample).</summary>
+public sealed record CaptureSettings
+{
+    /// <summary>Capture at all. Default: true (frames go to the capture sink, which is a no-op outside Greengrass).</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Lower edge of the uncertainty band on a frame's best confidence. Default: 0.3.</summary>
+    public double UncertaintyLow { get; init; } = 0.3;
+
+    /// <summary>Upper edge of the uncertainty band. Default: 0.6.</summary>
+    public double UncertaintyHigh { get; init; } = 0.6;
+
+    /// <summary>Fraction of all other frames captured at random (0–1). Default: 0.01.</summary>
+    public double SampleFraction { get; init; } = 0.01;
+}
+
+/// <summary>
+/// Settings that can change while the component runs (thresholds, interval, topics, capture), delivered by an
+/// <see cref="IRuntimeConfigurationSource"/>. JSON keys are the camelCase property names.
+/// </summary>
+public sealed record RuntimeSettings
+{
+    /// <summary>Minimum confidence of a reported detection, 0–1. Default: 0.25.</summary>
+    public double ConfidenceThreshold { get; init; } = 0.25;
+
+    /// <summary>NMS IoU threshold, 0–1. Default: 0.45.</summary>
+    public double IouThreshold { get; init; } = 0.45;
+
+    /// <summary>Maximum detections per frame, 1–1000. Default: 100.</summary>
+    public int MaxDetections { get; init; } = 100;
+
+    /// <summary>Pause between frames of the simulated camera, in milliseconds (0 = as fast as possible). Default: 1000.</summary>
+    public int FrameIntervalMs { get; init; } = 1000;
+
+    /// <summary>MQTT topic of per-frame results. Default: edge/{thingName}/inference/results.</summary>
+    public string ResultsTopic { get; init; } = "edge/{thingName}/inference/results";
+
+    /// <summary>MQTT topic of the periodic health message. Default: edge/{thingName}/inference/health.</summary>
+    public string HealthTopic { get; init; } = "edge/{thingName}/inference/health";
+
+    /// <summary>Seconds between health messages, 1–3600. Default: 30.</summary>
+    public int HealthIntervalSeconds { get; init; } = 30;
+
+    public CaptureSettings Capture { get; init; } = new();
+
+    /// <summary>Every problem, each naming its key and value; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        CheckRange(problems, "confidenceThreshold", ConfidenceThreshold, 0, 1);
+        CheckRange(problems, "iouThreshold", IouThreshold, 0, 1);
+        CheckRange(problems, "maxDetections", MaxDetections, 1, 1000);
+        CheckRange(problems, "frameIntervalMs", FrameIntervalMs, 0, 3_600_000);
+        CheckRange(problems, "healthIntervalSeconds", HealthIntervalSeconds, 1, 3600);
+        CheckTopic(problems, "resultsTopic", ResultsTopic);
+        CheckTopic(problems, "healthTopic", HealthTopic);
+        if (string.Equals(ResultsTopic, HealthTopic, StringComparison.Ordinal))
+        {
+            problems.Add($"resultsTopic and healthTopic must differ (both are '{ResultsTopic}').");
+        }
+
+        CheckRange(problems, "capture.uncertaintyLow", Capture.UncertaintyLow, 0, 1);
+        CheckRange(problems, "capture.uncertaintyHigh", Capture.UncertaintyHigh, 0, 1);
+        CheckRange(problems, "capture.sampleFraction", Capture.SampleFraction, 0, 1);
+        if (Capture.UncertaintyLow > Capture.UncertaintyHigh)
+        {
+            problems.Add($"capture.uncertaintyLow ({Capture.UncertaintyLow}) must not exceed capture.uncertaintyHigh ({Capture.UncertaintyHigh}).");
+        }
+
+        return problems;
+    }
+
+    /// <summary>The topics with <c>{thingName}</c> filled in.</summary>
+    public RuntimeSettings ForThing(string thingName) => this with
+    {
+        ResultsTopic = ResultsTopic.Replace("{thingName}", thingName, StringComparison.Ordinal),
+        HealthTopic = HealthTopic.Replace("{thingName}", thingName, StringComparison.Ordinal),
+    };
+
+    internal static void CheckRange(List<string> problems, string key, double value, double min, double max)
+    {
+        if (double.IsNaN(value) || value < min || value > max)
+        {
+            problems.Add($"{key} must be between {min} and {max} (got {value}).");
+        }
+    }
+
+    private static void CheckTopic(List<string> problems, string key, string topic)
+    {
+        if (string.IsNullOrWhiteSpace(topic))
+        {
+            problems.Add($"{key} must not be empty.");
+        }
+        else if (topic.Contains('#', StringComparison.Ordinal) || topic.Contains('+', StringComparison.Ordinal) || topic.StartsWith("$", StringComparison.Ordinal))
+        {
+            problems.Add($"{key} '{topic}' must be a plain topic to publish to (no wildcards, not reserved '$').");
+        }
+        else if (topic.Length > 256)
+        {
+            problems.Add($"{key} is {topic.Length} characters; AWS IoT allows 256.");
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using EdgeMlOps.Edge.Component.Publishing;
+
+namespace EdgeMlOps.Edge.Component.Health;
+
+/// <summary>
+/// Serialises the periodic health message (schema version <see cref="SchemaVersion"/>, documented in
+/// edge-component/README.md; the edge deployment app's health gate reads it).
+/// </summary>
+public static class HealthMessageWriter
+{
+    public const int SchemaVersion = 1;
+    public const string MessageType = "health";
+
+    public static byte[] Write(string thingName, ModelIdentity model, HealthSnapshot snapshot, int captureBacklog,
+        long captureDropped, DateTimeOffset timestamp)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("schemaVersion", SchemaVersion);
+            w.WriteString("messageType", MessageType);
+            w.WriteString("thingName", thingName);
+            w.WriteString("timestamp", timestamp.UtcDateTime);
+            w.WriteString("state", snapshot.State.ToString().ToUpperInvariant());
+            w.WriteNumber("uptimeSeconds", Math.Round(snapshot.Uptime.TotalSeconds, 1));
+            w.WriteStartObject("model");
+            w.WriteString("componentVersion", model.ComponentVersion);
+            w.WriteString("packageVersion", model.PackageVersion);
+            w.WriteBoolean("loaded", snapshot.State is ComponentState.Running or ComponentState.Stopping && snapshot.LastModelError is null);
+            if (snapshot.LastModelError is null)
+            {
+                w.WriteNull("lastError");
+            }
+            else
+            {
+                w.WriteString("lastError", snapshot.LastModelError);
+            }
+
+            w.WriteEndObject();
+            w.WriteStartObject("frames");
+            w.WriteNumber("processed", snapshot.FramesProcessed);
+            w.WriteNumber("failed", snapshot.FramesFailed);
+            w.WriteNumber("published", snapshot.ResultsPublished);
+            w.WriteNumber("publishFailures", snapshot.PublishFailures);
+            w.WriteNumber("detections", snapshot.Detections);
+            w.WriteEndObject();
+            w.WriteStartObject("failures");
+            foreach (var (reason, count) in snapshot.FailuresByReason)
+            {
+                w.WriteNumber(reason, count);
+            }
+
+            w.WriteEndObject();
+            w.WriteStartObject("capture");
+            w.WriteNumber("captured", snapshot.FramesCaptured);
+            w.WriteNumber("backlog", captureBacklog);
+            w.WriteNumber("dropped", captureDropped);
+            w.WriteEndObject();
+            w.WriteStartObject("latencyMs");
+            w.WriteNumber("windowFrames", snapshot.LatencyWindow);
+            w.WriteNumber("p50", Math.Round(snapshot.TotalLatency.P50, 3));
+            w.WriteNumber("p95", Math.Round(snapshot.TotalLatency.P95, 3));
+            w.WriteNumber("inferenceP50", Math.Round(snapshot.InferenceLatency.P50, 3));
+            w.WriteNumber("inferenceP95", Math.Round(snapshot.InferenceLatency.P95, 3));
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return stream.ToArray();
+    }
+}

@@ -1,0 +1,140 @@
+using EdgeMlOps.Edge.Component.Capture;
+using EdgeMlOps.Edge.Component.Configuration;
+using EdgeMlOps.Edge.Component.Frames;
+using EdgeMlOps.Edge.Component.Health;
+using EdgeMlOps.Edge.Component.Pipeline;
+using EdgeMlOps.Edge.Component.Publishing;
+
+namespace EdgeMlOps.Edge.Component.Hosting;
+
+/// <summary>The pieces a host runs with; the Greengrass build swaps in IPC-backed implementations.</summary>
+public sealed record ComponentHostProps
+{
+    public required ComponentSettings Settings { get; init; }
+
+    public required IRuntimeConfigurationSource Configuration { get; init; }
+
+    public required IResultPublisher Publisher { get; init; }
+
+    /// <summary>Default: <see cref="NoOpCaptureSink"/>.</summary>
+    public ICaptureSink CaptureSink { get; init; } = new NoOpCaptureSink();
+
+    /// <summary>Default: state changes are logged.</summary>
+    public IComponentStateReporter? StateReporter { get; init; }
+
+    /// <summary>Default: from <see cref="ComponentSettings.Source"/> and <see cref="ComponentSettings.ImagesPath"/>.</summary>
+    public IFrameSource? FrameSource { get; init; }
+
+    /// <summary>Default: standard error.</summary>
+    public ComponentLog Log { get; init; } = ComponentLog.StandardError();
+}
+
+/// <summary>
+/// Runs the component: load the model (retrying while it is missing or invalid), report RUNNING, run the pipeline
+/// and the periodic health message until the frame source ends or shutdown is requested, then publish a last health
+/// message. Transient errors never end the process.
+/// </summary>
+public sealed class ComponentHost(ComponentHostProps props)
+{
+    private readonly HealthTracker _health = new();
+
+    public HealthTracker Health => _health;
+
+    /// <summary>Raised for every completed frame (summaries, benchmarks).</summary>
+    public event Action<FrameTimings>? FrameCompleted;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var settings = props.Settings;
+        var log = props.Log;
+        var stateReporter = props.StateReporter ?? new LogStateReporter(log);
+        var identity = new ModelIdentity(settings.ModelComponentVersion, settings.ModelPackageVersion);
+        using var healthStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var healthLoop = Task.Run(() => HealthLoopAsync(identity, healthStop.Token), CancellationToken.None);
+        props.Configuration.Changed += OnConfigurationChanged;
+        try
+        {
+            await props.Configuration.StartAsync(cancellationToken).ConfigureAwait(false);
+            var (runtime, model) = await new ModelLoader(settings, _health, stateReporter, log).LoadAsync(cancellationToken).ConfigureAwait(false);
+            using (runtime)
+            using (model)
+            using (var pipeline = new InferencePipeline(model, new InferencePipelineProps
+            {
+                ThingName = settings.ThingName,
+                Model = identity,
+                Configuration = props.Configuration,
+                Publisher = props.Publisher,
+                Health = _health,
+                CaptureSink = props.CaptureSink,
+                Pipelining = settings.Pipelining,
+                MaxImagePixels = settings.MaxImagePixels,
+                Log = log,
+            }))
+            {
+                pipeline.FrameCompleted += t => FrameCompleted?.Invoke(t);
+                _health.SetState(ComponentState.Running);
+                await stateReporter.ReportAsync(ComponentState.Running, cancellationToken).ConfigureAwait(false);
+                await pipeline.RunAsync(props.FrameSource ?? CreateSource(settings), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            log.Info("shutdown requested");
+        }
+        finally
+        {
+            props.Configuration.Changed -= OnConfigurationChanged;
+            if (_health.State != ComponentState.Errored)
+            {
+                _health.SetState(ComponentState.Stopping);
+            }
+
+            await healthStop.CancelAsync().ConfigureAwait(false);
+            await healthLoop.ConfigureAwait(false);
+            await PublishHealthAsync(identity, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private void OnConfigurationChanged(RuntimeSettings settings) =>
+        props.Log.Info($"runtime settings changed: confidence {settings.ConfidenceThreshold}, IoU {settings.IouThreshold}, " +
+            $"max detections {settings.MaxDetections}, interval {settings.FrameIntervalMs} ms, results topic '{settings.ResultsTopic}'");
+
+    private IFrameSource CreateSource(ComponentSettings settings) => settings.Source switch
+    {
+        FrameSourceKind.Watch => new WatchedFolderSource(settings.ImagesPath, TimeSpan.FromMilliseconds(Math.Max(50, Math.Min(props.Configuration.Current.FrameIntervalMs, 1000))),
+            maxFrames: settings.MaxFrames),
+        _ => new FolderReplaySource(settings.ImagesPath, () => TimeSpan.FromMilliseconds(props.Configuration.Current.FrameIntervalMs),
+            settings.Loop, settings.MaxFrames),
+    };
+
+    private async Task HealthLoopAsync(ModelIdentity identity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(props.Configuration.Current.HealthIntervalSeconds), cancellationToken).ConfigureAwait(false);
+                await PublishHealthAsync(identity, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping; the host publishes a final message.
+        }
+    }
+
+    private async Task PublishHealthAsync(ModelIdentity identity, CancellationToken cancellationToken)
+    {
+        var topic = props.Configuration.Current.ForThing(props.Settings.ThingName).HealthTopic;
+        var payload = HealthMessageWriter.Write(props.Settings.ThingName, identity, _health.Snapshot(), props.CaptureSink.Backlog,
+            props.CaptureSink.Dropped, DateTimeOffset.UtcNow);
+        try
+        {
+            await props.Publisher.PublishAsync(topic, payload, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            props.Log.Warn($"publishing health to '{topic}' failed: {ex.Message}");
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using EdgeMlOps.Edge.Component.Configuration;
+using EdgeMlOps.Edge.Component.Health;
+using EdgeMlOps.Edge.Inference.Inference;
+using EdgeMlOps.Edge.Inference.Native;
+
+namespace EdgeMlOps.Edge.Component.Hosting;
+
+/// <summary>
+/// Loads ONNX Runtime and the model, retrying until both succeed or the component stops: a missing or invalid
+/// model is reported (clear error, state ERRORED) and retried every <see cref="ComponentSettings.ModelRetrySeconds"/>,
+/// since the model component may still be arriving or be replaced by a fixed deployment.
+/// </summary>
+public sealed class ModelLoader(ComponentSettings settings, HealthTracker health, IComponentStateReporter state, ComponentLog log)
+{
+    private OrtRuntime? _runtime;
+
+    /// <summary>Completes with a loaded model, or is cancelled.</summary>
+    public async Task<(OrtRuntime Runtime, DetectionModel Model)> LoadAsync(CancellationToken cancellationToken)
+    {
+        var attempt = 0;
+        while (true)
+        {
+            attempt++;
+            try
+            {
+                _runtime ??= OrtRuntime.Load(OrtRuntime.ResolveLibraryPath(settings.OnnxRuntimeLibraryPath, AppContext.BaseDirectory));
+                var model = DetectionModel.Load(_runtime, settings.ModelPath, new DetectionModelOptions
+                {
+                    FallbackClassNames = settings.ClassNames,
+                    FallbackImageSize = settings.ImageSize,
+                    IntraOpThreads = settings.IntraOpThreads,
+                });
+                health.ModelError(null);
+                log.Info($"loaded model '{settings.ModelPath}' (ONNX Runtime {_runtime.Version}): input {model.InputWidth}x{model.InputHeight}, " +
+                    $"{model.ClassCount} classes, {model.AnchorCount} anchors");
+                return (_runtime, model);
+            }
+            catch (Exception ex) when (ex is OrtException or ModelValidationException or FileNotFoundException or IOException or UnauthorizedAccessException)
+            {
+                var message = ex.Message;
+                health.ModelError(message);
+                health.SetState(ComponentState.Errored);
+                log.Error($"model not usable (attempt {attempt}, retrying in {settings.ModelRetrySeconds} s): {message}");
+                await state.ReportAsync(ComponentState.Errored, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromSeconds(settings.ModelRetrySeconds), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}

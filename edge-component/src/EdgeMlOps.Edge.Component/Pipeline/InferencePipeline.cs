@@ -1,0 +1,296 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using EdgeMlOps.Edge.Component.Capture;
+using EdgeMlOps.Edge.Component.Configuration;
+using EdgeMlOps.Edge.Component.Frames;
+using EdgeMlOps.Edge.Component.Health;
+using EdgeMlOps.Edge.Component.Publishing;
+using EdgeMlOps.Edge.Inference.Imaging;
+using EdgeMlOps.Edge.Inference.Inference;
+using EdgeMlOps.Edge.Inference.Native;
+
+namespace EdgeMlOps.Edge.Component.Pipeline;
+
+/// <summary>What the pipeline needs besides the model.</summary>
+public sealed record InferencePipelineProps
+{
+    public required string ThingName { get; init; }
+
+    public required ModelIdentity Model { get; init; }
+
+    public required IRuntimeConfigurationSource Configuration { get; init; }
+
+    public required IResultPublisher Publisher { get; init; }
+
+    public required HealthTracker Health { get; init; }
+
+    /// <summary>Where captured frames go. Default: a <see cref="NoOpCaptureSink"/>.</summary>
+    public ICaptureSink CaptureSink { get; init; } = new NoOpCaptureSink();
+
+    /// <summary>Decode the next frame while the current one runs (two input slots instead of one). Default: true.</summary>
+    public bool Pipelining { get; init; } = true;
+
+    /// <summary>Pixel limit checked on the JPEG header before decoding. Default: 100,000,000.</summary>
+    public long MaxImagePixels { get; init; } = 100_000_000;
+
+    /// <summary>Log for skipped frames. Default: standard error.</summary>
+    public ComponentLog Log { get; init; } = ComponentLog.StandardError();
+
+    /// <summary>Random draw for sampled capture. Default: <see cref="Random.Shared"/>.</summary>
+    public Func<double> RandomDraw { get; init; } = Random.Shared.NextDouble;
+}
+
+/// <summary>
+/// Decode → letterbox → infer → decode detections → publish, for each frame of a source. With pipelining, a
+/// producer decodes and pre-processes frame n+1 into a second pinned input tensor while frame n runs through ONNX
+/// Runtime, so the model is rarely idle. A bad image is skipped and counted under its reason; a failed publish or
+/// inference is counted and the loop goes on. Stops when the source ends or the token is cancelled, finishing the
+/// frame in flight.
+/// </summary>
+public sealed class InferencePipeline : IDisposable
+{
+    private readonly DetectionModel _model;
+    private readonly InferencePipelineProps _props;
+    private readonly Slot[] _slots;
+    private readonly YoloV8Decoder _decoder;
+    private readonly List<Detection> _detections = new(128);
+    private readonly ResultMessageWriter _messages = new();
+    private RuntimeSettings? _settingsSeen;
+    private PostprocessOptions _postprocess = new();
+    private RuntimeSettings _topics = new();
+
+    public InferencePipeline(DetectionModel model, InferencePipelineProps props)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(props);
+        _model = model;
+        _props = props;
+        var decoderOptions = new JpegDecoderOptions { MaxPixels = props.MaxImagePixels };
+        _slots = Enumerable.Range(0, props.Pipelining ? 2 : 1).Select(_ => new Slot(model, decoderOptions)).ToArray();
+        _decoder = new YoloV8Decoder(model.ClassCount, model.AnchorCount);
+    }
+
+    /// <summary>Raised on the inference thread after each published frame.</summary>
+    public event Action<FrameTimings>? FrameCompleted;
+
+    public async Task RunAsync(IFrameSource source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var free = Channel.CreateBounded<Slot>(_slots.Length);
+        var ready = Channel.CreateBounded<Slot>(_slots.Length);
+        foreach (var slot in _slots)
+        {
+            free.Writer.TryWrite(slot);
+        }
+
+        var producer = Task.Run(() => ProduceAsync(source, free, ready.Writer, cancellationToken), CancellationToken.None);
+        try
+        {
+            await foreach (var slot in ready.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                try
+                {
+                    await ConsumeAsync(slot, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    slot.Release();
+                    free.Writer.TryWrite(slot);
+                }
+            }
+        }
+        finally
+        {
+            await producer.ConfigureAwait(false);
+        }
+    }
+
+    private async Task ProduceAsync(IFrameSource source, Channel<Slot> free, ChannelWriter<Slot> ready, CancellationToken cancellationToken)
+    {
+        Exception? failure = null;
+        try
+        {
+            await foreach (var frame in source.ReadFramesAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var slot = await free.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var reason = slot.Prepare(frame);
+                if (reason is null)
+                {
+                    await ready.WriteAsync(slot, CancellationToken.None).ConfigureAwait(false);
+                    continue;
+                }
+
+                _props.Health.FrameFailed(reason);
+                _props.Log.Warn($"skipped image '{frame.ImageId}': {reason} ({slot.LastError})");
+                slot.Release();
+                free.Writer.TryWrite(slot);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: let the consumer finish what is queued.
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+        finally
+        {
+            ready.TryComplete(failure);
+        }
+    }
+
+    private async ValueTask ConsumeAsync(Slot slot, CancellationToken cancellationToken)
+    {
+        var settings = CurrentSettings();
+        var frame = slot.Frame!;
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            _model.Run(slot.Input);
+        }
+        catch (OrtException ex)
+        {
+            _props.Health.FrameFailed("inference-error");
+            _props.Log.Warn($"inference failed on '{frame.ImageId}': {ex.Message}");
+            return;
+        }
+
+        var inferred = Stopwatch.GetTimestamp();
+        _decoder.Decode(_model.Output, slot.Geometry, _postprocess, _detections);
+        var postprocessed = Stopwatch.GetTimestamp();
+
+        float? best = _detections.Count > 0 ? _detections[0].Confidence : null;
+        var capture = CaptureDecision.Decide(best, settings.Capture, _props.RandomDraw());
+        var latency = new StageLatency(slot.DecodeMs, slot.PreprocessMs, Milliseconds(started, inferred), Milliseconds(inferred, postprocessed));
+        var payload = _messages.Write(_props.ThingName, _props.Model, frame.ImageId, frame.CapturedAt, slot.Image.OriginalWidth,
+            slot.Image.OriginalHeight, _detections, _model.ClassNames, latency, capture != CaptureReason.None);
+
+        var publishStarted = Stopwatch.GetTimestamp();
+        try
+        {
+            await _props.Publisher.PublishAsync(_topics.ResultsTopic, payload, cancellationToken).ConfigureAwait(false);
+            _props.Health.ResultPublished();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _props.Health.PublishFailed();
+            _props.Log.Warn($"publishing the result of '{frame.ImageId}' failed: {ex.Message}");
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down while publishing: the frame is counted as processed below, not as a failure.
+        }
+
+        var published = Stopwatch.GetTimestamp();
+        if (capture != CaptureReason.None)
+        {
+            var metadata = new CaptureMetadata(frame.ImageId, _props.ThingName, frame.CapturedAt, capture, best,
+                _props.Model.ComponentVersion, _props.Model.PackageVersion, System.Text.Encoding.UTF8.GetString(payload.Span));
+            if (_props.CaptureSink.TryEnqueue(frame.Data, metadata))
+            {
+                _props.Health.FrameCaptured();
+            }
+        }
+
+        _props.Health.FrameProcessed(_detections.Count, latency.TotalMs, latency.InferenceMs);
+        FrameCompleted?.Invoke(new FrameTimings(latency.DecodeMs, latency.PreprocessMs, latency.InferenceMs,
+            latency.PostprocessMs, Milliseconds(publishStarted, published), _detections.Count));
+    }
+
+    private RuntimeSettings CurrentSettings()
+    {
+        var settings = _props.Configuration.Current;
+        if (!ReferenceEquals(settings, _settingsSeen))
+        {
+            // Rebuilt only when the configuration changed, so the steady state allocates nothing here.
+            _settingsSeen = settings;
+            _postprocess = new PostprocessOptions
+            {
+                ConfidenceThreshold = (float)settings.ConfidenceThreshold,
+                IouThreshold = (float)settings.IouThreshold,
+                MaxDetections = settings.MaxDetections,
+            };
+            _topics = settings.ForThing(_props.ThingName);
+        }
+
+        return settings;
+    }
+
+    private static double Milliseconds(long from, long to) => (to - from) * 1000.0 / Stopwatch.Frequency;
+
+    public void Dispose()
+    {
+        foreach (var slot in _slots)
+        {
+            slot.Dispose();
+        }
+    }
+
+    /// <summary>One input buffer set: a decoder, a decoded image, a pre-processor and the pinned input tensor.</summary>
+    private sealed class Slot : IDisposable
+    {
+        private readonly JpegDecoder _jpeg;
+        private readonly LetterboxPreprocessor _letterbox;
+
+        public Slot(DetectionModel model, JpegDecoderOptions options)
+        {
+            _jpeg = new JpegDecoder(options);
+            _letterbox = new LetterboxPreprocessor(model.InputWidth, model.InputHeight);
+            Input = model.CreateInputTensor();
+        }
+
+        public OrtTensor Input { get; }
+
+        public DecodedImage Image { get; } = new();
+
+        public LetterboxGeometry Geometry { get; private set; }
+
+        public Frame? Frame { get; private set; }
+
+        public double DecodeMs { get; private set; }
+
+        public double PreprocessMs { get; private set; }
+
+        public string LastError { get; private set; } = string.Empty;
+
+        /// <summary>Decodes and letterboxes <paramref name="frame"/>; returns the failure reason, or null on success.</summary>
+        public string? Prepare(Frame frame)
+        {
+            Frame = frame;
+            if (frame.ReadFailure is not null)
+            {
+                LastError = frame.ReadFailure;
+                return ImageFailureReason.Unreadable.ToWireName();
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            var result = _jpeg.Decode(frame.Data, Image, _letterbox.InputWidth, _letterbox.InputHeight);
+            var decoded = Stopwatch.GetTimestamp();
+            if (result != ImageFailureReason.None)
+            {
+                LastError = _jpeg.LastError;
+                return result.ToWireName();
+            }
+
+            Geometry = _letterbox.Process(Image, Input.Data);
+            var preprocessed = Stopwatch.GetTimestamp();
+            DecodeMs = Milliseconds(started, decoded);
+            PreprocessMs = Milliseconds(decoded, preprocessed);
+            return null;
+        }
+
+        public void Release()
+        {
+            Frame?.Dispose();
+            Frame = null;
+        }
+
+        public void Dispose()
+        {
+            Release();
+            Input.Dispose();
+            _jpeg.Dispose();
+        }
+    }
+}

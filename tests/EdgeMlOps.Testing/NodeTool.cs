@@ -38,6 +38,9 @@ public static class NodeTool
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = RepositoryRoot.Path,
+            StandardInputEncoding = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
+            StandardOutputEncoding = System.Text.Encoding.UTF8,
+            StandardErrorEncoding = System.Text.Encoding.UTF8,
         };
         foreach (var option in nodeOptions)
         {

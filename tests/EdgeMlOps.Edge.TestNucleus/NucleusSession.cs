@@ -157,6 +157,23 @@ internal sealed class NucleusSession : IAsyncDisposable
         _nucleus.CountHandshake(accepted);
         await SendAsync(IpcMessage.Create(IpcMessageType.ConnectAck, 0, accepted ? IpcMessageFlags.ConnectionAccepted : IpcMessageFlags.None))
             .ConfigureAwait(false);
+        if (!accepted)
+        {
+            // The real server closes right after the refusal; give the client up to 2 s to read it and hang up
+            // first, so tests see the refusal itself rather than a race between it and the close.
+            using var grace = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
+            grace.CancelAfter(TimeSpan.FromSeconds(2));
+            try
+            {
+                while (await IpcFrameCodec.ReadAsync(_stream, grace.Token).ConfigureAwait(false) is not null)
+                {
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
         return accepted;
     }
 

@@ -99,6 +99,16 @@ public sealed class CfnGuardGateTests
         }
     }
 
+    [Fact]
+    public void Fails_with_a_tool_error_instead_of_crashing_when_cfn_guard_is_missing()
+    {
+        var gate = new CfnGuardGate(new CfnGuardRunner("/nonexistent/cfn-guard", Repository.Layout.ControlTowerRules));
+
+        var result = gate.Run([Repository.Template("guard/compliant-bucket.template.json")]);
+
+        Assert.Equal("tool-error", Assert.Single(result.Failures).Check);
+    }
+
     [Theory]
     [InlineData("s3_bucket_default_encryption_kms_check")]
     [InlineData("CT.S3.PR.10")]

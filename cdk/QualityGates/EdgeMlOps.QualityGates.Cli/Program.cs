@@ -31,7 +31,18 @@ catch (DirectoryNotFoundException e)
 }
 
 var suite = new QualityGateSuite(layout);
-var results = suite.Run(templates, suite.AslFilesIn(stateMachines));
+IReadOnlyList<EdgeMlOps.QualityGates.Model.GateResult> results;
+try
+{
+    results = suite.Run(templates, suite.AslFilesIn(stateMachines));
+}
+catch (FileNotFoundException e)
+{
+    // The AWS API models (npm aws-sdk) are missing: nothing can be checked against them.
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
 Console.WriteLine($"Cloud assembly {cdkOut}: {templates.Count} templates; ASL folder {stateMachines}");
 Reports.WriteConsole(results, Console.Out);
 if (options.JsonFile is { } json)

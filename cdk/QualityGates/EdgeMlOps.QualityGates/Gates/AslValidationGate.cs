@@ -18,7 +18,17 @@ public sealed class AslValidationGate(AslValidatorRunner validator, string repoR
     public GateResult Run(IReadOnlyList<string> aslFiles, IReadOnlyList<TemplateFile> templates)
     {
         var failures = new List<Finding>();
-        var results = validator.Validate(aslFiles.Select(f => Path.Combine(repoRoot, f)).ToList());
+        IReadOnlyList<AslValidationResult> results;
+        try
+        {
+            results = validator.Validate(aslFiles.Select(f => Path.Combine(repoRoot, f)).ToList());
+        }
+        catch (Exception e) when (e is InvalidOperationException or DirectoryNotFoundException or System.ComponentModel.Win32Exception or TimeoutException)
+        {
+            failures.Add(new Finding("asl-validator", "-", "tool-error", e.Message));
+            results = [];
+        }
+
         foreach (var (file, result) in aslFiles.Zip(results))
         {
             failures.AddRange(result.Errors.Select(e => new Finding(file, "-", e.Code, e.Message)));

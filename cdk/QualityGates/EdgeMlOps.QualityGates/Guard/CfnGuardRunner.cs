@@ -37,7 +37,20 @@ public sealed partial class CfnGuardRunner(string binary, string rulesFolder)
         }
 
         arguments.AddRange(["-r", rulesFolder, "-S", "none", "-o", "json", "-z"]);
-        var output = ProcessRunner.Run(binary, arguments, TimeSpan.FromMinutes(5));
+        if (!File.Exists(binary) || !Directory.Exists(rulesFolder))
+        {
+            return new GuardRun([], [], [$"cfn-guard or its rules are not installed ({binary}, {rulesFolder}): run npm install --ignore-scripts"]);
+        }
+
+        ProcessOutput output;
+        try
+        {
+            output = ProcessRunner.Run(binary, arguments, TimeSpan.FromMinutes(5));
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or TimeoutException)
+        {
+            return new GuardRun([], [], [$"cfn-guard could not run: {e.Message}"]);
+        }
 
         var unparsable = RuleParseError().Matches(output.StandardError).Select(m => $"{m.Groups["file"].Value}: {m.Groups["error"].Value.Trim()}").ToList();
         var toolErrors = new List<string>();

@@ -83,6 +83,22 @@ public sealed class SdkIntegrationGateTests
     }
 
     [Fact]
+    public void Checks_jsonata_arguments_members_but_not_a_whole_arguments_expression()
+    {
+        var misspelled = SingleTask("arn:aws:states:::aws-sdk:s3:getObject", "{}");
+        misspelled.Definition["States"]!["Call"]!.AsObject().Remove("Parameters");
+        misspelled.Definition["States"]!["Call"]!["Arguments"] = System.Text.Json.Nodes.JsonNode.Parse("""{"Bucket": "b", "Kee": "{% $states.input.key %}"}""");
+        var expression = SingleTask("arn:aws:states:::aws-sdk:s3:getObject", "{}");
+        expression.Definition["States"]!["Call"]!.AsObject().Remove("Parameters");
+        expression.Definition["States"]!["Call"]!["Arguments"] = "{% $states.input.request %}";
+
+        var result = Gate().Run([misspelled, expression]);
+
+        Assert.Equal(["unknown-parameter", "missing-required"], result.Failures.Select(f => f.Check));
+        Assert.Equal(2, result.Checked);
+    }
+
+    [Fact]
     public void Fails_on_the_sync_pattern_for_an_aws_sdk_task()
     {
         var result = Gate().Run([SingleTask("arn:aws:states:::aws-sdk:sagemaker:createTrainingJob.sync", """{"TrainingJobName": "x"}""")]);

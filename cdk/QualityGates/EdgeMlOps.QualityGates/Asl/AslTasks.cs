@@ -2,9 +2,18 @@ using System.Text.Json.Nodes;
 
 namespace EdgeMlOps.QualityGates.Asl;
 
-/// <summary>A Task state found anywhere in a definition. <paramref name="Path"/> names it through its parents.</summary>
-public sealed record AslTask(string Path, string Resource, JsonObject? Parameters)
+/// <summary>
+/// A Task state found anywhere in a definition. <paramref name="Path"/> names it through its parents.
+/// <paramref name="Request"/> is its <c>Parameters</c> (JSONPath) or <c>Arguments</c> (JSONata), or null.
+/// </summary>
+public sealed record AslTask(string Path, string Resource, JsonNode? Request)
 {
+    /// <summary>The request as an object of members; null when absent or when it is one JSONata expression.</summary>
+    public JsonObject? Parameters => Request as JsonObject;
+
+    /// <summary>A JSONata <c>Arguments</c> given as a single <c>{% ... %}</c> string: its members are only known at run time.</summary>
+    public bool RequestIsExpression => Request is JsonValue;
+
     public TaskIntegration Integration => TaskIntegration.Parse(Resource);
 }
 
@@ -32,7 +41,7 @@ public static class AslTasks
             {
                 case "Task" when state["Resource"] is JsonValue r && r.TryGetValue<string>(out var resource):
                     // JSONata states carry their request in Arguments, JSONPath states in Parameters.
-                    tasks.Add(new AslTask(path, resource, (state["Parameters"] ?? state["Arguments"]) as JsonObject));
+                    tasks.Add(new AslTask(path, resource, state["Parameters"] ?? state["Arguments"]));
                     break;
                 case "Parallel":
                     var branches = state["Branches"] as JsonArray ?? [];

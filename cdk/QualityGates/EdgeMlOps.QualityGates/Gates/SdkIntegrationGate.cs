@@ -81,6 +81,11 @@ public sealed class SdkIntegrationGate(ApiModelCatalog catalog)
             yield break;
         }
 
+        if (task.RequestIsExpression)
+        {
+            yield break;
+        }
+
         foreach (var problem in ParameterChecker.Check(input, task.Parameters, operation))
         {
             yield return problem;

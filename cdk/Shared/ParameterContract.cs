@@ -43,4 +43,8 @@ public sealed class ParameterContract
     public string EdgeDeployedModelPackage => $"{_root}/edge/deployed-model-package";
 
     public string EdgeArtifactsBucketName => $"{_root}/edge/artifacts-bucket-name";
+
+    public string EdgeStateMachineArn => $"{_root}/edge/state-machine-arn";
+
+    public string EdgeHealthTableName => $"{_root}/edge/health-table-name";
 }

@@ -25,6 +25,9 @@ public sealed record EdgeSettings
     /// <summary>Wait for a person to approve before the fleet rollout. Default: true.</summary>
     public required bool RequireManualApproval { get; init; }
 
+    /// <summary>Hours the fleet approval waits before it counts as a rejection (1-720). Default: 72.</summary>
+    public required int ApprovalTimeoutHours { get; init; }
+
     public required DigitalTwinSettings DigitalTwin { get; init; }
 }
 
@@ -67,6 +70,9 @@ public sealed record HealthGateSettings
 
     /// <summary>Minutes a deployment may stay in progress before it is rolled back. Default: 60.</summary>
     public required int MaxDeploymentMinutes { get; init; }
+
+    /// <summary>Seconds after which a device's last health heartbeat no longer counts (30-3600). Default: 300.</summary>
+    public required int HeartbeatMaxAgeSeconds { get; init; }
 }
 
 /// <summary>Optional EC2 digital twin of a device (section <c>edge.digitalTwin</c>).</summary>

@@ -45,8 +45,10 @@ public static partial class SettingsLoader
                 MinFramesPerDevice = health.Int("minFramesPerDevice", 10, 1, 1_000_000),
                 PollIntervalSeconds = health.Int("pollIntervalSeconds", 60, 5, 3_600),
                 MaxDeploymentMinutes = health.Int("maxDeploymentMinutes", 60, 1, 10_080),
+                HeartbeatMaxAgeSeconds = health.Int("heartbeatMaxAgeSeconds", 300, 30, 3_600),
             },
             RequireManualApproval = s.Bool("requireManualApproval", true),
+            ApprovalTimeoutHours = s.Int("approvalTimeoutHours", 72, 1, 720),
             DigitalTwin = new DigitalTwinSettings
             {
                 Enabled = twin.Bool("enabled", false),
@@ -58,6 +60,11 @@ public static partial class SettingsLoader
         if (settings.HealthGate.MaxDeploymentMinutes < settings.Rollout.JobTimeoutMinutes)
         {
             health.Problem("maxDeploymentMinutes", $"must be at least edge.rollout.jobTimeoutMinutes ({settings.Rollout.JobTimeoutMinutes}), got {settings.HealthGate.MaxDeploymentMinutes}");
+        }
+
+        if (settings.HealthGate.HeartbeatMaxAgeSeconds < settings.HealthGate.PollIntervalSeconds)
+        {
+            health.Problem("heartbeatMaxAgeSeconds", $"must be at least edge.healthGate.pollIntervalSeconds ({settings.HealthGate.PollIntervalSeconds}), got {settings.HealthGate.HeartbeatMaxAgeSeconds}");
         }
 
         return settings;

@@ -1,0 +1,124 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.DynamoDB;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.IoT;
+using Amazon.CDK.AWS.KMS;
+using Amazon.CDK.AWS.Logs;
+using Constructs;
+
+namespace EdgeMlOps.Cdk.EdgeDeployment.Fleet;
+
+public sealed record DeviceHealthStoreProps
+{
+    /// <summary>The component topics; the rule listens on every device's health topic. Required.</summary>
+    public required ComponentTopics Topics { get; init; }
+
+    /// <summary>Days a device's last heartbeat is kept after it stops reporting. Default: 30.</summary>
+    public int RetentionDays { get; init; } = 30;
+}
+
+/// <summary>
+/// The cloud side of the component's health heartbeat: an IoT topic rule that writes each device's latest health
+/// message to a DynamoDB table (one item per thing, replaced on every message), where the deployment workflow's
+/// health gate reads it with GetItem. The rule adds <c>thingName</c> (from the topic), <c>receivedAt</c> (IoT
+/// Core's clock, epoch ms) and <c>expiresAt</c> (TTL, epoch s). Failed writes go to an encrypted log group.
+/// </summary>
+public sealed class DeviceHealthStore : Construct
+{
+    public const string PartitionKey = "thingName";
+
+    public DeviceHealthStore(Construct scope, string id, DeviceHealthStoreProps props)
+        : base(scope, id)
+    {
+        if (props.RetentionDays is < 1 or > 365)
+        {
+            throw new ArgumentException($"DeviceHealthStoreProps.RetentionDays must be between 1 and 365, got {props.RetentionDays}");
+        }
+
+        Key = new Key(this, "Key", new KeyProps
+        {
+            Description = "Encrypts the edge device health table and the health rule's error log",
+            EnableKeyRotation = true,
+        });
+        Key.GrantEncryptDecrypt(new ServicePrincipal($"logs.{Stack.Of(this).Region}.amazonaws.com"));
+
+        Table = new Table(this, "Resource", new TableProps
+        {
+            PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = PartitionKey, Type = AttributeType.STRING },
+            BillingMode = BillingMode.PAY_PER_REQUEST,
+            Encryption = TableEncryption.CUSTOMER_MANAGED,
+            EncryptionKey = Key,
+            PointInTimeRecovery = true,
+            TimeToLiveAttribute = "expiresAt",
+            RemovalPolicy = RemovalPolicy.DESTROY,
+        });
+
+        ErrorLog = new LogGroup(this, "RuleErrors", new LogGroupProps
+        {
+            EncryptionKey = Key,
+            Retention = Amazon.CDK.AWS.Logs.RetentionDays.ONE_YEAR,
+        });
+
+        var ruleRole = new Role(this, "RuleRole", new RoleProps
+        {
+            AssumedBy = new ServicePrincipal("iot.amazonaws.com"),
+            Description = "Lets the health topic rule write the latest heartbeat of each device",
+        });
+        ruleRole.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Actions = ["dynamodb:PutItem"],
+            Resources = [Table.TableArn],
+        }));
+        ruleRole.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Actions = ["kms:Encrypt", "kms:GenerateDataKey"],
+            Resources = [Key.KeyArn],
+        }));
+        ruleRole.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Actions = ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resources = [ErrorLog.LogGroupArn, $"{ErrorLog.LogGroupArn}:*"],
+        }));
+
+        var ttlSeconds = props.RetentionDays * 86_400;
+        Rule = new CfnTopicRule(this, "Rule", new CfnTopicRuleProps
+        {
+            TopicRulePayload = new CfnTopicRule.TopicRulePayloadProperty
+            {
+                Description = "Keeps the latest inference health heartbeat of each core device for the deployment health gate",
+                AwsIotSqlVersion = "2016-03-23",
+                RuleDisabled = false,
+                Sql = $"SELECT *, topic(2) AS {PartitionKey}, timestamp() AS receivedAt, floor(timestamp() / 1000) + {ttlSeconds} AS expiresAt FROM '{props.Topics.AllHealth}'",
+                Actions = new object[]
+                {
+                    new CfnTopicRule.ActionProperty
+                    {
+                        DynamoDBv2 = new CfnTopicRule.DynamoDBv2ActionProperty
+                        {
+                            PutItem = new CfnTopicRule.PutItemInputProperty { TableName = Table.TableName },
+                            RoleArn = ruleRole.RoleArn,
+                        },
+                    },
+                },
+                ErrorAction = new CfnTopicRule.ActionProperty
+                {
+                    CloudwatchLogs = new CfnTopicRule.CloudwatchLogsActionProperty
+                    {
+                        LogGroupName = ErrorLog.LogGroupName,
+                        RoleArn = ruleRole.RoleArn,
+                    },
+                },
+            },
+        });
+    }
+
+    public Table Table { get; }
+
+    public Key Key { get; }
+
+    public LogGroup ErrorLog { get; }
+
+    public CfnTopicRule Rule { get; }
+
+    public string TableName => Table.TableName;
+}

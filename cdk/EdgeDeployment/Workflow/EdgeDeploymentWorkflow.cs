@@ -1,0 +1,172 @@
+using System.Globalization;
+using Amazon.CDK;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.SSM;
+using Constructs;
+using EdgeMlOps.Cdk.EdgeDeployment.Components;
+using EdgeMlOps.Cdk.EdgeDeployment.Fleet;
+using EdgeMlOps.Cdk.Shared;
+using EdgeMlOps.Cdk.Shared.Configuration;
+using EdgeMlOps.Cdk.Shared.Constructs;
+
+namespace EdgeMlOps.Cdk.EdgeDeployment.Workflow;
+
+public sealed record EdgeDeploymentWorkflowProps
+{
+    /// <summary>Validated settings. Required.</summary>
+    public required AppSettings Settings { get; init; }
+
+    /// <summary>Where the repository is and whether Lambdas are published. Required.</summary>
+    public required BuildOptions Build { get; init; }
+
+    /// <summary>Thing groups and topics. Required.</summary>
+    public required EdgeFleet Fleet { get; init; }
+
+    /// <summary>Latest heartbeat per device. Required.</summary>
+    public required DeviceHealthStore HealthStore { get; init; }
+
+    /// <summary>The inference component version every deployment sets. Required.</summary>
+    public required InferenceComponent InferenceComponent { get; init; }
+
+    /// <summary>Where model artifacts are copied (under <c>models/</c>). Required.</summary>
+    public required SecureBucket ArtifactsBucket { get; init; }
+
+    /// <summary>Where the workflow reports. Required.</summary>
+    public required NotificationTopic Notifications { get; init; }
+
+    /// <summary>Parameter the workflow overwrites with the deployed versions. Required.</summary>
+    public required StringParameter DeployedModelParameter { get; init; }
+}
+
+/// <summary>
+/// The edge deployment workflow (<c>statemachines/edge-deployment.asl.json</c>) with its three C# Lambdas, the
+/// approval links, and a role allowed exactly the calls its tasks make (plus the documented supporting actions).
+/// </summary>
+public sealed class EdgeDeploymentWorkflow : Construct
+{
+    public const string DefinitionFile = "statemachines/edge-deployment.asl.json";
+    public const string RejectionError = "FleetRolloutRejected";
+
+    public EdgeDeploymentWorkflow(Construct scope, string id, EdgeDeploymentWorkflowProps props)
+        : base(scope, id)
+    {
+        var settings = props.Settings;
+        var edge = settings.Edge;
+        var stack = Stack.Of(this);
+        var contract = new ParameterContract(settings);
+        var stateMachineName = $"{settings.ResourcePrefix}-edge-deployment";
+        var stateMachineArn = stack.FormatArn(new ArnComponents { Service = "states", Resource = "stateMachine", ResourceName = stateMachineName, ArnFormat = ArnFormat.COLON_RESOURCE_NAME });
+
+        RenderModelRecipe = Function("RenderModelRecipe", props.Build, "Checks an approved model package and renders its Greengrass model component recipe");
+        ReviseDeployment = Function("ReviseDeployment", props.Build, "Merges new component versions into a thing group's Greengrass deployment");
+        EvaluateFleetHealth = Function("EvaluateFleetHealth", props.Build, "Health gate: decides WAIT, HEALTHY or UNHEALTHY for a deployment's devices");
+
+        Approval = new ApprovalApi(this, "Approval", new ApprovalApiProps { StateMachineArn = stateMachineArn, RejectionError = RejectionError });
+
+        var modelPackageGroup = StringParameter.ValueForStringParameter(this, contract.TrainingModelPackageGroupName);
+        var trainingBucket = StringParameter.ValueForStringParameter(this, contract.TrainingArtifactsBucketName);
+        var trainingKeyArn = StringParameter.ValueForStringParameter(this, contract.TrainingArtifactsBucketKeyArn);
+
+        string Greengrass(string resource) => stack.FormatArn(new ArnComponents { Service = "greengrass", Resource = resource, ArnFormat = ArnFormat.NO_RESOURCE_NAME });
+        var componentArnPrefix = $"arn:{stack.Partition}:greengrass:{stack.Region}:{stack.Account}:components:";
+        var modelArtifacts = props.ArtifactsBucket.Bucket.ArnForObjects("models/*");
+
+        StateMachine = new AslStateMachine(this, "StateMachine", new AslStateMachineProps
+        {
+            DefinitionFile = DefinitionFile,
+            Build = props.Build,
+            StateMachineName = stateMachineName,
+            Timeout = Duration.Days(14),
+            Substitutions = new Dictionary<string, string>
+            {
+                ["RolloutMaximumPerMinute"] = Number(edge.Rollout.MaximumPerMinute),
+                ["RolloutAbortFailurePercent"] = Number(edge.Rollout.AbortFailurePercent),
+                ["RolloutAbortMinExecutedThings"] = Number(edge.Rollout.AbortMinExecutedThings),
+                ["RolloutJobTimeoutMinutes"] = Number(edge.Rollout.JobTimeoutMinutes),
+                ["ComponentUpdateTimeoutSeconds"] = Number(edge.Rollout.ComponentUpdateTimeoutSeconds),
+                ["ConfigurationValidationTimeoutSeconds"] = Number(edge.Rollout.ConfigurationValidationTimeoutSeconds),
+                ["HealthPollIntervalSeconds"] = Number(edge.HealthGate.PollIntervalSeconds),
+                ["HealthSoakMinutes"] = Number(edge.HealthGate.SoakMinutes),
+                ["HealthMaxErrorRate"] = Number(edge.HealthGate.MaxErrorRate),
+                ["HealthMinFramesPerDevice"] = Number(edge.HealthGate.MinFramesPerDevice),
+                ["HealthMaxDeploymentMinutes"] = Number(edge.HealthGate.MaxDeploymentMinutes),
+                ["HealthHeartbeatMaxAgeSeconds"] = Number(edge.HealthGate.HeartbeatMaxAgeSeconds),
+                ["RequireManualApproval"] = edge.RequireManualApproval ? "true" : "false",
+                ["ApprovalTimeoutSeconds"] = Number(edge.ApprovalTimeoutHours * 3600),
+                ["ModelPackageGroupName"] = modelPackageGroup,
+                ["NotificationTopicArn"] = props.Notifications.TopicArn,
+                ["RenderModelRecipeFunctionArn"] = RenderModelRecipe.FunctionArn,
+                ["ReviseDeploymentFunctionArn"] = ReviseDeployment.FunctionArn,
+                ["EvaluateFleetHealthFunctionArn"] = EvaluateFleetHealth.FunctionArn,
+                ["ModelComponentName"] = edge.ModelComponentName,
+                ["ArtifactsBucketName"] = props.ArtifactsBucket.BucketName,
+                ["ComponentArnPrefix"] = componentArnPrefix,
+                ["CanaryThingGroupName"] = edge.CanaryThingGroup,
+                ["CanaryThingGroupArn"] = props.Fleet.CanaryGroupArn,
+                ["FleetThingGroupName"] = edge.FleetThingGroup,
+                ["FleetThingGroupArn"] = props.Fleet.FleetGroupArn,
+                ["InferenceComponentName"] = props.InferenceComponent.ComponentName,
+                ["InferenceComponentVersion"] = props.InferenceComponent.ComponentVersion,
+                ["HealthTableName"] = props.HealthStore.TableName,
+                ["ApprovalApiUrl"] = Approval.Url,
+                ["DeployedModelParameterName"] = props.DeployedModelParameter.ParameterName,
+            },
+            TaskPermissions =
+            [
+                Allow(["sagemaker:ListModelPackages"], ["*"]),
+                Allow(["sagemaker:DescribeModelPackage"], [stack.FormatArn(new ArnComponents { Service = "sagemaker", Resource = "model-package", ResourceName = "*" })]),
+                Allow(["s3:GetObject"], [Fn.Join(string.Empty, ["arn:", Aws.PARTITION, ":s3:::", trainingBucket, "/*"])]),
+                Allow(["s3:PutObject"], [modelArtifacts]),
+                Allow(["greengrass:CreateComponentVersion"], [$"{componentArnPrefix}{edge.ModelComponentName}"]),
+                Allow(["greengrass:DescribeComponent"], [$"{componentArnPrefix}{edge.ModelComponentName}:versions:*"]),
+                // Greengrass V2 list calls and CreateDeployment have no resource-level scoping; the IoT job calls
+                // behind CreateDeployment (below) are scoped to our two thing groups.
+                Allow(["greengrass:ListDeployments", "greengrass:ListCoreDevices", "greengrass:CreateDeployment"], ["*"]),
+                Allow(["greengrass:GetDeployment"], [Greengrass("deployments:*")]),
+                Allow(["iot:ListJobExecutionsForJob"], [stack.FormatArn(new ArnComponents { Service = "iot", Resource = "job", ResourceName = "*" })]),
+                Allow(["dynamodb:GetItem"], [props.HealthStore.Table.TableArn]),
+                Allow(["lambda:InvokeFunction"], [RenderModelRecipe.FunctionArn, ReviseDeployment.FunctionArn, EvaluateFleetHealth.FunctionArn]),
+                Allow(["sns:Publish"], [props.Notifications.TopicArn]),
+                Allow(["ssm:PutParameter"], [stack.FormatArn(new ArnComponents { Service = "ssm", Resource = "parameter", ResourceName = props.DeployedModelParameter.ParameterName.TrimStart('/') })]),
+            ],
+            SupportingPermissions =
+            [
+                new(["kms:GenerateDataKey", "kms:Decrypt"], [props.Notifications.Key.KeyArn], "sns:Publish to the KMS-encrypted notification topic encrypts with its key."),
+                new(["kms:Decrypt"], [trainingKeyArn], "s3:CopyObject reads the model artifact, encrypted with the training app's bucket key."),
+                new(["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"], [props.ArtifactsBucket.Key.KeyArn], "s3:CopyObject writes the model into the artifacts bucket, encrypted with its key; CreateComponentVersion reads it back to validate the artifact."),
+                new(["s3:GetObject", "s3:GetBucketLocation"], [modelArtifacts, props.ArtifactsBucket.BucketArn], "greengrass:CreateComponentVersion checks with the caller's credentials that the recipe's artifact can be read."),
+                new(["kms:Decrypt"], [props.HealthStore.Key.KeyArn], "dynamodb:GetItem reads the health table, encrypted with a customer-managed key."),
+                new(["iot:CreateJob", "iot:DescribeJob", "iot:CancelJob", "iot:UpdateJob", "iot:DescribeThingGroup", "iot:DescribeThing", "iot:GetThingShadow", "iot:UpdateThingShadow", "iot:DeleteThingShadow"],
+                    [props.Fleet.CanaryGroupArn, props.Fleet.FleetGroupArn, stack.FormatArn(new ArnComponents { Service = "iot", Resource = "job", ResourceName = "*" }), stack.FormatArn(new ArnComponents { Service = "iot", Resource = "thing", ResourceName = "*" })],
+                    "greengrass:CreateDeployment creates and manages the deployment's IoT job on the target thing group with the caller's permissions."),
+                new(["greengrass:TagResource"], [Greengrass("deployments:*")], "greengrass:CreateDeployment with Tags (the deployed model package and component versions) needs TagResource."),
+            ],
+        });
+    }
+
+    public DotnetFunction RenderModelRecipe { get; }
+
+    public DotnetFunction ReviseDeployment { get; }
+
+    public DotnetFunction EvaluateFleetHealth { get; }
+
+    public ApprovalApi Approval { get; }
+
+    public AslStateMachine StateMachine { get; }
+
+    private DotnetFunction Function(string name, BuildOptions build, string description) =>
+        new(this, name, new DotnetFunctionProps
+        {
+            ProjectDirectory = $"lambdas/{name}",
+            Handler = $"{name}::EdgeMlOps.EdgeDeployment.{name}.Function::Handle",
+            Build = build,
+            Description = description,
+            Timeout = Duration.Seconds(30),
+            MemorySize = 256,
+        });
+
+    private static PolicyStatement Allow(string[] actions, string[] resources) =>
+        new(new PolicyStatementProps { Actions = actions, Resources = resources });
+
+    private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
+}

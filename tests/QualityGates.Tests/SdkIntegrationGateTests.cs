@@ -99,6 +99,18 @@ public sealed class SdkIntegrationGateTests
     }
 
     [Fact]
+    public void Fails_when_a_number_member_is_given_a_string_such_as_a_placeholder()
+    {
+        var asString = SingleTask("arn:aws:states:::aws-sdk:s3:getObject", """{"Bucket": "b", "Key": "k", "PartNumber": "${PartNumber}"}""");
+        var asNumber = SingleTask("arn:aws:states:::aws-sdk:s3:getObject", """{"Bucket": "b", "Key": "k", "PartNumber.$": "States.StringToJson('${PartNumber}')"}""");
+
+        var failure = Assert.Single(Gate().Run([asString]).Failures);
+        Assert.Equal("wrong-type", failure.Check);
+        Assert.Contains("GetObject.PartNumber has type integer", failure.Message);
+        Assert.True(Gate().Run([asNumber]).Passed);
+    }
+
+    [Fact]
     public void Fails_on_the_sync_pattern_for_an_aws_sdk_task()
     {
         var result = Gate().Run([SingleTask("arn:aws:states:::aws-sdk:sagemaker:createTrainingJob.sync", """{"TrainingJobName": "x"}""")]);

@@ -60,6 +60,12 @@ public static class ParameterChecker
     {
         switch (shape.Type, value)
         {
+            // A ${Placeholder} is substituted inside a string, so it always arrives as a string.
+            case ("integer" or "long" or "double" or "float" or "boolean", JsonValue text) when text.TryGetValue<string>(out var literal):
+                var member = path[(path.LastIndexOf('.') + 1)..];
+                problems.Add(new Problem("wrong-type",
+                    $"{path} has type {shape.Type} but is given the string \"{literal}\"; pass it as \"{member}.$\": \"States.StringToJson('{literal}')\" or from the input"));
+                break;
             case ("structure", JsonObject obj):
                 CheckStructure(shape, obj, path, problems);
                 break;

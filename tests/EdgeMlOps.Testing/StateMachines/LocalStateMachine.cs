@@ -107,6 +107,14 @@ public sealed partial class LocalStateMachine
     public async Task<ExecutionResult> RunAsync(JsonNode? input = null, Scenario? scenario = null, CancellationToken cancellationToken = default)
     {
         scenario ??= new Scenario();
+        var unsupported = UnsupportedFeatures.Find(Definition);
+        if (unsupported.Count > 0)
+        {
+            throw new StateMachineHarnessException(
+                $"State machine '{LogicalId}' uses features the local interpreter does not support:\n  " +
+                string.Join("\n  ", unsupported));
+        }
+
         var executionName = $"local-{Interlocked.Increment(ref _executionCount)}";
         var invocations = new List<TaskInvocation>();
         var request = new JsonObject

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Amazon.CDK;
+using Amazon.CDK.Assertions;
+using EdgeMlOps.Cdk.DataLabeling;
+using EdgeMlOps.Cdk.Shared;
+using EdgeMlOps.Cdk.Shared.Configuration;
+using EdgeMlOps.Testing;
+
+namespace EdgeMlOps.DataLabeling.Tests;
+
+/// <summary>The labeling stage synthesized once (jsii start-up is slow) from config/dev.yaml, bundling skipped.</summary>
+public sealed class LabelingStageFixture
+{
+    public LabelingStageFixture()
+    {
+        Settings = SettingsLoader.LoadEnvironment(RepositoryRoot.Path, "dev");
+        var app = new App();
+        Stage = new LabelingStage(app, "Labeling-dev", new AppStageProps
+        {
+            Settings = Settings,
+            Build = new BuildOptions { RepositoryRoot = RepositoryRoot.Path, SkipBundling = true },
+        });
+        Template = Template.FromStack(Stage.Workload);
+        Json = JsonNode.Parse(JsonSerializer.Serialize(Template.ToJSON()))!.AsObject();
+    }
+
+    public AppSettings Settings { get; }
+
+    public LabelingStage Stage { get; }
+
+    public Template Template { get; }
+
+    public JsonObject Json { get; }
+
+    public IEnumerable<(string LogicalId, JsonObject Resource)> Resources(string type) =>
+        Json["Resources"]!.AsObject()
+            .Where(r => r.Value!["Type"]!.GetValue<string>() == type)
+            .Select(r => (r.Key, r.Value!.AsObject()));
+}

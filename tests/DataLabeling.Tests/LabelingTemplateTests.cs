@@ -1,0 +1,189 @@
+using System.Text.Json.Nodes;
+using Amazon.CDK;
+using Amazon.CDK.Assertions;
+using EdgeMlOps.Cdk.DataLabeling;
+using EdgeMlOps.Cdk.Shared;
+using EdgeMlOps.Cdk.Shared.Configuration;
+using EdgeMlOps.Testing;
+using Xunit;
+
+namespace EdgeMlOps.DataLabeling.Tests;
+
+public sealed class LabelingTemplateTests : IClassFixture<LabelingStageFixture>
+{
+    private readonly LabelingStageFixture _stage;
+
+    public LabelingTemplateTests(LabelingStageFixture stage)
+    {
+        _stage = stage;
+    }
+
+    private JsonObject StateMachineRoleDocument()
+    {
+        var machine = Assert.Single(_stage.Resources("AWS::StepFunctions::StateMachine"));
+        var roleId = machine.Resource["Properties"]!["RoleArn"]!["Fn::GetAtt"]![0]!.GetValue<string>();
+        var policy = Assert.Single(_stage.Resources("AWS::IAM::Policy"),
+            p => p.Resource["Properties"]!["Roles"]!.AsArray().Any(r => r!["Ref"]?.GetValue<string>() == roleId));
+        return policy.Resource["Properties"]!["PolicyDocument"]!.AsObject();
+    }
+
+    private static IEnumerable<string> ActionsOf(JsonNode? statement) =>
+        statement!["Action"] is JsonArray many ? many.Select(a => a!.GetValue<string>()) : [statement["Action"]!.GetValue<string>()];
+
+    [Fact]
+    public void Feature_group_has_the_explicit_schema_offline_store_only_with_KMS_and_a_Glue_table()
+    {
+        var (_, group) = Assert.Single(_stage.Resources("AWS::SageMaker::FeatureGroup"));
+        var props = group["Properties"]!;
+        Assert.Equal("edgemlops-dev-labels", props["FeatureGroupName"]!.GetValue<string>());
+        Assert.Equal("source_ref", props["RecordIdentifierFeatureName"]!.GetValue<string>());
+        Assert.Equal("event_time", props["EventTimeFeatureName"]!.GetValue<string>());
+        var schema = props["FeatureDefinitions"]!.AsArray().Select(f => (f!["FeatureName"]!.GetValue<string>(), f["FeatureType"]!.GetValue<string>()));
+        Assert.Equal(LabelFeatureGroup.Schema, schema);
+        Assert.Null(props["OnlineStoreConfig"]);
+        var offline = props["OfflineStoreConfig"]!;
+        Assert.False(offline["DisableGlueTableCreation"]!.GetValue<bool>());
+        Assert.Equal("edgemlops_dev_labels", offline["DataCatalogConfig"]!["TableName"]!.GetValue<string>());
+        Assert.Equal("edgemlops_dev_labeling", offline["DataCatalogConfig"]!["Database"]!.GetValue<string>());
+        var keyRef = offline["S3StorageConfig"]!["KmsKeyId"]!["Fn::GetAtt"]![0]!.GetValue<string>();
+        Assert.Equal("AWS::KMS::Key", _stage.Json["Resources"]![keyRef]!["Type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void State_machine_uses_the_labeling_asl_with_the_private_workteam_and_region_lambdas()
+    {
+        var (_, machine) = Assert.Single(_stage.Resources("AWS::StepFunctions::StateMachine"));
+        Assert.Equal("statemachines/labeling.asl.json", machine["Metadata"]!["aslFile"]!.GetValue<string>());
+        var substitutions = machine["Properties"]!["DefinitionSubstitutions"]!;
+        Assert.Equal(_stage.Settings.Labeling.WorkteamArn, substitutions["WorkteamArn"]!.GetValue<string>());
+        Assert.Equal("private", substitutions["Workforce"]!.GetValue<string>());
+        Assert.Equal("arn:aws:lambda:eu-west-1:568282634449:function:PRE-BoundingBox", substitutions["BoundingBoxPreLambdaArn"]!.GetValue<string>());
+        Assert.Equal("arn:aws:lambda:eu-west-1:568282634449:function:ACS-VerificationBoundingBox", substitutions["VerificationConsolidationLambdaArn"]!.GetValue<string>());
+        Assert.Equal("10", substitutions["PutRecordConcurrency"]!.GetValue<string>());
+        Assert.Equal("2880", substitutions["MaxPollCount"]!.GetValue<string>()); // 240 h / 300 s
+        Assert.Equal("true", substitutions["VerificationEnabled"]!.GetValue<string>());
+        var definition = JsonNode.Parse(File.ReadAllText(RepositoryRoot.Combine("statemachines", "labeling.asl.json")))!;
+        var entry = definition["States"]!["PublishLabelsUpdated"]!["Parameters"]!["Entries"]![0]!;
+        Assert.Equal(LabelingLayout.EventSource, entry["Source"]!.GetValue<string>());
+        Assert.Equal(LabelingLayout.LabelsUpdatedDetailType, entry["DetailType"]!.GetValue<string>());
+        Assert.Equal(["newLabelCount.$", "approvedCount.$", "rejectedCount.$", "executionId.$", "featureGroupName"],
+            entry["Detail"]!.AsObject().Select(p => p.Key));
+    }
+
+    [Fact]
+    public void Lambdas_get_the_capture_prefix_from_the_config_and_scan_both_prefixes()
+    {
+        var find = _stage.Resources("AWS::Lambda::Function")
+            .Single(f => f.Resource["Properties"]!["Handler"]!.GetValue<string>().StartsWith("FindUnlabeledImages::", StringComparison.Ordinal));
+        var scan = find.Resource["Properties"]!["Environment"]!["Variables"]!["SCAN_PREFIXES"]!.GetValue<string>();
+        Assert.Equal(string.Join(',', _stage.Settings.Labeling.ScanPrefixes), scan);
+        Assert.Contains(_stage.Settings.Labeling.CapturePrefix, scan.Split(','));
+        Assert.Contains(_stage.Settings.Labeling.IncomingPrefix, scan.Split(','));
+    }
+
+    [Fact]
+    public void State_machine_role_allows_exactly_the_task_actions_without_wildcard_resources()
+    {
+        var statements = StateMachineRoleDocument()["Statement"]!.AsArray();
+        var actions = statements.SelectMany(ActionsOf).ToHashSet();
+        string[] expectedTaskActions =
+        [
+            "glue:GetTable", "athena:StartQueryExecution", "athena:GetQueryExecution", "athena:StopQueryExecution",
+            "lambda:InvokeFunction", "sagemaker:CreateLabelingJob", "sagemaker:DescribeLabelingJob", "sagemaker:StopLabelingJob",
+            "sagemaker:PutRecord", "sns:Publish", "events:PutEvents",
+        ];
+        Assert.All(expectedTaskActions, a => Assert.Contains(a, actions));
+        Assert.DoesNotContain(actions, a => a.EndsWith('*') && !a.StartsWith("kms:GenerateDataKey", StringComparison.Ordinal)
+            && !a.StartsWith("xray:", StringComparison.Ordinal) && !a.StartsWith("logs:", StringComparison.Ordinal));
+        Assert.DoesNotContain("sagemaker:*", actions);
+        foreach (var statement in statements.Where(s => ActionsOf(s!).Any(a => !a.StartsWith("xray:", StringComparison.Ordinal) && !a.StartsWith("logs:", StringComparison.Ordinal))))
+        {
+            // X-Ray and log delivery have no resource-level permissions (added by the StateMachine construct); nothing else may use "*".
+            Assert.NotEqual("*", statement!["Resource"]?.ToJsonString().Trim('"'));
+        }
+
+        var putRecord = statements.Single(s => ActionsOf(s!).Contains("sagemaker:PutRecord"));
+        Assert.Contains("feature-group/edgemlops-dev-labels", putRecord!["Resource"]!.ToJsonString());
+        var labelingJobs = statements.Single(s => ActionsOf(s!).Contains("sagemaker:CreateLabelingJob"));
+        Assert.Contains("labeling-job/edgemlops-dev-*", labelingJobs!["Resource"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void No_role_has_a_full_access_managed_policy()
+    {
+        foreach (var (_, role) in _stage.Resources("AWS::IAM::Role"))
+        {
+            Assert.DoesNotContain("FullAccess", role["Properties"]!["ManagedPolicyArns"]?.ToJsonString() ?? "");
+        }
+    }
+
+    [Fact]
+    public void Publishes_the_contract_parameters_and_schedules_the_workflow_pipeline()
+    {
+        var contract = new ParameterContract(_stage.Settings);
+        var names = _stage.Resources("AWS::SSM::Parameter").Select(p => p.Resource["Properties"]!["Name"]!.GetValue<string>()).ToHashSet();
+        Assert.Superset(names, new HashSet<string>
+        {
+            contract.LabelingDataBucketName, contract.LabelingDataBucketKeyArn, contract.LabelingIncomingPrefix, contract.LabelingCapturePrefix,
+            contract.LabelingFeatureGroupName, contract.LabelingOfflineStoreDatabase, contract.LabelingOfflineStoreTable, contract.LabelingOfflineStoreUri,
+        });
+        _stage.Template.HasResourceProperties("AWS::SSM::Parameter", new Dictionary<string, object>
+        {
+            ["Name"] = contract.LabelingCapturePrefix,
+            ["Value"] = _stage.Settings.Labeling.CapturePrefix,
+        });
+        _stage.Template.HasResourceProperties("AWS::Events::Rule", new Dictionary<string, object> { ["ScheduleExpression"] = "rate(1 day)" });
+    }
+
+    [Fact]
+    public void Athena_results_are_KMS_encrypted_and_the_UI_is_deployed()
+    {
+        _stage.Template.HasResourceProperties("AWS::Athena::WorkGroup", new Dictionary<string, object>
+        {
+            ["WorkGroupConfiguration"] = Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["EnforceWorkGroupConfiguration"] = true,
+                ["ResultConfiguration"] = Match.ObjectLike(new Dictionary<string, object>
+                {
+                    ["EncryptionConfiguration"] = Match.ObjectLike(new Dictionary<string, object> { ["EncryptionOption"] = "SSE_KMS" }),
+                }),
+            }),
+        });
+        _stage.Template.ResourceCountIs("Custom::CDKBucketDeployment", 1);
+    }
+
+    [Fact]
+    public void Public_workforce_uses_the_public_crowd_with_its_price()
+    {
+        var yaml = File.ReadAllText(RepositoryRoot.Combine("config", "dev.yaml"))
+            .Replace("  publicWorkforce:\n    enabled: false", "  publicWorkforce:\n    enabled: true\n    taskPriceUsd: 0.036", StringComparison.Ordinal);
+        var settings = SettingsLoader.Parse(yaml, "config/dev.yaml", "dev");
+        var stage = new LabelingStage(new App(), "Public", new AppStageProps
+        {
+            Settings = settings,
+            Build = new BuildOptions { RepositoryRoot = RepositoryRoot.Path, SkipBundling = true },
+        });
+        Template.FromStack(stage.Workload).HasResourceProperties("AWS::StepFunctions::StateMachine", new Dictionary<string, object>
+        {
+            ["DefinitionSubstitutions"] = Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["Workforce"] = "public",
+                ["WorkteamArn"] = "arn:aws:sagemaker:eu-west-1:394669845002:workteam/public-crowd/default",
+                ["PublicTaskPriceCents"] = "3",
+                ["PublicTaskPriceTenthsOfACent"] = "6",
+            }),
+        });
+    }
+
+    [Fact]
+    public void Fails_synth_in_a_region_without_ground_truth()
+    {
+        var settings = _stage.Settings with { Region = "eu-north-1", Labeling = _stage.Settings.Labeling with { WorkteamArn = null, UsePublicWorkforce = true, PublicTaskPriceUsd = 0.05 } };
+        var error = Assert.Throws<ArgumentException>(() => new LabelingStage(new App(), "North", new AppStageProps
+        {
+            Settings = settings,
+            Build = new BuildOptions { RepositoryRoot = RepositoryRoot.Path, SkipBundling = true },
+        }));
+        Assert.Contains("no built-in bounding-box Lambdas in region 'eu-north-1'", error.Message);
+    }
+}

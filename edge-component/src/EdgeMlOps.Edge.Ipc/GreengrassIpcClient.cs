@@ -73,7 +73,11 @@ public sealed class GreengrassIpcClient : IAsyncDisposable
         await InvokeAsync(GreengrassOperations.PublishToIoTCore, IpcRequests.PublishToIoTCore(topicName, payload, qos), ct).ConfigureAwait(false);
     }
 
-    /// <summary>Returns the <c>value</c> member of the response: the configuration object at <paramref name="keyPath"/>.</summary>
+    /// <summary>
+    /// Returns the <c>value</c> member of the response: the configuration object at <paramref name="keyPath"/>
+    /// (a leaf comes back as <c>{leafKey: value}</c>); an undefined element if the response has none.
+    /// <paramref name="componentName"/> null means the calling component.
+    /// </summary>
     public async Task<JsonElement> GetConfigurationAsync(string? componentName, IReadOnlyList<string> keyPath, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(keyPath);
@@ -93,10 +97,21 @@ public sealed class GreengrassIpcClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(keyPath);
         ArgumentNullException.ThrowIfNull(onUpdate);
         var subscription = new ConfigurationSubscription(this, componentName, [.. keyPath], onUpdate, _options.OnBackgroundError);
-        await RunWithRetriesAsync(connection => subscription.OpenAsync(connection, _options.OperationTimeout, ct), ct).ConfigureAwait(false);
+        // Listed before the first open, so a drop right after it is resubscribed too.
         lock (_lock)
         {
             _subscriptions.Add(subscription);
+        }
+
+        try
+        {
+            await RunWithRetriesAsync(connection => subscription.OpenAsync(connection, _options.OperationTimeout, ct), ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            Remove(subscription);
+            await subscription.CloseAsync().ConfigureAwait(false);
+            throw;
         }
 
         return subscription;
@@ -248,29 +263,32 @@ public sealed class GreengrassIpcClient : IAsyncDisposable
     /// <summary>After a drop, reconnects in the background (with backoff) and re-opens every live subscription.</summary>
     private async Task ResubscribeAsync()
     {
+        var backoff = new ReconnectBackoff(_options.ReconnectInitialDelay, _options.ReconnectMaxDelay);
+        var done = false;
         try
         {
-            while (!_disposal.IsCancellationRequested)
+            while (!done)
             {
-                ConfigurationSubscription[] subscriptions;
-                lock (_lock)
-                {
-                    subscriptions = [.. _subscriptions];
-                }
-
                 try
                 {
                     var connection = await EnsureConnectedAsync(_disposal.Token).ConfigureAwait(false);
-                    foreach (var subscription in subscriptions.Where(s => !s.IsOpenOn(connection)))
+                    ConfigurationSubscription[] subscriptions;
+                    lock (_lock)
+                    {
+                        subscriptions = [.. _subscriptions];
+                    }
+
+                    foreach (var subscription in subscriptions)
                     {
                         await subscription.OpenAsync(connection, _options.OperationTimeout, _disposal.Token).ConfigureAwait(false);
                     }
 
-                    return;
+                    done = true;
                 }
-                catch (IpcConnectionLostException)
+                catch (Exception ex) when (ex is IpcConnectionLostException or IpcTimeoutException or IpcProtocolException)
                 {
-                    // Dropped again while resubscribing: loop, EnsureConnectedAsync backs off.
+                    // Dropped again, or connect attempts ran out: wait, then start over.
+                    await Task.Delay(backoff.NextDelay(), _disposal.Token).ConfigureAwait(false);
                 }
             }
         }
@@ -279,6 +297,7 @@ public sealed class GreengrassIpcClient : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            // For example the token was refused: retrying cannot help, so report and stop.
             _options.OnBackgroundError?.Invoke(ex);
         }
         finally
@@ -287,12 +306,12 @@ public sealed class GreengrassIpcClient : IAsyncDisposable
             {
                 _resubscribing = false;
             }
+        }
 
-            // A drop that happened after the loop took its snapshot would otherwise go unnoticed.
-            if (!_disposal.IsCancellationRequested && CurrentConnection() is null)
-            {
-                OnConnectionClosed(new IpcConnectionLostException("Connection lost during resubscription."));
-            }
+        // A drop after the loop re-opened everything found no loop to start: check once more.
+        if (done && !_disposal.IsCancellationRequested && CurrentConnection() is null)
+        {
+            OnConnectionClosed(new IpcConnectionLostException("Connection lost during resubscription."));
         }
     }
 }

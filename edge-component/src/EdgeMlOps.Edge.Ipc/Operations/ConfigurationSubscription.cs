@@ -16,6 +16,7 @@ internal sealed class ConfigurationSubscription : IAsyncDisposable
     private readonly Func<ConfigurationUpdate, Task> _onUpdate;
     private readonly Action<Exception>? _onError;
     private readonly object _lock = new();
+    private readonly SemaphoreSlim _openGate = new(1, 1);
     private OperationStream? _stream;
     private IpcConnection? _connection;
     private bool _closed;
@@ -31,31 +32,43 @@ internal sealed class ConfigurationSubscription : IAsyncDisposable
         _onError = onError;
     }
 
-    public bool IsOpenOn(IpcConnection connection)
-    {
-        lock (_lock)
-        {
-            return _closed || ReferenceEquals(_connection, connection);
-        }
-    }
-
+    /// <summary>
+    /// Opens the subscription's stream on <paramref name="connection"/> unless it is already open there (or closed).
+    /// Serialised, so the first subscribe and a background resubscribe never open two streams.
+    /// </summary>
     public async Task OpenAsync(IpcConnection connection, TimeSpan timeout, CancellationToken ct)
     {
-        var (stream, _) = await IpcOperationCall.StartAsync(
-            connection, GreengrassOperations.SubscribeToConfigurationUpdate, IpcRequests.ComponentKeyPath(_componentName, _keyPath), timeout, ct)
-            .ConfigureAwait(false);
-        lock (_lock)
+        await _openGate.WaitAsync(ct).ConfigureAwait(false);
+        try
         {
-            if (!_closed)
+            lock (_lock)
             {
-                _stream = stream;
-                _connection = connection;
-                _ = Task.Run(() => PumpAsync(stream));
-                return;
+                if (_closed || (ReferenceEquals(_connection, connection) && _stream is not null))
+                {
+                    return;
+                }
             }
-        }
 
-        await stream.TerminateAsync(CancellationToken.None).ConfigureAwait(false);
+            var (stream, _) = await IpcOperationCall.StartAsync(
+                connection, GreengrassOperations.SubscribeToConfigurationUpdate, IpcRequests.ComponentKeyPath(_componentName, _keyPath), timeout, ct)
+                .ConfigureAwait(false);
+            lock (_lock)
+            {
+                if (!_closed)
+                {
+                    _stream = stream;
+                    _connection = connection;
+                    _ = Task.Run(() => PumpAsync(stream));
+                    return;
+                }
+            }
+
+            await stream.TerminateAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            _openGate.Release();
+        }
     }
 
     public ValueTask DisposeAsync()

@@ -86,21 +86,23 @@ public sealed class LabelFeatureGroup : Construct
             FeatureDefinitions = Schema
                 .Select(f => (object)new CfnFeatureGroup.FeatureDefinitionProperty { FeatureName = f.Name, FeatureType = f.Type })
                 .ToArray(),
-            OfflineStoreConfig = new CfnFeatureGroup.OfflineStoreConfigProperty
+            // OfflineStoreConfig is an untyped JSON property in this CDK version: the typed property classes
+            // would be written with camelCase keys, which CloudFormation rejects. Spelled out in PascalCase.
+            OfflineStoreConfig = new Dictionary<string, object>
             {
-                S3StorageConfig = new CfnFeatureGroup.S3StorageConfigProperty
+                ["S3StorageConfig"] = new Dictionary<string, object>
                 {
-                    S3Uri = OfflineStoreUri,
-                    KmsKeyId = props.Bucket.Key.KeyArn,
+                    ["S3Uri"] = OfflineStoreUri,
+                    ["KmsKeyId"] = props.Bucket.Key.KeyArn,
                 },
-                DisableGlueTableCreation = false,
-                DataCatalogConfig = new CfnFeatureGroup.DataCatalogConfigProperty
+                ["DisableGlueTableCreation"] = false,
+                ["DataCatalogConfig"] = new Dictionary<string, object>
                 {
-                    Catalog = "AwsDataCatalog",
-                    Database = props.DatabaseName,
-                    TableName = props.TableName,
+                    ["Catalog"] = "AwsDataCatalog",
+                    ["Database"] = props.DatabaseName,
+                    ["TableName"] = props.TableName,
                 },
-                TableFormat = "Glue",
+                ["TableFormat"] = "Glue",
             },
             RoleArn = Role.RoleArn,
         });

@@ -49,7 +49,7 @@ public static class Program
         var summary = new RunSummary();
         host.FrameCompleted += summary.Add;
         var stopwatch = Stopwatch.StartNew();
-        log.Info($"starting: thing '{options.Settings.ThingName}', model '{options.Settings.ModelPath}', images '{options.Settings.ImagesPath}' ({services.Description})");
+        log.Info($"starting: thing '{options.Settings.ThingName}', model '{options.Settings.ModelPath}', images '{options.Settings.EffectiveImagesPath}' ({services.Description})");
         await host.RunAsync(shutdown.Token).ConfigureAwait(false);
         if (options.Demo || options.Settings.MaxFrames > 0 || !options.Settings.Loop)
         {

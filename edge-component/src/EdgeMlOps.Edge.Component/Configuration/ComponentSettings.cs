@@ -41,8 +41,15 @@ public sealed record ComponentSettings
 
     public FrameSourceKind Source { get; init; } = FrameSourceKind.Folder;
 
-    /// <summary>Folder of images (replayed or watched). Required.</summary>
+    /// <summary>Folder of images (replayed or watched). Default: <see cref="SampleImagesPath"/>.</summary>
     public string ImagesPath { get; init; } = string.Empty;
+
+    /// <summary>Images shipped with the component, replayed when <see cref="ImagesPath"/> is empty. Default: none.</summary>
+    public string SampleImagesPath { get; init; } = string.Empty;
+
+    /// <summary>The folder actually read: <see cref="ImagesPath"/>, else <see cref="SampleImagesPath"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string EffectiveImagesPath => string.IsNullOrWhiteSpace(ImagesPath) ? SampleImagesPath : ImagesPath;
 
     /// <summary>Replay the folder again after its last image. Default: true.</summary>
     public bool Loop { get; init; } = true;
@@ -59,7 +66,17 @@ public sealed record ComponentSettings
     /// <summary>Seconds between attempts to load a missing or invalid model. Default: 30.</summary>
     public int ModelRetrySeconds { get; init; } = 30;
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public RuntimeSettings Runtime { get; init; } = new();
+
+    /// <summary>
+    /// The model versions to report: a value Greengrass left uninterpolated ("{component:configuration:/key}",
+    /// when the model component lacks the key) counts as unknown.
+    /// </summary>
+    public (string ComponentVersion, string PackageVersion) ModelVersions() => (Known(ModelComponentVersion), Known(ModelPackageVersion));
+
+    private static string Known(string value) =>
+        string.IsNullOrWhiteSpace(value) || (value.StartsWith('{') && value.EndsWith('}')) ? "unknown" : value;
 
     /// <summary>Every problem with the settings, each naming its key; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
@@ -75,7 +92,7 @@ public sealed record ComponentSettings
             problems.Add("modelPath is required (the model component's .onnx file).");
         }
 
-        if (string.IsNullOrWhiteSpace(ImagesPath))
+        if (string.IsNullOrWhiteSpace(EffectiveImagesPath))
         {
             problems.Add("imagesPath is required (the folder the camera writes to or the images to replay).");
         }

@@ -77,7 +77,8 @@ public abstract class RuntimeConfigurationSourceBase(RuntimeSettings initial) : 
 }
 
 /// <summary>
-/// Watches a JSON settings file (the same flat keys as --config) and applies its runtime keys when the file changes.
+/// Watches a JSON settings file (the same flat keys as --config) and applies its runtime keys when the file changes;
+/// keys the file leaves out keep their current value.
 /// Polls the modification time — robust on every file system, including bind mounts where inotify is silent.
 /// </summary>
 public sealed class FileRuntimeConfigurationSource : RuntimeConfigurationSourceBase
@@ -109,7 +110,7 @@ public sealed class FileRuntimeConfigurationSource : RuntimeConfigurationSourceB
         try
         {
             var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(_path), documentOptions: new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            return TryApply(SettingsJson.ParseRuntime(node));
+            return TryApply(SettingsJson.ParseRuntime(node, Current));
         }
         catch (SettingsException ex)
         {

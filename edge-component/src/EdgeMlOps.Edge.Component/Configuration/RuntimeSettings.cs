@@ -14,6 +14,12 @@ public sealed record CaptureSettings
 
     /// <summary>Fraction of all other frames captured at random (0–1). Default: 0.01.</summary>
     public double SampleFraction { get; init; } = 0.01;
+
+    /// <summary>S3 bucket the capture uploader writes to (empty: captures stay in the local spool). Default: empty.</summary>
+    public string Bucket { get; init; } = string.Empty;
+
+    /// <summary>Key prefix of uploaded captures. Default: captures/.</summary>
+    public string Prefix { get; init; } = "captures/";
 }
 
 /// <summary>
@@ -34,11 +40,11 @@ public sealed record RuntimeSettings
     /// <summary>Pause between frames of the simulated camera, in milliseconds (0 = as fast as possible). Default: 1000.</summary>
     public int FrameIntervalMs { get; init; } = 1000;
 
-    /// <summary>MQTT topic of per-frame results. Default: edge/{thingName}/inference/results.</summary>
-    public string ResultsTopic { get; init; } = "edge/{thingName}/inference/results";
+    /// <summary>MQTT topic of per-frame results. Default: edgemlops/{thingName}/inference/results.</summary>
+    public string ResultsTopic { get; init; } = "edgemlops/{thingName}/inference/results";
 
-    /// <summary>MQTT topic of the periodic health message. Default: edge/{thingName}/inference/health.</summary>
-    public string HealthTopic { get; init; } = "edge/{thingName}/inference/health";
+    /// <summary>MQTT topic of the periodic health message. Default: edgemlops/{thingName}/inference/health.</summary>
+    public string HealthTopic { get; init; } = "edgemlops/{thingName}/inference/health";
 
     /// <summary>Seconds between health messages, 1–3600. Default: 30.</summary>
     public int HealthIntervalSeconds { get; init; } = 30;
@@ -72,12 +78,16 @@ public sealed record RuntimeSettings
         return problems;
     }
 
-    /// <summary>The topics with <c>{thingName}</c> filled in.</summary>
+    /// <summary>The topics with <c>{thingName}</c> (or <c>{iot:thingName}</c>) filled in.</summary>
     public RuntimeSettings ForThing(string thingName) => this with
     {
-        ResultsTopic = ResultsTopic.Replace("{thingName}", thingName, StringComparison.Ordinal),
-        HealthTopic = HealthTopic.Replace("{thingName}", thingName, StringComparison.Ordinal),
+        ResultsTopic = FillThingName(ResultsTopic, thingName),
+        HealthTopic = FillThingName(HealthTopic, thingName),
     };
+
+    private static string FillThingName(string topic, string thingName) => topic
+        .Replace("{thingName}", thingName, StringComparison.Ordinal)
+        .Replace("{iot:thingName}", thingName, StringComparison.Ordinal);
 
     internal static void CheckRange(List<string> problems, string key, double value, double min, double max)
     {

@@ -34,6 +34,37 @@ public static class SettingsJson
     /// <summary>Parses runtime keys from a Greengrass configuration value.</summary>
     public static RuntimeSettings ParseRuntime(JsonElement json) => ParseRuntime(JsonNode.Parse(json.GetRawText()));
 
+    /// <summary>
+    /// Parses the runtime keys present in <paramref name="json"/> over <paramref name="baseline"/>: keys the update
+    /// does not mention keep their current value (nested objects such as <c>capture</c> merge key by key).
+    /// </summary>
+    public static RuntimeSettings ParseRuntime(JsonNode? json, RuntimeSettings baseline)
+    {
+        var merged = JsonSerializer.SerializeToNode(baseline, Options) as JsonObject ?? [];
+        if (json is JsonObject update)
+        {
+            Merge(merged, update);
+        }
+
+        return ParseRuntime(merged);
+    }
+
+    private static void Merge(JsonObject target, JsonObject update)
+    {
+        foreach (var (key, value) in update)
+        {
+            var existingKey = target.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase)) ?? key;
+            if (value is JsonObject child && target[existingKey] is JsonObject existing)
+            {
+                Merge(existing, child);
+            }
+            else
+            {
+                target[existingKey] = value?.DeepClone();
+            }
+        }
+    }
+
     private static T? Deserialize<T>(JsonNode? json)
     {
         if (json is null)

@@ -48,7 +48,8 @@ public sealed class ComponentHost(ComponentHostProps props)
         var settings = props.Settings;
         var log = props.Log;
         var stateReporter = props.StateReporter ?? new LogStateReporter(log);
-        var identity = new ModelIdentity(settings.ModelComponentVersion, settings.ModelPackageVersion);
+        var (componentVersion, packageVersion) = settings.ModelVersions();
+        var identity = new ModelIdentity(componentVersion, packageVersion);
         using var healthStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var healthLoop = Task.Run(() => HealthLoopAsync(identity, healthStop.Token), CancellationToken.None);
         props.Configuration.Changed += OnConfigurationChanged;
@@ -101,9 +102,9 @@ public sealed class ComponentHost(ComponentHostProps props)
 
     private IFrameSource CreateSource(ComponentSettings settings) => settings.Source switch
     {
-        FrameSourceKind.Watch => new WatchedFolderSource(settings.ImagesPath, TimeSpan.FromMilliseconds(Math.Max(50, Math.Min(props.Configuration.Current.FrameIntervalMs, 1000))),
+        FrameSourceKind.Watch => new WatchedFolderSource(settings.EffectiveImagesPath, TimeSpan.FromMilliseconds(Math.Max(50, Math.Min(props.Configuration.Current.FrameIntervalMs, 1000))),
             maxFrames: settings.MaxFrames),
-        _ => new FolderReplaySource(settings.ImagesPath, () => TimeSpan.FromMilliseconds(props.Configuration.Current.FrameIntervalMs),
+        _ => new FolderReplaySource(settings.EffectiveImagesPath, () => TimeSpan.FromMilliseconds(props.Configuration.Current.FrameIntervalMs),
             settings.Loop, settings.MaxFrames),
     };
 

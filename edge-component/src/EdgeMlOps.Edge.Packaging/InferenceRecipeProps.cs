@@ -1,0 +1,124 @@
+namespace EdgeMlOps.Edge.Packaging;
+
+/// <summary>Inputs of the inference component recipe.</summary>
+public sealed record InferenceRecipeProps
+{
+    /// <summary>Component name, e.g. com.edgemlops.Inference. Required.</summary>
+    public required string ComponentName { get; init; }
+
+    /// <summary>Semantic version (major.minor.patch), e.g. derived from the artifact's content hash. Required.</summary>
+    public required string ComponentVersion { get; init; }
+
+    /// <summary>s3:// URI of the artifact zip. Required.</summary>
+    public required string ArtifactUri { get; init; }
+
+    /// <summary>The model component this one depends on (HARD: a new model restarts inference). Required.</summary>
+    public required string ModelComponentName { get; init; }
+
+    /// <summary>Accepted model component versions. Default: "&gt;=1.0.0".</summary>
+    public string ModelComponentVersionRequirement { get; init; } = ">=1.0.0";
+
+    /// <summary>
+    /// The model file inside the model component's artifacts, relative to its artifact folder. Default: model.onnx
+    /// (a plain artifact, reached through <c>{model:artifacts:path}</c>).
+    /// </summary>
+    public string ModelFile { get; init; } = "model.onnx";
+
+    /// <summary>
+    /// True when the model component's artifact is a zip Greengrass unpacks (then the path goes through
+    /// <c>{model:artifacts:decompressedPath}</c> and <see cref="ModelFile"/> includes the archive's folder). Default: false.
+    /// </summary>
+    public bool ModelArtifactIsArchive { get; init; }
+
+    /// <summary>
+    /// Configuration keys of the model component holding its own version and the model package version; passed
+    /// to the component as recipe variables. Defaults: /modelComponentVersion and /modelPackageVersion. Left
+    /// unresolved by Greengrass when absent, which the component treats as "unknown".
+    /// </summary>
+    public string ModelComponentVersionKey { get; init; } = "/modelComponentVersion";
+
+    /// <inheritdoc cref="ModelComponentVersionKey"/>
+    public string ModelPackageVersionKey { get; init; } = "/modelPackageVersion";
+
+    /// <summary>Results topic; <c>{thingName}</c> is replaced by the component, <c>{iot:thingName}</c> by Greengrass. Default: edgemlops/{thingName}/inference/results.</summary>
+    public string ResultsTopic { get; init; } = "edgemlops/{thingName}/inference/results";
+
+    /// <summary>Health topic. Default: edgemlops/{thingName}/inference/health.</summary>
+    public string HealthTopic { get; init; } = "edgemlops/{thingName}/inference/health";
+
+    /// <summary>Seconds Greengrass waits for a clean stop after SIGTERM. Default: 20.</summary>
+    public int ShutdownTimeoutSeconds { get; init; } = 20;
+
+    /// <summary>
+    /// Folder of images the component reads (a camera's output folder). Default: empty, meaning the sample images
+    /// shipped in the artifact are replayed (the simulated camera).
+    /// </summary>
+    public string ImagesPath { get; init; } = string.Empty;
+
+    /// <summary>Name of the artifact zip without ".zip"; Greengrass unpacks it into a folder of this name. Default: edge-inference.</summary>
+    public string ArchiveName { get; init; } = InferenceArtifactLayout.DefaultArchiveName;
+
+    public string ComponentDescription { get; init; } = "YOLOv8 inference on ONNX Runtime: results and health to AWS IoT Core, uncertain frames captured for labelling.";
+
+    public string ComponentPublisher { get; init; } = "EdgeMlOpsInfra";
+
+    /// <summary>Every problem, each naming its property; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(ComponentName))
+        {
+            problems.Add("ComponentName must not be empty.");
+        }
+
+        if (!System.Text.RegularExpressions.Regex.IsMatch(ComponentVersion ?? string.Empty, @"^\d+\.\d+\.\d+$"))
+        {
+            problems.Add($"ComponentVersion '{ComponentVersion}' must be major.minor.patch.");
+        }
+
+        if (string.IsNullOrWhiteSpace(ArtifactUri) || !ArtifactUri.StartsWith("s3://", StringComparison.Ordinal))
+        {
+            problems.Add($"ArtifactUri '{ArtifactUri}' must be an s3:// URI.");
+        }
+
+        if (string.IsNullOrWhiteSpace(ModelComponentName))
+        {
+            problems.Add("ModelComponentName must not be empty.");
+        }
+
+        if (string.Equals(ModelComponentName, ComponentName, StringComparison.Ordinal))
+        {
+            problems.Add($"ModelComponentName must differ from ComponentName ('{ComponentName}').");
+        }
+
+        if (string.IsNullOrWhiteSpace(ModelFile) || ModelFile.StartsWith('/') || ModelFile.Contains("..", StringComparison.Ordinal))
+        {
+            problems.Add($"ModelFile '{ModelFile}' must be a relative path inside the model component's artifacts.");
+        }
+
+        foreach (var (name, topic) in new[] { ("ResultsTopic", ResultsTopic), ("HealthTopic", HealthTopic) })
+        {
+            if (string.IsNullOrWhiteSpace(topic) || topic.Contains('#', StringComparison.Ordinal) || topic.Contains('+', StringComparison.Ordinal))
+            {
+                problems.Add($"{name} '{topic}' must be a plain topic (no wildcards).");
+            }
+        }
+
+        if (ResultsTopic == HealthTopic)
+        {
+            problems.Add("ResultsTopic and HealthTopic must differ.");
+        }
+
+        if (ShutdownTimeoutSeconds is < 1 or > 600)
+        {
+            problems.Add($"ShutdownTimeoutSeconds must be between 1 and 600 (got {ShutdownTimeoutSeconds}).");
+        }
+
+        if (string.IsNullOrWhiteSpace(ArchiveName) || ArchiveName.Contains('/', StringComparison.Ordinal))
+        {
+            problems.Add($"ArchiveName '{ArchiveName}' must be a plain file name.");
+        }
+
+        return problems;
+    }
+}

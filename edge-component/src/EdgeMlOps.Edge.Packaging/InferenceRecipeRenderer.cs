@@ -1,0 +1,170 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace EdgeMlOps.Edge.Packaging;
+
+/// <summary>
+/// Renders the inference component's Greengrass v2 recipe (JSON): a HARD dependency on the model component, one
+/// manifest per architecture (each passing its own ONNX Runtime library), the model path through the model
+/// component's artifact variables, default configuration (thresholds, interval, topics, capture) and IPC access to
+/// PublishToIoTCore on exactly the results and health topics.
+/// </summary>
+public static class InferenceRecipeRenderer
+{
+    public const string RecipeFormatVersion = "2020-01-25";
+    public const string PublishOperation = "aws.greengrass#PublishToIoTCore";
+
+    /// <summary>Renders the recipe; throws <see cref="ArgumentException"/> listing every invalid property.</summary>
+    public static string Render(InferenceRecipeProps props)
+    {
+        ArgumentNullException.ThrowIfNull(props);
+        var problems = props.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid inference recipe properties: " + string.Join(" ", problems), nameof(props));
+        }
+
+        return Build(props).ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    public static JsonObject Build(InferenceRecipeProps props)
+    {
+        ArgumentNullException.ThrowIfNull(props);
+        var manifests = new JsonArray();
+        foreach (var (architecture, rid) in InferenceArtifactLayout.Platforms)
+        {
+            manifests.Add(new JsonObject
+            {
+                ["Platform"] = new JsonObject { ["os"] = "linux", ["architecture"] = architecture },
+                ["Lifecycle"] = Lifecycle(props, rid),
+                ["Artifacts"] = new JsonArray(new JsonObject
+                {
+                    ["Uri"] = props.ArtifactUri,
+                    ["Unarchive"] = "ZIP",
+                    ["Permission"] = new JsonObject { ["Read"] = "OWNER", ["Execute"] = "NONE" },
+                }),
+            });
+        }
+
+        return new JsonObject
+        {
+            ["RecipeFormatVersion"] = RecipeFormatVersion,
+            ["ComponentName"] = props.ComponentName,
+            ["ComponentVersion"] = props.ComponentVersion,
+            ["ComponentDescription"] = props.ComponentDescription,
+            ["ComponentPublisher"] = props.ComponentPublisher,
+            ["ComponentDependencies"] = new JsonObject
+            {
+                [props.ModelComponentName] = new JsonObject
+                {
+                    ["VersionRequirement"] = props.ModelComponentVersionRequirement,
+                    ["DependencyType"] = "HARD",
+                },
+            },
+            ["ComponentConfiguration"] = new JsonObject { ["DefaultConfiguration"] = DefaultConfiguration(props) },
+            ["Manifests"] = manifests,
+        };
+    }
+
+    /// <summary>The component's own folder after Greengrass unpacks the zip.</summary>
+    public static string AppFolder(InferenceRecipeProps props) => $"{{artifacts:decompressedPath}}/{props.ArchiveName}";
+
+    /// <summary>The model file, through the model component's artifact variable.</summary>
+    public static string ModelPath(InferenceRecipeProps props) => props.ModelArtifactIsArchive
+        ? $"{{{props.ModelComponentName}:artifacts:decompressedPath}}/{props.ModelFile}"
+        : $"{{{props.ModelComponentName}:artifacts:path}}/{props.ModelFile}";
+
+    private static JsonObject Lifecycle(InferenceRecipeProps props, string rid)
+    {
+        var app = AppFolder(props);
+        // Every setting goes through {configuration:/key}: a configuration merge changes the interpolated script,
+        // so Greengrass restarts the component with the new values even without the IPC subscription.
+        var arguments = new[]
+        {
+            $"--model \"{ModelPath(props)}\"",
+            $"--model-component-version \"{{{props.ModelComponentName}:configuration:{props.ModelComponentVersionKey}}}\"",
+            $"--model-package-version \"{{{props.ModelComponentName}:configuration:{props.ModelPackageVersionKey}}}\"",
+            $"--onnxruntime \"{app}/{InferenceArtifactLayout.OnnxRuntimeEntry(rid)}\"",
+            "--thing-name \"{iot:thingName}\"",
+            "--images \"{configuration:/imagesPath}\"",
+            $"--set \"sampleImagesPath={app}/{InferenceArtifactLayout.SampleImagesFolder}\"",
+            "--confidence \"{configuration:/confidenceThreshold}\"",
+            "--iou \"{configuration:/iouThreshold}\"",
+            "--max-detections \"{configuration:/maxDetections}\"",
+            "--interval-ms \"{configuration:/frameIntervalMs}\"",
+            "--health-interval \"{configuration:/healthIntervalSeconds}\"",
+            "--results-topic \"{configuration:/resultsTopic}\"",
+            "--health-topic \"{configuration:/healthTopic}\"",
+            "--source \"{configuration:/source}\"",
+            "--max-image-pixels \"{configuration:/maxImagePixels}\"",
+            "--set \"capture.enabled={configuration:/capture/enabled}\"",
+            "--set \"capture.uncertaintyLow={configuration:/capture/uncertaintyLow}\"",
+            "--set \"capture.uncertaintyHigh={configuration:/capture/uncertaintyHigh}\"",
+            "--set \"capture.sampleFraction={configuration:/capture/sampleFraction}\"",
+            "--set \"capture.bucket={configuration:/capture/bucket}\"",
+            "--set \"capture.prefix={configuration:/capture/prefix}\"",
+        };
+        var pidFile = "{work:path}/inference.pid";
+        return new JsonObject
+        {
+            ["Setenv"] = new JsonObject
+            {
+                ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+                ["DOTNET_NOLOGO"] = "1",
+                // Workstation GC: a small, steady heap on a device shared with other components.
+                ["DOTNET_gcServer"] = "0",
+            },
+            ["Run"] = new JsonObject
+            {
+                // exec: the dotnet process replaces the shell, so SIGTERM from Greengrass reaches it directly.
+                ["Script"] = $"echo $$ > {pidFile} && exec dotnet \"{app}/{InferenceArtifactLayout.EntryAssembly}\" " + string.Join(" ", arguments),
+                ["RequiresPrivilege"] = false,
+            },
+            ["Shutdown"] = new JsonObject
+            {
+                // The component finishes the frame in flight and publishes a last health message on SIGTERM.
+                ["Script"] = $"kill -TERM $(cat {pidFile}) 2>/dev/null || true",
+                ["Timeout"] = props.ShutdownTimeoutSeconds,
+            },
+        };
+    }
+
+    private static JsonObject DefaultConfiguration(InferenceRecipeProps props) => new()
+    {
+        ["imagesPath"] = props.ImagesPath,
+        ["source"] = "Folder",
+        ["confidenceThreshold"] = 0.25,
+        ["iouThreshold"] = 0.45,
+        ["maxDetections"] = 100,
+        ["frameIntervalMs"] = 1000,
+        ["healthIntervalSeconds"] = 30,
+        ["maxImagePixels"] = 100_000_000,
+        ["resultsTopic"] = props.ResultsTopic,
+        ["healthTopic"] = props.HealthTopic,
+        ["capture"] = new JsonObject
+        {
+            ["enabled"] = true,
+            ["uncertaintyLow"] = 0.3,
+            ["uncertaintyHigh"] = 0.6,
+            ["sampleFraction"] = 0.01,
+            ["bucket"] = string.Empty,
+            ["prefix"] = "captures/",
+        },
+        ["accessControl"] = new JsonObject
+        {
+            ["aws.greengrass.ipc.mqttproxy"] = new JsonObject
+            {
+                [$"{props.ComponentName}:mqttproxy:1"] = new JsonObject
+                {
+                    ["policyDescription"] = "Publish inference results and health messages to AWS IoT Core.",
+                    ["operations"] = new JsonArray(PublishOperation),
+                    ["resources"] = new JsonArray(AccessControlTopic(props.ResultsTopic), AccessControlTopic(props.HealthTopic)),
+                },
+            },
+        },
+    };
+
+    /// <summary>The topic as Greengrass authorises it: the component's {thingName} becomes the recipe variable.</summary>
+    public static string AccessControlTopic(string topic) =>
+        (topic ?? string.Empty).Replace("{thingName}", "{iot:thingName}", StringComparison.Ordinal);
+}

@@ -233,3 +233,51 @@ public sealed class GreengrassIpcClientTests
         Assert.Throws<ArgumentException>(() => new GreengrassIpcClient(new GreengrassIpcClientOptions()));
     }
 }
+
+public sealed class GreengrassIpcClientEnvironmentTests
+{
+    [Fact]
+    public async Task Builds_from_the_variables_Greengrass_sets_and_returns_null_without_them()
+    {
+        await using var scope = new NucleusScope();
+        var previousSocket = Environment.GetEnvironmentVariable(GreengrassIpcClientOptions.SocketPathVariable);
+        var previousToken = Environment.GetEnvironmentVariable(GreengrassIpcClientOptions.AuthTokenVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(GreengrassIpcClientOptions.SocketPathVariable, null);
+            Assert.Null(GreengrassIpcClient.FromEnvironment());
+
+            Environment.SetEnvironmentVariable(GreengrassIpcClientOptions.SocketPathVariable, scope.NucleusOptions.SocketPath);
+            Environment.SetEnvironmentVariable(GreengrassIpcClientOptions.AuthTokenVariable, scope.NucleusOptions.AuthToken);
+            await using var client = GreengrassIpcClient.FromEnvironment(new GreengrassIpcClientOptions { OperationTimeout = TimeSpan.FromSeconds(5) });
+
+            Assert.NotNull(client);
+            await client.UpdateStateAsync(ReportedLifecycleState.Running, NucleusScope.Timeout());
+            Assert.Equal("RUNNING", scope.Nucleus.States.Snapshot().Single().State);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(GreengrassIpcClientOptions.SocketPathVariable, previousSocket);
+            Environment.SetEnvironmentVariable(GreengrassIpcClientOptions.AuthTokenVariable, previousToken);
+        }
+    }
+
+    [Fact]
+    public async Task Hands_subscription_handler_failures_to_the_background_error_callback()
+    {
+        await using var scope = new NucleusScope(new JsonObject { ["interval"] = 5 });
+        var errors = new BlockingCollection<Exception>();
+        await using var client = new GreengrassIpcClient(scope.ClientOptions() with { OnBackgroundError = errors.Add });
+        var calls = 0;
+        await using var subscription = await client.SubscribeToConfigurationUpdateAsync(null, ["interval"], _ =>
+            Interlocked.Increment(ref calls) == 1 ? throw new InvalidOperationException("handler bug") : Task.CompletedTask, NucleusScope.Timeout());
+
+        await scope.Nucleus.PushConfigurationUpdate(["interval"], 6);
+        Assert.True(errors.TryTake(out var error, NucleusScope.Wait));
+        Assert.Equal("handler bug", error.Message);
+
+        // The subscription keeps delivering after a failing handler.
+        await scope.Nucleus.PushConfigurationUpdate(["interval"], 7);
+        await Eventually.HoldsAsync(() => Volatile.Read(ref calls) == 2, NucleusScope.Wait, () => $"{calls} handler calls");
+    }
+}

@@ -1,0 +1,145 @@
+using System.Text.Json.Nodes;
+using EdgeMlOps.EdgeDeployment.RenderModelRecipe;
+using Xunit;
+
+namespace EdgeDeployment.Tests.Lambdas;
+
+public sealed class ModelReleasePlannerTests
+{
+    internal static JsonObject Package(string modelDataUrl = "s3://training-bucket/runs/3/model.onnx", string? imageSize = "640", string? classNames = "[\"scratch\",\"dent\"]", string status = "Approved", int version = 3)
+    {
+        var metadata = new JsonObject();
+        if (imageSize is not null)
+        {
+            metadata["imageSize"] = imageSize;
+        }
+
+        if (classNames is not null)
+        {
+            metadata["classNames"] = classNames;
+        }
+
+        return new JsonObject
+        {
+            ["ModelPackageArn"] = $"arn:aws:sagemaker:eu-west-1:123456789012:model-package/metal-tag-detector/{version}",
+            ["ModelPackageGroupName"] = "metal-tag-detector",
+            ["ModelPackageVersion"] = version,
+            ["ModelApprovalStatus"] = status,
+            ["InferenceSpecification"] = new JsonObject { ["Containers"] = new JsonArray(new JsonObject { ["Image"] = "img", ["ModelDataUrl"] = modelDataUrl }) },
+            ["CustomerMetadataProperties"] = metadata,
+        };
+    }
+
+    private static ModelReleaseDecision Plan(JsonObject package) =>
+        ModelReleasePlanner.Plan(new RenderModelRecipeRequest(package, "com.edgemlops.Model", "edge-artifacts"));
+
+    [Fact]
+    public void Renders_a_valid_recipe_whose_artifact_is_the_copied_model()
+    {
+        var decision = Plan(Package());
+
+        Assert.True(decision.Valid, string.Join("; ", decision.Problems));
+        var release = decision.Release!;
+        var recipe = JsonNode.Parse(release.Recipe)!;
+        Assert.Equal("2020-01-25", recipe["RecipeFormatVersion"]!.GetValue<string>());
+        Assert.Equal("com.edgemlops.Model", recipe["ComponentName"]!.GetValue<string>());
+        Assert.Equal("3.0.0", recipe["ComponentVersion"]!.GetValue<string>());
+        var artifact = recipe["Manifests"]![0]!["Artifacts"]![0]!;
+        Assert.Equal("s3://edge-artifacts/models/metal-tag-detector/3/model.onnx", artifact["URI"]!.GetValue<string>());
+        Assert.Equal(release.ArtifactUri, artifact["URI"]!.GetValue<string>());
+        Assert.Equal("models/metal-tag-detector/3/model.onnx", release.ArtifactKey);
+        Assert.Equal("training-bucket/runs/3/model.onnx", release.CopySource);
+    }
+
+    [Fact]
+    public void Puts_image_size_and_class_names_into_the_default_configuration()
+    {
+        var recipe = JsonNode.Parse(Plan(Package()).Release!.Recipe)!;
+        var configuration = recipe["ComponentConfiguration"]!["DefaultConfiguration"]!;
+
+        Assert.Equal(640, configuration["imageSize"]!.GetValue<int>());
+        Assert.Equal(["scratch", "dent"], configuration["classNames"]!.AsArray().Select(c => c!.GetValue<string>()));
+        Assert.Equal(3, configuration["modelPackageVersion"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void Accepts_comma_separated_class_names()
+    {
+        Assert.Equal(["scratch", "dent"], Plan(Package(classNames: "scratch, dent")).Release!.ClassNames);
+    }
+
+    [Fact]
+    public void Encodes_the_copy_source_key()
+    {
+        Assert.Equal("bucket/runs/run%203/model.onnx", Plan(Package("s3://bucket/runs/run 3/model.onnx")).Release!.CopySource);
+    }
+
+    [Fact]
+    public void Fails_when_the_artifact_is_not_onnx()
+    {
+        var decision = Plan(Package("s3://training-bucket/runs/3/model.tar.gz"));
+
+        Assert.False(decision.Valid);
+        Assert.Contains(decision.Problems, p => p.Contains("no ONNX artifact", StringComparison.Ordinal) && p.Contains("model.tar.gz", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Fails_when_there_is_no_artifact_at_all()
+    {
+        var package = Package();
+        package["InferenceSpecification"] = new JsonObject { ["Containers"] = new JsonArray(new JsonObject { ["Image"] = "img" }) };
+
+        Assert.Contains(Plan(package).Problems, p => p.Contains("no model artifact", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Reports_every_missing_metadata_key_together()
+    {
+        var decision = Plan(Package(imageSize: null, classNames: null));
+
+        Assert.Equal(2, decision.Problems.Count);
+        Assert.Contains(decision.Problems, p => p.Contains("imageSize is missing", StringComparison.Ordinal));
+        Assert.Contains(decision.Problems, p => p.Contains("classNames is missing", StringComparison.Ordinal));
+        Assert.Null(decision.Release);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("650")]
+    [InlineData("8192")]
+    [InlineData("large")]
+    public void Fails_on_an_unusable_image_size(string imageSize)
+    {
+        Assert.Contains(Plan(Package(imageSize: imageSize)).Problems, p => p.Contains("imageSize must be", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("scratch,,dent")]
+    [InlineData("[\"scratch\",\"scratch\"]")]
+    [InlineData("[1, 2")]
+    public void Fails_on_unusable_class_names(string classNames)
+    {
+        Assert.Contains(Plan(Package(classNames: classNames)).Problems, p => p.Contains("classNames", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Fails_when_the_package_is_not_approved()
+    {
+        Assert.Contains(Plan(Package(status: "Rejected")).Problems, p => p.Contains("must be Approved, got Rejected", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Handler_returns_the_decision_as_the_workflow_reads_it()
+    {
+        var input = new JsonObject { ["modelPackage"] = Package(), ["modelComponentName"] = "com.edgemlops.Model", ["artifactsBucket"] = "edge-artifacts" };
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(input.ToJsonString()));
+
+        var output = JsonNode.Parse(Function.Handle(stream))!;
+
+        Assert.True(output["valid"]!.GetValue<bool>());
+        Assert.Empty(output["problems"]!.AsArray());
+        Assert.Equal("3.0.0", output["release"]!["componentVersion"]!.GetValue<string>());
+        Assert.IsType<string>(output["release"]!["recipe"]!.GetValue<string>());
+    }
+}

@@ -1,0 +1,170 @@
+using System.Text.Json.Nodes;
+using Amazon.CDK.Assertions;
+using Xunit;
+
+namespace EdgeDeployment.Tests.Template;
+
+public sealed class EdgeStageTemplateTests : IClassFixture<EdgeStageFixture>
+{
+    private readonly EdgeStageFixture _stage;
+
+    public EdgeStageTemplateTests(EdgeStageFixture stage) => _stage = stage;
+
+    [Fact]
+    public void Creates_static_canary_and_fleet_thing_groups_named_from_the_configuration()
+    {
+        _stage.Template.HasResourceProperties("AWS::IoT::ThingGroup", new Dictionary<string, object> { ["ThingGroupName"] = _stage.Settings.Edge.CanaryThingGroup });
+        _stage.Template.HasResourceProperties("AWS::IoT::ThingGroup", new Dictionary<string, object> { ["ThingGroupName"] = _stage.Settings.Edge.FleetThingGroup });
+        _stage.Template.ResourceCountIs("AWS::IoT::ThingGroup", 2);
+    }
+
+    [Fact]
+    public void Core_device_policy_is_scoped_to_the_connected_thing_and_its_component_topics()
+    {
+        var policy = Assert.Single(EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::IoT::Policy")).Resource;
+        var document = policy["Properties"]!["PolicyDocument"]!.AsObject();
+
+        Assert.Empty(IotPolicyScope.Problems(document));
+        var resources = EdgeStageFixture.List(document["Statement"]).SelectMany(s => EdgeStageFixture.List(s!["Resource"])).Select(EdgeStageFixture.Text).ToList();
+        Assert.Contains(resources, r => r.EndsWith($":topic/edgemlops/{IotPolicyScope.ThingVariable}/inference/health", StringComparison.Ordinal));
+        Assert.Contains(resources, r => r.EndsWith($":topic/edgemlops/{IotPolicyScope.ThingVariable}/inference/results", StringComparison.Ordinal));
+        Assert.Contains(resources, r => r.EndsWith($":client/{IotPolicyScope.ThingVariable}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Policy_scope_check_flags_wildcards_and_other_things_topics()
+    {
+        var bad = JsonNode.Parse("""
+            {"Version": "2012-10-17", "Statement": [
+              {"Sid": "All", "Effect": "Allow", "Action": ["iot:*", "greengrass:*"], "Resource": "*"},
+              {"Sid": "AnyTopic", "Effect": "Allow", "Action": "iot:Publish", "Resource": "arn:aws:iot:eu-west-1:1:topic/edgemlops/*"}]}
+            """)!.AsObject();
+
+        var problems = IotPolicyScope.Problems(bad);
+
+        Assert.Contains("All: wildcard action iot:*", problems);
+        Assert.Contains("All: wildcard action greengrass:*", problems);
+        Assert.Contains(problems, p => p.StartsWith("AnyTopic: iot:Publish on arn:aws:iot:eu-west-1:1:topic/edgemlops/*", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Token_exchange_role_reads_model_artifacts_writes_only_the_capture_prefix_and_greengrass_logs()
+    {
+        var role = EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::IAM::Role")
+            .Single(r => r.Resource["Properties"]!["AssumeRolePolicyDocument"]!.ToJsonString().Contains("credentials.iot.amazonaws.com", StringComparison.Ordinal));
+        var statements = EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::IAM::Policy")
+            .Where(p => p.Resource["Properties"]!["Roles"]!.ToJsonString().Contains(role.Id, StringComparison.Ordinal))
+            .SelectMany(p => EdgeStageFixture.List(p.Resource["Properties"]!["PolicyDocument"]!["Statement"]))
+            .OfType<JsonObject>()
+            .Select(s => (Actions: EdgeStageFixture.List(s["Action"]).Select(a => a!.GetValue<string>()).ToList(), Resources: EdgeStageFixture.List(s["Resource"]).Select(EdgeStageFixture.Text).ToList()))
+            .ToList();
+
+        Assert.NotEmpty(statements);
+        Assert.DoesNotContain(statements, s => s.Actions.Any(a => a == "*" || a.EndsWith(":*", StringComparison.Ordinal)));
+        var writes = statements.Where(s => s.Actions.Any(a => a.StartsWith("s3:Put", StringComparison.Ordinal) || a.StartsWith("s3:Delete", StringComparison.Ordinal))).ToList();
+        var capture = Assert.Single(writes);
+        Assert.Equal(["s3:PutObject"], capture.Actions);
+        Assert.All(capture.Resources, r => Assert.EndsWith("*", r));
+        var s3Reads = statements.Where(s => s.Actions.Any(a => a.StartsWith("s3:GetObject", StringComparison.Ordinal))).SelectMany(s => s.Resources).ToList();
+        Assert.Contains(s3Reads, r => r.EndsWith("/models/*", StringComparison.Ordinal));
+        Assert.DoesNotContain(s3Reads, r => r == "*" || r.EndsWith(":::*", StringComparison.Ordinal));
+        var logs = Assert.Single(statements, s => s.Actions.Any(a => a.StartsWith("logs:", StringComparison.Ordinal)));
+        Assert.All(logs.Resources, r => Assert.Contains(":log-group:/aws/greengrass/", r));
+        _stage.Template.HasResourceProperties("AWS::IoT::RoleAlias", new Dictionary<string, object> { ["RoleAlias"] = "edgemlops-dev-edge-tes" });
+    }
+
+    [Fact]
+    public void Health_rule_keeps_the_latest_heartbeat_of_each_device_from_the_component_health_topic()
+    {
+        var rule = Assert.Single(EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::IoT::TopicRule")).Resource;
+        var sql = rule["Properties"]!["TopicRulePayload"]!["Sql"]!.GetValue<string>();
+
+        Assert.Contains("FROM 'edgemlops/+/inference/health'", sql);
+        Assert.Contains("topic(2) AS thingName", sql);
+        Assert.Contains("timestamp() AS receivedAt", sql);
+        _stage.Template.HasResourceProperties("AWS::DynamoDB::Table", new Dictionary<string, object>
+        {
+            ["KeySchema"] = new[] { new Dictionary<string, object> { ["AttributeName"] = "thingName", ["KeyType"] = "HASH" } },
+            ["PointInTimeRecoverySpecification"] = new Dictionary<string, object> { ["PointInTimeRecoveryEnabled"] = true },
+        });
+    }
+
+    [Fact]
+    public void Inference_component_version_derives_from_the_artifact_hash_and_depends_on_the_model_component()
+    {
+        var component = Assert.Single(EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::GreengrassV2::ComponentVersion")).Resource;
+        var recipeText = EdgeStageFixture.Text(component["Properties"]!["InlineRecipe"]);
+        var recipe = JsonNode.Parse(recipeText.Replace("{token}", "token", StringComparison.Ordinal))!;
+        var inference = _stage.Stage.Workflow.StateMachine;
+
+        Assert.Equal(_stage.Settings.Edge.InferenceComponentName, recipe["ComponentName"]!.GetValue<string>());
+        Assert.Matches(@"^1\.0\.\d+$", recipe["ComponentVersion"]!.GetValue<string>());
+        Assert.Equal("HARD", recipe["ComponentDependencies"]![_stage.Settings.Edge.ModelComponentName]!["DependencyType"]!.GetValue<string>());
+        Assert.NotNull(inference);
+    }
+
+    [Fact]
+    public void Without_the_switch_there_is_no_digital_twin()
+    {
+        _stage.Template.ResourceCountIs("AWS::EC2::Instance", 0);
+        _stage.Template.ResourceCountIs("AWS::EC2::VPC", 0);
+    }
+
+    [Fact]
+    public void Digital_twin_requires_imdsv2_and_has_no_inbound_rules_and_no_nat()
+    {
+        var twin = _stage.TwinTemplate;
+        twin.ResourceCountIs("AWS::EC2::Instance", 1);
+        twin.HasResourceProperties("AWS::EC2::LaunchTemplate", new Dictionary<string, object>
+        {
+            ["LaunchTemplateData"] = new Dictionary<string, object> { ["MetadataOptions"] = new Dictionary<string, object> { ["HttpTokens"] = "required" } },
+        });
+        twin.ResourceCountIs("AWS::EC2::NatGateway", 0);
+        twin.ResourceCountIs("AWS::EC2::SecurityGroupIngress", 0);
+        foreach (var (_, group) in EdgeStageFixture.Resources(_stage.TwinTemplateJson, "AWS::EC2::SecurityGroup"))
+        {
+            Assert.Null(group["Properties"]!["SecurityGroupIngress"]);
+        }
+    }
+
+    [Fact]
+    public void Digital_twin_installs_the_pinned_nucleus_into_the_canary_group_from_an_ssm_ami()
+    {
+        var instance = Assert.Single(EdgeStageFixture.Resources(_stage.TwinTemplateJson, "AWS::EC2::Instance")).Resource;
+        var userData = instance["Properties"]!["UserData"]!.ToJsonString();
+        var imageParameter = instance["Properties"]!["ImageId"]!["Ref"]!.GetValue<string>();
+        var amiDefault = _stage.TwinTemplateJson["Parameters"]![imageParameter]!["Default"]!.GetValue<string>();
+
+        Assert.Contains($"greengrass-{_stage.TwinSettings.Edge.DigitalTwin.NucleusVersion}.zip", userData);
+        Assert.Contains($"--thing-group-name {_stage.TwinSettings.Edge.CanaryThingGroup}", userData);
+        Assert.StartsWith("/aws/service/ami-amazon-linux-latest/", amiDefault);
+        var roleLogicalId = _stage.TwinStage.Twin!.Role.Node.DefaultChild is Amazon.CDK.CfnResource r ? _stage.TwinStage.Workload.GetLogicalId(r) : null;
+        var provisioning = EdgeStageFixture.Resources(_stage.TwinTemplateJson, "AWS::IAM::Policy")
+            .Where(p => p.Resource["Properties"]!["Roles"]!.ToJsonString().Contains(roleLogicalId!, StringComparison.Ordinal))
+            .SelectMany(p => EdgeStageFixture.List(p.Resource["Properties"]!["PolicyDocument"]!["Statement"]))
+            .OfType<JsonObject>()
+            .ToList();
+        var addToGroup = Assert.Single(provisioning, s => EdgeStageFixture.List(s["Action"]).Any(a => a!.GetValue<string>() == "iot:AddThingToThingGroup"));
+        var groupResources = EdgeStageFixture.List(addToGroup["Resource"]).Select(EdgeStageFixture.Text).ToList();
+        Assert.Contains(groupResources, g => g.EndsWith($":thing/{_stage.TwinStage.Twin.ThingName}", StringComparison.Ordinal));
+        Assert.Equal(2, groupResources.Count);
+        var createThing = Assert.Single(provisioning, s => EdgeStageFixture.List(s["Action"]).Any(a => a!.GetValue<string>() == "iot:CreateThing"));
+        Assert.Equal([$":thing/{_stage.TwinStage.Twin.ThingName}"], EdgeStageFixture.List(createThing["Resource"]).Select(EdgeStageFixture.Text).Select(t => t[t.LastIndexOf(':')..]));
+    }
+
+    [Fact]
+    public void Publishes_its_ssm_contract()
+    {
+        foreach (var name in new[] { "/edgemlops/dev/edge/deployed-model-package", "/edgemlops/dev/edge/artifacts-bucket-name", "/edgemlops/dev/edge/state-machine-arn", "/edgemlops/dev/edge/health-table-name" })
+        {
+            _stage.Template.HasResourceProperties("AWS::SSM::Parameter", new Dictionary<string, object> { ["Name"] = name });
+        }
+    }
+
+    [Fact]
+    public void Workflow_pipeline_runs_the_deployment_of_the_latest_approved_package_on_demand()
+    {
+        _stage.Template.HasResourceProperties("AWS::CodePipeline::Pipeline", new Dictionary<string, object> { ["Name"] = "edgemlops-dev-edge-workflow" });
+        _stage.Template.HasResourceProperties("AWS::StepFunctions::StateMachine", new Dictionary<string, object> { ["StateMachineName"] = "edgemlops-dev-edge-deployment" });
+    }
+}

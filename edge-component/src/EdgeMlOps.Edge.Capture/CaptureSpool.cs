@@ -35,6 +35,7 @@ public sealed class CaptureSpool
     private long _droppedCount;
     private long _rejectedCount;
     private long _duplicateCount;
+    private long _discardedCount;
     private int _uploadedLogLines;
     private TaskCompletionSource _entryAdded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -89,6 +90,7 @@ public sealed class CaptureSpool
     /// <summary>
     /// Stores a frame and its metadata. Identical image bytes already pending or recently uploaded are refused as
     /// duplicates. When the quota is full the oldest entries are deleted first and counted in <see cref="DroppedCount"/>.
+    /// Throws <see cref="IOException"/> when the disk write fails (disk full, for example); nothing is committed then.
     /// </summary>
     public CaptureEnqueueResult Enqueue(ReadOnlySpan<byte> image, CaptureMetadata metadata)
     {
@@ -126,12 +128,21 @@ public sealed class CaptureSpool
 
             var sequence = _nextSequence++;
             var staging = Path.Combine(_tmp, Guid.NewGuid().ToString("N"));
-            System.IO.Directory.CreateDirectory(staging);
-            WriteDurably(Path.Combine(staging, SpoolEntry.ImageFileName), image);
-            WriteDurably(Path.Combine(staging, SpoolEntry.MetadataFileName), sidecar);
             var entry = new SpoolEntry(sequence, sha, Path.Combine(_pendingRoot, EntryName(sequence, sha)), size);
-            // The commit point: one rename makes image and sidecar visible together.
-            System.IO.Directory.Move(staging, entry.Directory);
+            try
+            {
+                System.IO.Directory.CreateDirectory(staging);
+                WriteDurably(Path.Combine(staging, SpoolEntry.ImageFileName), image);
+                WriteDurably(Path.Combine(staging, SpoolEntry.MetadataFileName), sidecar);
+                // The commit point: one rename makes image and sidecar visible together.
+                System.IO.Directory.Move(staging, entry.Directory);
+            }
+            catch (IOException)
+            {
+                TryDelete(staging);
+                throw;
+            }
+
             AddLocked(entry);
             var signal = _entryAdded;
             _entryAdded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -157,12 +168,32 @@ public sealed class CaptureSpool
         }
     }
 
-    /// <summary>Completes when an entry is added after this call (the uploader's wake-up).</summary>
-    public Task WaitForEntryAsync(CancellationToken ct)
+    /// <summary>A task that completes when the next entry is added (the uploader's wake-up); never faults.</summary>
+    public Task NextEntryAdded
     {
+        get
+        {
+            lock (_lock)
+            {
+                return _entryAdded.Task;
+            }
+        }
+    }
+
+    /// <summary>Entries removed because they could not be read back (damaged sidecar): counted, never silent.</summary>
+    public long DiscardedCount => Interlocked.Read(ref _discardedCount);
+
+    /// <summary>Removes an entry that cannot be uploaded (its sidecar is unreadable) and counts it in <see cref="DiscardedCount"/>.</summary>
+    public void Discard(SpoolEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
         lock (_lock)
         {
-            return _entryAdded.Task.WaitAsync(ct);
+            if (_pending.ContainsKey(entry.Sequence))
+            {
+                RemoveLocked(entry);
+                Interlocked.Increment(ref _discardedCount);
+            }
         }
     }
 
@@ -273,6 +304,18 @@ public sealed class CaptureSpool
         }
         catch (DirectoryNotFoundException)
         {
+        }
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            System.IO.Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the next Open, which empties tmp/.
         }
     }
 

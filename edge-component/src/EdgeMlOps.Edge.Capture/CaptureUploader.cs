@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -59,8 +60,8 @@ public sealed class CaptureUploader
         {
             while (!ct.IsCancellationRequested)
             {
-                // Subscribe to the wake-up before looking, so an enqueue in between is not missed.
-                var wake = _spool.WaitForEntryAsync(ct);
+                // Take the wake-up signal before looking, so an enqueue in between is not missed.
+                var wake = _spool.NextEntryAdded;
                 var entry = _spool.PeekOldest();
                 if (entry is null)
                 {
@@ -85,9 +86,26 @@ public sealed class CaptureUploader
 
     private async Task<bool> TryUploadAsync(SpoolEntry entry, CancellationToken ct)
     {
+        CaptureMetadata metadata;
         try
         {
-            var metadata = CaptureSpool.ReadMetadata(entry);
+            metadata = CaptureSpool.ReadMetadata(entry);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidDataException)
+        {
+            // A damaged sidecar would block the queue forever: take it out, counted by the spool.
+            _spool.Discard(entry);
+            Volatile.Write(ref _lastError, $"Discarded entry {entry.Sequence}: unreadable sidecar ({ex.Message}).");
+            return true;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            Interlocked.Increment(ref _skipped);
+            return true;
+        }
+
+        try
+        {
             await PutAsync(CaptureObjectKeys.ImageKey(_options.CapturePrefix, metadata, entry.Sha256), entry.ImagePath, "image/jpeg", metadata, ct)
                 .ConfigureAwait(false);
             await PutAsync(CaptureObjectKeys.SidecarKey(_options.CapturePrefix, metadata, entry.Sha256), entry.MetadataPath, "application/json", metadata, ct)
@@ -125,10 +143,10 @@ public sealed class CaptureUploader
             AutoCloseStream = false,
         };
         // The labeling app can filter on these without reading the sidecar.
-        request.Metadata.Add("thing-name", metadata.ThingName);
-        request.Metadata.Add("model-version", metadata.ModelVersion);
+        request.Metadata.Add("thing-name", Ascii(metadata.ThingName));
+        request.Metadata.Add("model-version", Ascii(metadata.ModelVersion));
         request.Metadata.Add("captured-at", metadata.CapturedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-        request.Metadata.Add("reason", metadata.Reason);
+        request.Metadata.Add("reason", Ascii(metadata.Reason));
         request.Metadata.Add("detections", metadata.Detections.Count.ToString(CultureInfo.InvariantCulture));
         if (metadata.BestConfidence is { } best)
         {
@@ -138,4 +156,7 @@ public sealed class CaptureUploader
         request.Metadata.Add("sha256", metadata.ImageSha256);
         await _s3.PutObjectAsync(request, ct).ConfigureAwait(false);
     }
+
+    /// <summary>S3 user metadata is US-ASCII: other text is percent-encoded rather than failing the upload forever.</summary>
+    private static string Ascii(string value) => value.All(char.IsAscii) ? value : Uri.EscapeDataString(value);
 }

@@ -212,7 +212,17 @@ public sealed class GreengrassIpcClient : IAsyncDisposable
                     connection.Closed += OnConnectionClosed;
                     lock (_lock)
                     {
-                        _connection = connection;
+                        if (!_disposal.IsCancellationRequested)
+                        {
+                            _connection = connection;
+                        }
+                    }
+
+                    if (_disposal.IsCancellationRequested)
+                    {
+                        // DisposeAsync ran while we were connecting: this connection has no owner.
+                        await connection.DisposeAsync().ConfigureAwait(false);
+                        throw new ObjectDisposedException(nameof(GreengrassIpcClient));
                     }
 
                     Interlocked.Increment(ref _connectCount);

@@ -143,6 +143,20 @@ public sealed class CaptureUploaderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Discards_and_counts_an_entry_whose_sidecar_is_damaged_and_uploads_the_rest()
+    {
+        var spool = OpenSpool();
+        var damaged = spool.Enqueue(CaptureSpoolTests.Image("damaged"), CaptureSpoolTests.Metadata()).Entry!;
+        var healthy = spool.Enqueue(CaptureSpoolTests.Image("healthy"), CaptureSpoolTests.Metadata()).Entry!;
+        await File.WriteAllTextAsync(damaged.MetadataPath, "{ \"thingName\": ");
+
+        await DrainAsync(spool, Uploader(spool));
+
+        Assert.Equal(ExpectedKeys(healthy.Sha256), await KeysAsync());
+        Assert.Equal(1, spool.DiscardedCount);
+    }
+
+    [Fact]
     public void Key_layout_uses_the_UTC_capture_date()
     {
         var metadata = CaptureSpoolTests.Metadata(at: new DateTimeOffset(2026, 1, 2, 23, 30, 0, TimeSpan.FromHours(-5)));

@@ -30,7 +30,8 @@ public static class CaptureDecision
             return CaptureReason.None;
         }
 
-        if (bestConfidence is { } confidence && confidence >= settings.UncertaintyLow && confidence <= settings.UncertaintyHigh)
+        // Compared in float, the confidence's own precision: 0.6f is 0.600000024 and must count as inside a 0.6 edge.
+        if (bestConfidence is { } confidence && confidence >= (float)settings.UncertaintyLow && confidence <= (float)settings.UncertaintyHigh)
         {
             return CaptureReason.Uncertain;
         }

@@ -283,14 +283,9 @@ internal sealed class IpcConnection : IAsyncDisposable
                 return;
             }
 
-            var wasConnected = _state == IpcConnectionState.Connected;
             _state = IpcConnectionState.Closed;
             orphans = [.. _streams.Values];
             _streams.Clear();
-            if (!wasConnected)
-            {
-                orphans.Clear();
-            }
         }
 
         _readCancellation.Cancel();

@@ -5,7 +5,8 @@ using Xunit;
 namespace EdgeDeployment.Tests.Events;
 
 /// <summary>The synthesized EventBridge rule's pattern, checked against real SageMaker event shapes (Fixtures/events).</summary>
-public sealed class ModelApprovalTriggerTests : IClassFixture<EdgeStageFixture>
+[Collection(EdgeStageCollection.Name)]
+public sealed class ModelApprovalTriggerTests
 {
     private const string OurGroup = "metal-tag-detector";
     private readonly EdgeStageFixture _stage;

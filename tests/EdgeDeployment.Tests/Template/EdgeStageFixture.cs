@@ -64,3 +64,10 @@ public sealed class EdgeStageFixture
         _ => "{token}",
     };
 }
+
+/// <summary>One synthesized stage for every class that needs it: jsii must not start twice at once.</summary>
+[Xunit.CollectionDefinition(Name)]
+public sealed class EdgeStageCollection : Xunit.ICollectionFixture<EdgeStageFixture>
+{
+    public const string Name = "Edge stage";
+}

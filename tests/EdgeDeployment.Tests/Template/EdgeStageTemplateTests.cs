@@ -4,7 +4,8 @@ using Xunit;
 
 namespace EdgeDeployment.Tests.Template;
 
-public sealed class EdgeStageTemplateTests : IClassFixture<EdgeStageFixture>
+[Collection(EdgeStageCollection.Name)]
+public sealed class EdgeStageTemplateTests
 {
     private readonly EdgeStageFixture _stage;
 

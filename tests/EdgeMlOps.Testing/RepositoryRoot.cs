@@ -7,9 +7,18 @@ public static class RepositoryRoot
 {
     private const string MarkerFile = "global.json";
 
-    private static readonly Lazy<string> s_fromBaseDirectory = new(() => Find(AppContext.BaseDirectory));
+    /// <summary>Environment variable naming the root explicitly, for code running outside the repository.</summary>
+    public const string OverrideVariable = "EDGEMLOPS_REPOSITORY_ROOT";
 
-    /// <summary>The repository root found from the running test assembly's folder (cached).</summary>
+    private static readonly Lazy<string> s_fromBaseDirectory = new(() =>
+        Environment.GetEnvironmentVariable(OverrideVariable) is { Length: > 0 } configured
+            ? Find(configured)
+            : Find(AppContext.BaseDirectory));
+
+    /// <summary>
+    /// The repository root found from the running test assembly's folder (cached), or from
+    /// <c>EDGEMLOPS_REPOSITORY_ROOT</c> when that is set.
+    /// </summary>
     /// <exception cref="DirectoryNotFoundException">No folder above the test assembly holds global.json.</exception>
     public static string Path => s_fromBaseDirectory.Value;
 

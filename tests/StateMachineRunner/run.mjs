@@ -31,6 +31,8 @@ const { StateMachine, ExecutionError, ExecutionTimeoutError, ExecutionAbortedErr
 const readline = await import('node:readline');
 
 const pendingCalls = new Map(); // "<run>/<call>" -> { resolve, reject }
+// Validating a definition (asl-validator) costs ~350 ms; runs of one StateMachine are independent, so reuse it.
+const machines = new Map(); // definition JSON text + validate flag -> StateMachine
 const runs = new Map(); // run id -> { abort, harnessAbort }
 
 function send(message) {
@@ -81,9 +83,14 @@ async function execute(request) {
   const events = [];
   let execution;
   try {
-    const machine = new StateMachine(definition, {
-      validationOptions: validate === false ? { noValidate: true } : { checkPaths: true, checkArn: true },
-    });
+    const key = `${validate !== false}:${JSON.stringify(definition)}`;
+    let machine = machines.get(key);
+    if (!machine) {
+      machine = new StateMachine(definition, {
+        validationOptions: validate === false ? { noValidate: true } : { checkPaths: true, checkArn: true },
+      });
+      machines.set(key, machine);
+    }
     execution = machine.run(input ?? {}, {
       overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
       context: context ?? {},

@@ -1,25 +1,176 @@
 using Amazon.CDK;
+using Amazon.CDK.AWS.S3.Assets;
+using Amazon.CDK.AWS.SSM;
 using Constructs;
+using EdgeMlOps.Cdk.ModelTraining.Pipelines;
 using EdgeMlOps.Cdk.Shared;
 using EdgeMlOps.Cdk.Shared.Constructs;
 
 namespace EdgeMlOps.Cdk.ModelTraining;
 
-/// <summary>All workload stacks of the training app. PLACEHOLDER until the training issue lands.</summary>
+/// <summary>
+/// All workload stacks of the training app: one stack with the artifacts bucket, the model package group, the
+/// PrepareYoloDataset function, the SageMaker pipeline and its role, the training workflow with its schedule and
+/// LabelsUpdated triggers, a workflow pipeline for manual runs, and the SSM parameters other apps read.
+/// </summary>
 public sealed class TrainingStage : Stage
 {
+    /// <summary>Deep Learning Container used when <c>training.containerImageUri</c> is not set.</summary>
+    public const string DefaultImageRepository = "763104351884.dkr.ecr.{0}.amazonaws.com/pytorch-training:2.3.0-gpu-py311";
+
     public TrainingStage(Construct scope, string id, AppStageProps props)
         : base(scope, id, new StageProps { Env = props.ResolveEnv() })
     {
-        var stack = new Stack(this, "Workload", new StackProps
+        var settings = props.Settings;
+        var training = settings.Training;
+        var contract = new ParameterContract(settings);
+        Workload = new Stack(this, "Workload", new StackProps
         {
-            StackName = $"{props.Settings.ResourcePrefix}-training",
-            Description = "EdgeMlOpsInfra training app",
+            StackName = $"{settings.ResourcePrefix}-training",
+            Description = "EdgeMlOpsInfra training app: YOLOv8 SageMaker pipeline, evaluation gate, model registry, retraining triggers",
         });
-        _ = new NotificationTopic(stack, "Notifications", new NotificationTopicProps
+
+        Topic = new NotificationTopic(Workload, "Notifications", new NotificationTopicProps
         {
             DisplayName = "EdgeMlOps training",
-            Emails = props.Settings.Notifications.Emails,
+            Emails = settings.Notifications.Emails,
         });
+
+        Artifacts = new SecureBucket(Workload, "Artifacts", new SecureBucketProps
+        {
+            Purpose = "training artifacts (label query results, datasets, models, evaluation reports, pretrained weights)",
+            AdditionalLifecycleRules =
+            [
+                new Amazon.CDK.AWS.S3.LifecycleRule { Id = "ExpireQueryResults", Prefix = "athena-results/", Expiration = Duration.Days(90) },
+            ],
+        });
+
+        ModelPackageGroup = new ModelPackageGroup(Workload, "ModelPackageGroup", new ModelPackageGroupProps
+        {
+            GroupName = $"{settings.ResourcePrefix}-defect-detector",
+            Description = "YOLOv8 ONNX defect detectors trained by the training pipeline; approve a version to deploy it to the edge",
+        });
+
+        var labeling = LabelingContract.Read(Workload, contract);
+        PrepareDataset = new DotnetFunction(Workload, "PrepareYoloDataset", new DotnetFunctionProps
+        {
+            ProjectDirectory = "lambdas/PrepareYoloDataset",
+            Handler = "PrepareYoloDataset::EdgeMlOps.Lambdas.PrepareYoloDataset.Handler::HandleAsync",
+            Build = props.Build,
+            Description = "Training pipeline step: latest approved labels to a YOLO dataset (split, labels, images)",
+            // A SageMaker Lambda step waits at most 10 minutes for its function.
+            Timeout = Duration.Minutes(10),
+            MemorySize = 1024,
+        });
+        Artifacts.GrantRead(PrepareDataset.Role, "athena-results/*");
+        Artifacts.GrantPut(PrepareDataset.Role, "datasets/*");
+        var dataBucket = Amazon.CDK.AWS.S3.Bucket.FromBucketName(Workload, "LabelingDataBucket", labeling.DataBucketName);
+        dataBucket.GrantRead(PrepareDataset.Role);
+        Amazon.CDK.AWS.KMS.Key.FromKeyArn(Workload, "LabelingDataKey", labeling.DataBucketKeyArn).GrantDecrypt(PrepareDataset.Role);
+
+        var sourceDir = new Asset(Workload, "TrainingScripts", new AssetProps { Path = SourceDirArchive.Build(props.Build.RepositoryRoot) });
+        var imageUri = training.ContainerImageUri ?? string.Format(System.Globalization.CultureInfo.InvariantCulture, DefaultImageRepository, settings.Region);
+        var pipelineName = $"{settings.ResourcePrefix}-training";
+        PipelineRole = new TrainingPipelineRole(Workload, "PipelineRole", new TrainingPipelineRoleProps
+        {
+            PipelineName = pipelineName,
+            Artifacts = Artifacts,
+            ModelPackageGroup = ModelPackageGroup,
+            PrepareDatasetFunction = PrepareDataset.Function,
+            SourceDir = sourceDir,
+            ContainerImageUri = imageUri,
+            ExternalWeightsUri = training.PretrainedWeightsUri,
+        });
+
+        var inputs = new TrainingPipelineInputs
+        {
+            Settings = training,
+            ClassNames = settings.Labeling.ClassLabels,
+            PipelineRoleArn = PipelineRole.RoleArn,
+            PrepareDatasetFunctionArn = PrepareDataset.FunctionArn,
+            ArtifactsBucketName = Artifacts.BucketName,
+            ArtifactsKeyArn = Artifacts.Key.KeyArn,
+            ModelPackageGroupName = ModelPackageGroup.GroupName,
+            ContainerImageUri = imageUri,
+            SourceDirUri = sourceDir.S3ObjectUrl,
+            PretrainedWeightsUri = training.PretrainedWeightsUri ?? $"s3://{Artifacts.BucketName}/pretrained/yolov8n.pt",
+            SourceCommit = SourceCommit.Resolve(props.Build.RepositoryRoot),
+        };
+        Pipeline = new SageMakerPipeline(Workload, "Pipeline", new SageMakerPipelineProps
+        {
+            PipelineName = pipelineName,
+            Definition = TrainingPipelineDefinition.Create(inputs),
+            ReadableDefinition = TrainingPipelineDefinition.Create(inputs with
+            {
+                PipelineRoleArn = "${PipelineRoleArn}",
+                PrepareDatasetFunctionArn = "${PrepareYoloDatasetFunctionArn}",
+                ArtifactsBucketName = "${ArtifactsBucketName}",
+                ArtifactsKeyArn = "${ArtifactsKeyArn}",
+                SourceDirUri = "s3://${AssetsBucket}/${TrainingScriptsAssetKey}",
+                PretrainedWeightsUri = training.PretrainedWeightsUri ?? "s3://${ArtifactsBucketName}/pretrained/yolov8n.pt",
+            }),
+            Role = PipelineRole.Role,
+            Description = "Prepare YOLO dataset, train YOLOv8 and export ONNX, evaluate on the test split, register when mAP50 reaches the threshold",
+        });
+        Pipeline.Resource.Node.AddDependency(PipelineRole.Role);
+
+        Workflow = new TrainingWorkflow(Workload, "Workflow", new TrainingWorkflowProps
+        {
+            Settings = settings,
+            Build = props.Build,
+            Pipeline = Pipeline,
+            ModelPackageGroup = ModelPackageGroup,
+            Artifacts = Artifacts,
+            Topic = Topic,
+            Labeling = labeling,
+        });
+
+        // Manual runs ("Release change"); the schedule is the workflow's own rule, so it is not set here.
+        ManualRuns = new WorkflowPipeline(Workload, "WorkflowPipeline", new WorkflowPipelineProps
+        {
+            Settings = settings,
+            AppName = "training",
+            StateMachine = Workflow.StateMachine.StateMachine,
+            InputJson = "{\"trigger\":\"manual\"}",
+        });
+
+        PublishContract(contract);
+    }
+
+    public Stack Workload { get; }
+
+    public NotificationTopic Topic { get; }
+
+    public SecureBucket Artifacts { get; }
+
+    public ModelPackageGroup ModelPackageGroup { get; }
+
+    public DotnetFunction PrepareDataset { get; }
+
+    public TrainingPipelineRole PipelineRole { get; }
+
+    public SageMakerPipeline Pipeline { get; }
+
+    public TrainingWorkflow Workflow { get; }
+
+    public WorkflowPipeline ManualRuns { get; }
+
+    private void PublishContract(ParameterContract contract)
+    {
+        var parameters = new (string Id, string Name, string Value, string Description)[]
+        {
+            ("ModelPackageGroupName", contract.TrainingModelPackageGroupName, ModelPackageGroup.GroupName, "Model package group of the trained defect detectors"),
+            ("ArtifactsBucketName", contract.TrainingArtifactsBucketName, Artifacts.BucketName, "Training artifacts bucket (model.tar.gz of every package)"),
+            ("ArtifactsBucketKeyArn", contract.TrainingArtifactsBucketKeyArn, Artifacts.Key.KeyArn, "KMS key of the training artifacts bucket"),
+        };
+        foreach (var (id, name, value, description) in parameters)
+        {
+            _ = new StringParameter(Workload, $"Contract{id}", new StringParameterProps
+            {
+                ParameterName = name,
+                StringValue = value,
+                Description = description,
+            });
+        }
     }
 }

@@ -234,6 +234,22 @@ internal sealed class NucleusSession : IAsyncDisposable
     private async Task DispatchAsync(int streamId, string operation, JsonObject request)
     {
         var log = new ReceivedOperation(ConnectionId, streamId, operation, request.DeepClone());
+        switch (_nucleus.TakeFault(operation))
+        {
+            case NucleusFault.DropConnection:
+                _nucleus.Operations.Add(log);
+                _closing.Cancel();
+                _socket.Dispose();
+                return;
+            case NucleusFault.NoResponse:
+                _nucleus.Operations.Add(log);
+                return;
+            case NucleusFault.ServiceError:
+                _nucleus.Operations.Add(log);
+                await ErrorAsync(streamId, "ServiceError", "Injected service failure.").ConfigureAwait(false);
+                return;
+        }
+
         switch (operation)
         {
             case GreengrassPrefix + "PublishToIoTCore":

@@ -17,6 +17,7 @@ public sealed class TestNucleus : IAsyncDisposable
     private readonly object _lock = new();
     private readonly Dictionary<string, JsonObject> _configuration;
     private readonly List<NucleusSession> _sessions = [];
+    private readonly Dictionary<string, NucleusFault> _faults = [];
     private readonly Task _acceptLoop;
     private int _nextConnectionId;
     private int _accepted;
@@ -137,6 +138,24 @@ public sealed class TestNucleus : IAsyncDisposable
         }
 
         return notified;
+    }
+
+    /// <summary>Makes the next request of <paramref name="operation"/> (e.g. "aws.greengrass#PublishToIoTCore") misbehave once.</summary>
+    public void InjectFault(string operation, NucleusFault fault)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(operation);
+        lock (_lock)
+        {
+            _faults[operation] = fault;
+        }
+    }
+
+    internal NucleusFault? TakeFault(string operation)
+    {
+        lock (_lock)
+        {
+            return _faults.Remove(operation, out var fault) ? fault : null;
+        }
     }
 
     /// <summary>Drops every open connection at once, as a nucleus restart would.</summary>

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeIpc.Tests.Support;
 using EdgeMlOps.Edge.Ipc;
+using EdgeMlOps.Edge.TestNucleus;
 
 namespace EdgeIpc.Tests.Ipc;
 
@@ -208,6 +209,65 @@ public sealed class GreengrassIpcClientTests
         Assert.True(updates.TryTake(out var update, NucleusScope.Wait));
         Assert.Equal(["publishIntervalSeconds"], update.KeyPath);
         Assert.Equal(2, scope.Nucleus.AcceptedConnections);
+    }
+
+    [Fact]
+    public async Task Sends_a_publish_again_when_the_connection_drops_before_the_response()
+    {
+        await using var scope = new NucleusScope();
+        await using var client = new GreengrassIpcClient(scope.ClientOptions());
+        scope.Nucleus.InjectFault("aws.greengrass#PublishToIoTCore", NucleusFault.DropConnection);
+
+        await client.PublishToIoTCoreAsync("t/retried", new byte[] { 9 }, IoTCoreQos.AtLeastOnce, NucleusScope.Timeout());
+
+        Assert.Equal(2, scope.Nucleus.Operations.Snapshot().Count(o => o.Operation == "aws.greengrass#PublishToIoTCore"));
+        Assert.Equal("t/retried", scope.Nucleus.Publishes.Snapshot().Single().TopicName);
+        Assert.Equal(2, scope.Nucleus.AcceptedConnections);
+    }
+
+    [Fact]
+    public async Task Times_out_an_unanswered_operation_and_keeps_the_connection()
+    {
+        await using var scope = new NucleusScope();
+        await using var client = new GreengrassIpcClient(scope.ClientOptions() with { OperationTimeout = TimeSpan.FromMilliseconds(300) });
+        scope.Nucleus.InjectFault("aws.greengrass#UpdateState", NucleusFault.NoResponse);
+
+        await Assert.ThrowsAsync<IpcTimeoutException>(() => client.UpdateStateAsync(ReportedLifecycleState.Running, NucleusScope.Timeout()));
+        await client.UpdateStateAsync(ReportedLifecycleState.Running, NucleusScope.Timeout());
+
+        Assert.Equal("RUNNING", scope.Nucleus.States.Snapshot().Single().State);
+        Assert.Equal(1, scope.Nucleus.AcceptedConnections);
+    }
+
+    [Fact]
+    public async Task Maps_a_ServiceError_to_its_own_exception()
+    {
+        await using var scope = new NucleusScope();
+        await using var client = new GreengrassIpcClient(scope.ClientOptions());
+        scope.Nucleus.InjectFault("aws.greengrass#PublishToIoTCore", NucleusFault.ServiceError);
+
+        var error = await Assert.ThrowsAsync<IpcServiceErrorException>(
+            () => client.PublishToIoTCoreAsync("t", new byte[] { 1 }, IoTCoreQos.AtLeastOnce, NucleusScope.Timeout()));
+
+        Assert.Equal("Injected service failure.", error.ServiceMessage);
+    }
+
+    [Fact]
+    public async Task Times_out_when_the_socket_accepts_but_never_sends_CONNECT_ACK()
+    {
+        using var folder = new TempFolder();
+        using var silent = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        silent.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(folder.File("silent.sock")));
+        silent.Listen(1);
+        await using var client = new GreengrassIpcClient(new GreengrassIpcClientOptions
+        {
+            SocketPath = folder.File("silent.sock"),
+            AuthToken = "token",
+            ConnectTimeout = TimeSpan.FromMilliseconds(300),
+            MaxConnectAttempts = 1,
+        });
+
+        await Assert.ThrowsAsync<IpcTimeoutException>(() => client.ConnectAsync(NucleusScope.Timeout()));
     }
 
     [Fact]

@@ -32,8 +32,15 @@ public static class Program
 
         using var shutdown = new CancellationTokenSource();
         // SIGTERM is how Greengrass stops a component; SIGINT is Ctrl+C. Both finish the frame in flight and exit 0.
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; shutdown.Cancel(); });
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; shutdown.Cancel(); });
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            log.Info($"{context.Signal} received: finishing the frame in flight and stopping");
+            shutdown.Cancel();
+        }
+
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 
         await using var services = await PlatformServices.CreateAsync(options, log, shutdown.Token).ConfigureAwait(false);
         var host = new ComponentHost(new ComponentHostProps

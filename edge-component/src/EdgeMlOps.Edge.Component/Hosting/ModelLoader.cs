@@ -31,7 +31,7 @@ public sealed class ModelLoader(ComponentSettings settings, HealthTracker health
                     IntraOpThreads = settings.IntraOpThreads,
                 });
                 health.ModelError(null);
-                log.Info($"loaded model '{settings.ModelPath}' (ONNX Runtime {_runtime.Version}): input {model.InputWidth}x{model.InputHeight}, " +
+                log.Info($"loaded model '{settings.ModelPath}' (ONNX Runtime {_runtime.Version} from '{_runtime.LibraryPath}'): input {model.InputWidth}x{model.InputHeight}, " +
                     $"{model.ClassCount} classes, {model.AnchorCount} anchors");
                 return (_runtime, model);
             }

@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeComponent.Tests.Support;
+using EdgeMlOps.Edge.Packaging;
+
+namespace EdgeComponent.Tests.Packaging;
+
+/// <summary>Publishes and packages the component once (dotnet publish), then checks and runs what is in the zip.</summary>
+public sealed class PackagedComponentFixture : IDisposable
+{
+    public PackagedComponentFixture()
+    {
+        Output = new TempFolder();
+        Package = new InferenceComponentPackager(new InferenceComponentPackagerProps
+        {
+            ComponentProject = RepositoryPaths.ComponentProject,
+            OnnxRuntimeX64 = RepositoryPaths.OnnxRuntimeX64,
+            OnnxRuntimeArm64 = RepositoryPaths.OnnxRuntimeArm64,
+            SampleImagesDirectory = RepositoryPaths.TestImages,
+            OutputDirectory = Output.Path,
+        }).PackageAsync().GetAwaiter().GetResult();
+        ExtractedRoot = Path.Combine(Output.Path, "extracted");
+        // Greengrass unpacks <name>.zip into a folder named <name>.
+        ZipFile.ExtractToDirectory(Package.ZipPath, Path.Combine(ExtractedRoot, InferenceArtifactLayout.DefaultArchiveName));
+        ModelFolder = new TempFolder();
+        KnownModel = EdgeMlOps.Edge.ModelGen.Models.ModelFiles.Write(ModelFolder.Path, "model.onnx",
+            () => EdgeMlOps.Edge.ModelGen.Models.KnownOutputModel.Reference().Build());
+    }
+
+    public TempFolder Output { get; }
+
+    public TempFolder ModelFolder { get; }
+
+    public InferencePackage Package { get; }
+
+    public string ExtractedRoot { get; }
+
+    public string KnownModel { get; }
+
+    public string AppFolder => Path.Combine(ExtractedRoot, InferenceArtifactLayout.DefaultArchiveName);
+
+    public void Dispose()
+    {
+        Output.Dispose();
+        ModelFolder.Dispose();
+    }
+}
+
+public sealed class InferenceComponentPackagerTests(PackagedComponentFixture packaged) : IClassFixture<PackagedComponentFixture>
+{
+    [Fact]
+    public void Zip_holds_every_file_the_recipe_names()
+    {
+        var recipe = JsonNode.Parse(InferenceRecipeRenderer.Render(new InferenceRecipeProps
+        {
+            ComponentName = "com.edgemlops.Inference",
+            ComponentVersion = "1.0.0",
+            ArtifactUri = "s3://b/k.zip",
+            ModelComponentName = "com.edgemlops.Model",
+        }))!;
+        const string prefix = "{artifacts:decompressedPath}/edge-inference/";
+
+        foreach (var manifest in recipe["Manifests"]!.AsArray())
+        {
+            var run = (string)manifest!["Lifecycle"]!["Run"]!["Script"]!;
+            var named = System.Text.RegularExpressions.Regex.Matches(run, System.Text.RegularExpressions.Regex.Escape(prefix) + "([^\"]+)")
+                .Select(m => m.Groups[1].Value).ToList();
+            Assert.Equal(3, named.Count); // the entry assembly, the native library, the sample images
+            foreach (var entry in named)
+            {
+                Assert.True(packaged.Package.Entries.Any(e => e == entry || e.StartsWith(entry + "/", StringComparison.Ordinal)), $"zip lacks '{entry}'");
+            }
+        }
+    }
+
+    [Fact]
+    public void Zip_is_framework_dependent_portable_and_without_apphost()
+    {
+        var entries = packaged.Package.Entries;
+
+        Assert.Contains("EdgeMlOps.Edge.Component.dll", entries);
+        Assert.Contains("EdgeMlOps.Edge.Inference.dll", entries);
+        Assert.Contains("runtimes/linux-x64/native/libonnxruntime.so.1", entries);
+        Assert.Contains("runtimes/linux-arm64/native/libonnxruntime.so.1", entries);
+        Assert.DoesNotContain("EdgeMlOps.Edge.Component", entries); // no native launcher
+        Assert.DoesNotContain(entries, e => e.EndsWith(".pdb", StringComparison.Ordinal));
+
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(packaged.AppFolder, "EdgeMlOps.Edge.Component.runtimeconfig.json")));
+        var options = config.RootElement.GetProperty("runtimeOptions");
+        Assert.Equal("Major", options.GetProperty("rollForward").GetString());
+        Assert.Equal("Microsoft.NETCore.App", options.GetProperty("framework").GetProperty("name").GetString());
+        Assert.StartsWith("8.0", options.GetProperty("framework").GetProperty("version").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Each_architecture_gets_its_own_native_library()
+    {
+        var x64 = File.ReadAllBytes(Path.Combine(packaged.AppFolder, "runtimes/linux-x64/native/libonnxruntime.so.1"));
+        var arm64 = File.ReadAllBytes(Path.Combine(packaged.AppFolder, "runtimes/linux-arm64/native/libonnxruntime.so.1"));
+
+        // ELF e_machine at offset 18: 0x3E x86-64, 0xB7 AArch64.
+        Assert.Equal(0x3E, x64[18]);
+        Assert.Equal(0xB7, arm64[18]);
+    }
+
+    [Fact]
+    public async Task Repackaging_the_same_content_gives_the_same_hash()
+    {
+        using var again = new TempFolder();
+        var second = await new InferenceComponentPackager(new InferenceComponentPackagerProps
+        {
+            PublishedDirectory = Path.Combine(packaged.Output.Path, "publish"),
+            OnnxRuntimeX64 = RepositoryPaths.OnnxRuntimeX64,
+            OnnxRuntimeArm64 = RepositoryPaths.OnnxRuntimeArm64,
+            SampleImagesDirectory = RepositoryPaths.TestImages,
+            OutputDirectory = again.Path,
+        }).PackageAsync();
+
+        Assert.Equal(packaged.Package.ContentHash, second.ContentHash);
+        Assert.Matches("^[0-9a-f]{64}$", second.ContentHash);
+    }
+
+    [Fact]
+    public async Task Fails_if_a_native_library_is_missing()
+    {
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => new InferenceComponentPackager(new InferenceComponentPackagerProps
+        {
+            PublishedDirectory = packaged.AppFolder,
+            OnnxRuntimeX64 = RepositoryPaths.OnnxRuntimeX64,
+            OnnxRuntimeArm64 = "/missing/libonnxruntime.so.1",
+            OutputDirectory = packaged.Output.Path,
+        }).PackageAsync());
+
+        Assert.Contains("OnnxRuntimeArm64", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Packaged_app_runs_with_its_bundled_onnx_runtime_and_sample_images()
+    {
+        var (exitCode, stdout, stderr) = await RunAsync(["--demo", "--model", packaged.KnownModel, "--images", "",
+            "--set", $"sampleImagesPath={Path.Combine(packaged.AppFolder, "sample-images")}", "--thing-name", "zip-test"], stopAfter: null);
+
+        Assert.True(exitCode == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var results = lines.Select(l => JsonDocument.Parse(l).RootElement).Where(e => e.GetProperty("messageType").GetString() == "inference-result").ToList();
+        Assert.Equal(Directory.GetFiles(RepositoryPaths.TestImages).Length, results.Count);
+        Assert.Contains("runtimes/linux-x64/native", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sigterm_stops_the_component_cleanly_with_a_final_health_message()
+    {
+        var (exitCode, stdout, stderr) = await RunAsync(["--model", packaged.KnownModel, "--images", RepositoryPaths.TestImages,
+            "--interval-ms", "20", "--thing-name", "sigterm-test"], stopAfter: "inference-result");
+
+        Assert.True(exitCode == 0, stderr);
+        var last = JsonDocument.Parse(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
+        Assert.Equal("health", last.GetProperty("messageType").GetString());
+        Assert.Equal("STOPPING", last.GetProperty("state").GetString());
+        Assert.Contains("SIGTERM received", stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs the extracted app; with <paramref name="stopAfter"/>, sends SIGTERM once stdout shows that text.</summary>
+    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string[] args, string? stopAfter)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(packaged.AppFolder, "EdgeMlOps.Edge.Component.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = new System.Text.StringBuilder();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var signalled = false;
+        while (await process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            stdout.AppendLine(line);
+            if (stopAfter is not null && !signalled && line.Contains(stopAfter, StringComparison.Ordinal))
+            {
+                signalled = true;
+                using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                await kill.WaitForExitAsync();
+            }
+        }
+
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(guard.Token);
+        return (process.ExitCode, stdout.ToString(), await stderr);
+    }
+}

@@ -1,0 +1,133 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using EdgeMlOps.Edge.Component.Configuration;
+using EdgeMlOps.Edge.Packaging;
+
+namespace EdgeComponent.Tests.Packaging;
+
+public sealed partial class InferenceRecipeRendererTests
+{
+    private static readonly InferenceRecipeProps Props = new()
+    {
+        ComponentName = "com.edgemlops.Inference",
+        ComponentVersion = "1.0.12345",
+        ArtifactUri = "s3://assets-bucket/abc123.zip",
+        ModelComponentName = "com.edgemlops.Model",
+        ModelComponentVersionRequirement = ">=1.0.0 <2.0.0",
+    };
+
+    private static JsonObject Recipe() => JsonNode.Parse(InferenceRecipeRenderer.Render(Props))!.AsObject();
+
+    [Fact]
+    public void Names_the_component_and_depends_hard_on_the_model_component()
+    {
+        var recipe = Recipe();
+
+        Assert.Equal("2020-01-25", (string?)recipe["RecipeFormatVersion"]);
+        Assert.Equal("com.edgemlops.Inference", (string?)recipe["ComponentName"]);
+        Assert.Equal("1.0.12345", (string?)recipe["ComponentVersion"]);
+        var dependency = recipe["ComponentDependencies"]!["com.edgemlops.Model"]!;
+        Assert.Equal(">=1.0.0 <2.0.0", (string?)dependency["VersionRequirement"]);
+        Assert.Equal("HARD", (string?)dependency["DependencyType"]);
+    }
+
+    [Fact]
+    public void Has_one_manifest_per_architecture_each_loading_its_own_onnx_runtime()
+    {
+        var manifests = Recipe()["Manifests"]!.AsArray();
+
+        Assert.Equal(["amd64", "aarch64"], manifests.Select(m => (string?)m!["Platform"]!["architecture"]));
+        foreach (var (manifest, own, other) in new[] { (manifests[0]!, "linux-x64", "linux-arm64"), (manifests[1]!, "linux-arm64", "linux-x64") })
+        {
+            Assert.Equal("linux", (string?)manifest["Platform"]!["os"]);
+            var run = (string)manifest["Lifecycle"]!["Run"]!["Script"]!;
+            Assert.Contains($"--onnxruntime \"{{artifacts:decompressedPath}}/edge-inference/runtimes/{own}/native/libonnxruntime.so.1\"", run, StringComparison.Ordinal);
+            Assert.DoesNotContain(other, run, StringComparison.Ordinal);
+            Assert.Contains("exec dotnet \"{artifacts:decompressedPath}/edge-inference/EdgeMlOps.Edge.Component.dll\"", run, StringComparison.Ordinal);
+            Assert.Contains("--model \"{com.edgemlops.Model:artifacts:path}/model.onnx\"", run, StringComparison.Ordinal);
+            var artifact = Assert.Single(manifest["Artifacts"]!.AsArray())!;
+            Assert.Equal("s3://assets-bucket/abc123.zip", (string?)artifact["Uri"]);
+            Assert.Equal("ZIP", (string?)artifact["Unarchive"]);
+            Assert.Equal(20, (int)manifest["Lifecycle"]!["Shutdown"]!["Timeout"]!);
+        }
+    }
+
+    [Fact]
+    public void Every_configuration_variable_in_the_lifecycle_exists_in_the_default_configuration()
+    {
+        var recipe = Recipe();
+        var configuration = recipe["ComponentConfiguration"]!["DefaultConfiguration"]!.AsObject();
+        var run = (string)recipe["Manifests"]![0]!["Lifecycle"]!["Run"]!["Script"]!;
+
+        var keys = ConfigurationVariable().Matches(run).Select(m => m.Groups[1].Value).ToList();
+
+        Assert.NotEmpty(keys);
+        foreach (var key in keys)
+        {
+            JsonNode? node = configuration;
+            foreach (var part in key.Split('/'))
+            {
+                node = node?[part];
+            }
+
+            Assert.True(node is not null, $"{{configuration:/{key}}} has no default");
+        }
+    }
+
+    [Fact]
+    public void Uses_only_recipe_variables_greengrass_defines()
+    {
+        var recipe = InferenceRecipeRenderer.Render(Props);
+
+        var namespaces = AnyVariable().Matches(recipe).Select(m => m.Groups[1].Value).Distinct().Order(StringComparer.Ordinal).ToList();
+
+        Assert.All(namespaces, n => Assert.Contains(n, new[] { "artifacts:decompressedPath", "configuration", "iot:thingName", "work:path",
+            "com.edgemlops.Model:artifacts:path", "com.edgemlops.Model:configuration", "thingName" }));
+    }
+
+    [Fact]
+    public void Grants_publish_to_iot_core_on_exactly_the_results_and_health_topics()
+    {
+        var configuration = Recipe()["ComponentConfiguration"]!["DefaultConfiguration"]!;
+        var mqtt = configuration["accessControl"]!["aws.greengrass.ipc.mqttproxy"]!.AsObject();
+
+        var policy = Assert.Single(mqtt).Value!;
+        Assert.Equal(["aws.greengrass#PublishToIoTCore"], policy["operations"]!.AsArray().Select(o => (string?)o));
+        Assert.Equal(
+            ["edgemlops/{iot:thingName}/inference/results", "edgemlops/{iot:thingName}/inference/health"],
+            policy["resources"]!.AsArray().Select(r => (string?)r));
+        Assert.Equal("edgemlops/{thingName}/inference/results", (string?)configuration["resultsTopic"]);
+    }
+
+    [Fact]
+    public void Default_configuration_is_valid_for_the_component()
+    {
+        var configuration = Recipe()["ComponentConfiguration"]!["DefaultConfiguration"]!;
+
+        var settings = SettingsJson.ParseRuntime(configuration);
+
+        Assert.Empty(settings.Validate());
+        Assert.Equal(0.25, settings.ConfidenceThreshold);
+    }
+
+    [Fact]
+    public void Fails_if_props_are_invalid_naming_each_problem()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => InferenceRecipeRenderer.Render(Props with
+        {
+            ComponentVersion = "1.0",
+            ArtifactUri = "https://x/y.zip",
+            ResultsTopic = "a/#",
+        }));
+
+        Assert.Contains("ComponentVersion", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ArtifactUri", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ResultsTopic", ex.Message, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"\{configuration:/([A-Za-z/]+)\}")]
+    private static partial Regex ConfigurationVariable();
+
+    [GeneratedRegex(@"\{([A-Za-z.]+(?::[A-Za-z]+)*)(?::/[^}]*)?\}")]
+    private static partial Regex AnyVariable();
+}

@@ -32,10 +32,8 @@ public sealed class S3rverServer : IAsyncLifetime, IAsyncDisposable
     {
     }
 
-    /// <summary>Creates a server.</summary>
-    /// <param name="port">Loopback port. Default: a free port chosen now.</param>
-    /// <param name="dataDirectory">Data folder, kept on dispose. Default: a fresh temporary folder, deleted on dispose.</param>
-    public S3rverServer(int? port, string? dataDirectory)
+    // xunit needs fixtures to have a single public constructor, so the configurable one is reached through Create.
+    private S3rverServer(int? port, string? dataDirectory)
     {
         if (port is < 1 or > 65535)
         {
@@ -47,6 +45,11 @@ public sealed class S3rverServer : IAsyncLifetime, IAsyncDisposable
         DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("s3rver-").FullName;
         Directory.CreateDirectory(DataDirectory);
     }
+
+    /// <summary>Creates a server (not started).</summary>
+    /// <param name="port">Loopback port. Default: a free port chosen now.</param>
+    /// <param name="dataDirectory">Data folder, kept on dispose. Default: a fresh temporary folder, deleted on dispose.</param>
+    public static S3rverServer Create(int? port = null, string? dataDirectory = null) => new(port, dataDirectory);
 
     /// <summary>The loopback port the server listens on; the same across restarts.</summary>
     public int Port { get; }

@@ -14,11 +14,14 @@ public readonly record struct WatchState(int Polls, int HealthyPolls);
 /// Input of the health gate, built by the workflow from raw Step Functions results:
 /// <c>executions</c> (ListJobExecutionsForJob), <c>coreDevices</c> (ListCoreDevices), <c>heartbeats</c>
 /// (the Map of GetItem results: <c>[{"thingName", "heartbeat": {"Item"?}}]</c>), <c>watch</c>, <c>healthGate</c>,
-/// <c>expectedModelComponentVersion</c>, <c>now</c> (ISO-8601) and <c>phase</c>.
+/// <c>expectedModelComponentVersion</c> and <c>phase</c>; optionally <c>now</c> (ISO-8601), else the Lambda's clock
+/// (the workflow leaves it out: heartbeat ages are measured against the same cloud clock IoT Core stamped them with).
 /// </summary>
 public sealed record HealthGateInput(string Phase, DateTimeOffset Now, string ExpectedModelComponentVersion, IReadOnlyList<DeviceObservation> Devices, WatchState Watch, HealthGateSettings Settings)
 {
-    public static HealthGateInput FromJson(JsonObject json)
+    public static HealthGateInput FromJson(JsonObject json) => FromJson(json, DateTimeOffset.UtcNow);
+
+    public static HealthGateInput FromJson(JsonObject json, DateTimeOffset clock)
     {
         var executions = (json["executions"]?["ExecutionSummaries"] as JsonArray ?? [])
             .OfType<JsonObject>()
@@ -43,7 +46,7 @@ public sealed record HealthGateInput(string Phase, DateTimeOffset Now, string Ex
         var watch = json["watch"] as JsonObject;
         return new HealthGateInput(
             json["phase"]?.GetValue<string>() ?? "unknown",
-            DateTimeOffset.Parse(json["now"]?.GetValue<string>() ?? throw new ArgumentException("now is required"), System.Globalization.CultureInfo.InvariantCulture),
+            json["now"]?.GetValue<string>() is { } now ? DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture) : clock,
             json["expectedModelComponentVersion"]?.GetValue<string>() ?? throw new ArgumentException("expectedModelComponentVersion is required"),
             devices,
             new WatchState(watch?["polls"]?.GetValue<int>() ?? 0, watch?["healthyPolls"]?.GetValue<int>() ?? 0),

@@ -92,7 +92,6 @@ public sealed class EdgeDeploymentWorkflow : Construct
                 ["HealthMaxDeploymentMinutes"] = Number(edge.HealthGate.MaxDeploymentMinutes),
                 ["HealthHeartbeatMaxAgeSeconds"] = Number(edge.HealthGate.HeartbeatMaxAgeSeconds),
                 ["RequireManualApproval"] = edge.RequireManualApproval ? "true" : "false",
-                ["ApprovalTimeoutSeconds"] = Number(edge.ApprovalTimeoutHours * 3600),
                 ["ModelPackageGroupName"] = modelPackageGroup,
                 ["NotificationTopicArn"] = props.Notifications.TopicArn,
                 ["RenderModelRecipeFunctionArn"] = RenderModelRecipe.FunctionArn,

@@ -25,9 +25,6 @@ public sealed record EdgeSettings
     /// <summary>Wait for a person to approve before the fleet rollout. Default: true.</summary>
     public required bool RequireManualApproval { get; init; }
 
-    /// <summary>Hours the fleet approval waits before it counts as a rejection (1-720). Default: 72.</summary>
-    public required int ApprovalTimeoutHours { get; init; }
-
     public required DigitalTwinSettings DigitalTwin { get; init; }
 }
 

@@ -48,7 +48,6 @@ public static partial class SettingsLoader
                 HeartbeatMaxAgeSeconds = health.Int("heartbeatMaxAgeSeconds", 300, 30, 3_600),
             },
             RequireManualApproval = s.Bool("requireManualApproval", true),
-            ApprovalTimeoutHours = s.Int("approvalTimeoutHours", 72, 1, 720),
             DigitalTwin = new DigitalTwinSettings
             {
                 Enabled = twin.Bool("enabled", false),

@@ -1,0 +1,236 @@
+using System.Text.Json.Nodes;
+using EdgeDeployment.Tests.Lambdas;
+using EdgeDeployment.Tests.Template;
+using EdgeMlOps.Testing.StateMachines;
+using Xunit;
+
+namespace EdgeDeployment.Tests.Workflow;
+
+/// <summary>
+/// The synthesized edge deployment state machine run locally: AWS calls answered by <see cref="FakeEdgeControlPlane"/>,
+/// the three Lambda tasks by the real C# handlers. Assertions read the fake's records and the task-invocation log.
+/// </summary>
+[Collection(EdgeStageCollection.Name)]
+public sealed class EdgeDeploymentWorkflowTests
+{
+    private const string PackageArn = "arn:aws:sagemaker:us-east-1:111111111111:model-package/metal-tag-detector/4";
+    private readonly LocalStateMachine _machine;
+    private readonly string _canary;
+    private readonly string _fleet;
+
+    public EdgeDeploymentWorkflowTests(EdgeStageFixture stage)
+    {
+        _machine = LocalStateMachine.FromTemplate(stage.TemplateJson, options: new LocalStateMachineOptions
+        {
+            SsmParameters = new Dictionary<string, string> { ["/edgemlops/dev/training/model-package-group-name"] = "metal-tag-detector" },
+        });
+        var states = _machine.Definition["States"]!;
+        _canary = states["Target the canary group"]!["Result"]!["thingGroupArn"]!.GetValue<string>();
+        _fleet = states["Target the fleet group"]!["Result"]!["thingGroupArn"]!.GetValue<string>();
+    }
+
+    private static JsonObject ApprovalInput() => new() { ["modelPackageArn"] = PackageArn, ["trigger"] = "model-package-approved" };
+
+    private FakeEdgeControlPlane Fake()
+    {
+        var fake = new FakeEdgeControlPlane();
+        var package = ModelReleasePlannerTests.Package(modelDataUrl: "s3://edgemlops-dev-training-artifacts/runs/4/model.onnx", version: 4);
+        package["ModelPackageArn"] = PackageArn;
+        fake.Registry.Add(package);
+        fake.Groups[_canary] = ["canary-01"];
+        fake.Groups[_fleet] = ["press-01", "press-02", "press-03"];
+        return fake;
+    }
+
+    private Task<ExecutionResult> RunAsync(FakeEdgeControlPlane fake, JsonObject? input = null) =>
+        _machine.RunAsync(input ?? ApprovalInput(), fake.Register(new Scenario { Timeout = TimeSpan.FromMinutes(3) }));
+
+    [Fact]
+    public async Task Happy_path_rolls_out_to_the_canary_then_after_approval_to_the_fleet_and_records_the_release()
+    {
+        var fake = Fake();
+
+        var result = await RunAsync(fake);
+
+        Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
+        Assert.Equal([_canary, _fleet], fake.Deployments.Select(d => d.TargetArn));
+        Assert.All(fake.Deployments, d => Assert.Equal("4.0.0", d.Components["com.edgemlops.Model"]!["ComponentVersion"]!.GetValue<string>()));
+        Assert.All(fake.Deployments, d => Assert.NotNull(d.Components["com.edgemlops.Inference"]));
+        var recorded = JsonNode.Parse(Assert.Single(fake.RecordedReleases))!;
+        Assert.Equal(4, recorded["modelPackageVersion"]!.GetValue<int>());
+        Assert.Equal("4.0.0", recorded["modelComponent"]!["componentVersion"]!.GetValue<string>());
+        Assert.Contains(fake.Notifications, n => n.Subject.Contains("approve the fleet rollout", StringComparison.Ordinal) && n.Message.Contains($"approve?token={LocalStateMachine.TaskToken}", StringComparison.Ordinal));
+        Assert.Contains(fake.Notifications, n => n.Subject.Contains("rolled out to the fleet", StringComparison.Ordinal));
+        var copy = Assert.Single(result.InvocationsOf(FakeEdgeControlPlane.CopyObject));
+        Assert.Equal("edgemlops-dev-training-artifacts/runs/4/model.onnx", copy.Parameters!["CopySource"]!.GetValue<string>());
+        Assert.Equal("models/metal-tag-detector/4/model.onnx", copy.Parameters!["Key"]!.GetValue<string>());
+        var create = Assert.Single(result.InvocationsOf("Create revised deployment"), i => i.Parameters!["TargetArn"]!.GetValue<string>() == _fleet);
+        Assert.Equal("ROLLBACK", create.Parameters!["DeploymentPolicies"]!["FailureHandlingPolicy"]!.GetValue<string>());
+        Assert.Equal(10, create.Parameters!["IotJobConfiguration"]!["JobExecutionsRolloutConfig"]!["MaximumPerMinute"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Manual_run_with_an_empty_registry_succeeds_with_nothing_to_deploy()
+    {
+        var fake = Fake();
+        fake.Registry.Clear();
+
+        var result = await RunAsync(fake, new JsonObject { ["trigger"] = "workflow-pipeline" });
+
+        Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
+        Assert.Contains("Nothing deployed", result.EnteredStates);
+        Assert.Empty(fake.Deployments);
+        Assert.Contains(fake.Notifications, n => n.Subject.Contains("nothing to deploy", StringComparison.Ordinal));
+        var list = Assert.Single(result.InvocationsOf(FakeEdgeControlPlane.ListModelPackages));
+        Assert.Equal("Descending", list.Parameters!["SortOrder"]!.GetValue<string>());
+        Assert.Equal("Approved", list.Parameters!["ModelApprovalStatus"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Manual_run_deploys_the_newest_approved_package()
+    {
+        var fake = Fake();
+
+        var result = await RunAsync(fake, new JsonObject { ["trigger"] = "workflow-pipeline" });
+
+        Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
+        Assert.Equal(PackageArn, Assert.Single(result.InvocationsOf(FakeEdgeControlPlane.DescribeModelPackage)).Parameters!["ModelPackageName"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Existing_component_version_is_reused_instead_of_failing()
+    {
+        var fake = Fake();
+        fake.ExistingComponentVersions.Add("com.edgemlops.Model:4.0.0");
+
+        var result = await RunAsync(fake);
+
+        Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
+        Assert.Equal("GreengrassV2.ConflictException", Assert.Single(result.InvocationsOf(FakeEdgeControlPlane.CreateComponentVersion)).Error);
+        Assert.Equal(2, fake.Deployments.Count);
+    }
+
+    [Fact]
+    public async Task Component_version_that_greengrass_marks_failed_stops_before_any_deployment()
+    {
+        var fake = Fake();
+        fake.ComponentStatus = ("FAILED", "Artifact s3://edge-artifacts/models/metal-tag-detector/4/model.onnx cannot be accessed");
+
+        var result = await RunAsync(fake);
+
+        Assert.Equal(ExecutionStatus.Failed, result.Status);
+        Assert.Equal("ModelComponentNotDeployable", result.Error);
+        Assert.Empty(fake.Deployments);
+        Assert.Contains(fake.Notifications, n => n.Message.Contains("cannot be accessed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Package_without_onnx_artifact_fails_before_anything_is_deployed_with_the_reason()
+    {
+        var fake = Fake();
+        fake.Registry[0]["InferenceSpecification"]!["Containers"]![0]!["ModelDataUrl"] = "s3://bucket/runs/4/model.tar.gz";
+
+        var result = await RunAsync(fake);
+
+        Assert.Equal("ModelPackageNotDeployable", result.Error);
+        Assert.Empty(result.InvocationsOf(FakeEdgeControlPlane.CopyObject));
+        Assert.Empty(fake.Deployments);
+        Assert.Contains(fake.Notifications, n => n.Message.Contains("no ONNX artifact", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Failed_canary_deployment_is_rolled_back_and_the_fleet_is_untouched()
+    {
+        var fake = Fake();
+        var previous = JsonNode.Parse("""{"com.edgemlops.Model": {"ComponentVersion": "3.0.0"}, "com.edgemlops.Inference": {"ComponentVersion": "1.0.7"}}""")!.AsObject();
+        fake.SeedDeployment(_canary, previous);
+        fake.JobExecutionStatus = (_, poll) => poll == 1 ? "IN_PROGRESS" : "FAILED";
+
+        var result = await RunAsync(fake);
+
+        Assert.Equal(ExecutionStatus.Failed, result.Status);
+        Assert.Equal("ReleaseRolledBack", result.Error);
+        Assert.DoesNotContain(result.TaskInvocations, i => i.Parameters?["TargetArn"]?.GetValue<string>() == _fleet || i.Parameters?["ThingGroupArn"]?.GetValue<string>() == _fleet);
+        var rollback = Assert.Single(result.InvocationsOf("Roll back target"));
+        Assert.Equal(_canary, rollback.Parameters!["TargetArn"]!.GetValue<string>());
+        Assert.True(JsonNode.DeepEquals(previous, rollback.Parameters!["Components"]), rollback.Parameters!["Components"]!.ToJsonString());
+        Assert.Contains(fake.Notifications, n => n.Subject.Contains("rolled back", StringComparison.Ordinal) && n.Message.Contains("canary-01", StringComparison.Ordinal) && n.Message.Contains("deployment job execution FAILED", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Canary_device_in_progress_past_the_limit_is_rolled_back()
+    {
+        var fake = Fake();
+        fake.JobExecutionStatus = (_, _) => "IN_PROGRESS";
+
+        var result = await RunAsync(fake);
+
+        Assert.Equal("ReleaseRolledBack", result.Error);
+        // dev: 60 min limit / 60 s polls.
+        Assert.Equal(60, result.InvocationsOf("Evaluate device health").Count);
+        Assert.Equal(_canary, Assert.Single(result.InvocationsOf("Roll back target")).Parameters!["TargetArn"]!.GetValue<string>());
+        Assert.Equal([_canary, _canary], fake.Deployments.Select(d => d.TargetArn));
+        Assert.Contains(fake.Notifications, n => n.Message.Contains("not healthy after 60 min", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Heartbeat_reporting_errors_rolls_the_canary_back()
+    {
+        var fake = Fake();
+        fake.Heartbeat = _ => (200, 40);
+
+        var result = await RunAsync(fake);
+
+        Assert.Equal("ReleaseRolledBack", result.Error);
+        Assert.Equal([_canary, _canary], fake.Deployments.Select(d => d.TargetArn));
+        Assert.Contains(fake.Notifications, n => n.Message.Contains("error rate 0.2 (40 of 200 frames) above 0.05", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Manual_rejection_rolls_the_canary_back_and_leaves_the_fleet_alone()
+    {
+        var fake = Fake();
+        fake.Approve = false;
+
+        var result = await RunAsync(fake);
+
+        Assert.Equal("ReleaseRolledBack", result.Error);
+        Assert.Single(result.InvocationsOf("Ask for fleet rollout approval"));
+        Assert.Equal([_canary, _canary], fake.Deployments.Select(d => d.TargetArn));
+        Assert.Empty(fake.Deployments[1].Components);
+        Assert.Contains(fake.Notifications, n => n.Message.Contains("FleetRolloutRejected", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Revised_deployment_keeps_a_component_that_was_already_there()
+    {
+        var fake = Fake();
+        fake.SeedDeployment(_canary, JsonNode.Parse("""
+            {"com.example.Camera": {"ComponentVersion": "1.2.0", "RunWith": {"PosixUser": "camera:video"}},
+             "com.edgemlops.Model": {"ComponentVersion": "3.0.0"}}
+            """)!.AsObject());
+
+        var result = await RunAsync(fake);
+
+        Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
+        var canary = Assert.Single(result.InvocationsOf("Create revised deployment"), i => i.Parameters!["TargetArn"]!.GetValue<string>() == _canary);
+        var components = canary.Parameters!["Components"]!;
+        Assert.Equal("1.2.0", components["com.example.Camera"]!["ComponentVersion"]!.GetValue<string>());
+        Assert.Equal("camera:video", components["com.example.Camera"]!["RunWith"]!["PosixUser"]!.GetValue<string>());
+        Assert.Equal("4.0.0", components["com.edgemlops.Model"]!["ComponentVersion"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Failed_fleet_rolls_back_the_fleet_and_then_the_canary()
+    {
+        var fake = Fake();
+        fake.JobExecutionStatus = (device, poll) => device.StartsWith("press", StringComparison.Ordinal) && poll > 1 ? "FAILED" : poll == 1 ? "IN_PROGRESS" : "SUCCEEDED";
+
+        var result = await RunAsync(fake);
+
+        Assert.Equal("ReleaseRolledBack", result.Error);
+        Assert.Equal([_canary, _fleet, _fleet, _canary], fake.Deployments.Select(d => d.TargetArn));
+        Assert.Empty(fake.Deployments[2].Components);
+        Assert.Empty(fake.Deployments[3].Components);
+    }
+}

@@ -157,6 +157,34 @@ public sealed class CaptureUploaderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Uploads_with_credentials_from_the_token_exchange_service()
+    {
+        await using var tes = new TokenExchangeStub(authorization: "tes-auth-token", accessKey: S3rverServer.AccessKey);
+        var previous = (Uri: Environment.GetEnvironmentVariable("AWS_CONTAINER_CREDENTIALS_FULL_URI"), Token: Environment.GetEnvironmentVariable("AWS_CONTAINER_AUTHORIZATION_TOKEN"));
+        // Greengrass sets these for the component's whole life, and the SDK reads them when it fetches credentials:
+        // they stay set for the whole test (no other test reads them).
+        Environment.SetEnvironmentVariable("AWS_CONTAINER_CREDENTIALS_FULL_URI", tes.CredentialsUri);
+        Environment.SetEnvironmentVariable("AWS_CONTAINER_AUTHORIZATION_TOKEN", "tes-auth-token");
+        try
+        {
+            using var s3 = CaptureS3ClientFactory.Create("us-east-1", serviceUrl: _s3.EndpointUrl);
+            var spool = OpenSpool();
+            var entry = spool.Enqueue(CaptureSpoolTests.Image("via tes"), CaptureSpoolTests.Metadata()).Entry!;
+            var uploader = new CaptureUploader(spool, s3, new CaptureUploaderOptions { BucketName = Bucket, CapturePrefix = Prefix, InitialBackoff = TimeSpan.FromMilliseconds(100) });
+
+            await DrainAsync(spool, uploader);
+
+            Assert.Equal(ExpectedKeys(entry.Sha256), await KeysAsync());
+            Assert.True(tes.Served >= 1);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AWS_CONTAINER_CREDENTIALS_FULL_URI", previous.Uri);
+            Environment.SetEnvironmentVariable("AWS_CONTAINER_AUTHORIZATION_TOKEN", previous.Token);
+        }
+    }
+
+    [Fact]
     public void Key_layout_uses_the_UTC_capture_date()
     {
         var metadata = CaptureSpoolTests.Metadata(at: new DateTimeOffset(2026, 1, 2, 23, 30, 0, TimeSpan.FromHours(-5)));

@@ -4,18 +4,20 @@ using System.Text.Json.Nodes;
 namespace EdgeMlOps.EdgeDeployment.EvaluateFleetHealth;
 
 /// <summary>
-/// The latest health message of one device, as the IoT rule stored it in the health table: the component's
-/// message fields plus <c>thingName</c> (from the topic) and <c>receivedAt</c> (epoch milliseconds of IoT Core's
+/// The latest health message of one device (the inference component's schema 1, see
+/// edge-component/src/EdgeMlOps.Edge.Component/Health/HealthMessageWriter.cs), as the IoT rule stored it in the
+/// health table, plus <c>thingName</c> (from the topic) and <c>receivedAt</c> (epoch milliseconds of IoT Core's
 /// clock, so a device's wrong clock cannot make a stale heartbeat look fresh).
-/// Fields relied on: <c>frames</c> (frames processed since the component started), <c>failures</c> (an object of
-/// counts by reason, or one count) and <c>modelComponentVersion</c> (top level or inside <c>model</c> /
-/// <c>modelVersions</c>).
+/// Fields relied on: <c>frames.processed</c> and <c>frames.failed</c> (counts since the component started; a
+/// failed frame is one skipped as corrupt, unsupported or failing inference), <c>model.componentVersion</c>,
+/// <c>state</c> (RUNNING, ERRORED, …) and <c>model.lastError</c>.
 /// </summary>
-public sealed record DeviceHeartbeat(string ThingName, DateTimeOffset ReceivedAt, long Frames, long Failures, string? ModelComponentVersion)
+public sealed record DeviceHeartbeat(string ThingName, DateTimeOffset ReceivedAt, long Frames, long Failures, string? ModelComponentVersion, string? State = null, string? LastError = null)
 {
+    /// <summary>Failed frames over all frames seen (processed plus failed).</summary>
     public double ErrorRate => Frames == 0 ? 0 : (double)Failures / Frames;
 
-    /// <summary>Reads a DynamoDB item in AttributeValue form (<c>{"frames": {"N": "12"}}</c>); null when absent or unusable.</summary>
+    /// <summary>Reads a DynamoDB item in AttributeValue form (<c>{"frames": {"M": {"processed": {"N": "12"}}}}</c>); null when absent or unusable.</summary>
     public static DeviceHeartbeat? FromItem(string thingName, JsonObject? item)
     {
         if (item is null)
@@ -29,20 +31,16 @@ public sealed record DeviceHeartbeat(string ThingName, DateTimeOffset ReceivedAt
             return null;
         }
 
-        var failures = message["failures"] switch
-        {
-            JsonObject byReason => byReason.Sum(kv => Number(kv.Value) ?? 0),
-            var other => Number(other) ?? 0,
-        };
-        var version = Text(message["modelComponentVersion"])
-            ?? Text(message["model"]?["componentVersion"])
-            ?? Text(message["modelVersions"]?["modelComponentVersion"]);
+        var processed = (long)(Number(message["frames"]?["processed"]) ?? 0);
+        var failed = (long)(Number(message["frames"]?["failed"]) ?? 0);
         return new DeviceHeartbeat(
             thingName,
             DateTimeOffset.FromUnixTimeMilliseconds((long)receivedAt),
-            (long)(Number(message["frames"]) ?? 0),
-            (long)failures,
-            version);
+            processed + failed,
+            failed,
+            Text(message["model"]?["componentVersion"]),
+            Text(message["state"]),
+            Text(message["model"]?["lastError"]));
     }
 
     private static double? Number(JsonNode? node) => node switch

@@ -6,7 +6,8 @@ namespace EdgeMlOps.EdgeDeployment.EvaluateFleetHealth;
 /// The health gate of one target group at one poll. A device is
 /// <list type="bullet">
 /// <item><b>failed</b> when its job execution ended other than SUCCEEDED, its core device is UNHEALTHY, or its
-/// fresh heartbeat from the new model shows an error rate above the limit (over at least the minimum frames);</item>
+/// fresh heartbeat from the new model reports the component ERRORED or an error rate above the limit (over at least
+/// the minimum frames);</item>
 /// <item><b>healthy</b> when its execution SUCCEEDED, its core device is HEALTHY, and its heartbeat is fresh,
 /// from the expected model component version, with at least the minimum frames and an error rate within the limit;</item>
 /// <item><b>pending</b> otherwise (still deploying, no or stale heartbeat, old model, too few frames).</item>
@@ -132,6 +133,12 @@ public static class HealthGate
         {
             reason = $"heartbeat is from model component {heartbeat.ModelComponentVersion ?? "(unknown)"}, not {input.ExpectedModelComponentVersion}";
             return DeviceState.Pending;
+        }
+
+        if (heartbeat.State == "ERRORED")
+        {
+            reason = $"the inference component reports ERRORED: {heartbeat.LastError ?? "no error message"}";
+            return DeviceState.Failed;
         }
 
         if (heartbeat.Frames < settings.MinFramesPerDevice)

@@ -153,8 +153,10 @@ public sealed class HealthGateTests
               "coreDevices": {"CoreDevices": [{"CoreDeviceThingName": "press-01", "Status": "HEALTHY"}]},
               "heartbeats": [{"thingName": "press-01", "heartbeat": {"Item": {
                 "thingName": {"S": "press-01"}, "receivedAt": {"N": "RECEIVED_AT"},
-                "frames": {"N": "200"}, "failures": {"M": {"corruptImage": {"N": "3"}, "inference": {"N": "1"}}},
-                "modelComponentVersion": {"S": "4.0.0"}}}}],
+                "schemaVersion": {"N": "1"}, "messageType": {"S": "health"}, "state": {"S": "RUNNING"},
+                "frames": {"M": {"processed": {"N": "196"}, "failed": {"N": "4"}, "published": {"N": "196"}}},
+                "failures": {"M": {"corruptImage": {"N": "3"}, "inference": {"N": "1"}}},
+                "model": {"M": {"componentVersion": {"S": "4.0.0"}, "packageVersion": {"S": "4"}, "loaded": {"BOOL": true}, "lastError": {"NULL": true}}}}}}],
               "watch": {"polls": 0, "healthyPolls": 0},
               "healthGate": {"pollIntervalSeconds": 60, "soakMinutes": 0, "maxErrorRate": 0.05, "minFramesPerDevice": 10, "maxDeploymentMinutes": 60, "heartbeatMaxAgeSeconds": 300}
             }
@@ -168,6 +170,17 @@ public sealed class HealthGateTests
         Assert.Equal(4, device.Heartbeat.Failures);
         Assert.Equal(Verdict.Healthy, verdict.Verdict);
         Assert.Equal("HEALTHY", verdict.ToJson()["verdict"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void A_component_reporting_errored_fails_the_gate_with_its_error()
+    {
+        var errored = Healthy("a") with { Heartbeat = new DeviceHeartbeat("a", s_now, 0, 0, "4.0.0", "ERRORED", "model.onnx: output [1, 84, 8400] expected") };
+
+        var verdict = Evaluate(new WatchState(0, 0), errored);
+
+        Assert.Equal(Verdict.Unhealthy, verdict.Verdict);
+        Assert.Contains("ERRORED: model.onnx: output", verdict.FailedDevices.Single().Reason);
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
     /// <summary>The job execution status of a device at the n-th poll (1-based). Default: IN_PROGRESS once, then SUCCEEDED.</summary>
     public Func<string, int, string> JobExecutionStatus { get; set; } = (_, poll) => poll == 1 ? "IN_PROGRESS" : "SUCCEEDED";
 
-    /// <summary>(frames, failures) a device reports. Default: 120 frames, 1 failure.</summary>
+    /// <summary>(frames seen, failed frames) a device reports. Default: 120 frames, 1 failed.</summary>
     public Func<string, (long Frames, long Failures)> Heartbeat { get; set; } = _ => (120, 1);
 
     /// <summary>The approval: true approves, false rejects through the link (SendTaskFailure).</summary>
@@ -164,9 +164,11 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
                     {
                         ["thingName"] = new JsonObject { ["S"] = thing },
                         ["receivedAt"] = new JsonObject { ["N"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) },
-                        ["frames"] = new JsonObject { ["N"] = frames.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-                        ["failures"] = new JsonObject { ["M"] = new JsonObject { ["inference"] = new JsonObject { ["N"] = failures.ToString(System.Globalization.CultureInfo.InvariantCulture) } } },
-                        ["modelComponentVersion"] = new JsonObject { ["S"] = running },
+                        ["schemaVersion"] = new JsonObject { ["N"] = "1" },
+                        ["state"] = new JsonObject { ["S"] = "RUNNING" },
+                        ["frames"] = new JsonObject { ["M"] = new JsonObject { ["processed"] = Number(frames - failures), ["failed"] = Number(failures) } },
+                        ["failures"] = new JsonObject { ["M"] = new JsonObject { ["corruptImage"] = Number(failures) } },
+                        ["model"] = new JsonObject { ["M"] = new JsonObject { ["componentVersion"] = new JsonObject { ["S"] = running } } },
                     },
                 };
             case Publish:
@@ -184,6 +186,8 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
                 throw new InvalidOperationException($"The fake does not serve {resource}");
         }
     }
+
+    private static JsonObject Number(long value) => new() { ["N"] = value.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 
     private IEnumerable<string> Devices(string groupArn) => Groups.GetValueOrDefault(groupArn) ?? [];
 

@@ -66,6 +66,64 @@ public sealed class InterpreterFeatureTests
         Assert.Equal(("NotApproved", "accuracy too low"), (result.Error, result.Cause));
     }
 
+    private static LocalStateMachine TokenLambdaMachine(string payloadField) => LocalStateMachine.FromTemplate(new JsonObject
+    {
+        ["Resources"] = new JsonObject
+        {
+            ["TagFunction"] = new JsonObject
+            {
+                ["Type"] = "AWS::Lambda::Function",
+                ["Properties"] = new JsonObject { ["Handler"] = "SampleLambda::SampleLambda.TagImageFunction::Handle" },
+            },
+            ["Machine"] = new JsonObject
+            {
+                ["Type"] = "AWS::StepFunctions::StateMachine",
+                ["Properties"] = new JsonObject
+                {
+                    ["DefinitionString"] = """
+                        { "StartAt": "Tag and wait", "States": { "Tag and wait": {
+                            "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                            "Parameters": { "FunctionName": "${TagFunctionArn}", PAYLOAD },
+                            "End": true } } }
+                        """.Replace("PAYLOAD", payloadField),
+                    ["DefinitionSubstitutions"] = new JsonObject
+                    {
+                        ["TagFunctionArn"] = new JsonObject { ["Fn::GetAtt"] = new JsonArray("TagFunction", "Arn") },
+                    },
+                },
+            },
+        },
+    });
+
+    [Fact]
+    public async Task Answers_a_Lambda_waitForTaskToken_task_from_the_scenario_after_the_real_Lambda_ran()
+    {
+        var machine = TokenLambdaMachine("""
+            "Payload": { "image.$": "$$.Task.Token" }
+            """);
+
+        var answered = await machine.RunAsync(null, new Scenario().Respond("Tag and wait", """{"callback":"done"}"""));
+        var unanswered = await Assert.ThrowsAsync<StateMachineHarnessException>(() => machine.RunAsync(null, new Scenario()));
+
+        Assert.Equal("done", answered.Output!["callback"]!.GetValue<string>());
+        Assert.Contains("task token", unanswered.Message);
+    }
+
+    [Fact]
+    public async Task Fails_a_Lambda_waitForTaskToken_task_when_the_real_Lambda_throws_before_handing_out_the_token()
+    {
+        // A JSON string payload cannot be read as the handler's request record: the handler throws JsonException.
+        var machine = TokenLambdaMachine("""
+            "Payload.$": "$$.Task.Token"
+            """);
+
+        var result = await machine.RunAsync(null, new Scenario().Respond("Tag and wait", """{"callback":"done"}"""));
+
+        Assert.Equal(ExecutionStatus.Failed, result.Status);
+        Assert.Equal("JsonException", result.Error);
+        Assert.Equal(TaskAnswerSource.Lambda, Assert.Single(result.TaskInvocations).Source);
+    }
+
     [Fact]
     public async Task Runs_Parallel_branches_and_intrinsic_functions()
     {

@@ -35,6 +35,33 @@ public sealed class TemplateDefinitionTests
     }
 
     [Fact]
+    public void Accepts_the_dictionary_shape_of_CDK_Template_ToJSON()
+    {
+        var cdkShape = new Dictionary<string, object>
+        {
+            ["Resources"] = new Dictionary<string, object>
+            {
+                ["Fn"] = new Dictionary<string, object> { ["Type"] = "AWS::Lambda::Function" },
+                ["Machine"] = new Dictionary<string, object>
+                {
+                    ["Type"] = "AWS::StepFunctions::StateMachine",
+                    ["Properties"] = new Dictionary<string, object>
+                    {
+                        ["DefinitionString"] = new Dictionary<string, object>
+                        {
+                            ["Fn::Join"] = new object[] { "", new object[] { "{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Result\":\"", new Dictionary<string, object> { ["Fn::GetAtt"] = new object[] { "Fn", "Arn" } }, "\",\"End\":true}}}" } },
+                        },
+                    },
+                },
+            },
+        };
+
+        var machine = LocalStateMachine.FromTemplate(cdkShape);
+
+        Assert.Equal("arn:aws:lambda:us-east-1:111111111111:function:Fn", machine.Definition["States"]!["A"]!["Result"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void Fails_if_a_placeholder_has_no_substitution()
     {
         var template = TemplateWith(

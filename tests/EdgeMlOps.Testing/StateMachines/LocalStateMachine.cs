@@ -88,6 +88,13 @@ public sealed partial class LocalStateMachine
     public static LocalStateMachine FromTemplate(JsonNode template, string? logicalId = null, LocalStateMachineOptions? options = null) =>
         FromTemplate(new CloudFormationTemplate(template), logicalId, options);
 
+    /// <summary>
+    /// Builds the state machine from the result of <c>Amazon.CDK.Assertions.Template.ToJSON()</c>
+    /// (serialized with System.Text.Json, then read as a template).
+    /// </summary>
+    public static LocalStateMachine FromTemplate(IDictionary<string, object> cdkTemplateJson, string? logicalId = null, LocalStateMachineOptions? options = null) =>
+        FromTemplateJson(System.Text.Json.JsonSerializer.Serialize(cdkTemplateJson), logicalId, options);
+
     /// <summary>Builds the state machine from template JSON text.</summary>
     public static LocalStateMachine FromTemplateJson(string templateJson, string? logicalId = null, LocalStateMachineOptions? options = null) =>
         FromTemplate(CloudFormationTemplate.Parse(templateJson), logicalId, options);
@@ -166,14 +173,13 @@ public sealed partial class LocalStateMachine
                 $"Add scenario.Respond(\"{call.Resource}\", ...) or scenario.Respond(\"{call.StateName}\", ...).");
         }
 
+        var source = TaskAnswerSource.Lambda;
         try
         {
             JsonNode? output;
-            var source = TaskAnswerSource.Scenario;
             if (queue is null)
             {
                 output = await InvokeLambdaAsync(lambda!.Value, scenario, cancellationToken).ConfigureAwait(false);
-                source = TaskAnswerSource.Lambda;
             }
             else
             {
@@ -183,6 +189,7 @@ public sealed partial class LocalStateMachine
                     await InvokeLambdaAsync(tokenLambda, scenario, cancellationToken).ConfigureAwait(false);
                 }
 
+                source = TaskAnswerSource.Scenario;
                 var answer = queue.Next(scenario.WhenAnswersRunOut);
                 if (answer is null)
                 {
@@ -198,8 +205,7 @@ public sealed partial class LocalStateMachine
         }
         catch (TaskFailure failure)
         {
-            Record(invocations, new TaskInvocation(call.StateName, call.Resource, call.Parameters, null, failure.Error, failure.Cause,
-                queue is null ? TaskAnswerSource.Lambda : TaskAnswerSource.Scenario));
+            Record(invocations, new TaskInvocation(call.StateName, call.Resource, call.Parameters, null, failure.Error, failure.Cause, source));
             return new JsonObject { ["error"] = failure.Error, ["cause"] = failure.Cause };
         }
         catch (StateMachineHarnessException e)

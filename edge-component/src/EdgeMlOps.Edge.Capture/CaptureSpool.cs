@@ -20,7 +20,11 @@ public sealed class CaptureSpool
     private const string UploadedLog = "uploaded.log";
     private const string DroppedFile = "dropped.count";
 
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
 
     private readonly CaptureSpoolOptions _options;
     private readonly object _lock = new();

@@ -41,6 +41,21 @@ public sealed class CaptureSpoolTests : IDisposable
     }
 
     [Fact]
+    public void Keeps_the_optional_result_message_and_leaves_absent_members_out_of_the_sidecar()
+    {
+        var spool = Open();
+        using var result = System.Text.Json.JsonDocument.Parse("{\"detections\":[{\"label\":\"scratch\"}]}");
+
+        var entry = spool.Enqueue(Image("a"), Metadata() with { ImageId = "frame-0001.jpg", InferenceResult = result.RootElement.Clone() }).Entry!;
+
+        var sidecarText = File.ReadAllText(entry.MetadataPath);
+        Assert.DoesNotContain("modelPackageVersion", sidecarText);
+        var sidecar = CaptureSpool.ReadMetadata(entry);
+        Assert.Equal("frame-0001.jpg", sidecar.ImageId);
+        Assert.Equal("scratch", sidecar.InferenceResult!.Value.GetProperty("detections")[0].GetProperty("label").GetString());
+    }
+
+    [Fact]
     public void Refuses_the_same_image_twice()
     {
         var spool = Open();

@@ -166,7 +166,6 @@ public sealed class InferencePipeline : IDisposable
         var payload = _messages.Write(_props.ThingName, _props.Model, frame.ImageId, frame.CapturedAt, slot.Image.OriginalWidth,
             slot.Image.OriginalHeight, _detections, _model.ClassNames, latency, capture != CaptureReason.None);
 
-        var publishStarted = Stopwatch.GetTimestamp();
         try
         {
             await _props.Publisher.PublishAsync(_topics.ResultsTopic, payload, cancellationToken).ConfigureAwait(false);
@@ -195,7 +194,7 @@ public sealed class InferencePipeline : IDisposable
 
         _props.Health.FrameProcessed(_detections.Count, latency.TotalMs, latency.InferenceMs);
         FrameCompleted?.Invoke(new FrameTimings(latency.DecodeMs, latency.PreprocessMs, latency.InferenceMs,
-            latency.PostprocessMs, Milliseconds(publishStarted, published), _detections.Count));
+            latency.PostprocessMs, Milliseconds(postprocessed, published), _detections.Count));
     }
 
     private RuntimeSettings CurrentSettings()

@@ -30,11 +30,13 @@ public static class ModelFiles
     public static string Write(string directory, string fileName, Func<byte[]> build)
     {
         ArgumentNullException.ThrowIfNull(build);
+        Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, fileName);
         var bytes = build();
         if (!File.Exists(path) || !File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes))
         {
-            var temporary = path + ".tmp";
+            // A unique temporary name, then an atomic rename: parallel writers never see half a model.
+            var temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
             File.WriteAllBytes(temporary, bytes);
             File.Move(temporary, path, overwrite: true);
         }

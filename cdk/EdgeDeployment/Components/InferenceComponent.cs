@@ -5,6 +5,7 @@ using Constructs;
 using EdgeMlOps.Cdk.EdgeDeployment.Fleet;
 using EdgeMlOps.Cdk.Shared;
 using EdgeMlOps.Cdk.Shared.Configuration;
+using EdgeMlOps.Edge.Packaging;
 
 namespace EdgeMlOps.Cdk.EdgeDeployment.Components;
 
@@ -13,7 +14,7 @@ public sealed record InferenceComponentProps
     /// <summary>Validated settings (component names). Required.</summary>
     public required EdgeSettings Edge { get; init; }
 
-    /// <summary>Where the repository is. Required.</summary>
+    /// <summary>Where the repository is; with SkipBundling a placeholder artifact replaces the packaged zip. Required.</summary>
     public required BuildOptions Build { get; init; }
 
     /// <summary>The fleet whose token exchange role downloads the artifact. Required.</summary>
@@ -21,32 +22,51 @@ public sealed record InferenceComponentProps
 }
 
 /// <summary>
-/// The inference component version: its zip uploaded as a CDK asset and registered with Greengrass under a
-/// version derived from the zip's content hash (so it changes only when the content does).
-/// PLACEHOLDER artifact: a folder with a README until <c>EdgeMlOps.Edge.Packaging.InferenceComponentPackager</c>
-/// (edge-component) builds. TODO(edge-component): take the packager's zip path and content hash here.
+/// The inference component version: the edge component published and zipped by
+/// <see cref="InferenceComponentPackager"/> (deterministic zip), uploaded as a CDK file asset, and registered with
+/// Greengrass with the recipe of <see cref="InferenceRecipeRenderer"/> under a version derived from the zip's
+/// content hash, so it changes only when the content does. With <c>SkipBundling</c> (template tests) a placeholder
+/// folder stands in for the zip and nothing is published.
 /// </summary>
 public sealed class InferenceComponent : Construct
 {
     public const string PlaceholderArtifactFolder = "cdk/EdgeDeployment/Components/PlaceholderArtifact";
+    public const string ComponentProject = "edge-component/src/EdgeMlOps.Edge.Component/EdgeMlOps.Edge.Component.csproj";
+    public const string SampleImagesFolder = "tests/data/edge/images";
+    public const string PackageOutputFolder = ".build/edge-inference";
 
     public InferenceComponent(Construct scope, string id, InferenceComponentProps props)
         : base(scope, id)
     {
-        Artifact = new Asset(this, "Artifact", new AssetProps
+        string contentHash;
+        if (props.Build.SkipBundling)
         {
-            Path = props.Build.Resolve(PlaceholderArtifactFolder),
-        });
+            Artifact = new Asset(this, "Artifact", new AssetProps { Path = props.Build.Resolve(PlaceholderArtifactFolder) });
+            contentHash = Artifact.AssetHash;
+        }
+        else
+        {
+            var package = Package(props.Build);
+            Artifact = new Asset(this, "Artifact", new AssetProps { Path = package.ZipPath });
+            contentHash = package.ContentHash;
+        }
+
         ComponentName = props.Edge.InferenceComponentName;
-        ComponentVersion = ContentVersion.FromContentHash(Artifact.AssetHash);
+        ComponentVersion = ContentVersion.FromContentHash(contentHash);
         props.Fleet.GrantArtifactRead(Artifact.Bucket.BucketArn, Artifact.S3ObjectKey);
 
-        var recipe = InferenceRecipe.Render(new InferenceRecipeInput(
-            ComponentName,
-            ComponentVersion,
-            props.Edge.ModelComponentName,
-            Artifact.S3ObjectUrl,
-            props.Fleet.Topics));
+        var topics = props.Fleet.Topics;
+        var recipe = InferenceRecipeRenderer.Render(new InferenceRecipeProps
+        {
+            ComponentName = ComponentName,
+            ComponentVersion = ComponentVersion,
+            ArtifactUri = Artifact.S3ObjectUrl,
+            // Greengrass unpacks a zip into a folder named after the artifact's file name, the asset's key here.
+            ArchiveName = Path.GetFileNameWithoutExtension(Artifact.S3ObjectKey),
+            ModelComponentName = props.Edge.ModelComponentName,
+            ResultsTopic = topics.Results(ComponentTopics.ComponentThingNamePlaceholder),
+            HealthTopic = topics.Health(ComponentTopics.ComponentThingNamePlaceholder),
+        });
         Resource = new CfnComponentVersion(this, "Resource", new CfnComponentVersionProps { InlineRecipe = recipe });
     }
 
@@ -57,4 +77,18 @@ public sealed class InferenceComponent : Construct
     public string ComponentName { get; }
 
     public string ComponentVersion { get; }
+
+    private static InferencePackage Package(BuildOptions build)
+    {
+        var onnxRuntime = build.Resolve("node_modules/onnxruntime-node/bin/napi-v6/linux");
+        var packager = new InferenceComponentPackager(new InferenceComponentPackagerProps
+        {
+            ComponentProject = build.Resolve(ComponentProject),
+            OnnxRuntimeX64 = Path.Combine(onnxRuntime, "x64", "libonnxruntime.so.1"),
+            OnnxRuntimeArm64 = Path.Combine(onnxRuntime, "arm64", "libonnxruntime.so.1"),
+            SampleImagesDirectory = build.Resolve(SampleImagesFolder),
+            OutputDirectory = build.Resolve(PackageOutputFolder),
+        });
+        return packager.PackageAsync().GetAwaiter().GetResult();
+    }
 }

@@ -37,7 +37,16 @@ internal sealed class StateMachineRunnerProcess
                 }
             }
         };
-        _process.Start();
+        try
+        {
+            _process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new StateMachineHarnessException(
+                $"Cannot start '{NodeTool.Executable}' (Node.js 20+ must be on PATH, or set {NodeTool.NodeExecutableVariable}).", e);
+        }
+
         _process.StandardInput.AutoFlush = true;
         _process.BeginErrorReadLine();
         _ = Task.Run(ReadLoopAsync);
@@ -68,7 +77,15 @@ internal sealed class StateMachineRunnerProcess
         TimeSpan timeout,
         CancellationToken cancellationToken)
     {
-        await _ready.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _ready.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            throw new StateMachineHarnessException($"The state machine runner did not start within 30 s.\n{StandardError}", e);
+        }
+
         var runId = Interlocked.Increment(ref _nextRunId);
         var run = new ActiveRun(onTask);
         _runs[runId] = run;
@@ -114,7 +131,7 @@ internal sealed class StateMachineRunnerProcess
         {
             while (await _process.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
             {
-                if (JsonNode.Parse(line) is not JsonObject message)
+                if (ParseMessage(line) is not { } message)
                 {
                     continue;
                 }
@@ -150,6 +167,28 @@ internal sealed class StateMachineRunnerProcess
 
         await _process.WaitForExitAsync().ConfigureAwait(false);
         FailAll($"The state machine runner (node) exited with code {_process.ExitCode}.");
+    }
+
+    // Anything on stdout that is not a protocol message (a stray console.log) is kept with stderr, not fatal.
+    private JsonObject? ParseMessage(string line)
+    {
+        try
+        {
+            if (JsonNode.Parse(line) is JsonObject message)
+            {
+                return message;
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        lock (_stderr)
+        {
+            _stderr.AppendLine(line);
+        }
+
+        return null;
     }
 
     private async Task AnswerAsync(long runId, ActiveRun run, JsonObject message)

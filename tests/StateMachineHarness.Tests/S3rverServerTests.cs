@@ -98,6 +98,34 @@ public sealed class S3rverServerTests
     }
 
     [Fact]
+    public async Task A_second_server_on_a_given_folder_serves_what_the_first_stored()
+    {
+        var directory = Directory.CreateTempSubdirectory("s3rver-kept-").FullName;
+        try
+        {
+            await using (var first = S3rverServer.Create(dataDirectory: directory))
+            {
+                await first.StartAsync();
+                await first.CreateBucketsAsync("kept");
+                using var client = first.CreateClient();
+                await client.PutObjectAsync(new PutObjectRequest { BucketName = "kept", Key = "k.txt", ContentBody = "kept" });
+            }
+
+            await using var second = S3rverServer.Create(dataDirectory: directory);
+            await second.StartAsync();
+            using var secondClient = second.CreateClient();
+            using var response = await secondClient.GetObjectAsync("kept", "k.txt");
+            using var reader = new StreamReader(response.ResponseStream);
+
+            Assert.Equal("kept", await reader.ReadToEndAsync());
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Deletes_its_temporary_data_folder_on_dispose()
     {
         var server = new S3rverServer();

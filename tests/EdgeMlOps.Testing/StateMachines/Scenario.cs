@@ -2,16 +2,6 @@ using System.Text.Json.Nodes;
 
 namespace EdgeMlOps.Testing.StateMachines;
 
-/// <summary>What happens when a queue of answers is used up.</summary>
-public enum WhenAnswersRunOut
-{
-    /// <summary>The last answer is given again for every further call (default).</summary>
-    RepeatLast,
-
-    /// <summary>The run stops and <see cref="LocalStateMachine.RunAsync"/> throws <see cref="StateMachineHarnessException"/>.</summary>
-    Fail,
-}
-
 /// <summary>
 /// How each Task state of one execution is answered, plus Lambda environment overrides.
 /// A Task call is answered by the first match of: answers registered for its state name, answers registered for

@@ -28,6 +28,9 @@ public static class ModelRecipe
                 ["DefaultConfiguration"] = new JsonObject
                 {
                     ["modelFile"] = ModelFileName,
+                    // Read by the inference component's recipe ({<model>:configuration:/modelComponentVersion}) and
+                    // reported in its health message, where the health gate checks it.
+                    ["modelComponentVersion"] = componentVersion,
                     ["modelPackageArn"] = modelPackageArn,
                     ["modelPackageVersion"] = modelPackageVersion,
                     ["imageSize"] = imageSize,

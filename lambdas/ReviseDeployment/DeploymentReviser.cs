@@ -10,6 +10,8 @@ namespace EdgeMlOps.EdgeDeployment.ReviseDeployment;
 /// <item>Every component of the current deployment stays, with its specification copied verbatim.</item>
 /// <item>Each update sets its component's version; the component's configuration update and run-with settings,
 /// when it had them, are kept (the operator's choices outlive a model release); a new component gets only its version.</item>
+/// <item>An update's configuration merge is deep-merged over the component's existing <c>ConfigurationUpdate.Merge</c>
+/// (the release's keys win, the operator's other keys stay); <c>Reset</c> paths are kept.</item>
 /// <item>Each component is updated at most once, and names and versions must look like Greengrass's.</item>
 /// <item>The rollback list is the current list unchanged: the last known good of this target (empty when the
 /// target had no deployment, which removes what the failed release added).</item>
@@ -61,19 +63,61 @@ public static partial class DeploymentReviser
         var revised = (JsonObject)currentComponents.DeepClone();
         foreach (var update in updates)
         {
-            if (revised[update.ComponentName] is JsonObject existing)
+            if (revised[update.ComponentName] is not JsonObject specification)
             {
-                existing[VersionMember] = update.ComponentVersion;
+                specification = new JsonObject();
+                revised[update.ComponentName] = specification;
             }
-            else
+
+            specification[VersionMember] = update.ComponentVersion;
+            if (update.ConfigurationMerge is { Count: > 0 } merge)
             {
-                revised[update.ComponentName] = new JsonObject { [VersionMember] = update.ComponentVersion };
+                SetMerge(specification, update.ComponentName, merge);
             }
         }
 
         var updated = updates.Select(u => u.ComponentName).ToHashSet(StringComparer.Ordinal);
         var kept = currentComponents.Select(kv => kv.Key).Where(n => !updated.Contains(n)).Order(StringComparer.Ordinal).ToList();
         return new DeploymentRevision(revised, (JsonObject)currentComponents.DeepClone(), kept);
+    }
+
+    /// <summary>Greengrass keeps the merge as a JSON document in a string; the release's keys are merged into it.</summary>
+    private static void SetMerge(JsonObject specification, string componentName, JsonObject merge)
+    {
+        if (specification["ConfigurationUpdate"] is not JsonObject configurationUpdate)
+        {
+            configurationUpdate = new JsonObject();
+            specification["ConfigurationUpdate"] = configurationUpdate;
+        }
+
+        var existingText = configurationUpdate["Merge"]?.GetValue<string>();
+        JsonObject existing;
+        try
+        {
+            existing = string.IsNullOrWhiteSpace(existingText) ? [] : JsonNode.Parse(existingText) as JsonObject ?? [];
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new ArgumentException($"component {componentName}: the current ConfigurationUpdate.Merge is not JSON: {e.Message}", e);
+        }
+
+        DeepMerge(existing, merge);
+        configurationUpdate["Merge"] = existing.ToJsonString();
+    }
+
+    private static void DeepMerge(JsonObject target, JsonObject source)
+    {
+        foreach (var (key, value) in source)
+        {
+            if (value is JsonObject nested && target[key] is JsonObject existing)
+            {
+                DeepMerge(existing, nested);
+            }
+            else
+            {
+                target[key] = value?.DeepClone();
+            }
+        }
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9._-]{1,128}$")]

@@ -5,7 +5,7 @@ namespace EdgeMlOps.EdgeDeployment.ReviseDeployment;
 
 /// <summary>
 /// Lambda handler <c>ReviseDeployment::EdgeMlOps.EdgeDeployment.ReviseDeployment.Function::Handle</c>.
-/// Input <c>{"currentComponents": {name: spec}, "updates": [{"componentName", "componentVersion"}]}</c>, where
+/// Input <c>{"currentComponents": {name: spec}, "updates": [{"componentName", "componentVersion", "configurationMerge"?}]}</c>, where
 /// each spec is a CreateDeployment component specification in Step Functions' PascalCase
 /// (<c>ComponentVersion</c>, <c>ConfigurationUpdate</c>, <c>RunWith</c>). Output: see <see cref="DeploymentRevision"/>.
 /// </summary>
@@ -19,7 +19,8 @@ public static class Function
         var updates = (request["updates"] as JsonArray ?? throw new ArgumentException("updates must be a list"))
             .Select(u => new ComponentUpdate(
                 u?["componentName"]?.GetValue<string>() ?? throw new ArgumentException("an update has no componentName"),
-                u?["componentVersion"]?.GetValue<string>() ?? throw new ArgumentException("an update has no componentVersion")))
+                u?["componentVersion"]?.GetValue<string>() ?? throw new ArgumentException("an update has no componentVersion"),
+                u?["configurationMerge"] as JsonObject))
             .ToList();
         var revision = DeploymentReviser.Revise(current, updates);
         var output = new MemoryStream();

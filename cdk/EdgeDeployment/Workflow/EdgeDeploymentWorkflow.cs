@@ -109,6 +109,8 @@ public sealed class EdgeDeploymentWorkflow : Construct
                 ["HealthTableName"] = props.HealthStore.TableName,
                 ["ApprovalApiUrl"] = Approval.Url,
                 ["DeployedModelParameterName"] = props.DeployedModelParameter.ParameterName,
+                ["CaptureBucketName"] = StringParameter.ValueForStringParameter(this, contract.LabelingDataBucketName),
+                ["CapturePrefix"] = StringParameter.ValueForStringParameter(this, contract.LabelingCapturePrefix),
             },
             TaskPermissions =
             [

@@ -43,6 +43,29 @@ public sealed class DeploymentReviserTests
     }
 
     [Fact]
+    public void Release_configuration_is_merged_over_the_operators_merge()
+    {
+        var capture = JsonNode.Parse("""{"capture": {"bucket": "labeling-data", "prefix": "images/captured/"}}""")!.AsObject();
+
+        var revision = DeploymentReviser.Revise(Current(), [new("com.edgemlops.Inference", "1.0.42", capture)]);
+
+        var merge = JsonNode.Parse(revision.Components["com.edgemlops.Inference"]!["ConfigurationUpdate"]!["Merge"]!.GetValue<string>())!;
+        Assert.Equal(0.4, merge["confidenceThreshold"]!.GetValue<double>());
+        Assert.Equal("labeling-data", merge["capture"]!["bucket"]!.GetValue<string>());
+        Assert.Equal("images/captured/", merge["capture"]!["prefix"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Release_configuration_of_a_new_component_becomes_its_merge()
+    {
+        var capture = JsonNode.Parse("""{"capture": {"bucket": "labeling-data"}}""")!.AsObject();
+
+        var revision = DeploymentReviser.Revise([], [new("com.edgemlops.Inference", "1.0.42", capture)]);
+
+        Assert.Equal("""{"capture":{"bucket":"labeling-data"}}""", revision.Components["com.edgemlops.Inference"]!["ConfigurationUpdate"]!["Merge"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void Rollback_list_is_the_current_deployment_unchanged()
     {
         var revision = DeploymentReviser.Revise(Current(), s_release);

@@ -60,6 +60,7 @@ public sealed class ModelReleasePlannerTests
         Assert.Equal(640, configuration["imageSize"]!.GetValue<int>());
         Assert.Equal(["scratch", "dent"], configuration["classNames"]!.AsArray().Select(c => c!.GetValue<string>()));
         Assert.Equal(3, configuration["modelPackageVersion"]!.GetValue<int>());
+        Assert.Equal("3.0.0", configuration["modelComponentVersion"]!.GetValue<string>());
     }
 
     [Fact]

@@ -22,7 +22,12 @@ public sealed class EdgeDeploymentWorkflowTests
     {
         _machine = LocalStateMachine.FromTemplate(stage.TemplateJson, options: new LocalStateMachineOptions
         {
-            SsmParameters = new Dictionary<string, string> { ["/edgemlops/dev/training/model-package-group-name"] = "metal-tag-detector" },
+            SsmParameters = new Dictionary<string, string>
+            {
+                ["/edgemlops/dev/training/model-package-group-name"] = "metal-tag-detector",
+                ["/edgemlops/dev/labeling/data-bucket-name"] = "labeling-data-bucket",
+                ["/edgemlops/dev/labeling/capture-prefix"] = "images/captured/",
+            },
         });
         var states = _machine.Definition["States"]!;
         _canary = states["Target the canary group"]!["Result"]!["thingGroupArn"]!.GetValue<string>();
@@ -64,6 +69,9 @@ public sealed class EdgeDeploymentWorkflowTests
         var copy = Assert.Single(result.InvocationsOf(FakeEdgeControlPlane.CopyObject));
         Assert.Equal("edgemlops-dev-training-artifacts/runs/4/model.onnx", copy.Parameters!["CopySource"]!.GetValue<string>());
         Assert.Equal("models/metal-tag-detector/4/model.onnx", copy.Parameters!["Key"]!.GetValue<string>());
+        var captureMerge = JsonNode.Parse(fake.Deployments[0].Components["com.edgemlops.Inference"]!["ConfigurationUpdate"]!["Merge"]!.GetValue<string>())!;
+        Assert.Equal("labeling-data-bucket", captureMerge["capture"]!["bucket"]!.GetValue<string>());
+        Assert.Equal("images/captured/", captureMerge["capture"]!["prefix"]!.GetValue<string>());
         var create = Assert.Single(result.InvocationsOf("Create revised deployment"), i => i.Parameters!["TargetArn"]!.GetValue<string>() == _fleet);
         Assert.Equal("ROLLBACK", create.Parameters!["DeploymentPolicies"]!["FailureHandlingPolicy"]!.GetValue<string>());
         Assert.Equal(10, create.Parameters!["IotJobConfiguration"]!["JobExecutionsRolloutConfig"]!["MaximumPerMinute"]!.GetValue<int>());

@@ -1,0 +1,291 @@
+using System.Text.Json.Nodes;
+using EdgeMlOps.ModelTraining.Tests.Stage;
+using EdgeMlOps.Testing.CloudFormation;
+using EdgeMlOps.Testing.StateMachines;
+
+namespace EdgeMlOps.ModelTraining.Tests.Workflow;
+
+/// <summary>
+/// The synthesized training state machine executed locally (aws-local-stepfunctions): every AWS call is answered
+/// by a response fixture shaped like the real API response (PascalCase, as Step Functions returns it).
+/// </summary>
+public sealed class TrainingWorkflowExecutionTests : IClassFixture<TrainingStageFixture>
+{
+    private const string PipelineExecutionArn = "arn:aws:sagemaker:us-east-1:111111111111:pipeline/edgemlops-dev-training/execution/abc123";
+    private const string ModelPackageArn = "arn:aws:sagemaker:us-east-1:111111111111:model-package/edgemlops-dev-defect-detector/3";
+    private const string LabelsCsv = "s3://artifacts/athena-results/0f1e2d.csv";
+
+    // Each test builds its own machine, so its first execution is always "local-1".
+    private readonly LocalStateMachine _machine;
+    private readonly string _selfArn;
+
+    public TrainingWorkflowExecutionTests(TrainingStageFixture stage)
+    {
+        _machine = LocalStateMachine.FromTemplate(stage.Json.DeepClone());
+        _selfArn = FakeAws.Arn("states", $"execution:{_machine.Name}:local-1");
+    }
+
+    [Fact]
+    public async Task Registers_a_model_and_notifies_its_metrics_after_polling_until_the_pipeline_succeeds()
+    {
+        var scenario = NoRunInProgress()
+            .Respond("DescribePipelineExecution", Status("Executing"), Status("Executing"), Status("Succeeded"))
+            .Respond("ListSucceededSteps", Steps(
+                Step("PrepareDataset", "Succeeded"),
+                Step("Train", "Succeeded"),
+                Step("Evaluate", "Succeeded"),
+                Step("CheckMapThreshold", "Succeeded"),
+                new JsonObject { ["StepName"] = "RegisterModel", ["StepStatus"] = "Succeeded", ["Metadata"] = new JsonObject { ["RegisterModel"] = new JsonObject { ["Arn"] = ModelPackageArn } } }))
+            .Respond("DescribeRegisteredModelPackage", new JsonObject
+            {
+                ["ModelPackageArn"] = ModelPackageArn,
+                ["ModelPackageGroupName"] = "edgemlops-dev-defect-detector",
+                ["ModelApprovalStatus"] = "PendingManualApproval",
+                ["CustomerMetadataProperties"] = new JsonObject
+                {
+                    ["Map50"] = "0.734", ["MapThreshold"] = "0.5", ["Map50_95"] = "0.412", ["Precision"] = "0.81", ["Recall"] = "0.66",
+                    ["DatasetSnapshotId"] = "9a8b7c6d5e4f3a2b", ["LabelCount"] = "385", ["ImageCount"] = "188", ["SourceCommit"] = "bb7a3c3",
+                },
+            }.ToJsonString())
+            .Respond("NotifyModelRegistered", "{\"MessageId\":\"m-1\"}");
+
+        var result = await _machine.RunAsync(Trigger("schedule"), scenario);
+
+        Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
+        Assert.Equal("ModelRegistered", result.EnteredStates[^1]);
+        Assert.Equal(3, result.InvocationsOf("DescribePipelineExecution").Count);
+
+        var start = Assert.Single(result.InvocationsOf("StartPipelineExecution")).Parameters!;
+        Assert.Equal("edgemlops-dev-training", start["PipelineName"]!.GetValue<string>());
+        var parameters = start["PipelineParameters"]!.AsArray().ToDictionary(p => p!["Name"]!.GetValue<string>(), p => p!["Value"]!.GetValue<string>());
+        Assert.Equal(LabelsCsv, parameters["LabelsCsvUri"]);
+        Assert.Equal("schedule", parameters["TriggerSource"]);
+        Assert.Equal(64, start["ClientRequestToken"]!.GetValue<string>().Length);
+
+        var query = Assert.Single(result.InvocationsOf("QueryApprovedLabels")).Parameters!["QueryString"]!.GetValue<string>();
+        Assert.Contains("PARTITION BY source_ref ORDER BY event_time DESC, write_time DESC", query, StringComparison.Ordinal);
+        Assert.Contains("rn = 1 AND status = 'APPROVED' AND NOT is_deleted", query, StringComparison.Ordinal);
+
+        Assert.Equal(ModelPackageArn, Assert.Single(result.InvocationsOf("DescribeRegisteredModelPackage")).Parameters!["ModelPackageName"]!.GetValue<string>());
+        var message = Message(result, "NotifyModelRegistered");
+        Assert.Contains(ModelPackageArn, message, StringComparison.Ordinal);
+        Assert.Contains("PendingManualApproval", message, StringComparison.Ordinal);
+        Assert.Contains("mAP50 0.734 (threshold 0.5)", message, StringComparison.Ordinal);
+        Assert.Contains("385 boxes on 188 images", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Registers_nothing_and_says_why_when_map_is_below_the_threshold()
+    {
+        const string reason = "Model not registered: mAP50 on the test split is 0.312 which is below the threshold 0.5";
+        var scenario = NoRunInProgress()
+            .Respond("DescribePipelineExecution", Status("Failed"))
+            .Respond("ListFailedSteps", Steps(
+                Step("PrepareDataset", "Succeeded"),
+                Step("Train", "Succeeded"),
+                Step("Evaluate", "Succeeded"),
+                Step("CheckMapThreshold", "Succeeded"),
+                Step("MapBelowThreshold", "Failed", reason)))
+            .Respond("NotifyModelBelowThreshold", "{\"MessageId\":\"m-2\"}");
+
+        var result = await _machine.RunAsync(Trigger("schedule"), scenario);
+
+        Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
+        Assert.Equal("ModelNotRegistered", result.EnteredStates[^1]);
+        Assert.Empty(result.InvocationsOf("DescribeRegisteredModelPackage"));
+        Assert.DoesNotContain("NotifyModelRegistered", result.EnteredStates);
+        var message = Message(result, "NotifyModelBelowThreshold");
+        Assert.Contains("No model was registered", message, StringComparison.Ordinal);
+        Assert.Contains("0.312", message, StringComparison.Ordinal);
+        Assert.Contains("threshold 0.5", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fails_and_names_the_failing_step_and_its_reason_when_the_pipeline_fails()
+    {
+        var scenario = NoRunInProgress()
+            .Respond("DescribePipelineExecution", Status("Executing"), Status("Failed"))
+            .Respond("ListFailedSteps", Steps(
+                Step("PrepareDataset", "Succeeded"),
+                Step("Train", "Failed", "AlgorithmError: CUDA out of memory")))
+            .Respond("NotifyPipelineFailed", "{\"MessageId\":\"m-3\"}");
+
+        var result = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 120), scenario);
+
+        Assert.Equal(ExecutionStatus.Failed, result.Status);
+        Assert.Equal("PipelineFailed", result.Error);
+        Assert.Empty(result.InvocationsOf("NotifyModelRegistered"));
+        var message = Message(result, "NotifyPipelineFailed");
+        Assert.Contains("step Train failed: AlgorithmError: CUDA out of memory", message, StringComparison.Ordinal);
+        Assert.Contains("Trigger: labels-updated", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ignores_a_trigger_while_an_older_workflow_execution_is_running()
+    {
+        var older = FakeAws.Arn("states", $"execution:{_machine.Name}:scheduled-run");
+        var scenario = new Scenario { WhenAnswersRunOut = WhenAnswersRunOut.Fail }
+            .Respond("ListRunningWorkflows", Executions(_selfArn, older));
+
+        var result = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 80), scenario);
+
+        Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
+        Assert.Equal("IgnoreDuplicateTrigger", result.EnteredStates[^1]);
+        Assert.Empty(result.InvocationsOf("QueryApprovedLabels"));
+        Assert.Empty(result.InvocationsOf("StartPipelineExecution"));
+        var list = Assert.Single(result.InvocationsOf("ListRunningWorkflows")).Parameters!;
+        Assert.Equal("RUNNING", list["StatusFilter"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Ignores_a_trigger_while_a_pipeline_execution_is_in_progress()
+    {
+        var scenario = new Scenario { WhenAnswersRunOut = WhenAnswersRunOut.Fail }
+            .Respond("ListRunningWorkflows", Executions(_selfArn))
+            .Respond("ListRunningPipelineExecutions", PipelineExecutions(("Succeeded", "old"), ("Executing", "manual-from-console")));
+
+        var result = await _machine.RunAsync(Trigger("schedule"), scenario);
+
+        Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
+        Assert.Equal("IgnoreDuplicateTrigger", result.EnteredStates[^1]);
+        Assert.Empty(result.InvocationsOf("StartPipelineExecution"));
+    }
+
+    [Fact]
+    public async Task The_oldest_running_execution_goes_on_when_triggers_overlap()
+    {
+        var newer = FakeAws.Arn("states", $"execution:{_machine.Name}:newer-duplicate");
+        var scenario = NoRunInProgress(Executions(newer, _selfArn))
+            .Respond("DescribePipelineExecution", Status("Failed"))
+            .Respond("ListFailedSteps", Steps(Step("MapBelowThreshold", "Failed", "Model not registered: mAP50 on the test split is 0.1 which is below the threshold 0.5")))
+            .Respond("NotifyModelBelowThreshold", "{\"MessageId\":\"m-4\"}");
+
+        var result = await _machine.RunAsync(Trigger("schedule"), scenario);
+
+        Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
+        Assert.Single(result.InvocationsOf("StartPipelineExecution"));
+    }
+
+    [Fact]
+    public async Task Starts_nothing_for_an_event_with_too_few_new_labels()
+    {
+        var result = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 49), new Scenario { WhenAnswersRunOut = WhenAnswersRunOut.Fail });
+
+        Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
+        Assert.Equal("SkipTooFewNewLabels", result.EnteredStates[^1]);
+        Assert.Empty(result.TaskInvocations);
+    }
+
+    [Fact]
+    public async Task Starts_for_an_event_with_exactly_the_minimum_of_new_labels()
+    {
+        var scenario = NoRunInProgress()
+            .Respond("DescribePipelineExecution", Status("Failed"))
+            .Respond("ListFailedSteps", Steps(Step("Train", "Failed", "capacity")))
+            .Respond("NotifyPipelineFailed", "{\"MessageId\":\"m-5\"}");
+
+        var result = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 50), scenario);
+
+        Assert.Single(result.InvocationsOf("StartPipelineExecution"));
+    }
+
+    [Fact]
+    public async Task Stops_waiting_and_notifies_after_the_configured_number_of_polls()
+    {
+        var scenario = NoRunInProgress()
+            .Respond("DescribePipelineExecution", Status("Executing"))
+            .Respond("NotifyPipelineTimedOut", "{\"MessageId\":\"m-6\"}");
+
+        var result = await _machine.RunAsync(Trigger("schedule"), scenario);
+
+        Assert.Equal(ExecutionStatus.Failed, result.Status);
+        Assert.Equal("PipelineTimedOut", result.Error);
+        Assert.Equal(24 * 3600 / 300, result.InvocationsOf("DescribePipelineExecution").Count);
+        Assert.Contains("still Executing after 288 polls", Message(result, "NotifyPipelineTimedOut"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Retries_a_failing_aws_call_then_notifies_the_error_and_fails()
+    {
+        var scenario = NoRunInProgress(startPipeline: false)
+            .Respond("StartPipelineExecution", TaskAnswer.Fail("SageMaker.ResourceLimitExceededException", "Too many running pipeline executions"))
+            .Respond("NotifyWorkflowError", "{\"MessageId\":\"m-7\"}");
+
+        var result = await _machine.RunAsync(Trigger("manual"), scenario);
+
+        Assert.Equal(ExecutionStatus.Failed, result.Status);
+        Assert.Equal("WorkflowError", result.Error);
+        Assert.Equal(4, result.InvocationsOf("StartPipelineExecution").Count);
+        Assert.Contains("SageMaker.ResourceLimitExceededException", Message(result, "NotifyWorkflowError"), StringComparison.Ordinal);
+    }
+
+    /// <summary>No other run anywhere; the label query succeeds and the pipeline starts.</summary>
+    private Scenario NoRunInProgress(string? runningWorkflows = null, bool startPipeline = true)
+    {
+        var scenario = new Scenario()
+            .Respond("ListRunningWorkflows", runningWorkflows ?? Executions(_selfArn))
+            .Respond("ListRunningPipelineExecutions", PipelineExecutions(("Succeeded", "last-week"), ("Failed", "two-weeks-ago")))
+            .Respond("QueryApprovedLabels", new JsonObject
+            {
+                ["QueryExecution"] = new JsonObject
+                {
+                    ["QueryExecutionId"] = "0f1e2d",
+                    ["ResultConfiguration"] = new JsonObject { ["OutputLocation"] = LabelsCsv },
+                    ["Status"] = new JsonObject { ["State"] = "SUCCEEDED" },
+                },
+            }.ToJsonString());
+        return startPipeline
+            ? scenario.Respond("StartPipelineExecution", $"{{\"PipelineExecutionArn\":\"{PipelineExecutionArn}\"}}")
+            : scenario;
+    }
+
+    private static JsonNode Trigger(string trigger, int? newLabelCount = null)
+    {
+        var input = new JsonObject { ["trigger"] = trigger };
+        if (newLabelCount is { } count)
+        {
+            input["detail"] = new JsonObject
+            {
+                ["newLabelCount"] = count, ["approvedCount"] = count, ["rejectedCount"] = 0,
+                ["executionId"] = "arn:aws:states:us-east-1:111111111111:execution:labeling:x", ["featureGroupName"] = "edgemlops-dev-labels",
+            };
+        }
+
+        return input;
+    }
+
+    /// <summary>ListExecutions answer: newest first, as the API sorts them.</summary>
+    private static string Executions(params string[] newestFirst) => new JsonObject
+    {
+        ["Executions"] = new JsonArray(newestFirst.Select(arn => (JsonNode?)new JsonObject { ["ExecutionArn"] = arn, ["Status"] = "RUNNING" }).ToArray()),
+    }.ToJsonString();
+
+    private static string PipelineExecutions(params (string Status, string Id)[] newestFirst) => new JsonObject
+    {
+        ["PipelineExecutionSummaries"] = new JsonArray(newestFirst.Select(e => (JsonNode?)new JsonObject
+        {
+            ["PipelineExecutionArn"] = $"arn:aws:sagemaker:us-east-1:111111111111:pipeline/edgemlops-dev-training/execution/{e.Id}",
+            ["PipelineExecutionStatus"] = e.Status,
+        }).ToArray()),
+    }.ToJsonString();
+
+    private static string Status(string status) =>
+        new JsonObject { ["PipelineExecutionArn"] = PipelineExecutionArn, ["PipelineExecutionStatus"] = status }.ToJsonString();
+
+    private static JsonObject Step(string name, string status, string? failureReason = null)
+    {
+        var step = new JsonObject { ["StepName"] = name, ["StepStatus"] = status };
+        if (failureReason is not null)
+        {
+            step["FailureReason"] = failureReason;
+        }
+
+        return step;
+    }
+
+    private static string Steps(params JsonObject[] steps) =>
+        new JsonObject { ["PipelineExecutionSteps"] = new JsonArray(steps.Select(s => (JsonNode?)s).ToArray()) }.ToJsonString();
+
+    private static string Message(ExecutionResult result, string state) =>
+        Assert.Single(result.InvocationsOf(state)).Parameters!["Message"]!.GetValue<string>();
+}

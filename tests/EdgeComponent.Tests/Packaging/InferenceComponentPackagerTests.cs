@@ -162,6 +162,60 @@ public sealed class InferenceComponentPackagerTests(PackagedComponentFixture pac
         Assert.Contains("SIGTERM received", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Inside_greengrass_publishes_through_ipc_reports_state_follows_configuration_and_spools_captures()
+    {
+        using var work = new TempFolder();
+        const string component = "com.edgemlops.Inference";
+        await using var nucleus = EdgeMlOps.Edge.TestNucleus.TestNucleus.Start(new EdgeMlOps.Edge.TestNucleus.TestNucleusOptions
+        {
+            SocketPath = Path.Combine(work.Path, "ipc.socket"),
+            ComponentName = component,
+            Configuration = new Dictionary<string, JsonObject>
+            {
+                [component] = new() { ["confidenceThreshold"] = 0.25, ["resultsTopic"] = "edgemlops/{thingName}/inference/results" },
+            },
+        });
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = work.Path };
+        start.Environment["AWS_GG_NUCLEUS_DOMAIN_SOCKET_FILEPATH_FOR_COMPONENT"] = nucleus.SocketPath;
+        start.Environment["SVCUID"] = nucleus.AuthToken;
+        foreach (var arg in new[] { Path.Combine(packaged.AppFolder, "EdgeMlOps.Edge.Component.dll"), "--model", packaged.KnownModel,
+            "--images", RepositoryPaths.TestImages, "--interval-ms", "30", "--thing-name", "gg-thing", "--health-interval", "1",
+            "--set", "capture.sampleFraction=1" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var timeout = TimeSpan.FromSeconds(60);
+        try
+        {
+            await nucleus.States.WaitForAsync(s => s.State == "RUNNING", timeout);
+            await nucleus.Publishes.WaitForAsync(p => p.TopicName == "edgemlops/gg-thing/inference/results", timeout);
+            await nucleus.PushConfigurationUpdate(["confidenceThreshold"], 0.8, component);
+            var strict = await nucleus.Publishes.WaitForAsync(p => p.TopicName == "edgemlops/gg-thing/inference/results" &&
+                JsonDocument.Parse(p.Payload).RootElement.GetProperty("detections").GetArrayLength() == 1, timeout);
+            await nucleus.Publishes.WaitForAsync(p => p.TopicName == "edgemlops/gg-thing/inference/health", timeout);
+            Assert.Equal("1", strict.Qos); // QoS 1: at least once
+        }
+        finally
+        {
+            using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+            using var guard = new CancellationTokenSource(timeout);
+            await process.WaitForExitAsync(guard.Token);
+        }
+
+        Assert.True(process.ExitCode == 0, await stderr);
+        Assert.Empty(await stdout); // nothing on standard output inside Greengrass: results go through IPC
+        var spool = Path.Combine(work.Path, "capture-spool");
+        Assert.True(Directory.Exists(spool) && Directory.EnumerateFiles(spool, "metadata.json", SearchOption.AllDirectories).Any(), "no capture spooled");
+        var lastHealth = nucleus.Publishes.Snapshot().Last(p => p.TopicName == "edgemlops/gg-thing/inference/health");
+        Assert.Equal("STOPPING", JsonDocument.Parse(lastHealth.Payload).RootElement.GetProperty("state").GetString());
+    }
+
     /// <summary>Runs the extracted app; with <paramref name="stopAfter"/>, sends SIGTERM once stdout shows that text.</summary>
     private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string[] args, string? stopAfter)
     {

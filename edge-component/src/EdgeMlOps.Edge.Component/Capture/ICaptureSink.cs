@@ -1,5 +1,8 @@
 namespace EdgeMlOps.Edge.Component.Capture;
 
+/// <summary>One detection of a captured frame, in original-image pixels.</summary>
+public readonly record struct CapturedDetection(string ClassName, float Confidence, float X1, float Y1, float X2, float Y2);
+
 /// <summary>What is stored next to a captured image (the sidecar).</summary>
 public sealed record CaptureMetadata(
     string ImageId,
@@ -9,7 +12,10 @@ public sealed record CaptureMetadata(
     float? BestConfidence,
     string ModelComponentVersion,
     string ModelPackageVersion,
-    string ResultJson);
+    string ResultJson,
+    int ImageWidth,
+    int ImageHeight,
+    IReadOnlyList<CapturedDetection> Detections);
 
 /// <summary>
 /// Where captured frames go. The Greengrass build plugs in the on-disk spool + S3 uploader; outside it the

@@ -20,6 +20,12 @@ public sealed record CaptureSettings
 
     /// <summary>Key prefix of uploaded captures. Default: captures/.</summary>
     public string Prefix { get; init; } = "captures/";
+
+    /// <summary>Folder of the on-disk capture spool (relative paths are below the working directory, Greengrass's work folder). Default: capture-spool.</summary>
+    public string SpoolDirectory { get; init; } = "capture-spool";
+
+    /// <summary>Largest size of the spool in megabytes; the oldest captures are dropped beyond it. Default: 512.</summary>
+    public int SpoolMaxMegabytes { get; init; } = 512;
 }
 
 /// <summary>
@@ -70,6 +76,7 @@ public sealed record RuntimeSettings
         CheckRange(problems, "capture.uncertaintyLow", Capture.UncertaintyLow, 0, 1);
         CheckRange(problems, "capture.uncertaintyHigh", Capture.UncertaintyHigh, 0, 1);
         CheckRange(problems, "capture.sampleFraction", Capture.SampleFraction, 0, 1);
+        CheckRange(problems, "capture.spoolMaxMegabytes", Capture.SpoolMaxMegabytes, 1, 1_000_000);
         if (Capture.UncertaintyLow > Capture.UncertaintyHigh)
         {
             problems.Add($"capture.uncertaintyLow ({Capture.UncertaintyLow}) must not exceed capture.uncertaintyHigh ({Capture.UncertaintyHigh}).");

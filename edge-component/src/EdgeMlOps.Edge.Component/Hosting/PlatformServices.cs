@@ -1,7 +1,10 @@
+using EdgeMlOps.Edge.Capture;
 using EdgeMlOps.Edge.Component.Capture;
 using EdgeMlOps.Edge.Component.Configuration;
+using EdgeMlOps.Edge.Component.Greengrass;
 using EdgeMlOps.Edge.Component.Health;
 using EdgeMlOps.Edge.Component.Publishing;
+using EdgeMlOps.Edge.Ipc;
 
 namespace EdgeMlOps.Edge.Component.Hosting;
 
@@ -15,9 +18,14 @@ public sealed class PlatformServices : IAsyncDisposable
     /// <summary>Set by the Greengrass nucleus for each component process that may use IPC.</summary>
     public const string IpcSocketVariable = "AWS_GG_NUCLEUS_DOMAIN_SOCKET_FILEPATH_FOR_COMPONENT";
 
+    private readonly GreengrassIpcClient? _client;
+    private readonly CancellationTokenSource _background = new();
+    private Task _uploader = Task.CompletedTask;
+
     private PlatformServices(IResultPublisher publisher, IRuntimeConfigurationSource configuration, ICaptureSink captureSink,
-        IComponentStateReporter stateReporter, string description)
+        IComponentStateReporter stateReporter, string description, GreengrassIpcClient? client = null)
     {
+        _client = client;
         Publisher = publisher;
         Configuration = configuration;
         CaptureSink = captureSink;
@@ -36,16 +44,60 @@ public sealed class PlatformServices : IAsyncDisposable
     /// <summary>A short description of the choice, for the start-up log line.</summary>
     public string Description { get; }
 
-    public static Task<PlatformServices> CreateAsync(CommandLineOptions options, ComponentLog log, CancellationToken cancellationToken)
+    public static async Task<PlatformServices> CreateAsync(CommandLineOptions options, ComponentLog log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(log);
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(IpcSocketVariable)))
+        var client = GreengrassIpcClient.FromEnvironment();
+        return client is null ? CreateLocal(options, log) : await CreateGreengrassAsync(client, options, log, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Inside Greengrass: results, health and state through IPC, runtime settings from the component configuration,
+    /// captures to the on-disk spool and, when capture.bucket is set, uploaded to S3 in the background.
+    /// </summary>
+    private static async Task<PlatformServices> CreateGreengrassAsync(GreengrassIpcClient client, CommandLineOptions options, ComponentLog log,
+        CancellationToken cancellationToken)
+    {
+        try
         {
-            log.Warn($"{IpcSocketVariable} is set but this build has no Greengrass IPC client wired in; results go to standard output.");
+            await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Every operation reconnects on its own: start anyway, failures are counted in the health message.
+            log.Warn($"Greengrass IPC connect failed, retrying on each operation: {ex.Message}");
         }
 
-        return Task.FromResult(CreateLocal(options, log));
+        var capture = options.Settings.Runtime.Capture;
+        var spool = CaptureSpool.Open(new CaptureSpoolOptions
+        {
+            Directory = Path.GetFullPath(capture.SpoolDirectory),
+            MaxBytes = capture.SpoolMaxMegabytes * 1024L * 1024L,
+        });
+        var services = new PlatformServices(
+            new GreengrassResultPublisher(client),
+            new GreengrassConfigurationSource(client, options.Settings.Runtime, log),
+            new SpoolCaptureSink(spool),
+            new GreengrassStateReporter(client, log),
+            $"Greengrass IPC, capture spool '{spool.Directory}'",
+            client);
+        var region = Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION");
+        if (!string.IsNullOrWhiteSpace(capture.Bucket) && !string.IsNullOrWhiteSpace(region))
+        {
+            var uploader = new CaptureUploader(spool, CaptureS3ClientFactory.Create(region), new CaptureUploaderOptions
+            {
+                BucketName = capture.Bucket,
+                CapturePrefix = capture.Prefix,
+            });
+            services._uploader = Task.Run(() => uploader.RunAsync(services._background.Token), CancellationToken.None);
+        }
+        else
+        {
+            log.Info("capture.bucket or AWS_REGION not set: captures stay in the local spool");
+        }
+
+        return services;
     }
 
     private static PlatformServices CreateLocal(CommandLineOptions options, ComponentLog log)
@@ -71,7 +123,23 @@ public sealed class PlatformServices : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _background.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _uploader.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped with the component.
+        }
+
         await Configuration.DisposeAsync().ConfigureAwait(false);
         await Publisher.DisposeAsync().ConfigureAwait(false);
+        if (_client is not null)
+        {
+            await _client.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _background.Dispose();
     }
 }

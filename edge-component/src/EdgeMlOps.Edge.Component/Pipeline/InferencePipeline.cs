@@ -184,11 +184,23 @@ public sealed class InferencePipeline : IDisposable
         var published = Stopwatch.GetTimestamp();
         if (capture != CaptureReason.None)
         {
+            var names = _model.ClassNames;
+            var captured = _detections.Select(d => new CapturedDetection(d.ClassId < names.Count ? names[d.ClassId] : $"class{d.ClassId}",
+                d.Confidence, d.Box.X1, d.Box.Y1, d.Box.X2, d.Box.Y2)).ToArray();
             var metadata = new CaptureMetadata(frame.ImageId, _props.ThingName, frame.CapturedAt, capture, best,
-                _props.Model.ComponentVersion, _props.Model.PackageVersion, System.Text.Encoding.UTF8.GetString(payload.Span));
-            if (_props.CaptureSink.TryEnqueue(frame.Data, metadata))
+                _props.Model.ComponentVersion, _props.Model.PackageVersion, System.Text.Encoding.UTF8.GetString(payload.Span),
+                slot.Image.OriginalWidth, slot.Image.OriginalHeight, captured);
+            try
             {
-                _props.Health.FrameCaptured();
+                if (_props.CaptureSink.TryEnqueue(frame.Data, metadata))
+                {
+                    _props.Health.FrameCaptured();
+                }
+            }
+            catch (IOException ex)
+            {
+                // A full or failing disk loses this capture, never the inference loop.
+                _props.Log.Warn($"capturing '{frame.ImageId}' failed: {ex.Message}");
             }
         }
 

@@ -121,6 +121,21 @@ public sealed class TrainingWorkflowExecutionTests : IClassFixture<TrainingStage
     }
 
     [Fact]
+    public async Task Fails_and_says_so_when_someone_stops_the_pipeline()
+    {
+        var scenario = NoRunInProgress()
+            .Respond("DescribePipelineExecution", Status("Stopping"), Status("Stopped"))
+            .Respond("NotifyPipelineStopped", "{\"MessageId\":\"m-8\"}");
+
+        var result = await _machine.RunAsync(Trigger("manual"), scenario);
+
+        Assert.Equal(ExecutionStatus.Failed, result.Status);
+        Assert.Equal("PipelineStopped", result.Error);
+        Assert.Empty(result.InvocationsOf("ListFailedSteps"));
+        Assert.Contains("was Stopped before it finished", Message(result, "NotifyPipelineStopped"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ignores_a_trigger_while_an_older_workflow_execution_is_running()
     {
         var older = FakeAws.Arn("states", $"execution:{_machine.Name}:scheduled-run");

@@ -23,7 +23,7 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         var root = FindRepositoryRoot();
-        var frames = 300;
+        var frames = 150;
         var images = Path.Combine(root, "tests", "data", "edge", "images");
         string? model = null;
         var library = Path.Combine(root, "node_modules", "onnxruntime-node", "bin", "napi-v6", "linux", "x64", "libonnxruntime.so.1");
@@ -124,7 +124,7 @@ public static class Program
 
     private static async Task<RunResult> PipelineAsync(DetectionModel model, string images, int frames, bool pipelining)
     {
-        var warmup = Math.Min(50, frames / 5);
+        var warmup = 50;
         var health = new HealthTracker();
         var publisher = new NullPublisher();
         var configuration = new StaticRuntimeConfigurationSource(new RuntimeSettings { FrameIntervalMs = 0, Capture = new CaptureSettings { Enabled = false } });

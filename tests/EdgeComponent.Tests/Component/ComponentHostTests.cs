@@ -101,16 +101,18 @@ public sealed class ComponentHostTests(OnnxFixture onnx)
         await Eventually.TrueAsync(() => host.Health.State == ComponentState.Errored, "state ERRORED for a missing model");
         await Eventually.TrueAsync(() => publisher.On(HealthTopic).Any(h => h.RootElement.GetProperty("state").GetString() == "ERRORED"), "an ERRORED health message");
         var missing = publisher.On(HealthTopic).First(h => h.RootElement.GetProperty("state").GetString() == "ERRORED");
-        Assert.Contains(modelPath, missing.RootElement.GetProperty("model").GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Contains(modelPath, missing.RootElement.GetProperty("lastError").GetString(), StringComparison.Ordinal);
 
         Directory.CreateDirectory(Path.GetDirectoryName(modelPath)!);
         File.Copy(onnx.WrongShapeModel, modelPath);
-        await Eventually.TrueAsync(() => host.Health.Snapshot().LastModelError?.Contains("[1, 10, 5, 5]", StringComparison.Ordinal) == true, "the wrong shape reported");
+        await Eventually.TrueAsync(() => host.Health.Snapshot().LastError?.Contains("[1, 10, 5, 5]", StringComparison.Ordinal) == true, "the wrong shape reported");
         Assert.False(run.IsCompleted);
 
         File.Copy(onnx.KnownOutputModel, modelPath, overwrite: true);
         await Eventually.TrueAsync(() => host.Health.Snapshot().FramesProcessed >= 2, "frames processed after the model arrived");
         Assert.Equal(ComponentState.Running, host.Health.State);
+        Assert.True(host.Health.Snapshot().ModelLoaded);
+        Assert.Null(host.Health.Snapshot().LastError);
 
         await stop.CancelAsync();
         await run; // returns normally on shutdown
@@ -146,5 +148,26 @@ public sealed class ComponentHostTests(OnnxFixture onnx)
         await run;
 
         Assert.Equal(0.8, configuration.Current.ConfidenceThreshold);
+    }
+
+    [Fact]
+    public async Task Missing_images_folder_is_reported_errored_and_retried_until_it_appears()
+    {
+        using var folder = new TempFolder();
+        var images = Path.Combine(folder.Path, "camera");
+        var publisher = new RecordingPublisher();
+        var host = Host(Settings(onnx.KnownOutputModel, images) with { Loop = true }, publisher);
+        using var stop = new CancellationTokenSource();
+
+        var run = host.RunAsync(stop.Token);
+        await Eventually.TrueAsync(() => host.Health.Snapshot().LastError?.Contains(images, StringComparison.Ordinal) == true, "the missing folder reported");
+        Assert.Equal(ComponentState.Errored, host.Health.State);
+        Assert.False(run.IsCompleted);
+
+        folder.File("camera/frame.jpg", TestImages.SolidJpeg(128, 64));
+        await Eventually.TrueAsync(() => host.Health.Snapshot().FramesProcessed >= 1, "a frame processed once the folder exists");
+
+        await stop.CancelAsync();
+        await run;
     }
 }

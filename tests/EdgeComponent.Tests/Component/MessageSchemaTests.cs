@@ -55,6 +55,7 @@ public sealed class MessageSchemaTests
     {
         var tracker = new HealthTracker();
         tracker.SetState(ComponentState.Running);
+        tracker.SetModelLoaded(true);
         for (var i = 1; i <= 20; i++)
         {
             tracker.FrameProcessed(detections: 1, totalMs: i, inferenceMs: i / 2.0);
@@ -74,6 +75,8 @@ public sealed class MessageSchemaTests
         Assert.Equal("RUNNING", root.GetProperty("state").GetString());
         Assert.Equal("1.0.4", root.GetProperty("model").GetProperty("componentVersion").GetString());
         Assert.Equal("12", root.GetProperty("model").GetProperty("packageVersion").GetString());
+        Assert.True(root.GetProperty("model").GetProperty("loaded").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("lastError").ValueKind);
         Assert.Equal(20, root.GetProperty("frames").GetProperty("processed").GetInt64());
         Assert.Equal(3, root.GetProperty("frames").GetProperty("failed").GetInt64());
         Assert.Equal(2, root.GetProperty("failures").GetProperty("truncated").GetInt64());

@@ -30,17 +30,17 @@ public static class HealthMessageWriter
             w.WriteStartObject("model");
             w.WriteString("componentVersion", model.ComponentVersion);
             w.WriteString("packageVersion", model.PackageVersion);
-            w.WriteBoolean("loaded", snapshot.State is ComponentState.Running or ComponentState.Stopping && snapshot.LastModelError is null);
-            if (snapshot.LastModelError is null)
+            w.WriteBoolean("loaded", snapshot.ModelLoaded);
+            w.WriteEndObject();
+            if (snapshot.LastError is null)
             {
                 w.WriteNull("lastError");
             }
             else
             {
-                w.WriteString("lastError", snapshot.LastModelError);
+                w.WriteString("lastError", snapshot.LastError);
             }
 
-            w.WriteEndObject();
             w.WriteStartObject("frames");
             w.WriteNumber("processed", snapshot.FramesProcessed);
             w.WriteNumber("failed", snapshot.FramesFailed);

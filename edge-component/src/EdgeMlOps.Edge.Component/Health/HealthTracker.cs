@@ -24,7 +24,8 @@ public sealed record HealthSnapshot(
     LatencyPercentiles TotalLatency,
     LatencyPercentiles InferenceLatency,
     int LatencyWindow,
-    string? LastModelError,
+    bool ModelLoaded,
+    string? LastError,
     TimeSpan Uptime);
 
 public readonly record struct LatencyPercentiles(double P50, double P95);
@@ -51,13 +52,17 @@ public sealed class HealthTracker
     private long _detections;
     private long _captured;
     private int _state = (int)ComponentState.Starting;
-    private string? _lastModelError;
+    private string? _lastError;
+    private int _modelLoaded;
 
     public ComponentState State => (ComponentState)Volatile.Read(ref _state);
 
     public void SetState(ComponentState state) => Volatile.Write(ref _state, (int)state);
 
-    public void ModelError(string? message) => Volatile.Write(ref _lastModelError, message);
+    /// <summary>Records why the component is not processing (model load, frame source); null once it recovers.</summary>
+    public void Error(string? message) => Volatile.Write(ref _lastError, message);
+
+    public void SetModelLoaded(bool loaded) => Volatile.Write(ref _modelLoaded, loaded ? 1 : 0);
 
     public void FrameProcessed(int detections, double totalMs, double inferenceMs)
     {
@@ -107,7 +112,8 @@ public sealed class HealthTracker
             Percentiles(total),
             Percentiles(inference),
             total.Length,
-            Volatile.Read(ref _lastModelError),
+            Volatile.Read(ref _modelLoaded) == 1,
+            Volatile.Read(ref _lastError),
             DateTimeOffset.UtcNow - _started);
     }
 

@@ -59,6 +59,7 @@ public sealed class ComponentHost(ComponentHostProps props)
             var (runtime, model) = await new ModelLoader(settings, _health, stateReporter, log).LoadAsync(cancellationToken).ConfigureAwait(false);
             using (runtime)
             using (model)
+            using (new ModelLoadedScope(_health))
             using (var pipeline = new InferencePipeline(model, new InferencePipelineProps
             {
                 ThingName = settings.ThingName,
@@ -73,9 +74,7 @@ public sealed class ComponentHost(ComponentHostProps props)
             }))
             {
                 pipeline.FrameCompleted += t => FrameCompleted?.Invoke(t);
-                _health.SetState(ComponentState.Running);
-                await stateReporter.ReportAsync(ComponentState.Running, cancellationToken).ConfigureAwait(false);
-                await pipeline.RunAsync(props.FrameSource ?? CreateSource(settings), cancellationToken).ConfigureAwait(false);
+                await RunPipelineAsync(pipeline, stateReporter, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -93,6 +92,33 @@ public sealed class ComponentHost(ComponentHostProps props)
             await healthStop.CancelAsync().ConfigureAwait(false);
             await healthLoop.ConfigureAwait(false);
             await PublishHealthAsync(identity, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Runs the pipeline until the source ends or shutdown. A failing source (the images folder missing or empty,
+    /// a camera gone) is reported as ERRORED and retried every modelRetrySeconds instead of ending the process.
+    /// </summary>
+    private async Task RunPipelineAsync(InferencePipeline pipeline, IComponentStateReporter stateReporter, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            _health.SetState(ComponentState.Running);
+            _health.Error(null);
+            await stateReporter.ReportAsync(ComponentState.Running, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await pipeline.RunAsync(props.FrameSource ?? CreateSource(props.Settings), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                _health.SetState(ComponentState.Errored);
+                _health.Error($"frame source failed: {ex.Message}");
+                props.Log.Error($"frame source failed (retrying in {props.Settings.ModelRetrySeconds} s): {ex.Message}");
+                await stateReporter.ReportAsync(ComponentState.Errored, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromSeconds(props.Settings.ModelRetrySeconds), cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -137,5 +163,11 @@ public sealed class ComponentHost(ComponentHostProps props)
         {
             props.Log.Warn($"publishing health to '{topic}' failed: {ex.Message}");
         }
+    }
+
+    /// <summary>Marks the model unloaded when the host leaves the block that owns it.</summary>
+    private sealed class ModelLoadedScope(HealthTracker health) : IDisposable
+    {
+        public void Dispose() => health.SetModelLoaded(false);
     }
 }

@@ -30,7 +30,8 @@ public sealed class ModelLoader(ComponentSettings settings, HealthTracker health
                     FallbackImageSize = settings.ImageSize,
                     IntraOpThreads = settings.IntraOpThreads,
                 });
-                health.ModelError(null);
+                health.Error(null);
+                health.SetModelLoaded(true);
                 log.Info($"loaded model '{settings.ModelPath}' (ONNX Runtime {_runtime.Version} from '{_runtime.LibraryPath}'): input {model.InputWidth}x{model.InputHeight}, " +
                     $"{model.ClassCount} classes, {model.AnchorCount} anchors");
                 return (_runtime, model);
@@ -38,7 +39,7 @@ public sealed class ModelLoader(ComponentSettings settings, HealthTracker health
             catch (Exception ex) when (ex is OrtException or ModelValidationException or FileNotFoundException or IOException or UnauthorizedAccessException)
             {
                 var message = ex.Message;
-                health.ModelError(message);
+                health.Error(message);
                 health.SetState(ComponentState.Errored);
                 log.Error($"model not usable (attempt {attempt}, retrying in {settings.ModelRetrySeconds} s): {message}");
                 await state.ReportAsync(ComponentState.Errored, cancellationToken).ConfigureAwait(false);

@@ -69,6 +69,7 @@ public sealed class LabelingStage : Stage
         });
 
         PublishContract(new ParameterContract(settings), labeling.IncomingPrefix, labeling.CapturePrefix);
+        KmsGrantRestriction.ApplyTo(this);
     }
 
     public Stack Workload { get; }

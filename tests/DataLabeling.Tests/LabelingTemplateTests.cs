@@ -186,4 +186,30 @@ public sealed class LabelingTemplateTests : IClassFixture<LabelingStageFixture>
         }));
         Assert.Contains("no built-in bounding-box Lambdas in region 'eu-north-1'", error.Message);
     }
+
+    [Fact]
+    public void Every_key_denies_grants_except_for_AWS_services_and_buckets_notify_EventBridge_natively()
+    {
+        foreach (var (id, key) in _stage.Resources("AWS::KMS::Key"))
+        {
+            var statements = key["Properties"]!["KeyPolicy"]!["Statement"]!.AsArray();
+            Assert.True(statements.Any(s => s!["Effect"]!.GetValue<string>() == "Deny" && s["Action"]!.ToJsonString() == "\"kms:CreateGrant\""), id);
+        }
+
+        foreach (var (id, bucket) in _stage.Resources("AWS::S3::Bucket"))
+        {
+            Assert.True(bucket["Properties"]!["NotificationConfiguration"]?["EventBridgeConfiguration"]?["EventBridgeEnabled"]?.GetValue<bool>() == true, id);
+        }
+
+        Assert.Empty(_stage.Resources("Custom::S3BucketNotifications"));
+    }
+
+    [Fact]
+    public void The_UI_deployment_handler_carries_its_guard_suppression_with_a_reason()
+    {
+        var (_, handler) = Assert.Single(_stage.Resources("AWS::Lambda::Function"),
+            f => f.LogicalId.StartsWith("CustomCDKBucketDeployment", StringComparison.Ordinal));
+        var reasons = handler["Metadata"]!["guard"]!["Reasons"]!;
+        Assert.Contains("public endpoint", reasons["lambda_inside_vpc_check"]!.GetValue<string>());
+    }
 }

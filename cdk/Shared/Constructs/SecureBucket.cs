@@ -57,13 +57,13 @@ public sealed class SecureBucket : Construct
             Versioned = true,
             ObjectOwnership = ObjectOwnership.BUCKET_OWNER_PREFERRED,
             ObjectLockEnabled = true,
-            EventBridgeEnabled = true,
             RemovalPolicy = props.RemovalPolicy,
             LifecycleRules =
             [
                 new LifecycleRule { Id = "ExpireAccessLogs", Expiration = Duration.Days(props.AccessLogRetentionDays), NoncurrentVersionExpiration = Duration.Days(1) },
             ],
         });
+        EnableEventBridge(AccessLogs);
         GuardSuppressions.Add(AccessLogs, "s3_bucket_default_encryption_kms_check", "S3 server access logs can only be delivered to a bucket encrypted with SSE-S3 (AES256), not SSE-KMS.");
         GuardSuppressions.Add(AccessLogs, "s3_bucket_logging_enabled_check", "This bucket is the access-log target; logging it would need yet another bucket without end.");
 
@@ -86,12 +86,12 @@ public sealed class SecureBucket : Construct
             ObjectOwnership = ObjectOwnership.BUCKET_OWNER_ENFORCED,
             // Object Lock without a default retention: nothing is locked unless a caller asks for it.
             ObjectLockEnabled = true,
-            EventBridgeEnabled = true,
             ServerAccessLogsBucket = AccessLogs,
             ServerAccessLogsPrefix = "access-logs/",
             LifecycleRules = lifecycle.ToArray(),
             RemovalPolicy = props.RemovalPolicy,
         });
+        EnableEventBridge(Bucket);
     }
 
     /// <summary>The data bucket.</summary>
@@ -112,6 +112,14 @@ public sealed class SecureBucket : Construct
 
     /// <summary>Write objects under <paramref name="keyPattern"/> (and encrypt them).</summary>
     public Grant GrantPut(IGrantable grantee, string keyPattern = "*") => Bucket.GrantPut(grantee, keyPattern);
+
+    // Set on the resource itself: BucketProps.EventBridgeEnabled goes through a custom-resource Lambda instead, which
+    // leaves NotificationConfiguration empty (the Control Tower rule fails) and adds a Lambda outside any VPC.
+    private static void EnableEventBridge(Bucket bucket) =>
+        ((CfnBucket)bucket.Node.DefaultChild!).NotificationConfiguration = new CfnBucket.NotificationConfigurationProperty
+        {
+            EventBridgeConfiguration = new CfnBucket.EventBridgeConfigurationProperty { EventBridgeEnabled = true },
+        };
 
     /// <summary>Read and write objects under <paramref name="keyPattern"/>.</summary>
     public Grant GrantReadWrite(IGrantable grantee, string keyPattern = "*") => Bucket.GrantReadWrite(grantee, keyPattern);

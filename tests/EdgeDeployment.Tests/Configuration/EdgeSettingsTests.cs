@@ -1,0 +1,43 @@
+using EdgeMlOps.Cdk.Shared;
+using EdgeMlOps.Cdk.Shared.Configuration;
+using Xunit;
+
+namespace EdgeDeployment.Tests.Configuration;
+
+/// <summary>The <c>edge:</c> section of the configuration: shipped defaults and the checks that fail synth.</summary>
+public sealed class EdgeSettingsTests
+{
+    private static readonly string s_devYaml = File.ReadAllText(Path.Combine(RepositoryLocator.FindRoot(AppContext.BaseDirectory), "config", "dev.yaml"));
+
+    private static AppSettings Parse(string yaml) => SettingsLoader.Parse(yaml, "config/test.yaml", "test");
+
+    private static string WithHealthGate(string key, string value) =>
+        s_devYaml.Replace($"    {key}: ", $"    {key}: {value} #", StringComparison.Ordinal);
+
+    [Fact]
+    public void Shipped_dev_configuration_loads_with_the_documented_defaults()
+    {
+        var edge = Parse(s_devYaml).Edge;
+
+        Assert.Equal(300, edge.HealthGate.HeartbeatMaxAgeSeconds);
+        Assert.Equal(60, edge.HealthGate.PollIntervalSeconds);
+        Assert.True(edge.RequireManualApproval);
+        Assert.False(edge.DigitalTwin.Enabled);
+    }
+
+    [Fact]
+    public void Fails_when_the_heartbeat_may_be_younger_than_one_poll()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => Parse(WithHealthGate("heartbeatMaxAgeSeconds", "30")));
+
+        Assert.Contains(error.Problems, p => p.Contains("edge.healthGate.heartbeatMaxAgeSeconds must be at least edge.healthGate.pollIntervalSeconds (60), got 30", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Fails_on_a_malformed_rollout_number()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => Parse(s_devYaml.Replace("    maximumPerMinute: 10", "    maximumPerMinute: 0", StringComparison.Ordinal)));
+
+        Assert.Contains(error.Problems, p => p.Contains("edge.rollout.maximumPerMinute", StringComparison.Ordinal));
+    }
+}

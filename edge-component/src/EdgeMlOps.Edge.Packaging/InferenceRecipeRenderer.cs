@@ -103,6 +103,7 @@ public static class InferenceRecipeRenderer
             "--set \"capture.sampleFraction={configuration:/capture/sampleFraction}\"",
             "--set \"capture.bucket={configuration:/capture/bucket}\"",
             "--set \"capture.prefix={configuration:/capture/prefix}\"",
+            "--set \"capture.spoolMaxMegabytes={configuration:/capture/spoolMaxMegabytes}\"",
         };
         var pidFile = "{work:path}/inference.pid";
         return new JsonObject
@@ -149,6 +150,7 @@ public static class InferenceRecipeRenderer
             ["sampleFraction"] = 0.01,
             ["bucket"] = string.Empty,
             ["prefix"] = "captures/",
+            ["spoolMaxMegabytes"] = 512,
         },
         ["accessControl"] = new JsonObject
         {

@@ -9,7 +9,8 @@ public sealed class SettingsTests
     public void Arguments_become_validated_settings()
     {
         var options = CommandLine.Parse(["--model", "m.onnx", "--images", "imgs", "--confidence", "0.4", "--interval-ms", "250",
-            "--set", "capture.sampleFraction=0.05", "--no-pipelining", "--thing-name", "123"]);
+            "--set", "capture.sampleFraction=0.05", "--no-pipelining", "--thing-name", "123", "--model-package-version", "12",
+            "--max-frames", "40", "--set", "classNames=scratch,dent"]);
 
         Assert.Equal("m.onnx", options.Settings.ModelPath);
         Assert.Equal(0.4, options.Settings.Runtime.ConfidenceThreshold);
@@ -17,6 +18,9 @@ public sealed class SettingsTests
         Assert.Equal(0.05, options.Settings.Runtime.Capture.SampleFraction);
         Assert.False(options.Settings.Pipelining);
         Assert.Equal("123", options.Settings.ThingName);
+        Assert.Equal("12", options.Settings.ModelPackageVersion);
+        Assert.Equal(40, options.Settings.MaxFrames);
+        Assert.Equal(["scratch", "dent"], options.Settings.ClassNames);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace EdgeMlOps.Edge.Component.Configuration;
@@ -194,10 +193,10 @@ public static class CommandLine
             node = child;
         }
 
-        node[parts[^1]] = value.Contains(',', StringComparison.Ordinal) && parts[^1] == "classNames"
+        // Values stay text: numbers and booleans are read from strings by the parser, and a string key such as a
+        // version "12" must not turn into a number.
+        node[parts[^1]] = string.Equals(parts[^1], "classNames", StringComparison.OrdinalIgnoreCase)
             ? new JsonArray(value.Split(',').Select(v => (JsonNode?)JsonValue.Create(v.Trim())).ToArray())
-            : long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && parts[^1] != "thingName"
-                ? JsonValue.Create(number)
-                : JsonValue.Create(value);
+            : JsonValue.Create(value);
     }
 }

@@ -135,6 +135,7 @@ public sealed class TrainingStage : Stage
         });
 
         PublishContract(contract);
+        KmsGrantRestriction.ApplyTo(this);
     }
 
     public Stack Workload { get; }

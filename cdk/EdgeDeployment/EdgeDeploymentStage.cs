@@ -26,6 +26,10 @@ public sealed class EdgeDeploymentStage : Stage
             StackName = $"{settings.ResourcePrefix}-edge",
             Description = "EdgeMlOpsInfra edge app: Greengrass fleet, model rollout workflow with canary, health gate and rollback",
         });
+        if (settings.Edge.DigitalTwin.Enabled)
+        {
+            DigitalTwin.DigitalTwin.PinAvailabilityZone(Workload);
+        }
 
         var notifications = new NotificationTopic(Workload, "Notifications", new NotificationTopicProps
         {

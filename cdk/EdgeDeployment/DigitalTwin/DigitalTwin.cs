@@ -38,7 +38,7 @@ public sealed partial class DigitalTwin : Construct
 
         Vpc = new Vpc(this, "Vpc", new VpcProps
         {
-            MaxAzs = 1,
+            AvailabilityZones = [ZoneOf(stack)],
             NatGateways = 0,
             SubnetConfiguration = [new SubnetConfiguration { Name = "egress", SubnetType = SubnetType.PUBLIC, CidrMask = 24 }],
         });
@@ -81,15 +81,33 @@ public sealed partial class DigitalTwin : Construct
                 arm ? "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64" : "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"),
             SecurityGroup = SecurityGroup,
             Role = Role,
-            RequireImdsv2 = true,
+            DetailedMonitoring = true,
             UserData = userData,
             BlockDevices =
             [
                 new BlockDevice { DeviceName = "/dev/xvda", Volume = BlockDeviceVolume.Ebs(20, new EbsDeviceOptions { Encrypted = true, VolumeType = EbsDeviceVolumeType.GP3 }) },
             ],
         });
-        GuardSuppressions.Add(Instance, "ec2_no_public_ip_check",
-            "The twin reaches IoT Core, Greengrass, S3 and SSM through a public IP for egress only: the issue rules out a NAT gateway and the security group allows no inbound traffic.");
+        const string egressOnly = "The twin reaches IoT Core, Greengrass, S3 and SSM through a public IP used for egress only: the issue rules out a NAT gateway, and the security group allows no inbound traffic.";
+        // IMDSv2 through an explicit launch template, which also enables detailed monitoring.
+        LaunchTemplate = new LaunchTemplate(this, "LaunchTemplate", new LaunchTemplateProps
+        {
+            RequireImdsv2 = true,
+            DetailedMonitoring = true,
+        });
+        ((CfnInstance)Instance.Node.DefaultChild!).LaunchTemplate = new CfnInstance.LaunchTemplateSpecificationProperty
+        {
+            LaunchTemplateId = LaunchTemplate.LaunchTemplateId,
+            Version = LaunchTemplate.LatestVersionNumber,
+        };
+        GuardSuppressions.Add(Instance, "ec2_instance_no_public_ip_check", egressOnly);
+        GuardSuppressions.Add(Instance, "ec2_instance_nitro_encryption_in_transit_check",
+            "The twin talks only to AWS endpoints, always over TLS (MQTT over TLS, HTTPS); there is no instance-to-instance traffic that Nitro in-transit encryption would protect, and the small burstable types a twin needs do not offer it.");
+        foreach (var subnet in Vpc.PublicSubnets)
+        {
+            GuardSuppressions.Add(subnet.Node.DefaultChild!, "subnet_auto_assign_public_ip_disabled_check", egressOnly);
+        }
+
     }
 
     public string ThingName { get; }
@@ -101,6 +119,17 @@ public sealed partial class DigitalTwin : Construct
     public Role Role { get; }
 
     public Instance_ Instance { get; }
+
+    public LaunchTemplate LaunchTemplate { get; }
+
+    /// <summary>
+    /// Records the twin's one availability zone as the stack's zone list, so the VPC needs no zone lookup (which
+    /// would need AWS credentials at synth). Call right after creating the stack, before adding constructs.
+    /// </summary>
+    public static void PinAvailabilityZone(Stack stack) =>
+        stack.Node.SetContext($"availability-zones:account={stack.Account}:region={stack.Region}", new[] { ZoneOf(stack) });
+
+    private static string ZoneOf(Stack stack) => $"{stack.Region}a";
 
     /// <summary>The user data: install Java and the pinned nucleus, provision into the canary group, run as a service.</summary>
     public static string[] InstallCommands(AppSettings settings, EdgeFleet fleet, string thingName, string region)

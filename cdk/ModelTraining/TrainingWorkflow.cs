@@ -4,7 +4,6 @@ using Amazon.CDK.AWS.Athena;
 using Amazon.CDK.AWS.Events;
 using Amazon.CDK.AWS.Events.Targets;
 using Amazon.CDK.AWS.IAM;
-using Amazon.CDK.AWS.KMS;
 using Constructs;
 using EdgeMlOps.Cdk.ModelTraining.Pipelines;
 using EdgeMlOps.Cdk.Shared;

@@ -87,6 +87,9 @@ public sealed class EdgeDeploymentStage : Stage
         {
             Twin = new DigitalTwin.DigitalTwin(Workload, "DigitalTwin", new DigitalTwin.DigitalTwinProps { Settings = settings, Fleet = Fleet });
         }
+
+        // Last: every key of the stack exists now (CT.KMS.PR.3, grants only for AWS services).
+        KmsGrantRestriction.ApplyTo(Workload);
     }
 
     public Stack Workload { get; }

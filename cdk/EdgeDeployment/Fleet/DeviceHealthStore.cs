@@ -41,23 +41,6 @@ public sealed class DeviceHealthStore : Construct
             EnableKeyRotation = true,
         });
         Key.GrantEncryptDecrypt(new ServicePrincipal($"logs.{Stack.Of(this).Region}.amazonaws.com"));
-        // Only AWS services acting for a resource (DynamoDB for the table) may create grants on this key.
-        Key.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Sid = "DenyGrantsExceptForAwsServices",
-            Effect = Effect.DENY,
-            Principals = [new AnyPrincipal()],
-            Actions = ["kms:CreateGrant"],
-            Resources = ["*"],
-            Conditions = new Dictionary<string, object>
-            {
-                ["BoolIfExists"] = new Dictionary<string, object>
-                {
-                    ["kms:GrantIsForAWSResource"] = "false",
-                    ["aws:PrincipalIsAWSService"] = "false",
-                },
-            },
-        }));
 
         Table = new Table(this, "Resource", new TableProps
         {

@@ -46,6 +46,12 @@ public sealed record InferenceRecipeProps
     /// <summary>Health topic. Default: edgemlops/{thingName}/inference/health.</summary>
     public string HealthTopic { get; init; } = "edgemlops/{thingName}/inference/health";
 
+    /// <summary>
+    /// Depend on aws.greengrass.TokenExchangeService, which gives the capture uploader AWS credentials for S3.
+    /// Default: true (false leaves captures in the local spool only).
+    /// </summary>
+    public bool UseTokenExchangeService { get; init; } = true;
+
     /// <summary>Seconds Greengrass waits for a clean stop after SIGTERM. Default: 20.</summary>
     public int ShutdownTimeoutSeconds { get; init; } = 20;
 

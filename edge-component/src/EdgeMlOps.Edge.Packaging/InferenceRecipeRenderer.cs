@@ -13,6 +13,7 @@ public static class InferenceRecipeRenderer
 {
     public const string RecipeFormatVersion = "2020-01-25";
     public const string PublishOperation = "aws.greengrass#PublishToIoTCore";
+    public const string TokenExchangeService = "aws.greengrass.TokenExchangeService";
 
     /// <summary>Renders the recipe; throws <see cref="ArgumentException"/> listing every invalid property.</summary>
     public static string Render(InferenceRecipeProps props)
@@ -46,6 +47,19 @@ public static class InferenceRecipeRenderer
             });
         }
 
+        var dependencies = new JsonObject
+        {
+            [props.ModelComponentName] = new JsonObject
+            {
+                ["VersionRequirement"] = props.ModelComponentVersionRequirement,
+                ["DependencyType"] = "HARD",
+            },
+        };
+        if (props.UseTokenExchangeService)
+        {
+            dependencies[TokenExchangeService] = new JsonObject { ["VersionRequirement"] = ">=2.0.0 <3.0.0", ["DependencyType"] = "HARD" };
+        }
+
         return new JsonObject
         {
             ["RecipeFormatVersion"] = RecipeFormatVersion,
@@ -53,14 +67,7 @@ public static class InferenceRecipeRenderer
             ["ComponentVersion"] = props.ComponentVersion,
             ["ComponentDescription"] = props.ComponentDescription,
             ["ComponentPublisher"] = props.ComponentPublisher,
-            ["ComponentDependencies"] = new JsonObject
-            {
-                [props.ModelComponentName] = new JsonObject
-                {
-                    ["VersionRequirement"] = props.ModelComponentVersionRequirement,
-                    ["DependencyType"] = "HARD",
-                },
-            },
+            ["ComponentDependencies"] = dependencies,
             ["ComponentConfiguration"] = new JsonObject { ["DefaultConfiguration"] = DefaultConfiguration(props) },
             ["Manifests"] = manifests,
         };

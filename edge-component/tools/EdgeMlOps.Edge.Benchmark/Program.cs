@@ -54,6 +54,8 @@ public static class Program
 
         Console.WriteLine($"load average at start: {LoadAverage()} (other processes share these CPUs; figures move with it)");
         var before = InferenceOnly(detector, images, frames);
+        // One discarded pipeline run first: JIT tiering, ONNX Runtime arenas and pools settle before RSS is compared.
+        await PipelineAsync(detector, images, 20, pipelining: true);
         var rssBefore = Rss();
         var sequential = await PipelineAsync(detector, images, frames, pipelining: false);
         var pipelined = await PipelineAsync(detector, images, frames, pipelining: true);
@@ -76,15 +78,24 @@ public static class Program
             }
 
             var perFrame = run.Wall.TotalMilliseconds / run.Frames;
+            var inferenceInRun = run.Stages[2].Values.Average();
+            var stagesInRun = run.Stages.Sum(st => st.Values.Average());
             Console.WriteLine($"  end-to-end per frame {perFrame:F2} ms; overhead ratio (per frame / inference only mean) {perFrame / inferenceOnly.Mean:F3}");
+            // Same-run ratios: numerator and denominator measured on the same frames, so machine load cancels out.
+            Console.WriteLine($"  same-run: wall per frame / mean inference {perFrame / inferenceInRun:F3}; sum of stages / inference {stagesInRun / inferenceInRun:F3}; " +
+                $"model busy {100 * inferenceInRun / perFrame:F1}% of wall time");
             Console.WriteLine($"  allocated {run.AllocatedBytes / (double)run.Frames:F0} bytes/frame (managed)");
             Console.WriteLine($"  RSS after warm-up {run.RssAfterWarmup / 1048576.0:F1} MB, at end {run.RssAtEnd / 1048576.0:F1} MB, growth {(run.RssAtEnd - run.RssAfterWarmup) / 1048576.0:F2} MB");
             Console.WriteLine();
         }
 
         var target = 0.95 * 1000.0 / inferenceOnly.Mean;
-        Console.WriteLine($"pipelined frames/s {pipelined.Fps:F2} vs target 0.95 x 1/inference = {target:F2}: {(pipelined.Fps >= target ? "met" : "NOT met")}");
-        Console.WriteLine($"overhead ratio (pipelined) {pipelined.Wall.TotalMilliseconds / pipelined.Frames / inferenceOnly.Mean:F3} vs target <= 1.05");
+        var pipelinedInference = pipelined.Stages[2].Values.Average();
+        var sameRunTarget = 0.95 * 1000.0 / pipelinedInference;
+        Console.WriteLine($"pipelined frames/s {pipelined.Fps:F2} vs target 0.95 x 1/inference-only = {target:F2}: {(pipelined.Fps >= target ? "met" : "NOT met")}");
+        Console.WriteLine($"pipelined frames/s {pipelined.Fps:F2} vs 0.95 x 1/inference in the same run = {sameRunTarget:F2}: {(pipelined.Fps >= sameRunTarget ? "met" : "NOT met")}");
+        Console.WriteLine($"overhead ratio (pipelined) {pipelined.Wall.TotalMilliseconds / pipelined.Frames / inferenceOnly.Mean:F3} vs inference-only, " +
+            $"{pipelined.Wall.TotalMilliseconds / pipelined.Frames / pipelinedInference:F3} same-run; target <= 1.05");
         Console.WriteLine($"peak RSS (VmHWM) {PeakRss() / 1048576.0:F1} MB; RSS before pipeline runs {rssBefore / 1048576.0:F1} MB");
         Console.WriteLine($"load average at end: {LoadAverage()}");
         return 0;

@@ -29,6 +29,15 @@ public sealed partial class InferenceRecipeRendererTests
         var dependency = recipe["ComponentDependencies"]!["com.edgemlops.Model"]!;
         Assert.Equal(">=1.0.0 <2.0.0", (string?)dependency["VersionRequirement"]);
         Assert.Equal("HARD", (string?)dependency["DependencyType"]);
+        Assert.NotNull(recipe["ComponentDependencies"]!["aws.greengrass.TokenExchangeService"]);
+    }
+
+    [Fact]
+    public void Token_exchange_dependency_can_be_left_out()
+    {
+        var recipe = JsonNode.Parse(InferenceRecipeRenderer.Render(Props with { UseTokenExchangeService = false }))!;
+
+        Assert.Equal(["com.edgemlops.Model"], recipe["ComponentDependencies"]!.AsObject().Select(d => d.Key));
     }
 
     [Fact]

@@ -37,3 +37,22 @@ public sealed class SourceDirArchiveTests
         Assert.All(requirements, l => Assert.Contains("==", l, StringComparison.Ordinal));
     }
 }
+
+public sealed class ImageRepositoryArnTests
+{
+    [Fact]
+    public void Derives_the_repository_arn_from_a_tagged_or_digest_image_uri()
+    {
+        Assert.Equal("arn:aws:ecr:eu-west-1:763104351884:repository/pytorch-training",
+            TrainingPipelineRole.ImageRepositoryArn("763104351884.dkr.ecr.eu-west-1.amazonaws.com/pytorch-training:2.3.0-gpu-py311", "aws"));
+        Assert.Equal("arn:aws:ecr:us-east-1:123456789012:repository/team/yolo",
+            TrainingPipelineRole.ImageRepositoryArn("123456789012.dkr.ecr.us-east-1.amazonaws.com/team/yolo@sha256:" + new string('a', 64), "aws"));
+    }
+
+    [Fact]
+    public void Fails_if_the_image_is_not_in_ecr()
+    {
+        var error = Assert.Throws<ArgumentException>(() => TrainingPipelineRole.ImageRepositoryArn("docker.io/ultralytics/ultralytics:8.3.40", "aws"));
+        Assert.Contains("ContainerImageUri", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -154,6 +154,43 @@ public sealed class EdgeStageTemplateTests
     }
 
     [Fact]
+    public void Approval_links_call_step_functions_directly_with_a_role_allowed_only_to_answer_this_workflow()
+    {
+        var methods = EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::ApiGateway::Method").Select(m => m.Resource["Properties"]!).ToList();
+        var uris = methods.Select(m => EdgeStageFixture.Text(m["Integration"]!["Uri"])).ToList();
+
+        Assert.Equal(2, methods.Count);
+        Assert.All(methods, m => Assert.Equal("GET", m["HttpMethod"]!.GetValue<string>()));
+        Assert.All(methods, m => Assert.True(m["RequestParameters"]!["method.request.querystring.token"]!.GetValue<bool>()));
+        Assert.Contains(uris, u => u.EndsWith(":states:action/SendTaskSuccess", StringComparison.Ordinal));
+        Assert.Contains(uris, u => u.EndsWith(":states:action/SendTaskFailure", StringComparison.Ordinal));
+        var roleId = methods[0]["Integration"]!["Credentials"]!["Fn::GetAtt"]![0]!.GetValue<string>();
+        var statements = EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::IAM::Policy")
+            .Where(p => p.Resource["Properties"]!["Roles"]!.ToJsonString().Contains(roleId, StringComparison.Ordinal))
+            .SelectMany(p => EdgeStageFixture.List(p.Resource["Properties"]!["PolicyDocument"]!["Statement"]))
+            .ToList();
+        var statement = Assert.Single(statements)!;
+        Assert.Equal(["states:SendTaskFailure", "states:SendTaskSuccess"], EdgeStageFixture.List(statement["Action"]).Select(a => a!.GetValue<string>()).Order());
+        Assert.EndsWith(":stateMachine:edgemlops-dev-edge-deployment", EdgeStageFixture.Text(statement["Resource"]));
+    }
+
+    [Fact]
+    public void Workflow_role_has_no_wildcard_actions()
+    {
+        var roleId = _stage.Stage.Workload.GetLogicalId((Amazon.CDK.CfnElement)_stage.Stage.Workflow.StateMachine.Role.Node.DefaultChild!);
+        var actions = EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::IAM::Policy")
+            .Where(p => p.Resource["Properties"]!["Roles"]!.ToJsonString().Contains(roleId, StringComparison.Ordinal))
+            .SelectMany(p => EdgeStageFixture.List(p.Resource["Properties"]!["PolicyDocument"]!["Statement"]))
+            .SelectMany(s => EdgeStageFixture.List(s!["Action"]))
+            .Select(a => a!.GetValue<string>())
+            .ToList();
+
+        Assert.Contains("greengrass:CreateDeployment", actions);
+        Assert.Contains("iot:ListJobExecutionsForJob", actions);
+        Assert.DoesNotContain(actions, a => a.Contains('*', StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Publishes_its_ssm_contract()
     {
         foreach (var name in new[] { "/edgemlops/dev/edge/deployed-model-package", "/edgemlops/dev/edge/artifacts-bucket-name", "/edgemlops/dev/edge/state-machine-arn", "/edgemlops/dev/edge/health-table-name" })

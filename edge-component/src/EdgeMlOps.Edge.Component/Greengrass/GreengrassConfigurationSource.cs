@@ -28,10 +28,13 @@ public sealed class GreengrassConfigurationSource : RuntimeConfigurationSourceBa
         _stopping = cancellationToken;
         try
         {
-            await ReloadAsync(cancellationToken).ConfigureAwait(false);
-            _subscription = await _client.SubscribeToConfigurationUpdateAsync(null, [], _ => ReloadAsync(_stopping), cancellationToken).ConfigureAwait(false);
+            // Bounded: start-up must not wait forever for an unreachable nucleus.
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bounded.CancelAfter(TimeSpan.FromSeconds(30));
+            await ReloadAsync(bounded.Token).ConfigureAwait(false);
+            _subscription = await _client.SubscribeToConfigurationUpdateAsync(null, [], _ => ReloadAsync(_stopping), bounded.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The start-up values (from the recipe's arguments) stay in force.
             _log.Warn($"configuration updates unavailable: {ex.Message}");

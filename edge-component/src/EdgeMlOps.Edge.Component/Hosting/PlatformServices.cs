@@ -61,9 +61,12 @@ public sealed class PlatformServices : IAsyncDisposable
     {
         try
         {
-            await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            // Bounded: the client otherwise retries until cancelled, and start-up must not hang on the nucleus.
+            using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            connectTimeout.CancelAfter(TimeSpan.FromSeconds(30));
+            await client.ConnectAsync(connectTimeout.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Every operation reconnects on its own: start anyway, failures are counted in the health message.
             log.Warn($"Greengrass IPC connect failed, retrying on each operation: {ex.Message}");

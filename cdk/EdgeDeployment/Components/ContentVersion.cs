@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace EdgeMlOps.Cdk.EdgeDeployment.Components;
 
@@ -20,4 +22,8 @@ public static class ContentVersion
         var patch = int.Parse(hexHash[..7], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
         return $"{major}.0.{patch}";
     }
+
+    /// <summary>One hash (lower-case hex SHA-256) over several contents, e.g. an artifact's hash and its recipe.</summary>
+    public static string Combine(params string[] contents) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n", contents.Select(c => $"{c.Length}:{c}")))));
 }

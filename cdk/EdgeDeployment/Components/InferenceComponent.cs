@@ -25,7 +25,7 @@ public sealed record InferenceComponentProps
 /// The inference component version: the edge component published and zipped by
 /// <see cref="InferenceComponentPackager"/> (deterministic zip), uploaded as a CDK file asset, and registered with
 /// Greengrass with the recipe of <see cref="InferenceRecipeRenderer"/> under a version derived from the zip's
-/// content hash, so it changes only when the content does. With <c>SkipBundling</c> (template tests) a placeholder
+/// content hash and the recipe, so it changes only when the content does. With <c>SkipBundling</c> (template tests) a placeholder
 /// folder stands in for the zip and nothing is published.
 /// </summary>
 public sealed class InferenceComponent : Construct
@@ -52,21 +52,25 @@ public sealed class InferenceComponent : Construct
         }
 
         ComponentName = props.Edge.InferenceComponentName;
-        ComponentVersion = ContentVersion.FromContentHash(contentHash);
-        props.Fleet.GrantArtifactRead(Artifact.Bucket.BucketArn, Artifact.S3ObjectKey);
-
         var topics = props.Fleet.Topics;
-        var recipe = InferenceRecipeRenderer.Render(new InferenceRecipeProps
+        InferenceRecipeProps Recipe(string version, string artifactUri) => new()
         {
             ComponentName = ComponentName,
-            ComponentVersion = ComponentVersion,
-            ArtifactUri = Artifact.S3ObjectUrl,
+            ComponentVersion = version,
+            ArtifactUri = artifactUri,
             // Greengrass unpacks a zip into a folder named after the artifact's file name, the asset's key here.
             ArchiveName = Path.GetFileNameWithoutExtension(Artifact.S3ObjectKey),
             ModelComponentName = props.Edge.ModelComponentName,
             ResultsTopic = topics.Results(ComponentTopics.ComponentThingNamePlaceholder),
             HealthTopic = topics.Health(ComponentTopics.ComponentThingNamePlaceholder),
-        });
+        };
+
+        // The version covers the zip and the recipe (topics, names, lifecycle): a recipe change without a new zip
+        // must not try to register different content under an existing version.
+        var recipeTemplate = InferenceRecipeRenderer.Render(Recipe("0.0.0", "s3://artifact/placeholder.zip"));
+        ComponentVersion = ContentVersion.FromContentHash(ContentVersion.Combine(contentHash, recipeTemplate));
+        props.Fleet.GrantArtifactRead(Artifact.Bucket.BucketArn, Artifact.S3ObjectKey);
+        var recipe = InferenceRecipeRenderer.Render(Recipe(ComponentVersion, Artifact.S3ObjectUrl));
         Resource = new CfnComponentVersion(this, "Resource", new CfnComponentVersionProps { InlineRecipe = recipe });
     }
 

@@ -39,6 +39,19 @@ public sealed class VersionDerivationTests
         Assert.Equal($"1.0.{0x8fff4f5}", first);
     }
 
+    [Fact]
+    public void Inference_version_also_changes_when_only_the_recipe_does()
+    {
+        const string zip = "8fff4f5bcbb789f1e48740be43599a741e2192a25f027bb5b30e1a523eb44f69";
+
+        var before = ContentVersion.FromContentHash(ContentVersion.Combine(zip, "{\"healthTopic\":\"edgemlops/{thingName}/inference/health\"}"));
+        var same = ContentVersion.FromContentHash(ContentVersion.Combine(zip, "{\"healthTopic\":\"edgemlops/{thingName}/inference/health\"}"));
+        var after = ContentVersion.FromContentHash(ContentVersion.Combine(zip, "{\"healthTopic\":\"plant-7/{thingName}/inference/health\"}"));
+
+        Assert.Equal(before, same);
+        Assert.NotEqual(before, after);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("abc")]

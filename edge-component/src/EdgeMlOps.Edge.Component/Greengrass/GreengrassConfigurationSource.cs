@@ -31,8 +31,9 @@ public sealed class GreengrassConfigurationSource : RuntimeConfigurationSourceBa
             // Bounded: start-up must not wait forever for an unreachable nucleus.
             using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             bounded.CancelAfter(TimeSpan.FromSeconds(30));
-            await ReloadAsync(bounded.Token).ConfigureAwait(false);
-            _subscription = await _client.SubscribeToConfigurationUpdateAsync(null, [], _ => ReloadAsync(_stopping), bounded.Token).ConfigureAwait(false);
+            await ReloadAsync([], bounded.Token).ConfigureAwait(false);
+            _subscription = await _client.SubscribeToConfigurationUpdateAsync(null, [], update => ReloadAsync(update.KeyPath, _stopping), bounded.Token)
+                .ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -41,12 +42,17 @@ public sealed class GreengrassConfigurationSource : RuntimeConfigurationSourceBa
         }
     }
 
-    private async Task ReloadAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies the configuration under <paramref name="changedPath"/> (everything for an empty path) over the current
+    /// settings. Only the changed key is taken, so one invalid value elsewhere does not block later valid updates.
+    /// </summary>
+    private async Task ReloadAsync(IReadOnlyList<string> changedPath, CancellationToken cancellationToken)
     {
         try
         {
             var configuration = await _client.GetConfigurationAsync(null, [], cancellationToken).ConfigureAwait(false);
-            TryApply(SettingsJson.ParseRuntime(System.Text.Json.Nodes.JsonNode.Parse(configuration.GetRawText()), Current));
+            var full = System.Text.Json.Nodes.JsonNode.Parse(configuration.GetRawText());
+            TryApply(SettingsJson.ParseRuntime(Subtree(full, changedPath), Current));
         }
         catch (SettingsException ex)
         {
@@ -60,5 +66,33 @@ public sealed class GreengrassConfigurationSource : RuntimeConfigurationSourceBa
         {
             await _subscription.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The node at <paramref name="path"/> inside <paramref name="root"/>, nested back under the same keys.</summary>
+    private static System.Text.Json.Nodes.JsonNode? Subtree(System.Text.Json.Nodes.JsonNode? root, IReadOnlyList<string> path)
+    {
+        if (path.Count == 0)
+        {
+            return root;
+        }
+
+        var node = root;
+        foreach (var key in path)
+        {
+            node = node is System.Text.Json.Nodes.JsonObject parent && parent.TryGetPropertyValue(key, out var child) ? child : null;
+        }
+
+        if (node is null)
+        {
+            return null; // removed key: keep the current value
+        }
+
+        var result = node.DeepClone();
+        for (var i = path.Count - 1; i >= 0; i--)
+        {
+            result = new System.Text.Json.Nodes.JsonObject { [path[i]] = result };
+        }
+
+        return result;
     }
 }

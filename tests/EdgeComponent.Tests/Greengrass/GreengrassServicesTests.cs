@@ -1,0 +1,106 @@
+using System.Text.Json.Nodes;
+using EdgeComponent.Tests.Support;
+using EdgeMlOps.Edge.Capture;
+using EdgeMlOps.Edge.Component.Capture;
+using EdgeMlOps.Edge.Component.Configuration;
+using EdgeMlOps.Edge.Component.Greengrass;
+using EdgeMlOps.Edge.Component.Health;
+using EdgeMlOps.Edge.Ipc;
+using EdgeMlOps.Edge.TestNucleus;
+
+namespace EdgeComponent.Tests.Greengrass;
+
+/// <summary>The Greengrass implementations of the host's seams, against the test nucleus in-process.</summary>
+public sealed class GreengrassServicesTests : IAsyncLifetime
+{
+    private const string Component = "com.edgemlops.Inference";
+    private readonly TempFolder _folder = new();
+    private TestNucleus _nucleus = null!;
+    private GreengrassIpcClient _client = null!;
+
+    public Task InitializeAsync()
+    {
+        _nucleus = TestNucleus.Start(new TestNucleusOptions
+        {
+            SocketPath = Path.Combine(_folder.Path, "ipc.socket"),
+            ComponentName = Component,
+            Configuration = new Dictionary<string, JsonObject> { [Component] = new() { ["iouThreshold"] = 0.6, ["maxDetections"] = 5 } },
+        });
+        _client = new GreengrassIpcClient(new GreengrassIpcClientOptions { SocketPath = _nucleus.SocketPath, AuthToken = _nucleus.AuthToken });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _client.DisposeAsync();
+        await _nucleus.DisposeAsync();
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task Publisher_sends_with_qos_1_and_a_stuck_publish_times_out_as_a_failure()
+    {
+        var publisher = new GreengrassResultPublisher(_client, TimeSpan.FromMilliseconds(500));
+
+        await publisher.PublishAsync("edgemlops/t/inference/results", "{\"a\":1}"u8.ToArray(), CancellationToken.None);
+        var sent = await _nucleus.Publishes.WaitForAsync(p => p.TopicName == "edgemlops/t/inference/results", TimeSpan.FromSeconds(10));
+        Assert.Equal("1", sent.Qos);
+
+        _nucleus.InjectFault("aws.greengrass#PublishToIoTCore", NucleusFault.NoResponse);
+        await Assert.ThrowsAsync<TimeoutException>(async () =>
+            await publisher.PublishAsync("edgemlops/t/inference/results", "{}"u8.ToArray(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Configuration_source_reads_the_component_configuration_over_the_startup_values_and_rejects_invalid_updates()
+    {
+        await using var source = new GreengrassConfigurationSource(_client, new RuntimeSettings { ConfidenceThreshold = 0.3 }, new ComponentLog(TextWriter.Null));
+        var changed = new List<RuntimeSettings>();
+        source.Changed += changed.Add;
+
+        await source.StartAsync(CancellationToken.None);
+        Assert.Equal((0.3, 0.6, 5), (source.Current.ConfidenceThreshold, source.Current.IouThreshold, source.Current.MaxDetections));
+
+        await _nucleus.PushConfigurationUpdate(["maxDetections"], 5000, Component); // out of range: ignored
+        await _nucleus.PushConfigurationUpdate(["confidenceThreshold"], 0.7, Component);
+        await Eventually.TrueAsync(() => source.Current.ConfidenceThreshold == 0.7, "the valid update applied");
+
+        Assert.Equal(5, source.Current.MaxDetections);
+    }
+
+    [Fact]
+    public async Task State_reporter_sends_running_and_errored()
+    {
+        var reporter = new GreengrassStateReporter(_client, new ComponentLog(TextWriter.Null));
+
+        await reporter.ReportAsync(ComponentState.Errored, CancellationToken.None);
+        await reporter.ReportAsync(ComponentState.Running, CancellationToken.None);
+
+        var states = await _nucleus.States.WaitForCountAsync(2, TimeSpan.FromSeconds(10));
+        Assert.Equal(["ERRORED", "RUNNING"], states.Select(s => s.State));
+    }
+
+    [Fact]
+    public void Spool_sink_stores_the_image_with_normalised_detections_and_the_result()
+    {
+        var spool = CaptureSpool.Open(new CaptureSpoolOptions { Directory = Path.Combine(_folder.Path, "spool") });
+        var sink = new SpoolCaptureSink(spool);
+        var image = TestImages.SolidJpeg(200, 100);
+
+        var stored = sink.TryEnqueue(image, new EdgeMlOps.Edge.Component.Capture.CaptureMetadata("frame.jpg", "thing-1", DateTimeOffset.UnixEpoch,
+            CaptureReason.Uncertain, 0.45f, "1.0.2", "9", "{\"messageType\":\"inference-result\"}", 200, 100,
+            [new CapturedDetection("scratch", 0.45f, 20, 10, 120, 60)]));
+
+        Assert.True(stored);
+        Assert.Equal(1, sink.Backlog);
+        var entry = Assert.Single(spool.Pending());
+        var metadata = CaptureSpool.ReadMetadata(entry);
+        Assert.Equal("uncertain", metadata.Reason);
+        Assert.Equal("9", metadata.ModelPackageVersion);
+        var detection = Assert.Single(metadata.Detections);
+        Assert.Equal(("scratch", 0.1f, 0.1f, 0.5f, 0.5f), (detection.Label, detection.X, detection.Y, detection.Width, detection.Height));
+        Assert.Equal("inference-result", metadata.InferenceResult!.Value.GetProperty("messageType").GetString());
+        Assert.False(sink.TryEnqueue(image, new EdgeMlOps.Edge.Component.Capture.CaptureMetadata("again.jpg", "thing-1", DateTimeOffset.UnixEpoch,
+            CaptureReason.Sampled, null, "1.0.2", "9", "{}", 200, 100, [])), "the same bytes are a duplicate");
+    }
+}

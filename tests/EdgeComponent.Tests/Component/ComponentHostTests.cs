@@ -101,7 +101,7 @@ public sealed class ComponentHostTests(OnnxFixture onnx)
         await Eventually.TrueAsync(() => host.Health.State == ComponentState.Errored, "state ERRORED for a missing model");
         await Eventually.TrueAsync(() => publisher.On(HealthTopic).Any(h => h.RootElement.GetProperty("state").GetString() == "ERRORED"), "an ERRORED health message");
         var missing = publisher.On(HealthTopic).First(h => h.RootElement.GetProperty("state").GetString() == "ERRORED");
-        Assert.Contains(modelPath, missing.RootElement.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Contains(modelPath, missing.RootElement.GetProperty("model").GetProperty("lastError").GetString(), StringComparison.Ordinal);
 
         Directory.CreateDirectory(Path.GetDirectoryName(modelPath)!);
         File.Copy(onnx.WrongShapeModel, modelPath);

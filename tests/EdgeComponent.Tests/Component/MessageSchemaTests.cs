@@ -76,7 +76,7 @@ public sealed class MessageSchemaTests
         Assert.Equal("1.0.4", root.GetProperty("model").GetProperty("componentVersion").GetString());
         Assert.Equal("12", root.GetProperty("model").GetProperty("packageVersion").GetString());
         Assert.True(root.GetProperty("model").GetProperty("loaded").GetBoolean());
-        Assert.Equal(JsonValueKind.Null, root.GetProperty("lastError").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("model").GetProperty("lastError").ValueKind);
         Assert.Equal(20, root.GetProperty("frames").GetProperty("processed").GetInt64());
         Assert.Equal(3, root.GetProperty("frames").GetProperty("failed").GetInt64());
         Assert.Equal(2, root.GetProperty("failures").GetProperty("truncated").GetInt64());

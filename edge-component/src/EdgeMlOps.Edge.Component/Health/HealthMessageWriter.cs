@@ -31,7 +31,8 @@ public static class HealthMessageWriter
             w.WriteString("componentVersion", model.ComponentVersion);
             w.WriteString("packageVersion", model.PackageVersion);
             w.WriteBoolean("loaded", snapshot.ModelLoaded);
-            w.WriteEndObject();
+            // Under "model" because the edge deployment app's health gate reads model.lastError; it also carries
+            // frame-source failures, the other reason a component stops serving.
             if (snapshot.LastError is null)
             {
                 w.WriteNull("lastError");
@@ -40,6 +41,8 @@ public static class HealthMessageWriter
             {
                 w.WriteString("lastError", snapshot.LastError);
             }
+
+            w.WriteEndObject();
 
             w.WriteStartObject("frames");
             w.WriteNumber("processed", snapshot.FramesProcessed);

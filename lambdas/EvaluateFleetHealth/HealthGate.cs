@@ -43,6 +43,21 @@ public static class HealthGate
             }
         }
 
+        // Devices beyond the first page of executions only show in the job's counts.
+        if (input.Job is { } job)
+        {
+            var listedBad = input.Devices.Count(d => d.JobExecutionStatus is { } s && s_endedBadly.Contains(s));
+            var listedPending = input.Devices.Count(d => d.JobExecutionStatus is "IN_PROGRESS" or "QUEUED");
+            if (job.EndedBadly > listedBad)
+            {
+                failed.Add(new DeviceFinding("(not listed)", $"{job.EndedBadly - listedBad} more device(s) of the job ended FAILED, TIMED_OUT, REJECTED, CANCELED or REMOVED"));
+            }
+            else if (job.Pending > listedPending)
+            {
+                pending.Add(new DeviceFinding("(not listed)", $"{job.Pending - listedPending} more device(s) of the job still QUEUED or IN_PROGRESS"));
+            }
+        }
+
         var minutes = (polls * settings.PollIntervalSeconds / 60.0).ToString("0.#", CultureInfo.InvariantCulture);
         if (failed.Count > 0)
         {

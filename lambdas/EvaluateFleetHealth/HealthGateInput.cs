@@ -7,17 +7,43 @@ namespace EdgeMlOps.EdgeDeployment.EvaluateFleetHealth;
 /// <param name="CoreDeviceStatus">Greengrass core device status (HEALTHY, UNHEALTHY), null when unknown.</param>
 public sealed record DeviceObservation(string ThingName, string? JobExecutionStatus, string? CoreDeviceStatus, DeviceHeartbeat? Heartbeat);
 
+/// <summary>
+/// Executions of the whole deployment job by status (DescribeJob's JobProcessDetails): the per-device list is one
+/// page, these counts cover every device.
+/// </summary>
+public sealed record JobCounts(int Succeeded, int Failed, int TimedOut, int Rejected, int Canceled, int Removed, int InProgress, int Queued)
+{
+    public int EndedBadly => Failed + TimedOut + Rejected + Canceled + Removed;
+
+    public int Pending => InProgress + Queued;
+
+    public int Total => Succeeded + EndedBadly + Pending;
+
+    public static JobCounts? FromJson(JsonObject? job)
+    {
+        if (job?["JobProcessDetails"] is not JsonObject details)
+        {
+            return null;
+        }
+
+        int Count(string name) => details[name] is JsonValue v && v.TryGetValue<int>(out var n) ? n : 0;
+        return new JobCounts(Count("NumberOfSucceededThings"), Count("NumberOfFailedThings"), Count("NumberOfTimedOutThings"), Count("NumberOfRejectedThings"),
+            Count("NumberOfCanceledThings"), Count("NumberOfRemovedThings"), Count("NumberOfInProgressThings"), Count("NumberOfQueuedThings"));
+    }
+}
+
 /// <summary>Poll counters carried between polls by the workflow.</summary>
 public readonly record struct WatchState(int Polls, int HealthyPolls);
 
 /// <summary>
 /// Input of the health gate, built by the workflow from raw Step Functions results:
 /// <c>executions</c> (ListJobExecutionsForJob), <c>coreDevices</c> (ListCoreDevices), <c>heartbeats</c>
-/// (the Map of GetItem results: <c>[{"thingName", "heartbeat": {"Item"?}}]</c>), <c>watch</c>, <c>healthGate</c>,
+/// (the Map of GetItem results: <c>[{"thingName", "heartbeat": {"Item"?}}]</c>), <c>job</c> (DescribeJob's Job,
+/// optional), <c>watch</c>, <c>healthGate</c>,
 /// <c>expectedModelComponentVersion</c> and <c>phase</c>; optionally <c>now</c> (ISO-8601), else the Lambda's clock
 /// (the workflow leaves it out: heartbeat ages are measured against the same cloud clock IoT Core stamped them with).
 /// </summary>
-public sealed record HealthGateInput(string Phase, DateTimeOffset Now, string ExpectedModelComponentVersion, IReadOnlyList<DeviceObservation> Devices, WatchState Watch, HealthGateSettings Settings)
+public sealed record HealthGateInput(string Phase, DateTimeOffset Now, string ExpectedModelComponentVersion, IReadOnlyList<DeviceObservation> Devices, WatchState Watch, HealthGateSettings Settings, JobCounts? Job = null)
 {
     public static HealthGateInput FromJson(JsonObject json) => FromJson(json, DateTimeOffset.UtcNow);
 
@@ -50,7 +76,8 @@ public sealed record HealthGateInput(string Phase, DateTimeOffset Now, string Ex
             json["expectedModelComponentVersion"]?.GetValue<string>() ?? throw new ArgumentException("expectedModelComponentVersion is required"),
             devices,
             new WatchState(watch?["polls"]?.GetValue<int>() ?? 0, watch?["healthyPolls"]?.GetValue<int>() ?? 0),
-            HealthGateSettings.FromJson(json["healthGate"] as JsonObject ?? throw new ArgumentException("healthGate is required")));
+            HealthGateSettings.FromJson(json["healthGate"] as JsonObject ?? throw new ArgumentException("healthGate is required")),
+            JobCounts.FromJson(json["job"] as JsonObject));
     }
 
     /// <summary><c>arn:aws:iot:region:account:thing/NAME</c> → NAME.</summary>

@@ -124,7 +124,7 @@ public sealed class EdgeDeploymentWorkflow : Construct
                 // behind CreateDeployment (below) are scoped to our two thing groups.
                 Allow(["greengrass:ListDeployments", "greengrass:ListCoreDevices", "greengrass:CreateDeployment"], ["*"]),
                 Allow(["greengrass:GetDeployment"], [Greengrass("deployments:*")]),
-                Allow(["iot:ListJobExecutionsForJob"], [stack.FormatArn(new ArnComponents { Service = "iot", Resource = "job", ResourceName = "*" })]),
+                Allow(["iot:ListJobExecutionsForJob", "iot:DescribeJob"], [stack.FormatArn(new ArnComponents { Service = "iot", Resource = "job", ResourceName = "*" })]),
                 Allow(["dynamodb:GetItem"], [props.HealthStore.Table.TableArn]),
                 Allow(["lambda:InvokeFunction"], [RenderModelRecipe.FunctionArn, ReviseDeployment.FunctionArn, EvaluateFleetHealth.FunctionArn]),
                 Allow(["sns:Publish"], [props.Notifications.TopicArn]),
@@ -137,7 +137,7 @@ public sealed class EdgeDeploymentWorkflow : Construct
                 new(["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"], [props.ArtifactsBucket.Key.KeyArn], "s3:CopyObject writes the model into the artifacts bucket, encrypted with its key; CreateComponentVersion reads it back to validate the artifact."),
                 new(["s3:GetObject", "s3:GetBucketLocation"], [modelArtifacts, props.ArtifactsBucket.BucketArn], "greengrass:CreateComponentVersion checks with the caller's credentials that the recipe's artifact can be read."),
                 new(["kms:Decrypt"], [props.HealthStore.Key.KeyArn], "dynamodb:GetItem reads the health table, encrypted with a customer-managed key."),
-                new(["iot:CreateJob", "iot:DescribeJob", "iot:CancelJob", "iot:UpdateJob", "iot:DescribeThingGroup", "iot:DescribeThing", "iot:GetThingShadow", "iot:UpdateThingShadow", "iot:DeleteThingShadow"],
+                new(["iot:CreateJob", "iot:CancelJob", "iot:UpdateJob", "iot:DescribeThingGroup", "iot:DescribeThing", "iot:GetThingShadow", "iot:UpdateThingShadow", "iot:DeleteThingShadow"],
                     [props.Fleet.CanaryGroupArn, props.Fleet.FleetGroupArn, stack.FormatArn(new ArnComponents { Service = "iot", Resource = "job", ResourceName = "*" }), stack.FormatArn(new ArnComponents { Service = "iot", Resource = "thing", ResourceName = "*" })],
                     "greengrass:CreateDeployment creates and manages the deployment's IoT job on the target thing group with the caller's permissions."),
                 new(["greengrass:TagResource"], [Greengrass("deployments:*")], "greengrass:CreateDeployment with Tags (the deployed model package and component versions) needs TagResource."),

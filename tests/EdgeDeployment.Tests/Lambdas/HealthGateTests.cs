@@ -94,6 +94,28 @@ public sealed class HealthGateTests
     }
 
     [Fact]
+    public void Failed_devices_beyond_the_listed_page_fail_the_gate()
+    {
+        var job = new JobCounts(Succeeded: 150, Failed: 2, TimedOut: 0, Rejected: 0, Canceled: 0, Removed: 0, InProgress: 0, Queued: 0);
+
+        var verdict = HealthGate.Evaluate(new HealthGateInput("fleet", s_now, "4.0.0", [Healthy("a"), Healthy("b")], new WatchState(0, 0), s_settings, job));
+
+        Assert.Equal(Verdict.Unhealthy, verdict.Verdict);
+        Assert.Contains("2 more device(s) of the job ended FAILED", verdict.FailedDevices.Single().Reason);
+    }
+
+    [Fact]
+    public void Pending_devices_beyond_the_listed_page_keep_the_gate_waiting()
+    {
+        var job = new JobCounts(Succeeded: 2, Failed: 0, TimedOut: 0, Rejected: 0, Canceled: 0, Removed: 0, InProgress: 40, Queued: 8);
+
+        var verdict = HealthGate.Evaluate(new HealthGateInput("fleet", s_now, "4.0.0", [Healthy("a"), Healthy("b")], new WatchState(0, 0), s_settings, job));
+
+        Assert.Equal(Verdict.Wait, verdict.Verdict);
+        Assert.Contains("48 more device(s)", verdict.PendingDevices.Single().Reason);
+    }
+
+    [Fact]
     public void A_stale_heartbeat_does_not_count()
     {
         var stale = Healthy("a") with { Heartbeat = new DeviceHeartbeat("a", s_now.AddMinutes(-10), 100, 0, "4.0.0") };

@@ -26,6 +26,7 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
     public const string CreateDeployment = Sdk + "greengrassv2:createDeployment";
     public const string ListCoreDevices = Sdk + "greengrassv2:listCoreDevices";
     public const string ListJobExecutions = Sdk + "iot:listJobExecutionsForJob";
+    public const string DescribeJob = Sdk + "iot:describeJob";
     public const string GetItem = Sdk + "dynamodb:getItem";
     public const string PutParameter = Sdk + "ssm:putParameter";
     public const string Publish = "arn:aws:states:::sns:publish";
@@ -34,7 +35,7 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
     public static readonly string[] Resources =
     [
         ListModelPackages, DescribeModelPackage, CopyObject, CreateComponentVersion, DescribeComponent, ListDeployments, GetDeployment,
-        CreateDeployment, ListCoreDevices, ListJobExecutions, GetItem, PutParameter, Publish, PublishAndWait,
+        CreateDeployment, ListCoreDevices, ListJobExecutions, DescribeJob, GetItem, PutParameter, Publish, PublishAndWait,
     ];
 
     private readonly object _lock = new();
@@ -147,6 +148,26 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
                             ["ThingArn"] = $"arn:aws:iot:us-east-1:111111111111:thing/{d}",
                             ["JobExecutionSummary"] = new JsonObject { ["Status"] = JobExecutionStatus(d, poll), ["ExecutionNumber"] = 1 },
                         }).ToArray()),
+                };
+            case DescribeJob:
+                var described = _byJobId[p["JobId"]!.GetValue<string>()];
+                var statuses = Devices(described.TargetArn).Select(d => JobExecutionStatus(d, _executionPolls.GetValueOrDefault(described.DeploymentId))).ToList();
+                int Count(string status) => statuses.Count(s => s == status);
+                return new JsonObject
+                {
+                    ["Job"] = new JsonObject
+                    {
+                        ["JobId"] = p["JobId"]!.DeepClone(),
+                        ["Status"] = "IN_PROGRESS",
+                        ["JobProcessDetails"] = new JsonObject
+                        {
+                            ["NumberOfSucceededThings"] = Count("SUCCEEDED"),
+                            ["NumberOfFailedThings"] = Count("FAILED"),
+                            ["NumberOfInProgressThings"] = Count("IN_PROGRESS"),
+                            ["NumberOfQueuedThings"] = Count("QUEUED"),
+                            ["NumberOfTimedOutThings"] = Count("TIMED_OUT"),
+                        },
+                    },
                 };
             case ListCoreDevices:
                 return new JsonObject

@@ -27,6 +27,16 @@ public static partial class SettingsLoader
         var incoming = s.OptionalString("incomingPrefix", "images/incoming/", "an S3 prefix ending in '/'", PrefixPattern())!;
         var capture = s.OptionalString("capturePrefix", "images/captured/", "an S3 prefix ending in '/'", PrefixPattern())!;
         var polls = s.Section("polling");
+        var scanPrefixes = s.StringList("scanPrefixes", [incoming, capture], 1, "an S3 prefix ending in '/'", PrefixPattern());
+        // Devices upload uncertain images to the capture prefix: a scan that misses it would never label them.
+        foreach (var (name, prefix) in new[] { ("incomingPrefix", incoming), ("capturePrefix", capture) })
+        {
+            if (!scanPrefixes.Any(p => prefix.StartsWith(p, StringComparison.Ordinal)))
+            {
+                s.Problem("scanPrefixes", $"must cover {name} '{prefix}' (a listed prefix it starts with), got [{string.Join(", ", scanPrefixes)}]");
+            }
+        }
+
         return new LabelingSettings
         {
             WorkteamArn = workteamArn,
@@ -34,7 +44,7 @@ public static partial class SettingsLoader
             PublicTaskPriceUsd = usePublic ? price : null,
             IncomingPrefix = incoming,
             CapturePrefix = capture,
-            ScanPrefixes = s.StringList("scanPrefixes", [incoming, capture], 1, "an S3 prefix ending in '/'", PrefixPattern()),
+            ScanPrefixes = scanPrefixes,
             ClassLabels = s.StringList("classLabels", ["scratch"], 1, "a class label"),
             MaxImagesPerJob = s.Int("maxImagesPerJob", 500, 1, 100_000),
             TaskTimeLimitSeconds = s.Int("taskTimeLimitSeconds", 600, 30, 28_800),

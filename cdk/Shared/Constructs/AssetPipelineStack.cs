@@ -95,6 +95,8 @@ public sealed class AssetPipelineStack : Stack
             Settings = settings,
             Build = props.Build,
         }));
+
+        KmsGrantRestriction.ApplyTo(this);
     }
 
     public CodePipeline Pipeline { get; }

@@ -34,7 +34,7 @@ public sealed class SdkIntegrationGateTests
         var result = Gate().Run([Document("sdk/misspelled-parameter.asl.json")]);
 
         Assert.Contains(result.Failures, f => f.Check == "unknown-parameter" && f.Subject == "Deploy the model"
-            && f.Message.Contains("com.example.Inference.ComponentVersoin", StringComparison.Ordinal));
+            && f.Message.Contains("com.example.Inference.ComponentVersoin is not a member (did you mean ComponentVersion?)", StringComparison.Ordinal));
         Assert.Contains(result.Failures, f => f.Check == "missing-required" && f.Message.Contains("ComponentVersion", StringComparison.Ordinal));
     }
 
@@ -55,6 +55,7 @@ public sealed class SdkIntegrationGateTests
 
         var failure = Assert.Single(result.Failures);
         Assert.Equal(("unknown-operation", "Store the labels/ItemProcessor/Put the label record"), (failure.Check, failure.Subject));
+        Assert.Contains("did you mean putRecord?", failure.Message);
     }
 
     [Fact]

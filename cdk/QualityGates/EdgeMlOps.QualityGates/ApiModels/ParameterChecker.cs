@@ -38,7 +38,7 @@ public static class ParameterChecker
             given.Add(name);
             if (!members.TryGetValue(name, out var memberShape))
             {
-                var nearest = members.Keys.FirstOrDefault(m => string.Equals(m, name, StringComparison.OrdinalIgnoreCase));
+                var nearest = NearestName.In(name, members.Keys);
                 var hint = nearest is not null ? $" (did you mean {nearest}?)" : $" (members: {string.Join(", ", members.Keys.Order(StringComparer.Ordinal))})";
                 problems.Add(new Problem("unknown-parameter", $"{path}.{name} is not a member{hint}"));
                 continue;

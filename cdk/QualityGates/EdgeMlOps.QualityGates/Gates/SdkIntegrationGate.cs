@@ -75,7 +75,7 @@ public sealed class SdkIntegrationGate(ApiModelCatalog catalog)
         var input = model.Input(operation);
         if (input is null)
         {
-            var nearest = model.OperationNames.FirstOrDefault(o => string.Equals(o, operation, StringComparison.OrdinalIgnoreCase));
+            var nearest = NearestName.In(operation, model.OperationNames);
             var hint = nearest is null ? "" : $" (did you mean {char.ToLowerInvariant(nearest[0])}{nearest[1..]}?)";
             yield return new("unknown-operation", $"{task.Resource}: {model.File} has no operation {operation}{hint}");
             yield break;

@@ -26,7 +26,7 @@ public sealed class ImageCatalog
                 page = await _s3.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
                 foreach (var entry in page.S3Objects ?? [])
                 {
-                    if (await IsImageAsync(entry, skipped, cancellationToken).ConfigureAwait(false))
+                    if (await IsImageAsync(bucket, entry, skipped, cancellationToken).ConfigureAwait(false))
                     {
                         images.Add(new ImageObject(bucket, entry.Key, entry.LastModified?.ToUniversalTime() ?? DateTime.MinValue));
                     }
@@ -40,9 +40,9 @@ public sealed class ImageCatalog
         return images;
     }
 
-    private async Task<bool> IsImageAsync(S3Object entry, SkipTally skipped, CancellationToken cancellationToken)
+    private async Task<bool> IsImageAsync(string bucket, S3Object entry, SkipTally skipped, CancellationToken cancellationToken)
     {
-        var sourceRef = $"s3://{entry.BucketName}/{entry.Key}";
+        var sourceRef = $"s3://{bucket}/{entry.Key}";
         if (entry.Key.EndsWith('/'))
         {
             return false; // a folder marker, not an object anyone uploaded
@@ -59,7 +59,7 @@ public sealed class ImageCatalog
             return true;
         }
 
-        var head = await ReadHeadAsync(entry, cancellationToken).ConfigureAwait(false);
+        var head = await ReadHeadAsync(bucket, entry.Key, cancellationToken).ConfigureAwait(false);
         if (ImageContent.Sniff(head) != ImageFormat.Unknown)
         {
             return true;
@@ -69,12 +69,12 @@ public sealed class ImageCatalog
         return false;
     }
 
-    private async Task<byte[]> ReadHeadAsync(S3Object entry, CancellationToken cancellationToken)
+    private async Task<byte[]> ReadHeadAsync(string bucket, string key, CancellationToken cancellationToken)
     {
         using var response = await _s3.GetObjectAsync(new GetObjectRequest
         {
-            BucketName = entry.BucketName,
-            Key = entry.Key,
+            BucketName = bucket,
+            Key = key,
             ByteRange = new ByteRange(0, ImageContent.SniffLength - 1),
         }, cancellationToken).ConfigureAwait(false);
         var buffer = new byte[ImageContent.SniffLength];

@@ -10,11 +10,16 @@ using EdgeMlOps.Testing;
 namespace EdgeMlOps.DataLabeling.Tests;
 
 /// <summary>The labeling stage synthesized once (jsii start-up is slow) from config/dev.yaml, bundling skipped.</summary>
-public sealed class LabelingStageFixture
+public class LabelingStageFixture
 {
     public LabelingStageFixture()
+        : this(SettingsLoader.LoadEnvironment(RepositoryRoot.Path, "dev"))
     {
-        Settings = SettingsLoader.LoadEnvironment(RepositoryRoot.Path, "dev");
+    }
+
+    protected LabelingStageFixture(AppSettings settings)
+    {
+        Settings = settings;
         var app = new App();
         Stage = new LabelingStage(app, "Labeling-dev", new AppStageProps
         {
@@ -37,4 +42,21 @@ public sealed class LabelingStageFixture
         Json["Resources"]!.AsObject()
             .Where(r => r.Value!["Type"]!.GetValue<string>() == type)
             .Select(r => (r.Key, r.Value!.AsObject()));
+}
+
+/// <summary>
+/// The stage synthesized from config/dev.yaml with the public workforce enabled (0.036 USD per task) and
+/// verification disabled: the other branches of the workflow.
+/// </summary>
+public sealed class PublicWorkforceStageFixture : LabelingStageFixture
+{
+    public PublicWorkforceStageFixture()
+        : base(SettingsLoader.Parse(
+            File.ReadAllText(RepositoryRoot.Combine("config", "dev.yaml"))
+                .Replace("  publicWorkforce:\n    enabled: false", "  publicWorkforce:\n    enabled: true\n    taskPriceUsd: 0.036", StringComparison.Ordinal)
+                .Replace("  verification:\n    enabled: true", "  verification:\n    enabled: false", StringComparison.Ordinal),
+            "config/dev.yaml",
+            "dev"))
+    {
+    }
 }

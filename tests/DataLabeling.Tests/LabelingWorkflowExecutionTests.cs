@@ -10,16 +10,18 @@ namespace EdgeMlOps.DataLabeling.Tests;
 /// The synthesized labeling state machine executed locally (aws-local-stepfunctions): AWS SDK tasks answered by
 /// fixtures shaped like the real responses, Lambda tasks by the real C# handlers against s3rver.
 /// </summary>
-public sealed class LabelingWorkflowExecutionTests : IClassFixture<LabelingStageFixture>, IClassFixture<S3Fixture>
+public sealed class LabelingWorkflowExecutionTests : IClassFixture<LabelingStageFixture>, IClassFixture<S3Fixture>, IClassFixture<PublicWorkforceStageFixture>
 {
     private const string PutRecord = "arn:aws:states:::aws-sdk:sagemakerfeaturestoreruntime:putRecord";
     private static readonly byte[] Jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10];
     private readonly LocalStateMachine _machine;
+    private readonly LocalStateMachine _publicMachine;
     private readonly S3rverServer _s3;
     private readonly string _bucket;
 
-    public LabelingWorkflowExecutionTests(LabelingStageFixture stage, S3Fixture s3)
+    public LabelingWorkflowExecutionTests(LabelingStageFixture stage, S3Fixture s3, PublicWorkforceStageFixture publicStage)
     {
+        _publicMachine = LocalStateMachine.FromTemplate(publicStage.Json.DeepClone());
         _machine = LocalStateMachine.FromTemplate(stage.Json.DeepClone());
         _s3 = s3.Server;
         _bucket = _machine.LambdaFunctions.Values.First(f => f.Environment.ContainsKey("DATA_BUCKET")).Environment["DATA_BUCKET"];
@@ -264,5 +266,23 @@ public sealed class LabelingWorkflowExecutionTests : IClassFixture<LabelingStage
         Assert.Contains("QueryLatestLabels", message);
         Assert.Contains("Athena.InvalidRequestException", message);
         Assert.Contains("arn:aws:states:", message);
+    }
+
+    [Fact]
+    public async Task Public_workforce_without_verification_pays_the_configured_price_and_approves_labels()
+    {
+        await SeedAsync(incoming: 2, captured: 1);
+        using var client = _s3.CreateClient();
+        var groundTruth = new FakeGroundTruth(client);
+        var result = await _publicMachine.RunAsync(scenario: BaseScenario(groundTruth));
+
+        Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
+        Assert.Contains("StartLabelingJobWithPublicWorkforce", result.EnteredStates);
+        Assert.Single(groundTruth.CreatedJobs); // no verification job
+        var task = groundTruth.CreateRequests[0]["HumanTaskConfig"]!;
+        Assert.Equal("arn:aws:sagemaker:eu-west-1:394669845002:workteam/public-crowd/default", task["WorkteamArn"]!.GetValue<string>());
+        Assert.Equal("{\"Dollars\":0,\"Cents\":3,\"TenthFractionsOfACent\":6}", task["PublicWorkforceTaskPrice"]!["AmountInUsd"]!.ToJsonString());
+        Assert.Contains("FreeOfPersonallyIdentifiableInformation", groundTruth.CreateRequests[0]["InputConfig"]!["DataAttributes"]!.ToJsonString());
+        Assert.Equal((3, 3, 0), (EventDetail(result)["newLabelCount"]!.GetValue<int>(), EventDetail(result)["approvedCount"]!.GetValue<int>(), EventDetail(result)["rejectedCount"]!.GetValue<int>()));
     }
 }

@@ -203,6 +203,9 @@ public sealed class LabelingWorkflow : Construct
             [
                 new(["iam:PassRole"], [GroundTruthRole.RoleArn], "createLabelingJob passes the Ground Truth role to SageMaker"),
                 new(["glue:GetDatabase", "glue:GetPartitions"], glueResources, "The Athena query reads the offline store table's catalog entries"),
+                new(["athena:GetDataCatalog"],
+                    [stack.FormatArn(new ArnComponents { Service = "athena", Resource = "datacatalog", ResourceName = "AwsDataCatalog" })],
+                    "The query names the AwsDataCatalog catalog in its QueryExecutionContext"),
                 new(["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"],
                     [bucket.BucketArn, bucket.Bucket.ArnForObjects($"{LabelingLayout.OfflineStorePrefix}*")],
                     "The Athena query reads the offline store files"),

@@ -104,6 +104,8 @@ public static class InferenceRecipeRenderer
             "--health-topic \"{configuration:/healthTopic}\"",
             "--source \"{configuration:/source}\"",
             "--max-image-pixels \"{configuration:/maxImagePixels}\"",
+            "--threads \"{configuration:/intraOpThreads}\"",
+            "--set \"allowSpinning={configuration:/allowSpinning}\"",
             "--set \"capture.enabled={configuration:/capture/enabled}\"",
             "--set \"capture.uncertaintyLow={configuration:/capture/uncertaintyLow}\"",
             "--set \"capture.uncertaintyHigh={configuration:/capture/uncertaintyHigh}\"",
@@ -147,6 +149,8 @@ public static class InferenceRecipeRenderer
         ["frameIntervalMs"] = 1000,
         ["healthIntervalSeconds"] = 30,
         ["maxImagePixels"] = 100_000_000,
+        ["intraOpThreads"] = 0,
+        ["allowSpinning"] = true,
         ["resultsTopic"] = props.ResultsTopic,
         ["healthTopic"] = props.HealthTopic,
         ["capture"] = new JsonObject

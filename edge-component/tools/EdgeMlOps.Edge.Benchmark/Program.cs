@@ -13,7 +13,7 @@ using EdgeMlOps.Edge.ModelGen.Models;
 namespace EdgeMlOps.Edge.Benchmark;
 
 /// <summary>
-/// Usage: EdgeMlOps.Edge.Benchmark [--frames N] [--images folder] [--model file.onnx] [--onnxruntime lib] [--threads N]
+/// Usage: EdgeMlOps.Edge.Benchmark [--frames N] [--images folder] [--model file.onnx] [--onnxruntime lib] [--threads N] [--no-spinning]
 /// Runs (1) inference alone on one pre-processed frame, (2) the full pipeline frame after frame, (3) the full
 /// pipeline with pipelining, each for N frames, and prints stage latencies, frames per second, RSS and the overhead
 /// ratio (end-to-end time per frame / inference-only time per frame).
@@ -28,6 +28,7 @@ public static class Program
         string? model = null;
         var library = Path.Combine(root, "node_modules", "onnxruntime-node", "bin", "napi-v6", "linux", "x64", "libonnxruntime.so.1");
         var threads = 0;
+        var spinning = true;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -37,19 +38,20 @@ public static class Program
                 case "--model": model = args[++i]; break;
                 case "--onnxruntime": library = args[++i]; break;
                 case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--no-spinning": spinning = false; break;
                 default:
-                    Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: --frames N --images DIR --model FILE --onnxruntime LIB --threads N");
+                    Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: --frames N --images DIR --model FILE --onnxruntime LIB --threads N --no-spinning");
                     return 2;
             }
         }
 
         model ??= ModelFiles.Write(Path.Combine(Path.GetTempPath(), "edge-benchmark-models"), ModelFiles.Yolov8n, () => new Yolov8nModelBuilder().Build());
         using var runtime = OrtRuntime.Load(library);
-        using var detector = DetectionModel.Load(runtime, model, new DetectionModelOptions { IntraOpThreads = threads });
+        using var detector = DetectionModel.Load(runtime, model, new DetectionModelOptions { IntraOpThreads = threads, AllowSpinning = spinning });
         var imageCount = FolderReplaySource.ListImages(images).Count;
         Console.WriteLine($"Edge inference benchmark: {frames} frames per run, {imageCount} images from {images}");
         Console.WriteLine($"model {Path.GetFileName(model)} ({detector.InputWidth}x{detector.InputHeight}, {detector.ClassCount} classes, {detector.AnchorCount} anchors), " +
-            $"ONNX Runtime {runtime.Version}, {Environment.ProcessorCount} logical CPUs, intra-op threads {(threads == 0 ? "default" : threads.ToString(CultureInfo.InvariantCulture))}");
+            $"ONNX Runtime {runtime.Version}, {Environment.ProcessorCount} logical CPUs, intra-op threads {(threads == 0 ? "default" : threads.ToString(CultureInfo.InvariantCulture))}, spinning {(spinning ? "on" : "off")}");
         Console.WriteLine();
 
         Console.WriteLine($"load average at start: {LoadAverage()} (other processes share these CPUs; figures move with it)");

@@ -63,6 +63,17 @@ public sealed class OnnxRuntimeModelTests(OnnxFixture onnx)
     }
 
     [Fact]
+    public void Session_options_for_threads_and_spinning_are_accepted()
+    {
+        using var model = DetectionModel.Load(onnx.Runtime, onnx.KnownOutputModel, new DetectionModelOptions { IntraOpThreads = 1, AllowSpinning = false });
+        using var input = model.CreateInputTensor();
+
+        model.Run(input);
+
+        Assert.Equal(KnownOutputModel.Reference().Table, model.Output.ToArray());
+    }
+
+    [Fact]
     public void Class_names_fall_back_to_configuration_when_the_model_has_no_metadata()
     {
         using var model = DetectionModel.Load(onnx.Runtime, onnx.KnownOutputNoMetadataModel, new DetectionModelOptions { FallbackClassNames = ["a"] });

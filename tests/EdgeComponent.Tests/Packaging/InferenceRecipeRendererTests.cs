@@ -120,6 +120,40 @@ public sealed partial class InferenceRecipeRendererTests
     }
 
     [Fact]
+    public void Run_arguments_with_the_default_configuration_substituted_are_valid_component_settings()
+    {
+        var recipe = Recipe();
+        var configuration = recipe["ComponentConfiguration"]!["DefaultConfiguration"]!;
+        var run = (string)recipe["Manifests"]![1]!["Lifecycle"]!["Run"]!["Script"]!;
+        // What Greengrass would interpolate, including a model component without the version keys.
+        var interpolated = ConfigurationVariable().Replace(run, m =>
+        {
+            JsonNode? node = configuration;
+            foreach (var part in m.Groups[1].Value.Split('/'))
+            {
+                node = node?[part];
+            }
+
+            return node is JsonValue v && v.TryGetValue<bool>(out var b) ? (b ? "true" : "false") : node?.ToString() ?? string.Empty;
+        })
+            .Replace("{artifacts:decompressedPath}", "/greengrass/v2/packages/artifacts-unarchived/x/1.0.0", StringComparison.Ordinal)
+            .Replace("{com.edgemlops.Model:artifacts:path}", "/greengrass/v2/packages/artifacts/m/1.0.0", StringComparison.Ordinal)
+            .Replace("{iot:thingName}", "cam-1", StringComparison.Ordinal);
+        var args = ArgumentPair().Matches(interpolated[interpolated.IndexOf("--", StringComparison.Ordinal)..])
+            .SelectMany(m => m.Groups[2].Success ? new[] { m.Groups[1].Value, m.Groups[2].Value } : [m.Groups[1].Value]).ToArray();
+
+        var options = CommandLine.Parse(args);
+
+        Assert.Equal("/greengrass/v2/packages/artifacts/m/1.0.0/model.onnx", options.Settings.ModelPath);
+        Assert.Equal("/greengrass/v2/packages/artifacts-unarchived/x/1.0.0/edge-inference/sample-images", options.Settings.EffectiveImagesPath);
+        Assert.EndsWith("runtimes/linux-arm64/native/libonnxruntime.so.1", options.Settings.OnnxRuntimeLibraryPath, StringComparison.Ordinal);
+        Assert.Equal("cam-1", options.Settings.ThingName);
+        Assert.Equal(("unknown", "unknown"), options.Settings.ModelVersions()); // model component without those keys
+        Assert.Equal(0.3, options.Settings.Runtime.Capture.UncertaintyLow);
+        Assert.True(options.Settings.AllowSpinning);
+    }
+
+    [Fact]
     public void Fails_if_props_are_invalid_naming_each_problem()
     {
         var ex = Assert.Throws<ArgumentException>(() => InferenceRecipeRenderer.Render(Props with
@@ -133,6 +167,9 @@ public sealed partial class InferenceRecipeRendererTests
         Assert.Contains("ArtifactUri", ex.Message, StringComparison.Ordinal);
         Assert.Contains("ResultsTopic", ex.Message, StringComparison.Ordinal);
     }
+
+    [GeneratedRegex(@"(--[a-z-]+)(?: ""([^""]*)"")?")]
+    private static partial Regex ArgumentPair();
 
     [GeneratedRegex(@"\{configuration:/([A-Za-z/]+)\}")]
     private static partial Regex ConfigurationVariable();

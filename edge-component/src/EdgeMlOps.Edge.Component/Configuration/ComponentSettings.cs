@@ -39,6 +39,9 @@ public sealed record ComponentSettings
     /// <summary>ONNX Runtime intra-op threads (0 = one per core). Default: 0.</summary>
     public int IntraOpThreads { get; init; }
 
+    /// <summary>Let ONNX Runtime's idle threads spin (lowest latency); false frees the CPU for other components. Default: true.</summary>
+    public bool AllowSpinning { get; init; } = true;
+
     public FrameSourceKind Source { get; init; } = FrameSourceKind.Folder;
 
     /// <summary>Folder of images (replayed or watched). Default: <see cref="SampleImagesPath"/>.</summary>

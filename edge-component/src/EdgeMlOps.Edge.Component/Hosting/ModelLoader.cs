@@ -29,6 +29,7 @@ public sealed class ModelLoader(ComponentSettings settings, HealthTracker health
                     FallbackClassNames = settings.ClassNames,
                     FallbackImageSize = settings.ImageSize,
                     IntraOpThreads = settings.IntraOpThreads,
+                    AllowSpinning = settings.AllowSpinning,
                 });
                 health.Error(null);
                 health.SetModelLoaded(true);

@@ -13,6 +13,9 @@ public sealed record DetectionModelOptions
 
     /// <summary>ONNX Runtime intra-op threads. Default: 0 (ONNX Runtime's choice: one per physical core).</summary>
     public int IntraOpThreads { get; init; }
+
+    /// <summary>See <see cref="OnnxSessionOptions.AllowSpinning"/>. Default: true.</summary>
+    public bool AllowSpinning { get; init; } = true;
 }
 
 /// <summary>A model refused at load time (wrong shapes, bad metadata): the message says what was expected.</summary>
@@ -84,7 +87,7 @@ public sealed class DetectionModel : IDisposable
             throw new FileNotFoundException($"Model file '{path}' does not exist.", path);
         }
 
-        var session = OnnxSession.Create(runtime, path, new OnnxSessionOptions { IntraOpThreads = options.IntraOpThreads });
+        var session = OnnxSession.Create(runtime, path, new OnnxSessionOptions { IntraOpThreads = options.IntraOpThreads, AllowSpinning = options.AllowSpinning });
         try
         {
             return Validate(session, path, options);

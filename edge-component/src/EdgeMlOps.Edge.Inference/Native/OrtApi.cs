@@ -4,7 +4,7 @@ namespace EdgeMlOps.Edge.Inference.Native;
 
 /// <summary>
 /// The ONNX Runtime C API function table (<c>struct OrtApi</c> in onnxruntime_c_api.h), mirrored up to
-/// <c>ReleaseModelMetadata</c>. The field order MUST match the header: the table is an ABI that ONNX Runtime only
+/// <c>AddSessionConfigEntry</c>. The field order MUST match the header: the table is an ABI that ONNX Runtime only
 /// ever appends to, so a prefix of it is valid for every later release. Entries this project does not call are
 /// kept as <see cref="IntPtr"/> placeholders so the offsets stay right.
 /// </summary>
@@ -163,6 +163,19 @@ internal unsafe struct OrtApi
     public delegate* unmanaged<IntPtr, IntPtr, byte*, IntPtr*, IntPtr> ModelMetadataLookupCustomMetadataMap;
     public IntPtr ModelMetadataGetVersion;
     public delegate* unmanaged<IntPtr, void> ReleaseModelMetadata;
+    public IntPtr CreateEnvWithGlobalThreadPools;
+    public IntPtr DisablePerSessionThreads;
+    public IntPtr CreateThreadingOptions;
+    public IntPtr ReleaseThreadingOptions;
+    public IntPtr ModelMetadataGetCustomMetadataMapKeys;
+    public IntPtr AddFreeDimensionOverrideByName;
+    public IntPtr GetAvailableProviders;
+    public IntPtr ReleaseAvailableProviders;
+    public IntPtr GetStringTensorElementLength;
+    public IntPtr GetStringTensorElement;
+    public IntPtr FillStringTensorElement;
+    // AddSessionConfigEntry(OrtSessionOptions* options, const char* config_key, const char* config_value)
+    public delegate* unmanaged<IntPtr, byte*, byte*, IntPtr> AddSessionConfigEntry;
 }
 
 /// <summary><c>struct OrtApiBase</c>: the only exported symbol's result.</summary>

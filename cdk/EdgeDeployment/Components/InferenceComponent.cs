@@ -85,14 +85,50 @@ public sealed class InferenceComponent : Construct
     private static InferencePackage Package(BuildOptions build)
     {
         var onnxRuntime = build.Resolve("node_modules/onnxruntime-node/bin/napi-v6/linux");
+        var output = build.Resolve(PackageOutputFolder);
         var packager = new InferenceComponentPackager(new InferenceComponentPackagerProps
         {
-            ComponentProject = build.Resolve(ComponentProject),
+            PublishedDirectory = Publish(build.Resolve(ComponentProject), Path.Combine(output, "publish-app")),
             OnnxRuntimeX64 = Path.Combine(onnxRuntime, "x64", "libonnxruntime.so.1"),
             OnnxRuntimeArm64 = Path.Combine(onnxRuntime, "arm64", "libonnxruntime.so.1"),
             SampleImagesDirectory = build.Resolve(SampleImagesFolder),
-            OutputDirectory = build.Resolve(PackageOutputFolder),
+            OutputDirectory = output,
         });
         return packager.PackageAsync().GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Publishes the component like the packager does, but without the git commit in the assemblies'
+    /// informational version: otherwise every commit anywhere in the repository would change the zip, and with it
+    /// the component version. (TODO(edge-component): the packager's own publish could pass the same property.)
+    /// </summary>
+    private static string Publish(string project, string output)
+    {
+        if (Directory.Exists(output))
+        {
+            Directory.Delete(output, recursive: true);
+        }
+
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[]
+        {
+            "publish", project, "-c", "Release", "-o", output, "--nologo",
+            "-p:UseAppHost=false", "-p:SelfContained=false", "-p:DebugType=none", "-p:GenerateDocumentationFile=false",
+            "-p:ContinuousIntegrationBuild=true", "-p:IncludeSourceRevisionInInformationalVersion=false",
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("Cannot start dotnet to publish the inference component");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet publish {project} failed ({process.ExitCode}):\n{stdout.Result}\n{stderr.Result}");
+        }
+
+        return output;
     }
 }

@@ -150,7 +150,7 @@ public static class InferenceRecipeRenderer
         ["healthIntervalSeconds"] = 30,
         ["maxImagePixels"] = 100_000_000,
         ["intraOpThreads"] = 0,
-        ["allowSpinning"] = true,
+        ["allowSpinning"] = false,
         ["resultsTopic"] = props.ResultsTopic,
         ["healthTopic"] = props.HealthTopic,
         ["capture"] = new JsonObject

@@ -13,7 +13,7 @@ using EdgeMlOps.Edge.ModelGen.Models;
 namespace EdgeMlOps.Edge.Benchmark;
 
 /// <summary>
-/// Usage: EdgeMlOps.Edge.Benchmark [--frames N] [--images folder] [--model file.onnx] [--onnxruntime lib] [--threads N] [--no-spinning]
+/// Usage: EdgeMlOps.Edge.Benchmark [--frames N] [--images folder] [--model file.onnx] [--onnxruntime lib] [--threads N] [--spinning]
 /// Runs (1) inference alone on one pre-processed frame, (2) the full pipeline frame after frame, (3) the full
 /// pipeline with pipelining, each for N frames, and prints stage latencies, frames per second, RSS and the overhead
 /// ratio (end-to-end time per frame / inference-only time per frame).
@@ -28,7 +28,7 @@ public static class Program
         string? model = null;
         var library = Path.Combine(root, "node_modules", "onnxruntime-node", "bin", "napi-v6", "linux", "x64", "libonnxruntime.so.1");
         var threads = 0;
-        var spinning = true;
+        var spinning = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -38,9 +38,9 @@ public static class Program
                 case "--model": model = args[++i]; break;
                 case "--onnxruntime": library = args[++i]; break;
                 case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--no-spinning": spinning = false; break;
+                case "--spinning": spinning = true; break;
                 default:
-                    Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: --frames N --images DIR --model FILE --onnxruntime LIB --threads N --no-spinning");
+                    Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: --frames N --images DIR --model FILE --onnxruntime LIB --threads N --spinning");
                     return 2;
             }
         }

@@ -150,7 +150,7 @@ public sealed partial class InferenceRecipeRendererTests
         Assert.Equal("cam-1", options.Settings.ThingName);
         Assert.Equal(("unknown", "unknown"), options.Settings.ModelVersions()); // model component without those keys
         Assert.Equal(0.3, options.Settings.Runtime.Capture.UncertaintyLow);
-        Assert.True(options.Settings.AllowSpinning);
+        Assert.False(options.Settings.AllowSpinning);
     }
 
     [Fact]

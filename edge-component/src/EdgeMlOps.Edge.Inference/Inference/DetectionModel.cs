@@ -14,8 +14,8 @@ public sealed record DetectionModelOptions
     /// <summary>ONNX Runtime intra-op threads. Default: 0 (ONNX Runtime's choice: one per physical core).</summary>
     public int IntraOpThreads { get; init; }
 
-    /// <summary>See <see cref="OnnxSessionOptions.AllowSpinning"/>. Default: true.</summary>
-    public bool AllowSpinning { get; init; } = true;
+    /// <summary>See <see cref="OnnxSessionOptions.AllowSpinning"/>. Default: false (the pipeline's decode thread needs a core too).</summary>
+    public bool AllowSpinning { get; init; }
 }
 
 /// <summary>A model refused at load time (wrong shapes, bad metadata): the message says what was expected.</summary>

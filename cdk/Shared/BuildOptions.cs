@@ -14,6 +14,16 @@ public sealed record BuildOptions
     /// </summary>
     public bool SkipBundling { get; init; }
 
+    /// <summary>
+    /// When true, only the Lambda projects are left unpublished (a placeholder code asset stands in) while other
+    /// code assets, such as the Greengrass inference component's zip, are built for real. Default: false. The local
+    /// digital twin sets it: it runs the Lambda handlers in its own process but installs the real component.
+    /// </summary>
+    public bool SkipFunctionBundling { get; init; }
+
+    /// <summary>True when Lambda projects get a placeholder asset (<see cref="SkipBundling"/> or <see cref="SkipFunctionBundling"/>).</summary>
+    public bool SkipsFunctionBundling => SkipBundling || SkipFunctionBundling;
+
     /// <summary>Absolute path of a repository-relative path.</summary>
     public string Resolve(string relativePath) => Path.GetFullPath(Path.Combine(RepositoryRoot, relativePath));
 }

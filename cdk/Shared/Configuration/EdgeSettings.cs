@@ -22,6 +22,9 @@ public sealed record EdgeSettings
 
     public required HealthGateSettings HealthGate { get; init; }
 
+    /// <summary>Inference settings every deployment merges into the inference component's configuration.</summary>
+    public required InferenceRuntimeSettings Inference { get; init; }
+
     /// <summary>Wait for a person to approve before the fleet rollout. Default: true.</summary>
     public required bool RequireManualApproval { get; init; }
 
@@ -70,6 +73,26 @@ public sealed record HealthGateSettings
 
     /// <summary>Seconds after which a device's last health heartbeat no longer counts (30-3600). Default: 300.</summary>
     public required int HeartbeatMaxAgeSeconds { get; init; }
+}
+
+/// <summary>
+/// Runtime settings of the inference component on every device (section <c>edge.inference</c>). Each deployment
+/// merges them into the component's configuration, which the component reads over IPC, so a change needs a new
+/// rollout but no new component build.
+/// </summary>
+public sealed record InferenceRuntimeSettings
+{
+    /// <summary>Minimum confidence of a reported detection (0-1). Default: 0.25.</summary>
+    public required double ConfidenceThreshold { get; init; }
+
+    /// <summary>Non-maximum-suppression IoU threshold (0-1). Default: 0.45.</summary>
+    public required double IouThreshold { get; init; }
+
+    /// <summary>Pause between frames of the simulated camera in milliseconds (0-60000). Default: 1000.</summary>
+    public required int FrameIntervalMs { get; init; }
+
+    /// <summary>Seconds between health heartbeats (1-3600, at most half of healthGate.heartbeatMaxAgeSeconds). Default: 30.</summary>
+    public required int HealthIntervalSeconds { get; init; }
 }
 
 /// <summary>Optional EC2 digital twin of a device (section <c>edge.digitalTwin</c>).</summary>

@@ -21,6 +21,7 @@ public static partial class SettingsLoader
 
         var rollout = s.Section("rollout");
         var health = s.Section("healthGate");
+        var runtime = s.Section("inference");
         var twin = s.Section("digitalTwin");
         var settings = new EdgeSettings
         {
@@ -47,6 +48,13 @@ public static partial class SettingsLoader
                 MaxDeploymentMinutes = health.Int("maxDeploymentMinutes", 60, 1, 10_080),
                 HeartbeatMaxAgeSeconds = health.Int("heartbeatMaxAgeSeconds", 300, 30, 3_600),
             },
+            Inference = new InferenceRuntimeSettings
+            {
+                ConfidenceThreshold = runtime.Double("confidenceThreshold", 0.25, 0, 1),
+                IouThreshold = runtime.Double("iouThreshold", 0.45, 0, 1),
+                FrameIntervalMs = runtime.Int("frameIntervalMs", 1_000, 0, 60_000),
+                HealthIntervalSeconds = runtime.Int("healthIntervalSeconds", 30, 1, 3_600),
+            },
             RequireManualApproval = s.Bool("requireManualApproval", true),
             DigitalTwin = new DigitalTwinSettings
             {
@@ -64,6 +72,12 @@ public static partial class SettingsLoader
         if (settings.HealthGate.HeartbeatMaxAgeSeconds < settings.HealthGate.PollIntervalSeconds)
         {
             health.Problem("heartbeatMaxAgeSeconds", $"must be at least edge.healthGate.pollIntervalSeconds ({settings.HealthGate.PollIntervalSeconds}), got {settings.HealthGate.HeartbeatMaxAgeSeconds}");
+        }
+
+        // Two heartbeats per maximum age: one lost message must not make a healthy device look stale.
+        if (settings.Inference.HealthIntervalSeconds * 2 > settings.HealthGate.HeartbeatMaxAgeSeconds)
+        {
+            runtime.Problem("healthIntervalSeconds", $"must be at most half of edge.healthGate.heartbeatMaxAgeSeconds ({settings.HealthGate.HeartbeatMaxAgeSeconds}), got {settings.Inference.HealthIntervalSeconds}");
         }
 
         return settings;

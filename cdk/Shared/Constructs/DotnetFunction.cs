@@ -62,7 +62,7 @@ public sealed class DotnetFunction : Construct
             throw new ArgumentException($"DotnetFunctionProps.ProjectDirectory '{props.ProjectDirectory}' does not exist under {props.Build.RepositoryRoot}");
         }
 
-        var code = props.Build.SkipBundling
+        var code = props.Build.SkipsFunctionBundling
             ? Code.FromAsset(PlaceholderAsset(props.Build.RepositoryRoot))
             : Code.FromAsset(DotnetPublisher.Publish(props.Build.RepositoryRoot, props.ProjectDirectory));
 

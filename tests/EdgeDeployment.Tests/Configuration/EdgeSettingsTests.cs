@@ -40,4 +40,43 @@ public sealed class EdgeSettingsTests
 
         Assert.Contains(error.Problems, p => p.Contains("edge.rollout.maximumPerMinute", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Shipped_dev_configuration_merges_the_documented_inference_defaults()
+    {
+        var inference = Parse(s_devYaml).Edge.Inference;
+
+        Assert.Equal(0.25, inference.ConfidenceThreshold);
+        Assert.Equal(0.45, inference.IouThreshold);
+        Assert.Equal(1_000, inference.FrameIntervalMs);
+        Assert.Equal(30, inference.HealthIntervalSeconds);
+    }
+
+    [Fact]
+    public void Fails_when_heartbeats_come_less_than_twice_per_maximum_heartbeat_age()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => Parse(s_devYaml.Replace("    healthIntervalSeconds: 30", "    healthIntervalSeconds: 200", StringComparison.Ordinal)));
+
+        Assert.Contains(error.Problems, p => p.Contains("edge.inference.healthIntervalSeconds must be at most half of edge.healthGate.heartbeatMaxAgeSeconds (300), got 200", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Fails_on_an_out_of_range_inference_threshold()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => Parse(s_devYaml.Replace("    confidenceThreshold: 0.25", "    confidenceThreshold: 1.5", StringComparison.Ordinal)));
+
+        Assert.Contains(error.Problems, p => p.Contains("edge.inference.confidenceThreshold must be between 0 and 1, got 1.5", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Shipped_twin_configuration_is_a_valid_environment()
+    {
+        var root = RepositoryLocator.FindRoot(AppContext.BaseDirectory);
+
+        var settings = SettingsLoader.LoadEnvironment(root, "twin");
+
+        Assert.Equal("twin", settings.EnvironmentName);
+        Assert.Equal(2, settings.Edge.Inference.HealthIntervalSeconds);
+        Assert.Equal(5, settings.Edge.HealthGate.PollIntervalSeconds);
+    }
 }

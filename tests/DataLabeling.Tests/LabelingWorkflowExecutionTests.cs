@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Amazon.S3.Model;
 using EdgeMlOps.Testing;
+using EdgeMlOps.Testing.SageMaker;
 using EdgeMlOps.Testing.StateMachines;
 using Xunit;
 

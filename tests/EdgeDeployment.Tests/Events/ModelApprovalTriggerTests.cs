@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using EdgeDeployment.Tests.Template;
+using EdgeMlOps.Testing.Events;
 using Xunit;
 
 namespace EdgeDeployment.Tests.Events;

@@ -4,6 +4,7 @@ using Amazon.S3.Model;
 using EdgeIpc.Tests.Support;
 using EdgeMlOps.Edge.Capture;
 using EdgeMlOps.Testing;
+using EdgeMlOps.Testing.Greengrass;
 
 namespace EdgeIpc.Tests.Capture;
 

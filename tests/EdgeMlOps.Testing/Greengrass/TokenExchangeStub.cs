@@ -3,14 +3,14 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
-namespace EdgeIpc.Tests.Support;
+namespace EdgeMlOps.Testing.Greengrass;
 
 /// <summary>
 /// Serves container credentials on loopback the way the Greengrass token exchange service does: GET with the
 /// <c>Authorization</c> header set to <c>AWS_CONTAINER_AUTHORIZATION_TOKEN</c>, answered with
 /// <c>{"AccessKeyId", "SecretAccessKey", "Token", "Expiration"}</c>. Requests with a wrong token get 401.
 /// </summary>
-internal sealed class TokenExchangeStub : IAsyncDisposable
+public sealed class TokenExchangeStub : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Task _loop;
@@ -18,6 +18,9 @@ internal sealed class TokenExchangeStub : IAsyncDisposable
     private readonly string _accessKey;
     private int _served;
 
+    /// <summary>Starts serving on a free loopback port.</summary>
+    /// <param name="authorization">The token a request must carry in its Authorization header.</param>
+    /// <param name="accessKey">The access key (and secret) handed out.</param>
     public TokenExchangeStub(string authorization, string accessKey)
     {
         _authorization = authorization;
@@ -33,12 +36,19 @@ internal sealed class TokenExchangeStub : IAsyncDisposable
         _loop = Task.Run(ServeAsync);
     }
 
+    /// <summary>The value for AWS_CONTAINER_AUTHORIZATION_TOKEN.</summary>
+    public string Authorization => _authorization;
+
+    /// <summary>The loopback port it listens on.</summary>
     public int Port { get; }
 
+    /// <summary>The value for AWS_CONTAINER_CREDENTIALS_FULL_URI.</summary>
     public string CredentialsUri => $"http://127.0.0.1:{Port}/2016-11-01/credentialprovider/";
 
+    /// <summary>Credential requests answered.</summary>
     public int Served => Volatile.Read(ref _served);
 
+    /// <summary>Stops listening.</summary>
     public async ValueTask DisposeAsync()
     {
         _listener.Stop();

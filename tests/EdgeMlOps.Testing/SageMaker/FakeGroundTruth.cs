@@ -5,7 +5,7 @@ using Amazon.S3.Model;
 using EdgeMlOps.Labeling.Common;
 using EdgeMlOps.Testing.StateMachines;
 
-namespace EdgeMlOps.DataLabeling.Tests;
+namespace EdgeMlOps.Testing.SageMaker;
 
 /// <summary>
 /// A fake of SageMaker's labeling-job API for local executions: createLabelingJob reads the input manifest from the
@@ -17,22 +17,28 @@ public sealed class FakeGroundTruth : ITaskHandler
     private readonly IAmazonS3 _s3;
     private readonly Dictionary<string, (string Output, int Polls)> _jobs = new(StringComparer.Ordinal);
 
+    /// <summary>A fake that reads input manifests from and writes output manifests to <paramref name="s3"/>.</summary>
     public FakeGroundTruth(IAmazonS3 s3)
     {
         _s3 = s3;
     }
 
+    /// <summary>How many describeLabelingJob calls report InProgress before the final status. Default: 0.</summary>
     public int PollsBeforeDone { get; init; }
 
+    /// <summary>The status a job ends in. Default: Completed.</summary>
     public string FinalStatus { get; init; } = "Completed";
 
     /// <summary>Verification verdict per source-ref; default "correct".</summary>
     public Func<string, string> Verdict { get; init; } = _ => "correct";
 
+    /// <summary>Names of the jobs created, in order.</summary>
     public List<string> CreatedJobs { get; } = [];
 
+    /// <summary>The createLabelingJob parameters, in order.</summary>
     public List<JsonNode> CreateRequests { get; } = [];
 
+    /// <inheritdoc />
     public async ValueTask<JsonNode?> HandleAsync(TaskCall call, CancellationToken cancellationToken)
     {
         var p = call.Parameters!;

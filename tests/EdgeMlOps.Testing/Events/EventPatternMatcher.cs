@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace EdgeDeployment.Tests.Events;
+namespace EdgeMlOps.Testing.Events;
 
 /// <summary>
 /// The subset of EventBridge pattern matching the edge trigger uses: a pattern is an object whose leaves are
@@ -8,8 +8,9 @@ namespace EdgeDeployment.Tests.Events;
 /// nested event fields. A field the pattern names must be present in the event; an event array field matches
 /// when any element is allowed. Content filters (prefix, anything-but, numeric, exists) are refused, not guessed.
 /// </summary>
-internal static class EventPatternMatcher
+public static class EventPatternMatcher
 {
+    /// <summary>True when <paramref name="event"/> matches <paramref name="pattern"/>.</summary>
     public static bool Matches(JsonObject pattern, JsonObject @event)
     {
         foreach (var (field, expected) in pattern)

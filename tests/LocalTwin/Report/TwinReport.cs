@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text;
+
+namespace EdgeMlOps.LocalTwin.Report;
+
+/// <summary>One step of the run: what it did, how long it took, and the facts it established.</summary>
+public sealed record TwinStep(string Title, TimeSpan Duration, IReadOnlyList<string> Lines);
+
+/// <summary>How one edge deployment workflow execution went, and what the devices ran afterwards.</summary>
+public sealed record RolloutOutcome
+{
+    public required string Scenario { get; init; }
+
+    public required string ModelPackageArn { get; init; }
+
+    public required string ExecutionStatus { get; init; }
+
+    public string? Error { get; init; }
+
+    /// <summary>Each CreateDeployment of the execution: target group name and the model component version it set.</summary>
+    public required IReadOnlyList<(string Target, string ModelComponentVersion)> Deployments { get; init; }
+
+    /// <summary>Thing name → model component version running at the end.</summary>
+    public required IReadOnlyDictionary<string, string> DeviceModelVersions { get; init; }
+
+    public required IReadOnlyList<string> Notifications { get; init; }
+
+    public required int HealthPolls { get; init; }
+}
+
+/// <summary>Everything the twin observed, for the printed report and for the tests' assertions.</summary>
+public sealed class TwinReport
+{
+    public List<TwinStep> Steps { get; } = [];
+
+    public List<RolloutOutcome> Rollouts { get; } = [];
+
+    public string InferenceComponentVersion { get; set; } = string.Empty;
+
+    /// <summary>SHA-256 of the model the approval pointed at, and of the model file the canary's component ran.</summary>
+    public (string Approved, string OnDevice) ModelHashes { get; set; }
+
+    /// <summary>The capture prefix the labeling app scans (from its SSM contract) and the inference component was configured with.</summary>
+    public (string LabelingScans, string DeviceConfigured) CapturePrefixes { get; set; }
+
+    public int ResultsPublished { get; set; }
+
+    public int DetectionsPublished { get; set; }
+
+    public int HealthMessages { get; set; }
+
+    public int ConfigurationUpdatesWithoutRestart { get; set; }
+
+    public List<string> CapturedObjects { get; } = [];
+
+    public string LabelingStatus { get; set; } = string.Empty;
+
+    public string? LabelingManifest { get; set; }
+
+    public List<string> ManifestSourceRefs { get; } = [];
+
+    public int LabelRecordsWritten { get; set; }
+
+    public int LabelsUpdatedNewLabels { get; set; }
+
+    public TimeSpan Total { get; set; }
+
+    /// <summary>True when every captured image was listed for labeling: the loop from device back to labeling closed.</summary>
+    public bool LoopClosed => CapturedObjects.Count > 0 && CapturedObjects.All(key => ManifestSourceRefs.Any(r => r.EndsWith("/" + key, StringComparison.Ordinal)));
+
+    public string Render()
+    {
+        var text = new StringBuilder();
+        text.AppendLine("=== EdgeMlOpsInfra local digital twin: model approval -> devices -> labeling ===");
+        var n = 0;
+        foreach (var step in Steps)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"[{++n}] {step.Title} ({step.Duration.TotalSeconds:0.0} s)");
+            foreach (var line in step.Lines)
+            {
+                text.AppendLine("    " + line);
+            }
+        }
+
+        text.AppendLine("--- summary ---");
+        foreach (var rollout in Rollouts)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"{rollout.Scenario,-10} {rollout.ExecutionStatus}{(rollout.Error is null ? "" : " (" + rollout.Error + ")")}: " +
+                $"{string.Join(", ", rollout.Deployments.Select(d => $"{d.Target}<-model {d.ModelComponentVersion}"))}; " +
+                $"devices run {string.Join(", ", rollout.DeviceModelVersions.Select(kv => $"{kv.Key}={kv.Value}"))}");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"model on device = model approved: {ModelHashes.Approved == ModelHashes.OnDevice} ({ModelHashes.Approved[..Math.Min(16, ModelHashes.Approved.Length)]}…)");
+        text.AppendLine(CultureInfo.InvariantCulture, $"published: {ResultsPublished} results with {DetectionsPublished} detections, {HealthMessages} health messages; {ConfigurationUpdatesWithoutRestart} configuration update(s) applied without a restart");
+        text.AppendLine(CultureInfo.InvariantCulture, $"captured and uploaded: {CapturedObjects.Count} image(s) under {CapturePrefixes.DeviceConfigured} (the labeling app scans {CapturePrefixes.LabelingScans})");
+        text.AppendLine(CultureInfo.InvariantCulture, $"labeling: {LabelingStatus}, manifest {LabelingManifest} with {ManifestSourceRefs.Count} image(s), {LabelRecordsWritten} label record(s) written, LabelsUpdated newLabelCount {LabelsUpdatedNewLabels}");
+        text.AppendLine(LoopClosed
+            ? "loop closed: every image the devices captured was listed for labeling and labeled."
+            : "loop NOT closed: some captured images were not listed for labeling.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"total {Total.TotalSeconds:0.0} s");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,372 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Amazon.S3;
+using Amazon.S3.Model;
+using EdgeMlOps.Cdk.Shared;
+using EdgeMlOps.Cdk.Shared.Configuration;
+using EdgeMlOps.LocalTwin.Cloud;
+using EdgeMlOps.LocalTwin.Device;
+using EdgeMlOps.LocalTwin.Report;
+using EdgeMlOps.Testing;
+using EdgeMlOps.Testing.CloudFormation;
+using EdgeMlOps.Testing.Greengrass;
+using EdgeMlOps.Testing.StateMachines;
+
+namespace EdgeMlOps.LocalTwin;
+
+/// <summary>
+/// The whole loop on one machine: synthesize the three apps from one configuration, "deploy" them onto a local
+/// S3 server, approve a model package and run the synthesized edge deployment state machine against a stateful
+/// control plane whose core devices install and run the real inference component (promotion), approve a faulty
+/// package (rollback), then run the labeling state machine over what the devices captured.
+/// </summary>
+public sealed partial class TwinRun
+{
+    private const string CanaryDevice = "twin-canary-01";
+    private static readonly string[] s_fleetDevices = ["twin-line-01", "twin-line-02"];
+    private readonly TwinOptions _options;
+    private readonly TwinReport _report = new();
+    private readonly string _work;
+    private readonly AppSettings _settings;
+    private readonly ParameterContract _contract;
+
+    private TwinRun(TwinOptions options)
+    {
+        _options = options;
+        _work = options.ResolveWorkDirectory();
+        _settings = SettingsLoader.LoadEnvironment(options.RepositoryRoot, options.EnvironmentName);
+        _contract = new ParameterContract(_settings);
+    }
+
+    public static Task<TwinReport> RunAsync(TwinOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.TimeScale < 1)
+        {
+            throw new ArgumentException($"TwinOptions.TimeScale must be at least 1, got {options.TimeScale}", nameof(options));
+        }
+
+        return new TwinRun(options).RunAsync(cancellationToken);
+    }
+
+    private async Task<TwinReport> RunAsync(CancellationToken cancellationToken)
+    {
+        var total = Stopwatch.StartNew();
+        // New devices every run: a device's capture spool remembers what it uploaded before.
+        var devicesFolder = Path.Combine(_work, "devices");
+        if (Directory.Exists(devicesFolder))
+        {
+            Directory.Delete(devicesFolder, recursive: true);
+        }
+
+        Directory.CreateDirectory(_work);
+        var apps = await StepAsync($"Synthesize the three apps from config/{_options.EnvironmentName}.yaml", lines =>
+        {
+            var synthesized = SynthesizedApps.Synthesize(_settings, _options.RepositoryRoot, Path.Combine(_work, "cdk.out"));
+            foreach (var (app, templates) in synthesized.Templates)
+            {
+                lines.Add($"{app}: {templates.Count} stack(s), {templates.Sum(t => (t["Resources"] as JsonObject)?.Count ?? 0)} resources");
+            }
+
+            return Task.FromResult(synthesized);
+        }).ConfigureAwait(false);
+
+        var s3Folder = Path.Combine(_work, "s3");
+        if (Directory.Exists(s3Folder))
+        {
+            Directory.Delete(s3Folder, recursive: true);
+        }
+
+        await using var s3 = S3rverServer.Create(dataDirectory: s3Folder);
+        await s3.StartAsync(cancellationToken).ConfigureAwait(false);
+        using var client = s3.CreateClient();
+        var deployment = await StepAsync("Deploy the stacks' buckets, file assets and SSM contract onto a local S3 server", async lines =>
+        {
+            var deployed = await LocalDeployment.DeployAsync(apps, client, cancellationToken).ConfigureAwait(false);
+            lines.Add($"{deployed.Buckets.Count} buckets, {deployed.UploadedAssets} file assets uploaded, {deployed.Parameters.Count} SSM parameters");
+            return deployed;
+        }).ConfigureAwait(false);
+
+        var registry = new ModelRegistry();
+        var (candidate, faulty) = await StepAsync("Register two trained models in the model registry", async lines =>
+        {
+            var group = deployment.Parameter(_contract.TrainingModelPackageGroupName);
+            var bucket = deployment.Parameter(_contract.TrainingArtifactsBucketName);
+            var good = await RegisterAsync(client, registry, group, bucket, 1, "candidate (one scratch at confidence 0.45)", TwinModels.Candidate(_settings.Training.ImageSize, _settings.Labeling.ClassLabels), cancellationToken).ConfigureAwait(false);
+            var bad = await RegisterAsync(client, registry, group, bucket, 2, "faulty (its output is not a YOLOv8 detection tensor)", TwinModels.Faulty(), cancellationToken).ConfigureAwait(false);
+            lines.Add($"{group} version 1: {good.Description}, {good.ModelDataUrl}");
+            lines.Add($"{group} version 2: {bad.Description}, {bad.ModelDataUrl}");
+            return (good, bad);
+        }).ConfigureAwait(false);
+
+        var edgeTemplate = apps.TemplateWith("edge", "AWS::GreengrassV2::ComponentVersion");
+        var machine = LocalStateMachine.FromTemplate(edgeTemplate, options: new LocalStateMachineOptions { SsmParameters = deployment.Parameters });
+        var resolver = new IntrinsicResolver(new CloudFormationTemplate(edgeTemplate), deployment.Parameters);
+        await using var tokenExchange = new TokenExchangeStub(Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), S3rverServer.AccessKey);
+        var iotCore = new IotCoreMessages();
+        var socketFolder = Path.Combine(Path.GetTempPath(), $"edgemlops-twin-{Environment.ProcessId}-{Environment.TickCount64}");
+        var groups = new Dictionary<string, IReadOnlyList<CoreDevice>>(StringComparer.Ordinal);
+        var controlPlane = new EdgeControlPlane(new EdgeControlPlaneProps
+        {
+            S3 = client,
+            Registry = registry,
+            Groups = groups,
+            HealthRule = HealthRule(edgeTemplate, resolver),
+            IotCore = iotCore,
+            PollDelay = TimeSpan.FromSeconds(_settings.Edge.HealthGate.PollIntervalSeconds / (double)_options.TimeScale),
+        });
+        var devices = new List<CoreDevice>();
+        try
+        {
+            await StepAsync("Start the core devices and the edge control plane", lines =>
+            {
+                var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["AWS_REGION"] = _settings.Region,
+                    ["AWS_DEFAULT_REGION"] = _settings.Region,
+                    // The devices' route to "S3" is the local server; credentials come from the token exchange service.
+                    ["AWS_ENDPOINT_URL_S3"] = s3.EndpointUrl,
+                    ["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = tokenExchange.CredentialsUri,
+                    ["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = tokenExchange.Authorization,
+                };
+                CoreDevice Device(string thing)
+                {
+                    var device = new CoreDevice(new CoreDeviceProps
+                    {
+                        ThingName = thing,
+                        RootDirectory = Path.Combine(_work, "devices", thing),
+                        SocketDirectory = socketFolder,
+                        Components = controlPlane,
+                        Artifacts = new S3ArtifactStore(client),
+                        IotCore = iotCore,
+                        Environment = environment,
+                    });
+                    devices.Add(device);
+                    return device;
+                }
+
+                var states = machine.Definition["States"]!;
+                groups[states["Target the canary group"]!["Result"]!["thingGroupArn"]!.GetValue<string>()] = [Device(CanaryDevice)];
+                groups[states["Target the fleet group"]!["Result"]!["thingGroupArn"]!.GetValue<string>()] = [.. s_fleetDevices.Select(Device)];
+                foreach (var id in new CloudFormationTemplate(edgeTemplate).LogicalIdsOfType("AWS::GreengrassV2::ComponentVersion"))
+                {
+                    var recipe = resolver.ResolveString(new CloudFormationTemplate(edgeTemplate).Properties(id)["InlineRecipe"], $"Resources.{id}.Properties.InlineRecipe");
+                    controlPlane.RegisterComponentVersion(recipe);
+                    _report.InferenceComponentVersion = ComponentRecipe.Parse(recipe).Version;
+                }
+
+                lines.Add($"canary group {_settings.Edge.CanaryThingGroup}: {CanaryDevice}; fleet group {_settings.Edge.FleetThingGroup}: {string.Join(", ", s_fleetDevices)}");
+                lines.Add($"inference component {_settings.Edge.InferenceComponentName} {_report.InferenceComponentVersion} registered from the edge stack's recipe, its zip uploaded as the stack's asset");
+                lines.Add($"health gate: a poll every {_settings.Edge.HealthGate.PollIntervalSeconds} s configured, every {controlPlane.PollDelay.TotalSeconds:0.0} s here (time scale {_options.TimeScale}); devices run in real time");
+                return Task.FromResult(true);
+            }).ConfigureAwait(false);
+
+            var rule = new EventRuleTarget(ApprovalRuleProperties(edgeTemplate, resolver));
+            await RolloutAsync("promotion", candidate, registry, machine, controlPlane, rule, devices, cancellationToken).ConfigureAwait(false);
+            await RolloutAsync("rollback", faulty, registry, machine, controlPlane, rule, devices, cancellationToken).ConfigureAwait(false);
+            await InspectDevicesAsync(candidate, devices, iotCore, deployment, client, tokenExchange, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var device in devices)
+            {
+                await device.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (Directory.Exists(socketFolder))
+            {
+                Directory.Delete(socketFolder, recursive: true);
+            }
+        }
+
+        await LabelAsync(apps, deployment, s3, client, cancellationToken).ConfigureAwait(false);
+        _report.Total = total.Elapsed;
+        return _report;
+    }
+
+    private async Task<RegisteredModel> RegisterAsync(IAmazonS3 s3, ModelRegistry registry, string group, string bucket, int version, string description, byte[] onnx, CancellationToken cancellationToken)
+    {
+        // Where a training run leaves its exported model: one folder per pipeline execution.
+        var key = $"pipelines/run-{version}/model/model.onnx";
+        using (var body = new MemoryStream(onnx))
+        {
+            await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = body }, cancellationToken).ConfigureAwait(false);
+        }
+
+        var url = $"s3://{bucket}/{key}";
+        var package = TwinModels.DescribedPackage(group, version, url, _settings.Training.ImageSize, _settings.Labeling.ClassLabels, DateTimeOffset.UtcNow.AddMinutes(version));
+        registry.Add(package);
+        return new RegisteredModel(description, onnx, url, package);
+    }
+
+    private async Task RolloutAsync(string scenario, RegisteredModel model, ModelRegistry registry, LocalStateMachine machine, EdgeControlPlane controlPlane,
+        EventRuleTarget rule, IReadOnlyList<CoreDevice> devices, CancellationToken cancellationToken)
+    {
+        await StepAsync($"Approve model package version {model.Version} ({scenario}): the EventBridge rule starts the edge deployment workflow", async lines =>
+        {
+            var approval = registry.StateChangeEvent(model.ModelPackageArn, FakeAws.AccountId, FakeAws.Region);
+            if (!rule.Matches(approval))
+            {
+                throw new InvalidOperationException($"The approval event of {model.ModelPackageArn} does not match the edge stack's rule.");
+            }
+
+            var input = rule.Transform(approval);
+            lines.Add($"rule matched; workflow input {input.ToJsonString()}");
+            var deploymentsBefore = controlPlane.Deployments.Count;
+            var notificationsBefore = controlPlane.Notifications.Count;
+            var result = await machine.RunAsync(input, controlPlane.Register(new Scenario { Timeout = TimeSpan.FromMinutes(6) }), cancellationToken).ConfigureAwait(false);
+            var deployments = controlPlane.Deployments.Skip(deploymentsBefore).ToList();
+            var expectedVersion = scenario == "rollback" ? PreviousModelVersion(deployments) : null;
+            await WaitForSettledDevicesAsync(devices, expectedVersion, cancellationToken).ConfigureAwait(false);
+            var outcome = new RolloutOutcome
+            {
+                Scenario = scenario,
+                ModelPackageArn = model.ModelPackageArn,
+                ExecutionStatus = result.Status.ToString(),
+                Error = result.Error,
+                Deployments = [.. deployments.Select(d => (GroupName(d.TargetArn), ModelVersionOf(d.Components) ?? "(none)"))],
+                DeviceModelVersions = devices.ToDictionary(d => d.ThingName, d => d.ComponentVersions.GetValueOrDefault(_settings.Edge.ModelComponentName, "(none)"), StringComparer.Ordinal),
+                Notifications = [.. controlPlane.Notifications.Skip(notificationsBefore).Select(n => n.Subject)],
+                HealthPolls = result.InvocationsOf("Evaluate device health").Count,
+            };
+            _report.Rollouts.Add(outcome);
+            lines.Add($"execution {outcome.ExecutionStatus}{(outcome.Error is null ? "" : $" with {outcome.Error}")} after {outcome.HealthPolls} health-gate poll(s)");
+            if (result.Cause is { } cause)
+            {
+                lines.Add($"cause: {cause}");
+            }
+            foreach (var d in deployments)
+            {
+                lines.Add($"deployment {d.DeploymentId} '{d.Name}' to {GroupName(d.TargetArn)}: {string.Join(", ", d.Components.Select(c => $"{c.Key} {c.Value?["ComponentVersion"]}"))}");
+            }
+
+            foreach (var n in controlPlane.Notifications.Skip(notificationsBefore))
+            {
+                lines.Add($"e-mail: {n.Subject}");
+                if (result.Status != ExecutionStatus.Succeeded)
+                {
+                    lines.AddRange(n.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => "  | " + l));
+                }
+            }
+
+            lines.Add($"devices now run model {string.Join(", ", outcome.DeviceModelVersions.Select(kv => $"{kv.Key}={kv.Value}"))}");
+            return true;
+        }).ConfigureAwait(false);
+    }
+
+    private async Task InspectDevicesAsync(RegisteredModel approved, IReadOnlyList<CoreDevice> devices, IotCoreMessages iotCore, LocalDeployment deployment, IAmazonS3 s3,
+        TokenExchangeStub tokenExchange, CancellationToken cancellationToken)
+    {
+        await StepAsync("Check what the canary ran and what came back from the devices", async lines =>
+        {
+            var canary = devices.Single(d => d.ThingName == CanaryDevice);
+            var model = canary.Installed(_settings.Edge.ModelComponentName) ?? throw new InvalidOperationException("The canary has no model component installed.");
+            var modelFile = Directory.GetFiles(model.ArtifactsPath, "*.onnx").Single();
+            _report.ModelHashes = (Sha256(approved.Onnx), Sha256(await File.ReadAllBytesAsync(modelFile, cancellationToken).ConfigureAwait(false)));
+            lines.Add($"model file on {CanaryDevice}: {Path.GetRelativePath(_work, modelFile)}; its SHA-256 {(_report.ModelHashes.Approved == _report.ModelHashes.OnDevice ? "equals" : "DIFFERS FROM")} that of the approved package's artifact");
+            var inference = canary.Installed(_settings.Edge.InferenceComponentName) ?? throw new InvalidOperationException("The canary has no inference component installed.");
+            var devicePrefix = inference.Configuration["capture"]?["prefix"]?.GetValue<string>() ?? string.Empty;
+            var deviceBucket = inference.Configuration["capture"]?["bucket"]?.GetValue<string>() ?? string.Empty;
+            _report.CapturePrefixes = (deployment.Parameter(_contract.LabelingCapturePrefix), devicePrefix);
+            var captured = await WaitForCapturesAsync(s3, deviceBucket, devicePrefix, cancellationToken).ConfigureAwait(false);
+            _report.CapturedObjects.AddRange(captured);
+            lines.Add($"{captured.Count} uncertain image(s) uploaded to s3://{deviceBucket}/{devicePrefix} with the token exchange service's credentials ({tokenExchange.Served} credential request(s))");
+            var results = iotCore.Payloads($"{_settings.Edge.TopicPrefix}/+/inference/results");
+            _report.ResultsPublished = results.Count;
+            _report.DetectionsPublished = results.Sum(r => (r["detections"] as JsonArray)?.Count ?? 0);
+            _report.HealthMessages = iotCore.Payloads($"{_settings.Edge.TopicPrefix}/+/inference/health").Count;
+            _report.ConfigurationUpdatesWithoutRestart = devices.Sum(d => d.Events.Count(e => e.Contains("without a restart", StringComparison.Ordinal)));
+            lines.Add($"IoT Core received {_report.ResultsPublished} results ({_report.DetectionsPublished} detections) and {_report.HealthMessages} health messages");
+            foreach (var e in canary.Events)
+            {
+                lines.Add($"{CanaryDevice}: {e}");
+            }
+
+            return true;
+        }).ConfigureAwait(false);
+    }
+
+    // The rollback restores the component list the canary had before this execution's first deployment.
+    private string? PreviousModelVersion(IReadOnlyList<Deployment> deployments) =>
+        deployments.Count > 1 ? ModelVersionOf(deployments[^1].Components) : null;
+
+    private string? ModelVersionOf(JsonObject components) => components[_settings.Edge.ModelComponentName]?["ComponentVersion"]?.GetValue<string>();
+
+    private string GroupName(string thingGroupArn) => thingGroupArn[(thingGroupArn.LastIndexOf('/') + 1)..];
+
+    /// <summary>Waits until every device finished its latest deployment (and, after a rollback, runs the restored model again and reports from it).</summary>
+    private async Task WaitForSettledDevicesAsync(IReadOnlyList<CoreDevice> devices, string? restoredModelVersion, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            var canary = devices.Single(d => d.ThingName == CanaryDevice);
+            if (restoredModelVersion is null || canary.ComponentVersions.GetValueOrDefault(_settings.Edge.ModelComponentName) == restoredModelVersion)
+            {
+                return;
+            }
+
+            await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<List<string>> WaitForCapturesAsync(IAmazonS3 s3, string bucket, string prefix, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(45);
+        while (true)
+        {
+            var listing = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = prefix }, cancellationToken).ConfigureAwait(false);
+            var images = (listing.S3Objects ?? []).Select(o => o.Key).Where(k => k.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
+            if (images.Count > 0 || DateTimeOffset.UtcNow > deadline)
+            {
+                return images;
+            }
+
+            await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static HealthTopicRule HealthRule(JsonObject edgeTemplate, IntrinsicResolver resolver)
+    {
+        var template = new CloudFormationTemplate(edgeTemplate);
+        var id = template.LogicalIdsOfType("AWS::IoT::TopicRule").Single(r => template.Properties(r)["TopicRulePayload"]?["Actions"]?[0]?["DynamoDBv2"] is not null);
+        var payload = resolver.Resolve(template.Properties(id)["TopicRulePayload"], $"Resources.{id}.Properties.TopicRulePayload");
+        return HealthTopicRule.Parse(payload["Sql"]!.GetValue<string>(), payload["Actions"]![0]!["DynamoDBv2"]!["PutItem"]!["TableName"]!.GetValue<string>());
+    }
+
+    private static JsonObject ApprovalRuleProperties(JsonObject edgeTemplate, IntrinsicResolver resolver)
+    {
+        var template = new CloudFormationTemplate(edgeTemplate);
+        var id = template.LogicalIdsOfType("AWS::Events::Rule").Single(r => template.Properties(r)["EventPattern"]?["detail-type"] is JsonArray types && types.Any(t => t?.GetValue<string>() == "SageMaker Model Package State Change"));
+        var properties = template.Properties(id);
+        return new JsonObject
+        {
+            ["EventPattern"] = resolver.Resolve(properties["EventPattern"], $"Resources.{id}.Properties.EventPattern"),
+            ["Targets"] = new JsonArray(new JsonObject { ["InputTransformer"] = resolver.Resolve(properties["Targets"]![0]!["InputTransformer"], $"Resources.{id}.Properties.Targets[0].InputTransformer") }),
+        };
+    }
+
+    private static string Sha256(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
+
+    private async Task<T> StepAsync<T>(string title, Func<List<string>, Task<T>> body)
+    {
+        _options.Progress($"==> {title}");
+        var watch = Stopwatch.StartNew();
+        var lines = new List<string>();
+        try
+        {
+            return await body(lines).ConfigureAwait(false);
+        }
+        finally
+        {
+            _report.Steps.Add(new TwinStep(title, watch.Elapsed, lines));
+            foreach (var line in lines)
+            {
+                _options.Progress("    " + line);
+            }
+
+            _options.Progress($"    ({watch.Elapsed.TotalSeconds:0.0} s)");
+        }
+    }
+}

@@ -227,7 +227,7 @@ public sealed partial class TwinRun
                 Error = result.Error,
                 Deployments = [.. deployments.Select(d => (GroupName(d.TargetArn), ModelVersionOf(d.Components) ?? "(none)"))],
                 DeviceModelVersions = devices.ToDictionary(d => d.ThingName, d => d.ComponentVersions.GetValueOrDefault(_settings.Edge.ModelComponentName, "(none)"), StringComparer.Ordinal),
-                Notifications = [.. controlPlane.Notifications.Skip(notificationsBefore).Select(n => n.Subject)],
+                Notifications = [.. controlPlane.Notifications.Skip(notificationsBefore)],
                 HealthPolls = result.InvocationsOf("Evaluate device health").Count,
             };
             _report.Rollouts.Add(outcome);

@@ -23,7 +23,8 @@ public sealed record RolloutOutcome
     /// <summary>Thing name → model component version running at the end.</summary>
     public required IReadOnlyDictionary<string, string> DeviceModelVersions { get; init; }
 
-    public required IReadOnlyList<string> Notifications { get; init; }
+    /// <summary>The e-mails the execution sent (subject, message).</summary>
+    public required IReadOnlyList<(string Subject, string Message)> Notifications { get; init; }
 
     public required int HealthPolls { get; init; }
 }

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole loop on this machine, without AWS: a model approval runs the synthesized edge deployment workflow,
+# simulated Greengrass core devices install and run the real inference component (a promotion, then a rollback of a
+# faulty model), and the labeling workflow picks up the images the devices captured. Prints a report of the run
+# (also written to .build/twin/report.txt). Arguments go to the twin (--env, --time-scale, --work-dir).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1
+
+bash scripts/setup.sh
+printf '\n==> Building the local digital twin\n'
+dotnet build tests/LocalTwin/EdgeMlOps.LocalTwin.csproj --nologo -v:q -clp:ErrorsOnly
+printf '\n==> Running the local digital twin\n'
+# jsii's Node version banner is noise here.
+dotnet tests/LocalTwin/bin/Debug/net10.0/EdgeMlOps.LocalTwin.dll "$@" 2> >(grep -v '^!!' >&2)

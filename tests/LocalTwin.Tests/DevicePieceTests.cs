@@ -1,0 +1,152 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using EdgeMlOps.Edge.TestNucleus;
+using EdgeMlOps.LocalTwin.Cloud;
+using EdgeMlOps.LocalTwin.Device;
+using Xunit;
+
+namespace LocalTwin.Tests;
+
+/// <summary>The twin's Greengrass behaviour in small pieces: recipes, variables, configuration, topic filters.</summary>
+public sealed class DevicePieceTests
+{
+    private const string Recipe = """
+        {
+          "RecipeFormatVersion": "2020-01-25",
+          "ComponentName": "com.example.App",
+          "ComponentVersion": "1.2.3",
+          "ComponentDependencies": { "com.example.Model": { "VersionRequirement": ">=1.0.0" } },
+          "ComponentConfiguration": { "DefaultConfiguration": { "threshold": 0.25, "topic": "t/{thingName}", "capture": { "bucket": "", "enabled": true } } },
+          "Manifests": [
+            { "Platform": { "os": "linux", "architecture": "aarch64" }, "Lifecycle": { "Run": "arm" } },
+            { "platform": { "os": "linux", "architecture": "amd64" },
+              "lifecycle": { "setenv": { "MODE": "{configuration:/capture/bucket}" }, "run": { "script": "run {artifacts:decompressedPath}/app --model {com.example.Model:artifacts:path}/m.onnx --t {configuration:/threshold} --on {configuration:/capture/enabled} --thing {iot:thingName} ${HOME} {unknown:thing}" }, "Shutdown": { "Script": "stop", "Timeout": 20 } },
+              "artifacts": [ { "URI": "s3://bucket/app.zip", "unarchive": "ZIP" } ] }
+          ]
+        }
+        """;
+
+    [Fact]
+    public void Recipe_keys_are_read_case_insensitively_and_the_manifest_for_the_platform_is_chosen()
+    {
+        var recipe = ComponentRecipe.Parse(Recipe);
+
+        Assert.Equal(("com.example.App", "1.2.3"), (recipe.Name, recipe.Version));
+        Assert.Equal(["com.example.Model"], recipe.Dependencies);
+        Assert.StartsWith("run ", recipe.Script("Run"), StringComparison.Ordinal);
+        Assert.Equal(20, recipe.TimeoutSeconds("Shutdown"));
+        Assert.Equal(new RecipeArtifact("s3://bucket/app.zip", true), Assert.Single(recipe.Artifacts));
+        Assert.Equal("app.zip", recipe.Artifacts[0].FileName);
+    }
+
+    [Fact]
+    public void Fails_if_no_manifest_matches_the_platform()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => ComponentRecipe.Parse(Recipe, architecture: "riscv64"));
+
+        Assert.Contains("no manifest for linux/riscv64", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Lifecycle_variables_are_interpolated_from_the_component_its_dependencies_and_the_device()
+    {
+        var app = ComponentRecipe.Parse(Recipe);
+        var model = ComponentRecipe.Parse(Recipe.Replace("com.example.App", "com.example.Model", StringComparison.Ordinal));
+        var config = ComponentConfiguration.Effective(app.DefaultConfiguration, new JsonObject { ["Merge"] = """{"capture":{"bucket":"captures"}}""" });
+        var components = new Dictionary<string, InstalledComponent>
+        {
+            ["com.example.App"] = new(app, "/gg/artifacts/app", "/gg/unarchived/app", "/gg/work/app", config),
+            ["com.example.Model"] = new(model, "/gg/artifacts/model", "/gg/unarchived/model", "/gg/work/model", model.DefaultConfiguration),
+        };
+
+        var script = new RecipeVariables("press-07", "/gg", components).Interpolate(app.Script("Run")!, "com.example.App");
+
+        Assert.Equal("run /gg/unarchived/app/app --model /gg/artifacts/model/m.onnx --t 0.25 --on true --thing press-07 ${HOME} {unknown:thing}", script);
+        Assert.Equal("captures", new RecipeVariables("press-07", "/gg", components).Interpolate(app.Setenv["MODE"], "com.example.App"));
+    }
+
+    [Fact]
+    public void Configuration_is_the_defaults_with_the_reset_then_the_merge_of_the_deployment()
+    {
+        var defaults = JsonNode.Parse("""{"a": 1, "nested": {"x": "default", "y": true}, "list": [1]}""")!.AsObject();
+        var update = new JsonObject
+        {
+            ["Reset"] = new JsonArray("/nested/x"),
+            ["Merge"] = """{"nested": {"y": false}, "list": [2, 3], "added": "yes"}""",
+        };
+
+        var effective = ComponentConfiguration.Effective(defaults, update);
+
+        Assert.Equal("""{"a":1,"nested":{"x":"default","y":false},"list":[2,3],"added":"yes"}""", effective.ToJsonString());
+        Assert.Equal(["nested", "list", "added"], ComponentConfiguration.ChangedKeys(defaults, effective));
+    }
+
+    [Fact]
+    public void Fails_if_a_deployment_merge_is_not_a_json_object()
+    {
+        var error = Assert.Throws<DeploymentFailedException>(() => ComponentConfiguration.Effective([], new JsonObject { ["Merge"] = "[1]" }));
+
+        Assert.Contains("not a JSON object", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("edgemlops/+/inference/health", "edgemlops/press-07/inference/health", true)]
+    [InlineData("edgemlops/+/inference/health", "edgemlops/press-07/inference/results", false)]
+    [InlineData("edgemlops/#", "edgemlops/press-07/inference/results", true)]
+    [InlineData("edgemlops/+", "edgemlops/press-07/inference", false)]
+    public void Topic_filters_match_as_in_iot_core(string filter, string topic, bool matches) =>
+        Assert.Equal(matches, TopicFilter.Matches(filter, topic));
+
+    [Fact]
+    public void Health_rule_stores_the_latest_message_of_a_device_as_typed_attributes()
+    {
+        var rule = HealthTopicRule.Parse("SELECT *, topic(2) AS thingName, timestamp() AS receivedAt, floor(timestamp() / 1000) + 2592000 AS expiresAt FROM 'edgemlops/+/inference/health'", "health");
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(1_764_000_000_000);
+        PublishedMessage Health(string thing, string state, int frames, int secondsLater) =>
+            new("com.example.App", $"edgemlops/{thing}/inference/health", "AT_LEAST_ONCE", Encoding.UTF8.GetBytes($$"""{"state":"{{state}}","frames":{"processed":{{frames}}},"model":{"lastError":null},"ok":true,"tags":["a"]}"""))
+            { ReceivedAt = at.AddSeconds(secondsLater) };
+
+        var item = rule.LatestItem([Health("press-07", "RUNNING", 10, 0), Health("press-07", "ERRORED", 12, 5), Health("press-08", "RUNNING", 99, 9)], "press-07")!;
+
+        Assert.Equal("thingName", rule.PartitionKey);
+        Assert.Equal("press-07", item["thingName"]!["S"]!.GetValue<string>());
+        Assert.Equal("ERRORED", item["state"]!["S"]!.GetValue<string>());
+        Assert.Equal("12", item["frames"]!["M"]!["processed"]!["N"]!.GetValue<string>());
+        Assert.True(item["model"]!["M"]!["lastError"]!["NULL"]!.GetValue<bool>());
+        Assert.True(item["ok"]!["BOOL"]!.GetValue<bool>());
+        Assert.Equal("a", item["tags"]!["L"]![0]!["S"]!.GetValue<string>());
+        Assert.Equal((1_764_000_005_000L).ToString(System.Globalization.CultureInfo.InvariantCulture), item["receivedAt"]!["N"]!.GetValue<string>());
+        Assert.Equal((1_764_000_005L + 2_592_000).ToString(System.Globalization.CultureInfo.InvariantCulture), item["expiresAt"]!["N"]!.GetValue<string>());
+        Assert.Null(rule.LatestItem([], "press-07"));
+    }
+
+    [Fact]
+    public void Fails_if_the_health_rule_uses_sql_the_twin_does_not_evaluate()
+    {
+        var error = Assert.Throws<NotSupportedException>(() => HealthTopicRule.Parse("SELECT *, upper(state) AS s, topic(2) AS thingName FROM 'a/+/b'", "health"));
+
+        Assert.Contains("upper(state)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Approval_rule_matches_an_approval_of_its_group_only_and_passes_the_package_arn()
+    {
+        var rule = new EventRuleTarget(JsonNode.Parse("""
+            {
+              "EventPattern": { "source": ["aws.sagemaker"], "detail-type": ["SageMaker Model Package State Change"], "detail": { "ModelPackageGroupName": ["tags"], "ModelApprovalStatus": ["Approved"] } },
+              "Targets": [ { "InputTransformer": { "InputPathsMap": { "arn": "$.detail.ModelPackageArn" }, "InputTemplate": "{\"modelPackageArn\":<arn>,\"trigger\":\"model-package-approved\"}" } } ]
+            }
+            """)!.AsObject());
+        var registry = new ModelRegistry();
+        registry.Add(TwinModels.DescribedPackage("tags", 1, "s3://b/m.onnx", 640, ["scratch"], DateTimeOffset.UtcNow));
+        registry.Add(TwinModels.DescribedPackage("other", 1, "s3://b/m.onnx", 640, ["scratch"], DateTimeOffset.UtcNow));
+        var arn = registry.Approved("tags").Single()["ModelPackageArn"]!.GetValue<string>();
+
+        var ours = registry.StateChangeEvent(arn, "111111111111", "us-east-1");
+        var theirs = registry.StateChangeEvent(registry.Approved("other").Single()["ModelPackageArn"]!.GetValue<string>(), "111111111111", "us-east-1");
+
+        Assert.True(rule.Matches(ours));
+        Assert.False(rule.Matches(theirs));
+        Assert.Equal($$"""{"modelPackageArn":"{{arn}}","trigger":"model-package-approved"}""", rule.Transform(ours).ToJsonString());
+    }
+}

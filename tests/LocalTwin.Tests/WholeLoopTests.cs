@@ -1,0 +1,93 @@
+using Xunit;
+
+namespace LocalTwin.Tests;
+
+/// <summary>
+/// The loop from model approval to device results and back to labeling, run once on this machine with nothing
+/// scripted per scenario: the devices install what the workflow deployed and the health gate reads what they report.
+/// </summary>
+[Collection(TwinRunCollection.Name)]
+public sealed class WholeLoopTests(TwinRunFixture twin)
+{
+    private const string Canary = "twin-canary-01";
+
+    [Fact]
+    public void Promotion_rolls_the_approved_model_out_to_the_canary_then_the_fleet_and_every_device_runs_it()
+    {
+        var promotion = twin.Report.Rollouts.Single(r => r.Scenario == "promotion");
+
+        Assert.True(promotion.ExecutionStatus == "Succeeded", twin.Progress);
+        Assert.Equal(new[] { (twin.Settings.Edge.CanaryThingGroup, "1.0.0"), (twin.Settings.Edge.FleetThingGroup, "1.0.0") }, promotion.Deployments);
+        Assert.All(promotion.DeviceModelVersions.Values, v => Assert.Equal("1.0.0", v));
+        Assert.Equal(3, promotion.DeviceModelVersions.Count);
+        // The soak: at least its number of consecutive healthy polls for each group.
+        var soakPolls = (int)Math.Ceiling(twin.Settings.Edge.HealthGate.SoakMinutes * 60.0 / twin.Settings.Edge.HealthGate.PollIntervalSeconds);
+        Assert.True(promotion.HealthPolls >= 2 * soakPolls, $"{promotion.HealthPolls} polls");
+        Assert.Contains(promotion.Notifications, n => n.Subject.Contains("approve the fleet rollout", StringComparison.Ordinal));
+        Assert.Contains(promotion.Notifications, n => n.Subject.Contains("rolled out to the fleet", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_model_the_component_reports_errors_with_is_rolled_back_on_the_canary_and_the_fleet_is_untouched()
+    {
+        var rollback = twin.Report.Rollouts.Single(r => r.Scenario == "rollback");
+
+        Assert.Equal("Failed", rollback.ExecutionStatus);
+        Assert.Equal("ReleaseRolledBack", rollback.Error);
+        Assert.Equal(new[] { (twin.Settings.Edge.CanaryThingGroup, "2.0.0"), (twin.Settings.Edge.CanaryThingGroup, "1.0.0") }, rollback.Deployments);
+        Assert.All(rollback.DeviceModelVersions.Values, v => Assert.Equal("1.0.0", v));
+        var mail = Assert.Single(rollback.Notifications, n => n.Subject.Contains("rolled back", StringComparison.Ordinal));
+        Assert.Contains(Canary, mail.Message, StringComparison.Ordinal);
+        Assert.Contains("reports ERRORED", mail.Message, StringComparison.Ordinal);
+        Assert.Contains("is not a YOLOv8 detection output", mail.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_device_runs_the_very_model_file_the_approved_package_points_at()
+    {
+        var (approved, onDevice) = twin.Report.ModelHashes;
+
+        Assert.Equal(64, approved.Length);
+        Assert.Equal(approved, onDevice);
+    }
+
+    [Fact]
+    public void Devices_publish_results_with_detections_and_health_messages_to_iot_core()
+    {
+        Assert.True(twin.Report.ResultsPublished > 0, twin.Progress);
+        Assert.Equal(twin.Report.ResultsPublished, twin.Report.DetectionsPublished); // the candidate finds one scratch per frame
+        Assert.True(twin.Report.HealthMessages >= 3, $"{twin.Report.HealthMessages} health messages");
+    }
+
+    [Fact]
+    public void Uncertain_frames_are_uploaded_under_the_capture_prefix_the_labeling_app_scans()
+    {
+        var (labelingScans, deviceConfigured) = twin.Report.CapturePrefixes;
+
+        Assert.Equal(twin.Settings.Labeling.CapturePrefix, labelingScans);
+        Assert.Equal(labelingScans, deviceConfigured);
+        Assert.NotEmpty(twin.Report.CapturedObjects);
+        Assert.All(twin.Report.CapturedObjects, key => Assert.StartsWith(labelingScans, key, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_labeling_workflow_lists_every_captured_image_as_unlabeled_and_writes_its_labels()
+    {
+        Assert.Equal("Succeeded", twin.Report.LabelingStatus);
+        Assert.NotNull(twin.Report.LabelingManifest);
+        Assert.True(twin.Report.LoopClosed, twin.Report.Render());
+        Assert.Equal(twin.Report.CapturedObjects.Count, twin.Report.LabelRecordsWritten);
+        Assert.Equal(twin.Report.CapturedObjects.Count, twin.Report.LabelsUpdatedNewLabels);
+    }
+
+    [Fact]
+    public void The_report_names_each_step_and_where_the_loop_closed()
+    {
+        var text = twin.Report.Render();
+
+        Assert.Contains("loop closed", text, StringComparison.Ordinal);
+        Assert.Contains("promotion", text, StringComparison.Ordinal);
+        Assert.Contains("rollback", text, StringComparison.Ordinal);
+        Assert.Equal(8, twin.Report.Steps.Count);
+    }
+}

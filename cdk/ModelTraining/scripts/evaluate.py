@@ -1,11 +1,11 @@
-"""Evaluates the trained model on the held-out test split and writes evaluation.json (processing job)."""
+"""Evaluates the trained model on the held-out test split, writes evaluation.json and publishes model.onnx (processing job)."""
 
 import argparse
 import json
 import os
 import sys
 
-from yolo_helpers import count_images, evaluation_report, extract_model, read_manifest, write_data_yaml
+from yolo_helpers import count_images, evaluation_report, extract_model, publish_onnx, read_manifest, write_data_yaml
 
 
 def main(argv):
@@ -13,6 +13,7 @@ def main(argv):
     parser.add_argument("--model-dir", required=True)
     parser.add_argument("--dataset-dir", required=True)
     parser.add_argument("--output-dir", required=True)
+    parser.add_argument("--onnx-output-dir", required=True)
     parser.add_argument("--imgsz", type=int, required=True)
     args = parser.parse_args(argv)
 
@@ -23,6 +24,8 @@ def main(argv):
         raise ValueError("the test split is empty: nothing to evaluate on")
     data_yaml = write_data_yaml(args.dataset_dir, class_names, os.path.join(args.dataset_dir, "data.yaml"))
     weights = extract_model(args.model_dir)
+    # Before the evaluation: a model without its ONNX export must fail here, not after it passed the gate.
+    publish_onnx(args.model_dir, args.onnx_output_dir)
 
     from ultralytics import YOLO
 

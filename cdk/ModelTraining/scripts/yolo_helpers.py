@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import tarfile
 
 SPLIT_FOLDERS = {"train": "images/train", "val": "images/val", "test": "images/test"}
@@ -114,3 +115,17 @@ def extract_model(model_dir):
     if not os.path.isfile(weights):
         raise FileNotFoundError(f"{weights} is missing from the model artifacts")
     return weights
+
+
+def publish_onnx(model_dir, output_dir):
+    """
+    Copies model.onnx (exported by train.py, inside the extracted model.tar.gz) to the processing output the
+    pipeline uploads as its own S3 object: the file the model package's onnxModelUri names and the edge deploys.
+    """
+    source = os.path.join(model_dir, "model.onnx")
+    if not os.path.isfile(source) or os.path.getsize(source) == 0:
+        raise FileNotFoundError(f"{source} is missing or empty: the training job did not export ONNX")
+    os.makedirs(output_dir, exist_ok=True)
+    target = os.path.join(output_dir, "model.onnx")
+    shutil.copyfile(source, target)
+    return target

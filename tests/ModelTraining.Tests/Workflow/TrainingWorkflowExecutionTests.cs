@@ -43,8 +43,8 @@ public sealed class TrainingWorkflowExecutionTests : IClassFixture<TrainingStage
                 ["ModelApprovalStatus"] = "PendingManualApproval",
                 ["CustomerMetadataProperties"] = new JsonObject
                 {
-                    ["Map50"] = "0.734", ["MapThreshold"] = "0.5", ["Map50_95"] = "0.412", ["Precision"] = "0.81", ["Recall"] = "0.66",
-                    ["DatasetSnapshotId"] = "9a8b7c6d5e4f3a2b", ["LabelCount"] = "385", ["ImageCount"] = "188", ["SourceCommit"] = "bb7a3c3",
+                    ["map50"] = "0.734", ["mapThreshold"] = "0.5", ["map50_95"] = "0.412", ["precision"] = "0.81", ["recall"] = "0.66",
+                    ["datasetSnapshotId"] = "9a8b7c6d5e4f3a2b", ["labelCount"] = "385", ["imageCount"] = "188", ["sourceCommit"] = "bb7a3c3",
                 },
             }.ToJsonString())
             .Respond("NotifyModelRegistered", "{\"MessageId\":\"m-1\"}");

@@ -105,5 +105,22 @@ class ModelArtifactTests(unittest.TestCase):
             self.assertEqual(yolo_helpers.count_images(folder, "val"), 0)
 
 
+class PublishOnnxTests(unittest.TestCase):
+    def test_copies_model_onnx_to_the_output_folder(self):
+        with tempfile.TemporaryDirectory() as model, tempfile.TemporaryDirectory() as out:
+            with open(os.path.join(model, "model.onnx"), "wb") as handle:
+                handle.write(b"onnx-bytes")
+            target = yolo_helpers.publish_onnx(model, os.path.join(out, "onnx"))
+            self.assertEqual(target, os.path.join(out, "onnx", "model.onnx"))
+            with open(target, "rb") as handle:
+                self.assertEqual(handle.read(), b"onnx-bytes")
+
+    def test_fails_if_the_training_job_exported_no_onnx(self):
+        with tempfile.TemporaryDirectory() as model, tempfile.TemporaryDirectory() as out:
+            with self.assertRaises(FileNotFoundError):
+                yolo_helpers.publish_onnx(model, out)
+            self.assertEqual(os.listdir(out), [])
+
+
 if __name__ == "__main__":
     unittest.main()

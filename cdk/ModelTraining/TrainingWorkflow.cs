@@ -27,6 +27,15 @@ public sealed record TrainingWorkflowProps
     public required NotificationTopic Topic { get; init; }
 
     public required LabelingContract Labeling { get; init; }
+
+    /// <summary>The job image and its build, which the workflow starts when the image's tag is missing. Required.</summary>
+    public required TrainingImage Image { get; init; }
+
+    /// <summary>
+    /// Whether the pipeline runs <see cref="Image"/> (so the workflow makes sure it exists before training).
+    /// Default: true; false when training.containerImageUri names another image.
+    /// </summary>
+    public bool BuildImage { get; init; } = true;
 }
 
 /// <summary>
@@ -95,6 +104,10 @@ public sealed class TrainingWorkflow : Construct
                 ["MaxPolls"] = maxPolls.ToString(CultureInfo.InvariantCulture),
                 ["RegisterStepName"] = TrainingPipelineDefinition.RegisterStepName,
                 ["BelowThresholdStepName"] = TrainingPipelineDefinition.FailStepName,
+                ["BuildTrainingImage"] = props.BuildImage ? "true" : "false",
+                ["TrainingImageRepositoryName"] = props.Image.RepositoryName,
+                ["TrainingImageTag"] = props.Image.Tag,
+                ["TrainingImageBuildProject"] = props.Image.Project.ProjectName,
             },
             TaskPermissions =
             [
@@ -104,6 +117,11 @@ public sealed class TrainingWorkflow : Construct
                 Statement(["sagemaker:DescribeModelPackage"], props.ModelPackageGroup.PackagesArn),
                 Statement(["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:StopQueryExecution"], workGroupArn),
                 Statement(["sns:Publish"], props.Topic.TopicArn),
+                Statement(["ecr:DescribeImages"], props.Image.Repository.RepositoryArn),
+                Statement(["codebuild:StartBuild", "codebuild:StopBuild", "codebuild:BatchGetBuilds"], props.Image.Project.ProjectArn),
+                // The managed rule Step Functions uses to learn that a codebuild:startBuild.sync build finished.
+                Statement(["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+                    stack.FormatArn(new ArnComponents { Service = "events", Resource = "rule", ResourceName = "StepFunctionsGetEventForCodeBuildStartBuildRule" })),
             ],
             SupportingPermissions =
             [

@@ -35,12 +35,15 @@ public static partial class TrainingPipelineDefinition
     private const string DatasetDir = "/opt/ml/processing/input/dataset";
     private const string EvaluationDir = "/opt/ml/processing/output/evaluation";
     private const string OnnxDir = "/opt/ml/processing/output/onnx";
+    private const string CodeChannelName = "code";
+    private const string CodeChannelDir = "/opt/ml/input/data/" + CodeChannelName;
 
     public static PipelineDefinition Create(TrainingPipelineInputs inputs)
     {
         ValidateClassNames(inputs.ClassNames);
 
         var settings = inputs.Settings;
+        var sourceDirFile = SourceDirFileName(inputs.SourceDirUri);
         var definition = new PipelineDefinition();
         var artifacts = $"s3://{inputs.ArtifactsBucketName}";
 
@@ -91,13 +94,14 @@ public static partial class TrainingPipelineDefinition
                 ["TrainingImage"] = inputs.ContainerImageUri,
                 ["TrainingInputMode"] = "File",
             },
-            // Script mode of the SageMaker PyTorch container: it fetches sourcedir.tar.gz, installs
-            // requirements.txt and runs train.py with the other hyperparameters as --name value arguments.
+            // Script mode of the SageMaker PyTorch container: it unpacks sourcedir.tar.gz and runs train.py with the
+            // other hyperparameters as --name value arguments. With network isolation the container cannot fetch
+            // from S3 itself, so the archive comes in as the "code" channel and is named by its local path.
             // Script-mode values are JSON-encoded, hence the quotes around the two sagemaker_* strings.
             ["HyperParameters"] = new JsonObject
             {
                 ["sagemaker_program"] = "\"train.py\"",
-                ["sagemaker_submit_directory"] = $"\"{inputs.SourceDirUri}\"",
+                ["sagemaker_submit_directory"] = $"\"{CodeChannelDir}/{sourceDirFile}\"",
                 ["epochs"] = epochs.AsString,
                 ["batch"] = batchSize.AsString,
                 ["imgsz"] = imageSize.AsString,
@@ -106,7 +110,10 @@ public static partial class TrainingPipelineDefinition
             ["RoleArn"] = inputs.PipelineRoleArn,
             ["InputDataConfig"] = new JsonArray(
                 S3Channel("dataset", prepare.Output("DatasetUri")),
-                S3Channel("weights", weights.Value)),
+                S3Channel("weights", weights.Value),
+                S3Channel(CodeChannelName, JsonValue.Create(inputs.SourceDirUri)!)),
+            // No network in the container: dependencies are in the image, data and weights arrive as channels.
+            ["EnableNetworkIsolation"] = true,
             ["OutputDataConfig"] = new JsonObject
             {
                 ["S3OutputPath"] = $"{artifacts}/models/",
@@ -138,7 +145,8 @@ public static partial class TrainingPipelineDefinition
                 ["ContainerEntrypoint"] = new JsonArray(
                     "bash",
                     "-c",
-                    $"set -euo pipefail; cd {CodeDir} && tar -xzf sourcedir.tar.gz && pip install --quiet -r requirements.txt && exec python3 evaluate.py \"$@\"",
+                    // Nothing is installed here: the image holds the pinned requirements and the job has no network.
+                    $"set -euo pipefail; cd {CodeDir} && tar -xzf {sourceDirFile} && exec python3 evaluate.py \"$@\"",
                     "evaluate"),
                 ["ContainerArguments"] = new JsonArray(
                     "--model-dir", ModelDir,
@@ -148,6 +156,8 @@ public static partial class TrainingPipelineDefinition
                     "--imgsz", imageSize.AsString),
             },
             ["RoleArn"] = inputs.PipelineRoleArn,
+            // Inputs and outputs are moved by SageMaker, outside the container; the container itself has no network.
+            ["NetworkConfig"] = new JsonObject { ["EnableNetworkIsolation"] = true },
             ["ProcessingInputs"] = new JsonArray(
                 ProcessingInput("code", inputs.SourceDirUri, CodeDir),
                 ProcessingInput("model", train.ModelArtifactsUri, ModelDir),
@@ -235,6 +245,22 @@ public static partial class TrainingPipelineDefinition
     /// <summary>Class names as metadata <c>classNames</c>: joined with '/', the value SageMaker accepts.</summary>
     public static string JoinClassNames(IReadOnlyList<string> classNames) =>
         string.Join(ModelPackageMetadata.ClassNameSeparator, classNames);
+
+    /// <summary>
+    /// File name of the scripts archive once SageMaker downloaded it: the last segment of its S3 key (an asset's key
+    /// is its hash, e.g. <c>3f2a….gz</c>, not sourcedir.tar.gz), which the jobs must name exactly.
+    /// </summary>
+    public static string SourceDirFileName(string sourceDirUri)
+    {
+        var slash = sourceDirUri.LastIndexOf('/');
+        var name = slash < 0 ? string.Empty : sourceDirUri[(slash + 1)..];
+        if (!sourceDirUri.StartsWith("s3://", StringComparison.Ordinal) || name.Length == 0)
+        {
+            throw new ArgumentException($"TrainingPipelineInputs.SourceDirUri must be s3://bucket/key of a .tar.gz, got '{sourceDirUri}'");
+        }
+
+        return name;
+    }
 
     /// <summary>File name of the weights inside the weights channel, e.g. yolov8n.pt.</summary>
     public static string WeightsFileName(string weightsUri)

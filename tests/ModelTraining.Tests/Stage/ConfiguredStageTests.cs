@@ -56,10 +56,16 @@ public sealed class ConfiguredStageTests : IDisposable
         Assert.Equal($"\"{Weights}\"", defaults["PretrainedWeightsUri"]);
         Assert.Equal("3", defaults["Epochs"]);
 
-        var policies = string.Join("\n", resources.Where(r => r["Type"]!.GetValue<string>() == "AWS::IAM::Policy").Select(r => r.ToJsonString()));
-        Assert.Contains(":ecr:eu-west-1:123456789012:repository/yolo-train", policies, StringComparison.Ordinal);
-        Assert.Contains(":s3:::shared-models/yolo/yolov8s.pt", policies, StringComparison.Ordinal);
-        Assert.DoesNotContain("pytorch-training", policies, StringComparison.Ordinal);
+        // The configured image is used as it is: the workflow does not build the app's own image.
+        Assert.Equal("false", substitutions["BuildTrainingImage"]!.GetValue<string>());
+        Assert.Equal(Image, _definition["Steps"]![2]!["Arguments"]!["AppSpecification"]!["ImageUri"]!.GetValue<string>());
+
+        var policies = resources.Where(r => r["Type"]!.GetValue<string>() == "AWS::IAM::Policy").Select(r => r.ToJsonString()).ToList();
+        var pipelinePolicy = Assert.Single(policies, p => p.Contains("sagemaker:CreateTrainingJob", StringComparison.Ordinal));
+        Assert.Contains(":ecr:eu-west-1:123456789012:repository/yolo-train", pipelinePolicy, StringComparison.Ordinal);
+        Assert.Contains(":s3:::shared-models/yolo/yolov8s.pt", pipelinePolicy, StringComparison.Ordinal);
+        Assert.DoesNotContain("pytorch-training", pipelinePolicy, StringComparison.Ordinal);
+        Assert.DoesNotContain("edgemlops-dev-training", pipelinePolicy, StringComparison.Ordinal);
     }
 
     public void Dispose()

@@ -14,6 +14,7 @@ public sealed class TrainingWorkflowExecutionTests : IClassFixture<TrainingStage
     private const string PipelineExecutionArn = "arn:aws:sagemaker:us-east-1:111111111111:pipeline/edgemlops-dev-training/execution/abc123";
     private const string ModelPackageArn = "arn:aws:sagemaker:us-east-1:111111111111:model-package/edgemlops-dev-defect-detector/3";
     private const string LabelsCsv = "s3://artifacts/athena-results/0f1e2d.csv";
+    private const string ImagePresent = """{"ImageDetails":[{"RegistryId":"111111111111","RepositoryName":"edgemlops-dev-training","ImageDigest":"sha256:4f1c","ImageTags":["0123456789abcdef"]}]}""";
 
     // Each test builds its own machine, so its first execution is always "local-1".
     private readonly LocalStateMachine _machine;
@@ -234,8 +235,59 @@ public sealed class TrainingWorkflowExecutionTests : IClassFixture<TrainingStage
         Assert.Contains("SageMaker.ResourceLimitExceededException", Message(result, "NotifyWorkflowError"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Builds_the_job_image_first_when_its_content_tag_is_missing_then_trains_on_it()
+    {
+        var scenario = NoRunInProgress(imagePresent: false)
+            .Respond("DescribeTrainingImage", TaskAnswer.Fail("Ecr.ImageNotFoundException", "The image with imageId {imageTag:'0123456789abcdef'} does not exist"))
+            .Respond("BuildTrainingImage", """{"Build":{"Id":"edgemlops-dev-training-image:7d1e","BuildStatus":"SUCCEEDED"}}""")
+            .Respond("DescribePipelineExecution", Status("Stopped"))
+            .Respond("NotifyPipelineStopped", "{\"MessageId\":\"m-9\"}");
+
+        var result = await _machine.RunAsync(Trigger("schedule"), scenario);
+
+        // A missing tag is not retried: it will not appear by itself.
+        Assert.Single(result.InvocationsOf("DescribeTrainingImage"));
+        var build = Assert.Single(result.InvocationsOf("BuildTrainingImage"));
+        Assert.Equal("arn:aws:states:::codebuild:startBuild.sync", build.Resource);
+        var entered = result.EnteredStates.ToList();
+        Assert.True(entered.IndexOf("BuildTrainingImage") < entered.IndexOf("StartPipelineExecution"), result.ToString());
+        Assert.Single(result.InvocationsOf("StartPipelineExecution"));
+    }
+
+    [Fact]
+    public async Task Trains_without_a_build_when_the_job_image_exists()
+    {
+        var scenario = NoRunInProgress()
+            .Respond("DescribePipelineExecution", Status("Stopped"))
+            .Respond("NotifyPipelineStopped", "{\"MessageId\":\"m-10\"}");
+
+        var result = await _machine.RunAsync(Trigger("schedule"), scenario);
+
+        var describe = Assert.Single(result.InvocationsOf("DescribeTrainingImage")).Parameters!;
+        Assert.Equal("edgemlops-dev-training", describe["RepositoryName"]!.GetValue<string>());
+        Assert.Matches("^[0-9a-f]{16}$", describe["ImageIds"]![0]!["ImageTag"]!.GetValue<string>());
+        Assert.Empty(result.InvocationsOf("BuildTrainingImage"));
+        Assert.Single(result.InvocationsOf("StartPipelineExecution"));
+    }
+
+    [Fact]
+    public async Task Fails_and_notifies_without_training_when_the_image_build_fails()
+    {
+        var scenario = NoRunInProgress(startPipeline: false, imagePresent: false)
+            .Respond("DescribeTrainingImage", TaskAnswer.Fail("Ecr.ImageNotFoundException", "missing"))
+            .Respond("BuildTrainingImage", TaskAnswer.Fail("States.TaskFailed", "Build edgemlops-dev-training-image:7d1e FAILED: pip could not resolve ultralytics==8.3.40"))
+            .Respond("NotifyWorkflowError", "{\"MessageId\":\"m-11\"}");
+
+        var result = await _machine.RunAsync(Trigger("schedule"), scenario);
+
+        Assert.Equal(ExecutionStatus.Failed, result.Status);
+        Assert.Empty(result.InvocationsOf("StartPipelineExecution"));
+        Assert.Contains("pip could not resolve", Message(result, "NotifyWorkflowError"), StringComparison.Ordinal);
+    }
+
     /// <summary>No other run anywhere; the label query succeeds and the pipeline starts.</summary>
-    private Scenario NoRunInProgress(string? runningWorkflows = null, bool startPipeline = true)
+    private Scenario NoRunInProgress(string? runningWorkflows = null, bool startPipeline = true, bool imagePresent = true)
     {
         var scenario = new Scenario()
             .Respond("ListRunningWorkflows", runningWorkflows ?? Executions(_selfArn))
@@ -249,6 +301,11 @@ public sealed class TrainingWorkflowExecutionTests : IClassFixture<TrainingStage
                     ["Status"] = new JsonObject { ["State"] = "SUCCEEDED" },
                 },
             }.ToJsonString());
+        if (imagePresent)
+        {
+            scenario.Respond("DescribeTrainingImage", ImagePresent);
+        }
+
         return startPipeline
             ? scenario.Respond("StartPipelineExecution", $"{{\"PipelineExecutionArn\":\"{PipelineExecutionArn}\"}}")
             : scenario;

@@ -39,9 +39,10 @@ public sealed record TrainingWorkflowProps
 }
 
 /// <summary>
-/// statemachines/training.asl.json with its role, the Athena workgroup its label query runs in, and its two
-/// triggers: the configured schedule and the labeling app's LabelsUpdated event (at least
-/// <c>training.minNewLabelsToRetrain</c> new labels, matched numerically in the rule).
+/// statemachines/training.asl.json with its role, the Athena workgroup its label query runs in, the counter of new
+/// labels since the last training, and its two triggers: the configured schedule and every LabelsUpdated event
+/// with new labels. The workflow adds each event's count to the counter and trains once it reaches
+/// <c>training.minNewLabelsToRetrain</c>; starting a training (any trigger) sets it back to 0.
 /// </summary>
 public sealed class TrainingWorkflow : Construct
 {
@@ -86,6 +87,7 @@ public sealed class TrainingWorkflow : Construct
         var glueDatabaseArn = stack.FormatArn(new ArnComponents { Service = "glue", Resource = "database", ResourceName = props.Labeling.OfflineStoreDatabase });
         var glueTableArn = stack.FormatArn(new ArnComponents { Service = "glue", Resource = "table", ResourceName = $"{props.Labeling.OfflineStoreDatabase}/{props.Labeling.OfflineStoreTable}" });
         var glueCatalogArn = stack.FormatArn(new ArnComponents { Service = "glue", Resource = "catalog" });
+        Counter = new RetrainCounter(this, "NewLabelCounter", new RetrainCounterProps());
 
         StateMachine = new AslStateMachine(this, "StateMachine", new AslStateMachineProps
         {
@@ -104,6 +106,8 @@ public sealed class TrainingWorkflow : Construct
                 ["MaxPolls"] = maxPolls.ToString(CultureInfo.InvariantCulture),
                 ["RegisterStepName"] = TrainingPipelineDefinition.RegisterStepName,
                 ["BelowThresholdStepName"] = TrainingPipelineDefinition.FailStepName,
+                ["RetrainCounterTableName"] = Counter.TableName,
+                ["RetrainCounterKey"] = RetrainCounter.NewLabelsItem,
                 ["BuildTrainingImage"] = props.BuildImage ? "true" : "false",
                 ["TrainingImageRepositoryName"] = props.Image.RepositoryName,
                 ["TrainingImageTag"] = props.Image.Tag,
@@ -117,6 +121,7 @@ public sealed class TrainingWorkflow : Construct
                 Statement(["sagemaker:DescribeModelPackage"], props.ModelPackageGroup.PackagesArn),
                 Statement(["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:StopQueryExecution"], workGroupArn),
                 Statement(["sns:Publish"], props.Topic.TopicArn),
+                Statement(["dynamodb:UpdateItem"], Counter.TableArn),
                 Statement(["ecr:DescribeImages"], props.Image.Repository.RepositoryArn),
                 Statement(["codebuild:StartBuild", "codebuild:StopBuild", "codebuild:BatchGetBuilds"], props.Image.Project.ProjectArn),
                 // The managed rule Step Functions uses to learn that a codebuild:startBuild.sync build finished.
@@ -151,14 +156,16 @@ public sealed class TrainingWorkflow : Construct
         });
         LabelsUpdatedRule = new Rule(this, "LabelsUpdated", new RuleProps
         {
-            Description = $"Retrains the model when the labeling app reports at least {training.MinNewLabelsToRetrain} new labels",
+            // Every event with new labels counts: the workflow adds them up and trains at the threshold, so the
+            // rule must not drop events that are small on their own.
+            Description = $"Counts the labeling app's new labels; the workflow retrains once {training.MinNewLabelsToRetrain} have arrived since the last training",
             EventPattern = new EventPattern
             {
                 Source = [LabelingEventSource],
                 DetailType = [LabelsUpdatedDetailType],
                 Detail = new Dictionary<string, object>
                 {
-                    ["newLabelCount"] = new object[] { new Dictionary<string, object> { ["numeric"] = new object[] { ">=", training.MinNewLabelsToRetrain } } },
+                    ["newLabelCount"] = new object[] { new Dictionary<string, object> { ["numeric"] = new object[] { ">", 0 } } },
                 },
             },
             Targets =
@@ -180,6 +187,8 @@ public sealed class TrainingWorkflow : Construct
     public AslStateMachine StateMachine { get; }
 
     public CfnWorkGroup WorkGroup { get; }
+
+    public RetrainCounter Counter { get; }
 
     public Rule ScheduleRule { get; }
 

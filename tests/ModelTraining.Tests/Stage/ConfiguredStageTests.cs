@@ -41,7 +41,7 @@ public sealed class ConfiguredStageTests : IDisposable
         var resources = _template["Resources"]!.AsObject().Select(r => r.Value!).ToList();
         var rules = resources.Where(r => r["Type"]!.GetValue<string>() == "AWS::Events::Rule").Select(r => r["Properties"]!).ToList();
         Assert.Contains(rules, r => r["ScheduleExpression"]?.GetValue<string>() == "rate(7 days)");
-        Assert.Contains(rules, r => r["EventPattern"]?["detail"]?["newLabelCount"]?[0]?["numeric"]?[1]?.GetValue<int>() == 10);
+        Assert.Contains(rules, r => r["EventPattern"]?["detail"]?["newLabelCount"]?[0]?["numeric"]?[1]?.GetValue<int>() == 0);
 
         var substitutions = resources.Single(r => r["Type"]!.GetValue<string>() == "AWS::StepFunctions::StateMachine")["Properties"]!["DefinitionSubstitutions"]!;
         Assert.Equal("10", substitutions["MinNewLabelsToRetrain"]!.GetValue<string>());

@@ -37,15 +37,16 @@ public sealed class TrainingTemplateTests : IClassFixture<TrainingStageFixture>
     }
 
     [Fact]
-    public void LabelsUpdated_rule_matches_the_labeling_event_with_enough_new_labels()
+    public void LabelsUpdated_rule_passes_every_labeling_event_with_new_labels_to_the_counting_workflow()
     {
         var rule = _stage.Resources("AWS::Events::Rule").Single(r => r.Resource["Properties"]!["EventPattern"] is not null).Resource["Properties"]!;
         var pattern = rule["EventPattern"]!;
         Assert.Equal("edgemlops.labeling", pattern["source"]![0]!.GetValue<string>());
         Assert.Equal("LabelsUpdated", pattern["detail-type"]![0]!.GetValue<string>());
         var numeric = pattern["detail"]!["newLabelCount"]![0]!["numeric"]!.AsArray();
-        Assert.Equal(">=", numeric[0]!.GetValue<string>());
-        Assert.Equal(_stage.Settings.Training.MinNewLabelsToRetrain, numeric[1]!.GetValue<int>());
+        // Small events must reach the workflow, which adds them up; only empty ones are dropped.
+        Assert.Equal(">", numeric[0]!.GetValue<string>());
+        Assert.Equal(0, numeric[1]!.GetValue<int>());
 
         var target = rule["Targets"]![0]!;
         Assert.Equal(StateMachineLogicalId(), target["Arn"]!["Ref"]!.GetValue<string>());
@@ -158,7 +159,7 @@ public sealed class TrainingTemplateTests : IClassFixture<TrainingStageFixture>
             "states:ListExecutions", "sagemaker:ListPipelineExecutions", "sagemaker:StartPipelineExecution",
             "sagemaker:DescribePipelineExecution", "sagemaker:ListPipelineExecutionSteps", "sagemaker:DescribeModelPackage",
             "athena:StartQueryExecution", "athena:GetQueryExecution", "athena:StopQueryExecution", "sns:Publish",
-            "ecr:DescribeImages", "codebuild:StartBuild", "codebuild:StopBuild", "codebuild:BatchGetBuilds",
+            "dynamodb:UpdateItem", "ecr:DescribeImages", "codebuild:StartBuild", "codebuild:StopBuild", "codebuild:BatchGetBuilds",
             "events:PutTargets", "events:PutRule", "events:DescribeRule",
 
             // supporting (declared with reasons), logging and tracing
@@ -190,6 +191,24 @@ public sealed class TrainingTemplateTests : IClassFixture<TrainingStageFixture>
         Assert.Equal("MapBelowThreshold", substitutions["BelowThresholdStepName"]!.GetValue<string>());
         Assert.Equal("RegisterModel", substitutions["RegisterStepName"]!.GetValue<string>());
         Assert.Equal((24 * 3600 / 300).ToString(System.Globalization.CultureInfo.InvariantCulture), substitutions["MaxPolls"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void New_label_counter_is_a_kms_encrypted_table_with_recovery_that_only_the_workflow_updates()
+    {
+        var (tableId, table) = Assert.Single(_stage.Resources("AWS::DynamoDB::Table"));
+        var properties = table["Properties"]!;
+        Assert.Equal("counter", properties["KeySchema"]![0]!["AttributeName"]!.GetValue<string>());
+        Assert.True(properties["SSESpecification"]!["SSEEnabled"]!.GetValue<bool>());
+        Assert.True(properties["PointInTimeRecoverySpecification"]!["PointInTimeRecoveryEnabled"]!.GetValue<bool>());
+
+        var workflow = PolicyDocuments.OfRole(_stage, RoleLogicalId("states.amazonaws.com", "Workflow"));
+        var update = Assert.Single(workflow, s => s.Actions.Contains("dynamodb:UpdateItem"));
+        Assert.Equal(["dynamodb:UpdateItem"], update.Actions);
+        Assert.Equal($"<{tableId}>", Flatten(update.Resources.Single()!));
+        var substitutions = _stage.Resources("AWS::StepFunctions::StateMachine").Single().Resource["Properties"]!["DefinitionSubstitutions"]!;
+        Assert.Equal(tableId, substitutions["RetrainCounterTableName"]!["Ref"]!.GetValue<string>());
+        Assert.Equal(_stage.Settings.Training.MinNewLabelsToRetrain.ToString(System.Globalization.CultureInfo.InvariantCulture), substitutions["MinNewLabelsToRetrain"]!.GetValue<string>());
     }
 
     [Fact]

@@ -17,8 +17,11 @@ public sealed class TrainingWorkflowExecutionTests : IClassFixture<TrainingStage
     private const string ImagePresent = """{"ImageDetails":[{"RegistryId":"111111111111","RepositoryName":"edgemlops-dev-training","ImageDigest":"sha256:4f1c","ImageTags":["0123456789abcdef"]}]}""";
 
     // Each test builds its own machine, so its first execution is always "local-1".
+    private const string UpdateItem = "arn:aws:states:::dynamodb:updateItem";
+
     private readonly LocalStateMachine _machine;
     private readonly string _selfArn;
+    private readonly FakeRetrainCounter _counter = new();
 
     public TrainingWorkflowExecutionTests(TrainingStageFixture stage)
     {
@@ -141,6 +144,7 @@ public sealed class TrainingWorkflowExecutionTests : IClassFixture<TrainingStage
     {
         var older = FakeAws.Arn("states", $"execution:{_machine.Name}:scheduled-run");
         var scenario = new Scenario { WhenAnswersRunOut = WhenAnswersRunOut.Fail }
+            .Handle(UpdateItem, _counter)
             .Respond("ListRunningWorkflows", Executions(_selfArn, older));
 
         var result = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 80), scenario);
@@ -183,13 +187,65 @@ public sealed class TrainingWorkflowExecutionTests : IClassFixture<TrainingStage
     }
 
     [Fact]
-    public async Task Starts_nothing_for_an_event_with_too_few_new_labels()
+    public async Task Starts_nothing_for_an_event_with_too_few_new_labels_but_counts_them()
     {
-        var result = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 49), new Scenario { WhenAnswersRunOut = WhenAnswersRunOut.Fail });
+        var result = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 49), Counted(new Scenario { WhenAnswersRunOut = WhenAnswersRunOut.Fail }));
 
         Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
         Assert.Equal("SkipTooFewNewLabels", result.EnteredStates[^1]);
-        Assert.Empty(result.TaskInvocations);
+        Assert.Equal(["CountNewLabels"], result.TaskInvocations.Select(t => t.StateName));
+        Assert.Equal(49, _counter.NewLabels());
+        Assert.Contains("NewLabelCounter", _counter.TableName, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_small_events_below_the_minimum_then_one_that_crosses_it_start_exactly_one_training()
+    {
+        var first = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 20), Counted(new Scenario { WhenAnswersRunOut = WhenAnswersRunOut.Fail }));
+        var second = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 20), Counted(new Scenario { WhenAnswersRunOut = WhenAnswersRunOut.Fail }));
+        Assert.Equal(40, _counter.NewLabels());
+        var third = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 15), StoppedRun(SelfArn(3)));
+
+        Assert.Equal("SkipTooFewNewLabels", first.EnteredStates[^1]);
+        Assert.Equal("SkipTooFewNewLabels", second.EnteredStates[^1]);
+        Assert.Equal([0, 0, 1], new[] { first, second, third }.Select(r => r.InvocationsOf("StartPipelineExecution").Count));
+        var start = Assert.Single(third.InvocationsOf("StartPipelineExecution")).Parameters!;
+        Assert.Contains(start["PipelineParameters"]!.AsArray(), p => p!["Name"]!.GetValue<string>() == "TriggerSource" && p["Value"]!.GetValue<string>() == "labels-updated");
+
+        // The training sees every label so far, so the count since the last training starts again.
+        Assert.Single(third.InvocationsOf("ResetNewLabelCount"));
+        Assert.Equal(0, _counter.NewLabels());
+        Assert.Equal("labels-updated", _counter.Text("lastTrainingTrigger"));
+    }
+
+    [Fact]
+    public async Task A_scheduled_training_resets_the_count_so_earlier_small_events_do_not_add_up_with_later_ones()
+    {
+        await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 30), Counted(new Scenario { WhenAnswersRunOut = WhenAnswersRunOut.Fail }));
+        var scheduled = await _machine.RunAsync(Trigger("schedule"), StoppedRun(SelfArn(2)));
+        Assert.Single(scheduled.InvocationsOf("StartPipelineExecution"));
+        Assert.Empty(scheduled.InvocationsOf("CountNewLabels"));
+        Assert.Equal(0, _counter.NewLabels());
+        Assert.Equal("schedule", _counter.Text("lastTrainingTrigger"));
+
+        var later = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 30), Counted(new Scenario { WhenAnswersRunOut = WhenAnswersRunOut.Fail }));
+
+        Assert.Equal("SkipTooFewNewLabels", later.EnteredStates[^1]);
+        Assert.Equal(30, _counter.NewLabels());
+    }
+
+    [Fact]
+    public async Task Labels_counted_while_a_training_runs_are_kept_for_the_next_one()
+    {
+        var scenario = Counted(new Scenario { WhenAnswersRunOut = WhenAnswersRunOut.Fail })
+            .Respond("ListRunningWorkflows", Executions(_selfArn))
+            .Respond("ListRunningPipelineExecutions", PipelineExecutions(("Executing", "scheduled-run")));
+
+        var result = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 60), scenario);
+
+        Assert.Equal("IgnoreDuplicateTrigger", result.EnteredStates[^1]);
+        Assert.Empty(result.InvocationsOf("ResetNewLabelCount"));
+        Assert.Equal(60, _counter.NewLabels());
     }
 
     [Fact]
@@ -289,7 +345,7 @@ public sealed class TrainingWorkflowExecutionTests : IClassFixture<TrainingStage
     /// <summary>No other run anywhere; the label query succeeds and the pipeline starts.</summary>
     private Scenario NoRunInProgress(string? runningWorkflows = null, bool startPipeline = true, bool imagePresent = true)
     {
-        var scenario = new Scenario()
+        var scenario = Counted(new Scenario())
             .Respond("ListRunningWorkflows", runningWorkflows ?? Executions(_selfArn))
             .Respond("ListRunningPipelineExecutions", PipelineExecutions(("Succeeded", "last-week"), ("Failed", "two-weeks-ago")))
             .Respond("QueryApprovedLabels", new JsonObject
@@ -310,6 +366,17 @@ public sealed class TrainingWorkflowExecutionTests : IClassFixture<TrainingStage
             ? scenario.Respond("StartPipelineExecution", $"{{\"PipelineExecutionArn\":\"{PipelineExecutionArn}\"}}")
             : scenario;
     }
+
+    /// <summary>The counter table answers both UpdateItem tasks, keeping its count across executions.</summary>
+    private Scenario Counted(Scenario scenario) => scenario.Handle(UpdateItem, _counter);
+
+    /// <summary>A run that starts the pipeline, which someone then stops: the shortest path through a training.</summary>
+    private Scenario StoppedRun(string selfArn) => NoRunInProgress(Executions(selfArn))
+        .Respond("DescribePipelineExecution", Status("Stopped"))
+        .Respond("NotifyPipelineStopped", "{\"MessageId\":\"m-12\"}");
+
+    /// <summary>ARN of the n-th execution of this test's machine (the harness names them local-1, local-2, …).</summary>
+    private string SelfArn(int n) => FakeAws.Arn("states", $"execution:{_machine.Name}:local-{n}");
 
     private static JsonNode Trigger(string trigger, int? newLabelCount = null)
     {

@@ -31,7 +31,11 @@ def main(argv):
 
     metrics = YOLO(weights).val(data=data_yaml, split="test", imgsz=args.imgsz, plots=False)
     box = metrics.box
-    per_class = {int(c): (box.ap50[i], box.ap[i]) for i, c in enumerate(box.ap_class_index)}
+    # class_result(i) is (precision, recall, ap50, ap50-95) of the i-th class present in the test split.
+    per_class = {}
+    for i, c in enumerate(box.ap_class_index):
+        precision, recall, ap50, ap50_95 = box.class_result(i)
+        per_class[int(c)] = (ap50, ap50_95, precision, recall)
     report = evaluation_report(class_names, box.map50, box.map, box.mp, box.mr, per_class, test_images)
     os.makedirs(args.output_dir, exist_ok=True)
     with open(os.path.join(args.output_dir, "evaluation.json"), "w", encoding="utf-8") as handle:

@@ -109,6 +109,30 @@ public sealed partial class TrainingPipelineDefinitionTests
     }
 
     [Fact]
+    public void Configured_batch_size_reaches_the_train_step_hyperparameters()
+    {
+        var definition = Definition(TestSettings.Dev.Training with { BatchSize = 24 });
+
+        var train = StepArguments(definition, "Train");
+        var batch = train["HyperParameters"]!["batch"]!;
+        // Script-mode hyperparameters are strings: the Integer parameter is joined into one.
+        Assert.Equal("Parameters.BatchSize", batch["Std:Join"]!["Values"]![0]!["Get"]!.GetValue<string>());
+        Assert.Equal(24, ParameterDefault(definition, "BatchSize").GetValue<int>());
+    }
+
+    [Fact]
+    public void Configured_processing_instance_type_reaches_the_evaluate_step()
+    {
+        var definition = Definition(TestSettings.Dev.Training with { ProcessingInstanceType = "ml.c5.2xlarge" });
+
+        var cluster = StepArguments(definition, "Evaluate")["ProcessingResources"]!["ClusterConfig"]!;
+        Assert.Equal("Parameters.EvaluationInstanceType", cluster["InstanceType"]!["Get"]!.GetValue<string>());
+        Assert.Equal("ml.c5.2xlarge", ParameterDefault(definition, "EvaluationInstanceType").GetValue<string>());
+        // and not the training instance
+        Assert.NotEqual("Parameters.TrainingInstanceType", cluster["InstanceType"]!["Get"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void Evaluate_publishes_the_onnx_file_at_a_per_execution_path_under_models()
     {
         var evaluate = Steps[2]!["Arguments"]!;
@@ -139,6 +163,15 @@ public sealed partial class TrainingPipelineDefinitionTests
         var error = Assert.Throws<ArgumentException>(() => TrainingPipelineDefinition.Create(TestSettings.PipelineInputs(classNames: names)));
         Assert.Contains("at most 256", error.Message, StringComparison.Ordinal);
     }
+
+    private static JsonObject Definition(EdgeMlOps.Cdk.Shared.Configuration.TrainingSettings training) =>
+        JsonNode.Parse(TrainingPipelineDefinition.Create(TestSettings.PipelineInputs(training)).ToJsonString())!.AsObject();
+
+    private static JsonNode StepArguments(JsonObject definition, string stepName) =>
+        definition["Steps"]!.AsArray().Single(s => s!["Name"]!.GetValue<string>() == stepName)!["Arguments"]!;
+
+    private static JsonNode ParameterDefault(JsonObject definition, string name) =>
+        definition["Parameters"]!.AsArray().Single(p => p!["Name"]!.GetValue<string>() == name)!["DefaultValue"]!;
 
     [Fact]
     public void Every_property_reference_points_at_a_declared_parameter_or_an_output_of_an_earlier_step()

@@ -294,11 +294,9 @@ public sealed class TrainingWorkflowExecutionTests : IClassFixture<TrainingStage
     [Fact]
     public async Task Builds_the_job_image_first_when_its_content_tag_is_missing_then_trains_on_it()
     {
-        var scenario = NoRunInProgress(imagePresent: false)
+        var scenario = StoppedRun(_selfArn, imagePresent: false)
             .Respond("DescribeTrainingImage", TaskAnswer.Fail("Ecr.ImageNotFoundException", "The image with imageId {imageTag:'0123456789abcdef'} does not exist"))
-            .Respond("BuildTrainingImage", """{"Build":{"Id":"edgemlops-dev-training-image:7d1e","BuildStatus":"SUCCEEDED"}}""")
-            .Respond("DescribePipelineExecution", Status("Stopped"))
-            .Respond("NotifyPipelineStopped", "{\"MessageId\":\"m-9\"}");
+            .Respond("BuildTrainingImage", """{"Build":{"Id":"edgemlops-dev-training-image:7d1e","BuildStatus":"SUCCEEDED"}}""");
 
         var result = await _machine.RunAsync(Trigger("schedule"), scenario);
 
@@ -314,11 +312,7 @@ public sealed class TrainingWorkflowExecutionTests : IClassFixture<TrainingStage
     [Fact]
     public async Task Trains_without_a_build_when_the_job_image_exists()
     {
-        var scenario = NoRunInProgress()
-            .Respond("DescribePipelineExecution", Status("Stopped"))
-            .Respond("NotifyPipelineStopped", "{\"MessageId\":\"m-10\"}");
-
-        var result = await _machine.RunAsync(Trigger("schedule"), scenario);
+        var result = await _machine.RunAsync(Trigger("schedule"), StoppedRun(_selfArn));
 
         var describe = Assert.Single(result.InvocationsOf("DescribeTrainingImage")).Parameters!;
         Assert.Equal("edgemlops-dev-training", describe["RepositoryName"]!.GetValue<string>());
@@ -371,7 +365,7 @@ public sealed class TrainingWorkflowExecutionTests : IClassFixture<TrainingStage
     private Scenario Counted(Scenario scenario) => scenario.Handle(UpdateItem, _counter);
 
     /// <summary>A run that starts the pipeline, which someone then stops: the shortest path through a training.</summary>
-    private Scenario StoppedRun(string selfArn) => NoRunInProgress(Executions(selfArn))
+    private Scenario StoppedRun(string selfArn, bool imagePresent = true) => NoRunInProgress(Executions(selfArn), imagePresent: imagePresent)
         .Respond("DescribePipelineExecution", Status("Stopped"))
         .Respond("NotifyPipelineStopped", "{\"MessageId\":\"m-12\"}");
 

@@ -10,8 +10,12 @@ namespace EdgeMlOps.Cdk.ModelTraining;
 /// </summary>
 public static class SourceDirArchive
 {
-    /// <summary>Files packed from <c>cdk/ModelTraining/scripts</c>; tests stay out of the container.</summary>
-    public static readonly IReadOnlyList<string> Files = ["evaluate.py", "requirements.txt", "train.py", "yolo_helpers.py"];
+    /// <summary>
+    /// Files packed from <c>cdk/ModelTraining/scripts</c>; tests stay out of the container, and so does
+    /// requirements.txt: script mode would pip-install it at start, but the jobs have no network and their image
+    /// (<see cref="TrainingImage"/>) already holds those pinned packages.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Files = ["evaluate.py", "train.py", "yolo_helpers.py"];
 
     public const string ScriptsDirectory = "cdk/ModelTraining/scripts";
 

@@ -10,13 +10,15 @@ namespace EdgeMlOps.Cdk.ModelTraining;
 
 /// <summary>
 /// All workload stacks of the training app: one stack with the artifacts bucket, the model package group, the
-/// PrepareYoloDataset function, the SageMaker pipeline and its role, the training workflow with its schedule and
+/// PrepareYoloDataset function, the job image (ECR repository and its CodeBuild build), the SageMaker pipeline and its role, the training workflow with its schedule and
 /// LabelsUpdated triggers, a workflow pipeline for manual runs, and the SSM parameters other apps read.
 /// </summary>
 public sealed class TrainingStage : Stage
 {
-    /// <summary>Deep Learning Container used when <c>training.containerImageUri</c> is not set.</summary>
-    public const string DefaultImageRepository = "763104351884.dkr.ecr.{0}.amazonaws.com/pytorch-training:2.3.0-gpu-py311";
+    /// <summary>
+    /// Deep Learning Container the job image is built on (<see cref="TrainingImage"/>), in the deployment region.
+    /// </summary>
+    public const string BaseImageRepository = "763104351884.dkr.ecr.{0}.amazonaws.com/pytorch-training:2.3.0-gpu-py311";
 
     public TrainingStage(Construct scope, string id, AppStageProps props)
         : base(scope, id, new StageProps { Env = props.ResolveEnv() })
@@ -69,7 +71,15 @@ public sealed class TrainingStage : Stage
         Amazon.CDK.AWS.KMS.Key.FromKeyArn(Workload, "LabelingDataKey", labeling.DataBucketKeyArn).GrantDecrypt(PrepareDataset.Role);
 
         var sourceDir = new Asset(Workload, "TrainingScripts", new AssetProps { Path = SourceDirArchive.Build(props.Build.RepositoryRoot) });
-        var imageUri = training.ContainerImageUri ?? string.Format(System.Globalization.CultureInfo.InvariantCulture, DefaultImageRepository, settings.Region);
+        // The jobs run with network isolation, so their image must already hold the pinned requirements: the app
+        // builds it, unless training.containerImageUri names one (which then must hold them too).
+        Image = new TrainingImage(Workload, "TrainingImage", new TrainingImageProps
+        {
+            RepositoryRoot = props.Build.RepositoryRoot,
+            RepositoryName = $"{settings.ResourcePrefix}-training",
+            BaseImageUri = string.Format(System.Globalization.CultureInfo.InvariantCulture, BaseImageRepository, settings.Region),
+        });
+        var imageUri = training.ContainerImageUri ?? Image.ImageUri;
         var pipelineName = $"{settings.ResourcePrefix}-training";
         PipelineRole = new TrainingPipelineRole(Workload, "PipelineRole", new TrainingPipelineRoleProps
         {
@@ -123,6 +133,8 @@ public sealed class TrainingStage : Stage
             Artifacts = Artifacts,
             Topic = Topic,
             Labeling = labeling,
+            Image = Image,
+            BuildImage = training.ContainerImageUri is null,
         });
 
         // Manual runs ("Release change"); the schedule is the workflow's own rule, so it is not set here.
@@ -147,6 +159,8 @@ public sealed class TrainingStage : Stage
     public ModelPackageGroup ModelPackageGroup { get; }
 
     public DotnetFunction PrepareDataset { get; }
+
+    public TrainingImage Image { get; }
 
     public TrainingPipelineRole PipelineRole { get; }
 

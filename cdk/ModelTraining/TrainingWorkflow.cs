@@ -27,12 +27,22 @@ public sealed record TrainingWorkflowProps
     public required NotificationTopic Topic { get; init; }
 
     public required LabelingContract Labeling { get; init; }
+
+    /// <summary>The job image and its build, which the workflow starts when the image's tag is missing. Required.</summary>
+    public required TrainingImage Image { get; init; }
+
+    /// <summary>
+    /// Whether the pipeline runs <see cref="Image"/> (so the workflow makes sure it exists before training).
+    /// Default: true; false when training.containerImageUri names another image.
+    /// </summary>
+    public bool BuildImage { get; init; } = true;
 }
 
 /// <summary>
-/// statemachines/training.asl.json with its role, the Athena workgroup its label query runs in, and its two
-/// triggers: the configured schedule and the labeling app's LabelsUpdated event (at least
-/// <c>training.minNewLabelsToRetrain</c> new labels, matched numerically in the rule).
+/// statemachines/training.asl.json with its role, the Athena workgroup its label query runs in, the counter of new
+/// labels since the last training, and its two triggers: the configured schedule and every LabelsUpdated event
+/// with new labels. The workflow adds each event's count to the counter and trains once it reaches
+/// <c>training.minNewLabelsToRetrain</c>; starting a training (any trigger) sets it back to 0.
 /// </summary>
 public sealed class TrainingWorkflow : Construct
 {
@@ -77,6 +87,7 @@ public sealed class TrainingWorkflow : Construct
         var glueDatabaseArn = stack.FormatArn(new ArnComponents { Service = "glue", Resource = "database", ResourceName = props.Labeling.OfflineStoreDatabase });
         var glueTableArn = stack.FormatArn(new ArnComponents { Service = "glue", Resource = "table", ResourceName = $"{props.Labeling.OfflineStoreDatabase}/{props.Labeling.OfflineStoreTable}" });
         var glueCatalogArn = stack.FormatArn(new ArnComponents { Service = "glue", Resource = "catalog" });
+        Counter = new RetrainCounter(this, "NewLabelCounter", new RetrainCounterProps());
 
         StateMachine = new AslStateMachine(this, "StateMachine", new AslStateMachineProps
         {
@@ -95,6 +106,12 @@ public sealed class TrainingWorkflow : Construct
                 ["MaxPolls"] = maxPolls.ToString(CultureInfo.InvariantCulture),
                 ["RegisterStepName"] = TrainingPipelineDefinition.RegisterStepName,
                 ["BelowThresholdStepName"] = TrainingPipelineDefinition.FailStepName,
+                ["RetrainCounterTableName"] = Counter.TableName,
+                ["RetrainCounterKey"] = RetrainCounter.NewLabelsItem,
+                ["BuildTrainingImage"] = props.BuildImage ? "true" : "false",
+                ["TrainingImageRepositoryName"] = props.Image.RepositoryName,
+                ["TrainingImageTag"] = props.Image.Tag,
+                ["TrainingImageBuildProject"] = props.Image.Project.ProjectName,
             },
             TaskPermissions =
             [
@@ -104,6 +121,12 @@ public sealed class TrainingWorkflow : Construct
                 Statement(["sagemaker:DescribeModelPackage"], props.ModelPackageGroup.PackagesArn),
                 Statement(["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:StopQueryExecution"], workGroupArn),
                 Statement(["sns:Publish"], props.Topic.TopicArn),
+                Statement(["dynamodb:UpdateItem"], Counter.TableArn),
+                Statement(["ecr:DescribeImages"], props.Image.Repository.RepositoryArn),
+                Statement(["codebuild:StartBuild", "codebuild:StopBuild", "codebuild:BatchGetBuilds"], props.Image.Project.ProjectArn),
+                // The managed rule Step Functions uses to learn that a codebuild:startBuild.sync build finished.
+                Statement(["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+                    stack.FormatArn(new ArnComponents { Service = "events", Resource = "rule", ResourceName = "StepFunctionsGetEventForCodeBuildStartBuildRule" })),
             ],
             SupportingPermissions =
             [
@@ -133,14 +156,16 @@ public sealed class TrainingWorkflow : Construct
         });
         LabelsUpdatedRule = new Rule(this, "LabelsUpdated", new RuleProps
         {
-            Description = $"Retrains the model when the labeling app reports at least {training.MinNewLabelsToRetrain} new labels",
+            // Every event with new labels counts: the workflow adds them up and trains at the threshold, so the
+            // rule must not drop events that are small on their own.
+            Description = $"Counts the labeling app's new labels; the workflow retrains once {training.MinNewLabelsToRetrain} have arrived since the last training",
             EventPattern = new EventPattern
             {
                 Source = [LabelingEventSource],
                 DetailType = [LabelsUpdatedDetailType],
                 Detail = new Dictionary<string, object>
                 {
-                    ["newLabelCount"] = new object[] { new Dictionary<string, object> { ["numeric"] = new object[] { ">=", training.MinNewLabelsToRetrain } } },
+                    ["newLabelCount"] = new object[] { new Dictionary<string, object> { ["numeric"] = new object[] { ">", 0 } } },
                 },
             },
             Targets =
@@ -162,6 +187,8 @@ public sealed class TrainingWorkflow : Construct
     public AslStateMachine StateMachine { get; }
 
     public CfnWorkGroup WorkGroup { get; }
+
+    public RetrainCounter Counter { get; }
 
     public Rule ScheduleRule { get; }
 

@@ -1,20 +1,25 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.EdgeDeployment.RenderModelRecipe;
 
 /// <summary>
 /// Checks that a model package can be deployed to devices and plans its release. A package is deployable when it
-/// is Approved, has a version, an <c>s3://…/*.onnx</c> model artifact in its inference specification, and the
-/// metadata the component needs in <c>CustomerMetadataProperties</c>: <c>imageSize</c> (an integer, 32–4096, a
-/// multiple of 32) and <c>classNames</c> (a JSON array of names, or names separated by commas).
+/// is Approved, has a version, an <c>s3://…/*.onnx</c> model artifact, and the metadata the component needs in
+/// <c>CustomerMetadataProperties</c> (keys in <see cref="ModelPackageMetadata"/>): <c>imageSize</c> (an integer,
+/// 32–4096, a multiple of 32) and <c>classNames</c> (names separated by <c>/</c>, as the training pipeline writes
+/// them; commas or a JSON array are accepted from packages registered by other means).
+/// The ONNX artifact is metadata <c>onnxModelUri</c> (what the training pipeline registers: ModelDataUrl is then
+/// SageMaker's model.tar.gz), else an <c>*.onnx</c> ModelDataUrl in the inference specification.
 /// Every problem is reported, not just the first.
 /// </summary>
 public static class ModelReleasePlanner
 {
-    public const string ImageSizeKey = "imageSize";
-    public const string ClassNamesKey = "classNames";
+    public const string ImageSizeKey = ModelPackageMetadata.ImageSize;
+    public const string ClassNamesKey = ModelPackageMetadata.ClassNames;
+    public const string OnnxModelUriKey = ModelPackageMetadata.OnnxModelUri;
 
     public static ModelReleaseDecision Plan(RenderModelRecipeRequest request)
     {
@@ -44,8 +49,8 @@ public static class ModelReleasePlanner
             problems.Add("ModelPackageVersion is missing (only versioned packages of a group can be deployed)");
         }
 
-        var source = FindOnnxArtifact(package, problems);
         var metadata = package["CustomerMetadataProperties"] as JsonObject;
+        var source = FindOnnxArtifact(package, metadata, problems);
         var imageSize = ReadImageSize(metadata, problems);
         var classNames = ReadClassNames(metadata, problems);
 
@@ -63,23 +68,33 @@ public static class ModelReleasePlanner
             []);
     }
 
-    private static (string Bucket, string Key, string CopySource)? FindOnnxArtifact(JsonObject package, List<string> problems)
+    private static (string Bucket, string Key, string CopySource)? FindOnnxArtifact(JsonObject package, JsonObject? metadata, List<string> problems)
     {
-        var urls = (package["InferenceSpecification"]?["Containers"] as JsonArray ?? [])
-            .Select(c => c?["ModelDataUrl"] is JsonValue u && u.TryGetValue<string>(out var s) ? s : null)
-            .Where(u => !string.IsNullOrEmpty(u))
-            .ToList();
-        if (urls.Count == 0)
+        var onnx = metadata is null ? null : Text(metadata, OnnxModelUriKey);
+        if (onnx is not null && !onnx.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
         {
-            problems.Add("the model package has no model artifact (InferenceSpecification.Containers[].ModelDataUrl)");
+            problems.Add($"metadata {OnnxModelUriKey} must be an s3://…/*.onnx URI, got {onnx}");
             return null;
         }
 
-        var onnx = urls.FirstOrDefault(u => u!.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase));
         if (onnx is null)
         {
-            problems.Add($"the model package has no ONNX artifact: expected an s3://…/*.onnx ModelDataUrl, got {string.Join(", ", urls)}");
-            return null;
+            var urls = (package["InferenceSpecification"]?["Containers"] as JsonArray ?? [])
+                .Select(c => c?["ModelDataUrl"] is JsonValue u && u.TryGetValue<string>(out var s) ? s : null)
+                .Where(u => !string.IsNullOrEmpty(u))
+                .ToList();
+            if (urls.Count == 0)
+            {
+                problems.Add($"the model package has no model artifact (metadata {OnnxModelUriKey} or InferenceSpecification.Containers[].ModelDataUrl)");
+                return null;
+            }
+
+            onnx = urls.FirstOrDefault(u => u!.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase));
+            if (onnx is null)
+            {
+                problems.Add($"the model package has no ONNX artifact: expected metadata {OnnxModelUriKey} or an s3://…/*.onnx ModelDataUrl, got {string.Join(", ", urls)}");
+                return null;
+            }
         }
 
         if (!onnx.StartsWith("s3://", StringComparison.Ordinal) || onnx.IndexOf('/', 5) is var slash && slash < 6)
@@ -136,7 +151,8 @@ public static class ModelReleasePlanner
         }
         else
         {
-            names = text.Split(',').Select(n => n.Trim()).ToList();
+            // SageMaker forbids commas in metadata values, so the training pipeline joins with '/'.
+            names = text.Split([',', ModelPackageMetadata.ClassNameSeparator]).Select(n => n.Trim()).ToList();
         }
 
         if (names.Count == 0 || names.Any(string.IsNullOrWhiteSpace))

@@ -1,13 +1,17 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.Cdk.ModelTraining.Pipelines;
 
 /// <summary>
 /// The training pipeline: PrepareDataset (Lambda) → Train (YOLOv8, ONNX export) → Evaluate (test split,
-/// evaluation report as property file) → CheckMapThreshold: RegisterModel when mAP50 ≥ MapThreshold, else
-/// MapBelowThreshold (Fail, with the metric and the threshold in its message).
+/// evaluation report as property file, and the exported model.onnx published as its own S3 object) →
+/// CheckMapThreshold: RegisterModel when mAP50 ≥ MapThreshold, else MapBelowThreshold (Fail, with the metric and
+/// the threshold in its message). The registered metadata follows <see cref="ModelPackageMetadata"/>, the
+/// contract the edge deployment reads.
 /// </summary>
-public static class TrainingPipelineDefinition
+public static partial class TrainingPipelineDefinition
 {
     public const string PrepareDatasetStepName = "PrepareDataset";
     public const string TrainStepName = "Train";
@@ -16,6 +20,9 @@ public static class TrainingPipelineDefinition
     public const string RegisterStepName = "RegisterModel";
     public const string FailStepName = "MapBelowThreshold";
     public const string EvaluationReportName = "EvaluationReport";
+
+    /// <summary>Processing output of the Evaluate step holding model.onnx, the file the edge deploys.</summary>
+    public const string OnnxOutputName = "onnx";
 
     /// <summary>Parameter the workflow sets to the Athena result holding the latest approved labels.</summary>
     public const string LabelsCsvUriParameter = "LabelsCsvUri";
@@ -27,15 +34,16 @@ public static class TrainingPipelineDefinition
     private const string ModelDir = "/opt/ml/processing/input/model";
     private const string DatasetDir = "/opt/ml/processing/input/dataset";
     private const string EvaluationDir = "/opt/ml/processing/output/evaluation";
+    private const string OnnxDir = "/opt/ml/processing/output/onnx";
+    private const string CodeChannelName = "code";
+    private const string CodeChannelDir = "/opt/ml/input/data/" + CodeChannelName;
 
     public static PipelineDefinition Create(TrainingPipelineInputs inputs)
     {
-        if (inputs.ClassNames.Count == 0)
-        {
-            throw new ArgumentException("TrainingPipelineInputs.ClassNames must name at least one class");
-        }
+        ValidateClassNames(inputs.ClassNames);
 
         var settings = inputs.Settings;
+        var sourceDirFile = SourceDirFileName(inputs.SourceDirUri);
         var definition = new PipelineDefinition();
         var artifacts = $"s3://{inputs.ArtifactsBucketName}";
 
@@ -86,13 +94,14 @@ public static class TrainingPipelineDefinition
                 ["TrainingImage"] = inputs.ContainerImageUri,
                 ["TrainingInputMode"] = "File",
             },
-            // Script mode of the SageMaker PyTorch container: it fetches sourcedir.tar.gz, installs
-            // requirements.txt and runs train.py with the other hyperparameters as --name value arguments.
+            // Script mode of the SageMaker PyTorch container: it unpacks sourcedir.tar.gz and runs train.py with the
+            // other hyperparameters as --name value arguments. With network isolation the container cannot fetch
+            // from S3 itself, so the archive comes in as the "code" channel and is named by its local path.
             // Script-mode values are JSON-encoded, hence the quotes around the two sagemaker_* strings.
             ["HyperParameters"] = new JsonObject
             {
                 ["sagemaker_program"] = "\"train.py\"",
-                ["sagemaker_submit_directory"] = $"\"{inputs.SourceDirUri}\"",
+                ["sagemaker_submit_directory"] = $"\"{CodeChannelDir}/{sourceDirFile}\"",
                 ["epochs"] = epochs.AsString,
                 ["batch"] = batchSize.AsString,
                 ["imgsz"] = imageSize.AsString,
@@ -101,7 +110,10 @@ public static class TrainingPipelineDefinition
             ["RoleArn"] = inputs.PipelineRoleArn,
             ["InputDataConfig"] = new JsonArray(
                 S3Channel("dataset", prepare.Output("DatasetUri")),
-                S3Channel("weights", weights.Value)),
+                S3Channel("weights", weights.Value),
+                S3Channel(CodeChannelName, JsonValue.Create(inputs.SourceDirUri)!)),
+            // No network in the container: dependencies are in the image, data and weights arrive as channels.
+            ["EnableNetworkIsolation"] = true,
             ["OutputDataConfig"] = new JsonObject
             {
                 ["S3OutputPath"] = $"{artifacts}/models/",
@@ -133,32 +145,30 @@ public static class TrainingPipelineDefinition
                 ["ContainerEntrypoint"] = new JsonArray(
                     "bash",
                     "-c",
-                    $"set -euo pipefail; cd {CodeDir} && tar -xzf sourcedir.tar.gz && pip install --quiet -r requirements.txt && exec python3 evaluate.py \"$@\"",
+                    // Nothing is installed here: the image holds the pinned requirements and the job has no network.
+                    $"set -euo pipefail; cd {CodeDir} && tar -xzf {sourceDirFile} && exec python3 evaluate.py \"$@\"",
                     "evaluate"),
                 ["ContainerArguments"] = new JsonArray(
                     "--model-dir", ModelDir,
                     "--dataset-dir", DatasetDir,
                     "--output-dir", EvaluationDir,
+                    "--onnx-output-dir", OnnxDir,
                     "--imgsz", imageSize.AsString),
             },
             ["RoleArn"] = inputs.PipelineRoleArn,
+            // Inputs and outputs are moved by SageMaker, outside the container; the container itself has no network.
+            ["NetworkConfig"] = new JsonObject { ["EnableNetworkIsolation"] = true },
             ["ProcessingInputs"] = new JsonArray(
                 ProcessingInput("code", inputs.SourceDirUri, CodeDir),
                 ProcessingInput("model", train.ModelArtifactsUri, ModelDir),
                 ProcessingInput("dataset", prepare.Output("DatasetUri"), DatasetDir)),
             ["ProcessingOutputConfig"] = new JsonObject
             {
-                ["Outputs"] = new JsonArray(new JsonObject
-                {
-                    ["OutputName"] = "evaluation",
-                    ["AppManaged"] = false,
-                    ["S3Output"] = new JsonObject
-                    {
-                        ["S3Uri"] = PipelineExpression.Concat($"{artifacts}/evaluations/", PipelineExpression.ExecutionId),
-                        ["LocalPath"] = EvaluationDir,
-                        ["S3UploadMode"] = "EndOfJob",
-                    },
-                }),
+                ["Outputs"] = new JsonArray(
+                    ProcessingOutput("evaluation", PipelineExpression.Concat($"{artifacts}/evaluations/", PipelineExpression.ExecutionId), EvaluationDir),
+                    // The ONNX file as its own object at a per-execution key: the edge copies exactly this file,
+                    // it never unpacks SageMaker's model.tar.gz. Under models/, which the pipeline role may write.
+                    ProcessingOutput(OnnxOutputName, PipelineExpression.Concat($"{artifacts}/models/onnx/", PipelineExpression.ExecutionId), OnnxDir)),
                 ["KmsKeyId"] = inputs.ArtifactsKeyArn,
             },
             ["StoppingCondition"] = new JsonObject { ["MaxRuntimeInSeconds"] = maxRuntimeSeconds },
@@ -166,6 +176,7 @@ public static class TrainingPipelineDefinition
         var report = evaluate.AddPropertyFile(EvaluationReportName, "evaluation", "evaluation.json");
         var map50 = PipelineExpression.JsonGet(report, "metrics.map50");
         var reportUri = PipelineExpression.Concat(evaluate.OutputUri("evaluation"), "/evaluation.json");
+        var onnxUri = PipelineExpression.Concat(evaluate.OutputUri(OnnxOutputName), "/model.onnx");
 
         var register = new RegisterModelStep(RegisterStepName, new JsonObject
         {
@@ -177,6 +188,8 @@ public static class TrainingPipelineDefinition
                 ["Containers"] = new JsonArray(new JsonObject
                 {
                     ["Image"] = inputs.ContainerImageUri,
+                    // CreateModelPackage documents ModelDataUrl as a single .tar.gz archive, so it stays the
+                    // training job's model.tar.gz; the ONNX file is metadata onnxModelUri.
                     ["ModelDataUrl"] = train.ModelArtifactsUri,
                     ["Framework"] = "ONNX",
                 }),
@@ -196,20 +209,21 @@ public static class TrainingPipelineDefinition
             },
             ["CustomerMetadataProperties"] = new JsonObject
             {
-                ["ImageSize"] = imageSize.AsString,
-                ["ClassNames"] = string.Join(",", inputs.ClassNames),
-                ["DatasetUri"] = prepare.Output("DatasetUri"),
-                ["DatasetSnapshotId"] = prepare.Output("SnapshotId"),
-                ["LabelCount"] = PipelineExpression.Join(string.Empty, prepare.Output("LabelCount")),
-                ["ImageCount"] = PipelineExpression.Join(string.Empty, prepare.Output("ImageCount")),
-                ["SourceCommit"] = sourceCommit.Value,
-                ["TriggerSource"] = trigger.Value,
-                ["Map50"] = PipelineExpression.Join(string.Empty, map50),
-                ["Map50_95"] = PipelineExpression.Join(string.Empty, PipelineExpression.JsonGet(report, "metrics.map50_95")),
-                ["Precision"] = PipelineExpression.Join(string.Empty, PipelineExpression.JsonGet(report, "metrics.precision")),
-                ["Recall"] = PipelineExpression.Join(string.Empty, PipelineExpression.JsonGet(report, "metrics.recall")),
-                ["MapThreshold"] = mapThreshold.AsString,
-                ["PipelineExecutionId"] = PipelineExpression.ExecutionId,
+                [ModelPackageMetadata.OnnxModelUri] = onnxUri,
+                [ModelPackageMetadata.ImageSize] = imageSize.AsString,
+                [ModelPackageMetadata.ClassNames] = JoinClassNames(inputs.ClassNames),
+                [ModelPackageMetadata.DatasetUri] = prepare.Output("DatasetUri"),
+                [ModelPackageMetadata.DatasetSnapshotId] = prepare.Output("SnapshotId"),
+                [ModelPackageMetadata.LabelCount] = PipelineExpression.Join(string.Empty, prepare.Output("LabelCount")),
+                [ModelPackageMetadata.ImageCount] = PipelineExpression.Join(string.Empty, prepare.Output("ImageCount")),
+                [ModelPackageMetadata.SourceCommit] = sourceCommit.Value,
+                [ModelPackageMetadata.TriggerSource] = trigger.Value,
+                [ModelPackageMetadata.Map50] = PipelineExpression.Join(string.Empty, map50),
+                [ModelPackageMetadata.Map50To95] = PipelineExpression.Join(string.Empty, PipelineExpression.JsonGet(report, "metrics.map50_95")),
+                [ModelPackageMetadata.Precision] = PipelineExpression.Join(string.Empty, PipelineExpression.JsonGet(report, "metrics.precision")),
+                [ModelPackageMetadata.Recall] = PipelineExpression.Join(string.Empty, PipelineExpression.JsonGet(report, "metrics.recall")),
+                [ModelPackageMetadata.MapThreshold] = mapThreshold.AsString,
+                [ModelPackageMetadata.PipelineExecutionId] = PipelineExpression.ExecutionId,
             },
         });
 
@@ -226,6 +240,26 @@ public static class TrainingPipelineDefinition
             [register],
             [fail]));
         return definition;
+    }
+
+    /// <summary>Class names as metadata <c>classNames</c>: joined with '/', the value SageMaker accepts.</summary>
+    public static string JoinClassNames(IReadOnlyList<string> classNames) =>
+        string.Join(ModelPackageMetadata.ClassNameSeparator, classNames);
+
+    /// <summary>
+    /// File name of the scripts archive once SageMaker downloaded it: the last segment of its S3 key (an asset's key
+    /// is its hash, e.g. <c>3f2a….gz</c>, not sourcedir.tar.gz), which the jobs must name exactly.
+    /// </summary>
+    public static string SourceDirFileName(string sourceDirUri)
+    {
+        var slash = sourceDirUri.LastIndexOf('/');
+        var name = slash < 0 ? string.Empty : sourceDirUri[(slash + 1)..];
+        if (!sourceDirUri.StartsWith("s3://", StringComparison.Ordinal) || name.Length == 0)
+        {
+            throw new ArgumentException($"TrainingPipelineInputs.SourceDirUri must be s3://bucket/key of a .tar.gz, got '{sourceDirUri}'");
+        }
+
+        return name;
     }
 
     /// <summary>File name of the weights inside the weights channel, e.g. yolov8n.pt.</summary>
@@ -265,4 +299,45 @@ public static class TrainingPipelineDefinition
     };
 
     private static JsonObject ProcessingInput(string name, string uri, string localPath) => ProcessingInput(name, JsonValue.Create(uri)!, localPath);
+
+    private static JsonObject ProcessingOutput(string name, JsonNode uri, string localPath) => new()
+    {
+        ["OutputName"] = name,
+        ["AppManaged"] = false,
+        ["S3Output"] = new JsonObject
+        {
+            ["S3Uri"] = uri,
+            ["LocalPath"] = localPath,
+            ["S3UploadMode"] = "EndOfJob",
+        },
+    };
+
+    // A registration SageMaker rejects would only show after hours of training: check the class names at synth.
+    private static void ValidateClassNames(IReadOnlyList<string> classNames)
+    {
+        var problems = new List<string>();
+        if (classNames.Count == 0)
+        {
+            problems.Add("must name at least one class");
+        }
+
+        foreach (var name in classNames.Where(n => !ClassNamePattern().IsMatch(n)))
+        {
+            problems.Add($"'{name}' may only hold letters, digits, spaces and _ . : = + - @ (model package metadata allows no other characters, and '/' separates the names)");
+        }
+
+        var joined = JoinClassNames(classNames);
+        if (joined.Length > ModelPackageMetadata.MaxValueLength)
+        {
+            problems.Add($"joined with '/' they are {joined.Length} characters; model package metadata values hold at most {ModelPackageMetadata.MaxValueLength}");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"labeling.classLabels (TrainingPipelineInputs.ClassNames): {string.Join("; ", problems)}");
+        }
+    }
+
+    [GeneratedRegex(@"^[\p{L}\p{Z}\p{N}_.:=+\-@]+$")]
+    private static partial Regex ClassNamePattern();
 }

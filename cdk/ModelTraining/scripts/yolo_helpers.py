@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import tarfile
 
 SPLIT_FOLDERS = {"train": "images/train", "val": "images/val", "test": "images/test"}
@@ -65,13 +66,25 @@ def onnx_metadata(class_names, imgsz):
 def evaluation_report(class_names, map50, map50_95, precision, recall, per_class, test_images):
     """
     The evaluation report the pipeline reads (metrics.map50 decides registration) and registers as model
-    quality. per_class maps a class index to (ap50, ap50_95); classes absent from the test split get null.
+    quality. per_class maps a class index to (ap50, ap50_95, precision, recall), as ultralytics reports them per
+    class (box.class_result); classes absent from the test split get null for all four.
     """
     def number(value):
         value = float(value)
         if value != value or value < 0 or value > 1:
             raise ValueError(f"metric out of range: {value}")
         return round(value, 6)
+
+    unknown = sorted(set(per_class) - set(range(len(class_names))))
+    if unknown:
+        raise ValueError(f"per-class metrics for class ids {unknown}, but there are {len(class_names)} classes")
+
+    def class_entry(index, name):
+        values = per_class.get(index)
+        if values is not None and len(values) != 4:
+            raise ValueError(f"class {index}: expected (ap50, ap50_95, precision, recall), got {values!r}")
+        ap50, ap50_95, precision, recall = (None,) * 4 if values is None else (number(v) for v in values)
+        return {"class_id": index, "name": name, "ap50": ap50, "ap50_95": ap50_95, "precision": precision, "recall": recall}
 
     return {
         "metrics": {
@@ -80,15 +93,7 @@ def evaluation_report(class_names, map50, map50_95, precision, recall, per_class
             "precision": number(precision),
             "recall": number(recall),
         },
-        "per_class": [
-            {
-                "class_id": index,
-                "name": name,
-                "ap50": None if index not in per_class else number(per_class[index][0]),
-                "ap50_95": None if index not in per_class else number(per_class[index][1]),
-            }
-            for index, name in enumerate(class_names)
-        ],
+        "per_class": [class_entry(index, name) for index, name in enumerate(class_names)],
         "test_images": int(test_images),
     }
 
@@ -114,3 +119,17 @@ def extract_model(model_dir):
     if not os.path.isfile(weights):
         raise FileNotFoundError(f"{weights} is missing from the model artifacts")
     return weights
+
+
+def publish_onnx(model_dir, output_dir):
+    """
+    Copies model.onnx (exported by train.py, inside the extracted model.tar.gz) to the processing output the
+    pipeline uploads as its own S3 object: the file the model package's onnxModelUri names and the edge deploys.
+    """
+    source = os.path.join(model_dir, "model.onnx")
+    if not os.path.isfile(source) or os.path.getsize(source) == 0:
+        raise FileNotFoundError(f"{source} is missing or empty: the training job did not export ONNX")
+    os.makedirs(output_dir, exist_ok=True)
+    target = os.path.join(output_dir, "model.onnx")
+    shutil.copyfile(source, target)
+    return target

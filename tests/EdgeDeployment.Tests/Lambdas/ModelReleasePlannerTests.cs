@@ -70,6 +70,34 @@ public sealed class ModelReleasePlannerTests
     }
 
     [Fact]
+    public void Accepts_class_names_joined_with_slashes_as_the_training_pipeline_registers_them()
+    {
+        // SageMaker rejects commas in metadata values; '/' is allowed and is what training writes.
+        Assert.Equal(["scratch", "dent", "rust spot"], Plan(Package(classNames: "scratch/dent/rust spot")).Release!.ClassNames);
+    }
+
+    [Fact]
+    public void Deploys_the_onnx_file_named_in_metadata_when_model_data_url_is_the_training_tar_gz()
+    {
+        var package = Package("s3://training-bucket/models/pipelines-x-Train-y/output/model.tar.gz");
+        package["CustomerMetadataProperties"]!["onnxModelUri"] = "s3://training-bucket/models/onnx/k3h9x2/model.onnx";
+
+        var decision = Plan(package);
+
+        Assert.True(decision.Valid, string.Join("; ", decision.Problems));
+        Assert.Equal("training-bucket/models/onnx/k3h9x2/model.onnx", decision.Release!.CopySource);
+    }
+
+    [Fact]
+    public void Fails_when_the_onnx_metadata_does_not_name_an_onnx_file()
+    {
+        var package = Package();
+        package["CustomerMetadataProperties"]!["onnxModelUri"] = "s3://training-bucket/models/onnx/k3h9x2/";
+
+        Assert.Contains(Plan(package).Problems, p => p.Contains("onnxModelUri must be an s3://", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Encodes_the_copy_source_key()
     {
         Assert.Equal("bucket/runs/run%203/model.onnx", Plan(Package("s3://bucket/runs/run 3/model.onnx")).Release!.CopySource);

@@ -80,6 +80,7 @@ public sealed partial class TrainingPipelineDefinitionTests
         Assert.Equal("RegisterModel", register["Type"]!.GetValue<string>());
         Assert.Equal("edgemlops-dev-models", register["Arguments"]!["ModelPackageGroupName"]!.GetValue<string>());
         Assert.Equal("Parameters.ModelApprovalStatus", register["Arguments"]!["ModelApprovalStatus"]!["Get"]!.GetValue<string>());
+        // CreateModelPackage documents ModelDataUrl as a .tar.gz archive: it stays the training job's output.
         Assert.Equal("Steps.Train.ModelArtifacts.S3ModelArtifacts", register["Arguments"]!["InferenceSpecification"]!["Containers"]![0]!["ModelDataUrl"]!["Get"]!.GetValue<string>());
 
         var fail = arguments["ElseSteps"]!.AsArray().Single()!;
@@ -95,14 +96,82 @@ public sealed partial class TrainingPipelineDefinitionTests
         var register = Steps[3]!["Arguments"]!["IfSteps"]![0]!["Arguments"]!;
         Assert.Equal("application/json", register["ModelMetrics"]!["ModelQuality"]!["Statistics"]!["ContentType"]!.GetValue<string>());
         var metadata = register["CustomerMetadataProperties"]!.AsObject();
-        foreach (var key in new[] { "ImageSize", "ClassNames", "DatasetSnapshotId", "LabelCount", "SourceCommit", "Map50", "Map50_95" })
+        foreach (var key in new[] { "onnxModelUri", "imageSize", "classNames", "datasetSnapshotId", "labelCount", "imageCount", "sourceCommit", "map50", "map50_95" })
         {
             Assert.True(metadata.ContainsKey(key), $"metadata lacks {key}");
         }
 
-        Assert.Equal("scratch", metadata["ClassNames"]!.GetValue<string>());
-        Assert.Equal("Parameters.SourceCommit", metadata["SourceCommit"]!["Get"]!.GetValue<string>());
+        Assert.Equal("scratch", metadata["classNames"]!.GetValue<string>());
+        Assert.Equal("Parameters.SourceCommit", metadata["sourceCommit"]!["Get"]!.GetValue<string>());
+        var onnx = metadata["onnxModelUri"]!["Std:Join"]!["Values"]!.AsArray();
+        Assert.Equal("Steps.Evaluate.ProcessingOutputConfig.Outputs['onnx'].S3Output.S3Uri", onnx[0]!["Get"]!.GetValue<string>());
+        Assert.Equal("/model.onnx", onnx[1]!.GetValue<string>());
     }
+
+    [Fact]
+    public void Configured_batch_size_reaches_the_train_step_hyperparameters()
+    {
+        var definition = Definition(TestSettings.Dev.Training with { BatchSize = 24 });
+
+        var train = StepArguments(definition, "Train");
+        var batch = train["HyperParameters"]!["batch"]!;
+        // Script-mode hyperparameters are strings: the Integer parameter is joined into one.
+        Assert.Equal("Parameters.BatchSize", batch["Std:Join"]!["Values"]![0]!["Get"]!.GetValue<string>());
+        Assert.Equal(24, ParameterDefault(definition, "BatchSize").GetValue<int>());
+    }
+
+    [Fact]
+    public void Configured_processing_instance_type_reaches_the_evaluate_step()
+    {
+        var definition = Definition(TestSettings.Dev.Training with { ProcessingInstanceType = "ml.c5.2xlarge" });
+
+        var cluster = StepArguments(definition, "Evaluate")["ProcessingResources"]!["ClusterConfig"]!;
+        Assert.Equal("Parameters.EvaluationInstanceType", cluster["InstanceType"]!["Get"]!.GetValue<string>());
+        Assert.Equal("ml.c5.2xlarge", ParameterDefault(definition, "EvaluationInstanceType").GetValue<string>());
+        // and not the training instance
+        Assert.NotEqual("Parameters.TrainingInstanceType", cluster["InstanceType"]!["Get"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Evaluate_publishes_the_onnx_file_at_a_per_execution_path_under_models()
+    {
+        var evaluate = Steps[2]!["Arguments"]!;
+        var output = evaluate["ProcessingOutputConfig"]!["Outputs"]!.AsArray().Single(o => o!["OutputName"]!.GetValue<string>() == "onnx")!;
+        var uri = output["S3Output"]!["S3Uri"]!["Std:Join"]!["Values"]!.AsArray();
+        Assert.Equal("s3://artifacts-bucket/models/onnx/", uri[0]!.GetValue<string>());
+        Assert.Equal("Execution.PipelineExecutionId", uri[1]!["Get"]!.GetValue<string>());
+        var localPath = output["S3Output"]!["LocalPath"]!.GetValue<string>();
+        var arguments = evaluate["AppSpecification"]!["ContainerArguments"]!.AsArray().Select(a => a!.ToJsonString()).ToList();
+        Assert.Equal($"\"{localPath}\"", arguments[arguments.IndexOf("\"--onnx-output-dir\"") + 1]);
+    }
+
+    [Theory]
+    [InlineData("scratch,dent")]
+    [InlineData("scratch/dent")]
+    [InlineData("\"quoted\"")]
+    public void Fails_if_a_class_name_holds_a_character_model_package_metadata_rejects(string className)
+    {
+        var error = Assert.Throws<ArgumentException>(() => TrainingPipelineDefinition.Create(TestSettings.PipelineInputs(classNames: ["ok", className])));
+        Assert.Contains("labeling.classLabels", error.Message, StringComparison.Ordinal);
+        Assert.Contains(className, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fails_if_the_joined_class_names_exceed_a_metadata_value()
+    {
+        var names = Enumerable.Range(0, 30).Select(i => $"defect-class-{i:00}").ToList();
+        var error = Assert.Throws<ArgumentException>(() => TrainingPipelineDefinition.Create(TestSettings.PipelineInputs(classNames: names)));
+        Assert.Contains("at most 256", error.Message, StringComparison.Ordinal);
+    }
+
+    private static JsonObject Definition(EdgeMlOps.Cdk.Shared.Configuration.TrainingSettings training) =>
+        JsonNode.Parse(TrainingPipelineDefinition.Create(TestSettings.PipelineInputs(training)).ToJsonString())!.AsObject();
+
+    private static JsonNode StepArguments(JsonObject definition, string stepName) =>
+        definition["Steps"]!.AsArray().Single(s => s!["Name"]!.GetValue<string>() == stepName)!["Arguments"]!;
+
+    private static JsonNode ParameterDefault(JsonObject definition, string name) =>
+        definition["Parameters"]!.AsArray().Single(p => p!["Name"]!.GetValue<string>() == name)!["DefaultValue"]!;
 
     [Fact]
     public void Every_property_reference_points_at_a_declared_parameter_or_an_output_of_an_earlier_step()

@@ -41,7 +41,7 @@ public sealed class ConfiguredStageTests : IDisposable
         var resources = _template["Resources"]!.AsObject().Select(r => r.Value!).ToList();
         var rules = resources.Where(r => r["Type"]!.GetValue<string>() == "AWS::Events::Rule").Select(r => r["Properties"]!).ToList();
         Assert.Contains(rules, r => r["ScheduleExpression"]?.GetValue<string>() == "rate(7 days)");
-        Assert.Contains(rules, r => r["EventPattern"]?["detail"]?["newLabelCount"]?[0]?["numeric"]?[1]?.GetValue<int>() == 10);
+        Assert.Contains(rules, r => r["EventPattern"]?["detail"]?["newLabelCount"]?[0]?["numeric"]?[1]?.GetValue<int>() == 0);
 
         var substitutions = resources.Single(r => r["Type"]!.GetValue<string>() == "AWS::StepFunctions::StateMachine")["Properties"]!["DefinitionSubstitutions"]!;
         Assert.Equal("10", substitutions["MinNewLabelsToRetrain"]!.GetValue<string>());
@@ -56,10 +56,16 @@ public sealed class ConfiguredStageTests : IDisposable
         Assert.Equal($"\"{Weights}\"", defaults["PretrainedWeightsUri"]);
         Assert.Equal("3", defaults["Epochs"]);
 
-        var policies = string.Join("\n", resources.Where(r => r["Type"]!.GetValue<string>() == "AWS::IAM::Policy").Select(r => r.ToJsonString()));
-        Assert.Contains(":ecr:eu-west-1:123456789012:repository/yolo-train", policies, StringComparison.Ordinal);
-        Assert.Contains(":s3:::shared-models/yolo/yolov8s.pt", policies, StringComparison.Ordinal);
-        Assert.DoesNotContain("pytorch-training", policies, StringComparison.Ordinal);
+        // The configured image is used as it is: the workflow does not build the app's own image.
+        Assert.Equal("false", substitutions["BuildTrainingImage"]!.GetValue<string>());
+        Assert.Equal(Image, _definition["Steps"]![2]!["Arguments"]!["AppSpecification"]!["ImageUri"]!.GetValue<string>());
+
+        var policies = resources.Where(r => r["Type"]!.GetValue<string>() == "AWS::IAM::Policy").Select(r => r.ToJsonString()).ToList();
+        var pipelinePolicy = Assert.Single(policies, p => p.Contains("sagemaker:CreateTrainingJob", StringComparison.Ordinal));
+        Assert.Contains(":ecr:eu-west-1:123456789012:repository/yolo-train", pipelinePolicy, StringComparison.Ordinal);
+        Assert.Contains(":s3:::shared-models/yolo/yolov8s.pt", pipelinePolicy, StringComparison.Ordinal);
+        Assert.DoesNotContain("pytorch-training", pipelinePolicy, StringComparison.Ordinal);
+        Assert.DoesNotContain("edgemlops-dev-training", pipelinePolicy, StringComparison.Ordinal);
     }
 
     public void Dispose()

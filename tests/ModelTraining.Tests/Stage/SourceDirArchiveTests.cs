@@ -10,7 +10,7 @@ public sealed class SourceDirArchiveTests
     private static readonly string Scripts = RepositoryRoot.Combine("cdk", "ModelTraining", "scripts");
 
     [Fact]
-    public void Packs_the_scripts_and_requirements_without_the_tests()
+    public void Packs_the_scripts_without_the_tests_or_the_requirements_the_image_already_holds()
     {
         using var gzip = new GZipStream(new MemoryStream(SourceDirArchive.Pack(Scripts)), CompressionMode.Decompress);
         using var tar = new TarReader(gzip);
@@ -20,7 +20,7 @@ public sealed class SourceDirArchiveTests
             names.Add(entry.Name);
         }
 
-        Assert.Equal(["evaluate.py", "requirements.txt", "train.py", "yolo_helpers.py"], names);
+        Assert.Equal(["evaluate.py", "train.py", "yolo_helpers.py"], names);
     }
 
     [Fact]
@@ -35,6 +35,32 @@ public sealed class SourceDirArchiveTests
         var requirements = File.ReadAllLines(Path.Combine(Scripts, "requirements.txt")).Where(l => !l.StartsWith('#') && l.Length > 0).ToList();
         Assert.Contains(requirements, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^ultralytics==\d+\.\d+\.\d+$"));
         Assert.All(requirements, l => Assert.Contains("==", l, StringComparison.Ordinal));
+    }
+}
+
+public sealed class TrainingImageTagTests
+{
+    private static readonly byte[] Dockerfile = "FROM x"u8.ToArray();
+    private static readonly byte[] Requirements = "ultralytics==8.3.40"u8.ToArray();
+
+    [Fact]
+    public void Tag_changes_with_the_dockerfile_the_requirements_or_the_base_image()
+    {
+        var tag = TrainingImage.ContentTag(Dockerfile, Requirements, "base:1");
+        Assert.Equal(tag, TrainingImage.ContentTag(Dockerfile, Requirements, "base:1"));
+        Assert.NotEqual(tag, TrainingImage.ContentTag("FROM y"u8.ToArray(), Requirements, "base:1"));
+        Assert.NotEqual(tag, TrainingImage.ContentTag(Dockerfile, "ultralytics==8.3.41"u8.ToArray(), "base:1"));
+        Assert.NotEqual(tag, TrainingImage.ContentTag(Dockerfile, Requirements, "base:2"));
+        Assert.NotEqual(tag, TrainingImage.ContentTag("FROM xu"u8.ToArray(), "ltralytics==8.3.40"u8.ToArray(), "base:1"));
+    }
+
+    [Fact]
+    public void Dockerfile_builds_on_the_base_image_and_installs_the_pinned_requirements()
+    {
+        var dockerfile = File.ReadAllText(RepositoryRoot.Combine("cdk", "ModelTraining", "image", "Dockerfile"));
+        Assert.Contains("FROM ${BASE_IMAGE}", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("pip install --no-cache-dir -r /opt/edgemlops/requirements.txt", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("COPY requirements.txt", dockerfile, StringComparison.Ordinal);
     }
 }
 

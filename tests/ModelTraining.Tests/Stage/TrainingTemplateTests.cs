@@ -37,15 +37,16 @@ public sealed class TrainingTemplateTests : IClassFixture<TrainingStageFixture>
     }
 
     [Fact]
-    public void LabelsUpdated_rule_matches_the_labeling_event_with_enough_new_labels()
+    public void LabelsUpdated_rule_passes_every_labeling_event_with_new_labels_to_the_counting_workflow()
     {
         var rule = _stage.Resources("AWS::Events::Rule").Single(r => r.Resource["Properties"]!["EventPattern"] is not null).Resource["Properties"]!;
         var pattern = rule["EventPattern"]!;
         Assert.Equal("edgemlops.labeling", pattern["source"]![0]!.GetValue<string>());
         Assert.Equal("LabelsUpdated", pattern["detail-type"]![0]!.GetValue<string>());
         var numeric = pattern["detail"]!["newLabelCount"]![0]!["numeric"]!.AsArray();
-        Assert.Equal(">=", numeric[0]!.GetValue<string>());
-        Assert.Equal(_stage.Settings.Training.MinNewLabelsToRetrain, numeric[1]!.GetValue<int>());
+        // Small events must reach the workflow, which adds them up; only empty ones are dropped.
+        Assert.Equal(">", numeric[0]!.GetValue<string>());
+        Assert.Equal(0, numeric[1]!.GetValue<int>());
 
         var target = rule["Targets"]![0]!;
         Assert.Equal(StateMachineLogicalId(), target["Arn"]!["Ref"]!.GetValue<string>());
@@ -158,6 +159,8 @@ public sealed class TrainingTemplateTests : IClassFixture<TrainingStageFixture>
             "states:ListExecutions", "sagemaker:ListPipelineExecutions", "sagemaker:StartPipelineExecution",
             "sagemaker:DescribePipelineExecution", "sagemaker:ListPipelineExecutionSteps", "sagemaker:DescribeModelPackage",
             "athena:StartQueryExecution", "athena:GetQueryExecution", "athena:StopQueryExecution", "sns:Publish",
+            "dynamodb:UpdateItem", "ecr:DescribeImages", "codebuild:StartBuild", "codebuild:StopBuild", "codebuild:BatchGetBuilds",
+            "events:PutTargets", "events:PutRule", "events:DescribeRule",
 
             // supporting (declared with reasons), logging and tracing
             "glue:GetDatabase", "glue:GetTable", "glue:GetPartitions", "s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation",
@@ -189,6 +192,103 @@ public sealed class TrainingTemplateTests : IClassFixture<TrainingStageFixture>
         Assert.Equal("RegisterModel", substitutions["RegisterStepName"]!.GetValue<string>());
         Assert.Equal((24 * 3600 / 300).ToString(System.Globalization.CultureInfo.InvariantCulture), substitutions["MaxPolls"]!.GetValue<string>());
     }
+
+    [Fact]
+    public void New_label_counter_is_a_kms_encrypted_table_with_recovery_that_only_the_workflow_updates()
+    {
+        var (tableId, table) = Assert.Single(_stage.Resources("AWS::DynamoDB::Table"));
+        var properties = table["Properties"]!;
+        Assert.Equal("counter", properties["KeySchema"]![0]!["AttributeName"]!.GetValue<string>());
+        Assert.True(properties["SSESpecification"]!["SSEEnabled"]!.GetValue<bool>());
+        Assert.True(properties["PointInTimeRecoverySpecification"]!["PointInTimeRecoveryEnabled"]!.GetValue<bool>());
+
+        var workflow = PolicyDocuments.OfRole(_stage, RoleLogicalId("states.amazonaws.com", "Workflow"));
+        var update = Assert.Single(workflow, s => s.Actions.Contains("dynamodb:UpdateItem"));
+        Assert.Equal(["dynamodb:UpdateItem"], update.Actions);
+        Assert.Equal($"<{tableId}>", Flatten(update.Resources.Single()!));
+        var substitutions = _stage.Resources("AWS::StepFunctions::StateMachine").Single().Resource["Properties"]!["DefinitionSubstitutions"]!;
+        Assert.Equal(tableId, substitutions["RetrainCounterTableName"]!["Ref"]!.GetValue<string>());
+        Assert.Equal(_stage.Settings.Training.MinNewLabelsToRetrain.ToString(System.Globalization.CultureInfo.InvariantCulture), substitutions["MinNewLabelsToRetrain"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Image_repository_scans_on_push_keeps_tags_immutable_is_kms_encrypted_and_expires_old_images()
+    {
+        var repository = Assert.Single(_stage.Resources("AWS::ECR::Repository")).Resource["Properties"]!;
+        Assert.Equal("edgemlops-dev-training", repository["RepositoryName"]!.GetValue<string>());
+        Assert.True(repository["ImageScanningConfiguration"]!["ScanOnPush"]!.GetValue<bool>());
+        Assert.Equal("IMMUTABLE", repository["ImageTagMutability"]!.GetValue<string>());
+        Assert.Equal("KMS", repository["EncryptionConfiguration"]!["EncryptionType"]!.GetValue<string>());
+        var rules = JsonNode.Parse(repository["LifecyclePolicy"]!["LifecyclePolicyText"]!.GetValue<string>())!["rules"]!.AsArray();
+        Assert.Contains(rules, r => r!["selection"]!["tagStatus"]!.GetValue<string>() == "untagged" && r["selection"]!["countType"]!.GetValue<string>() == "sinceImagePushed");
+        Assert.Contains(rules, r => r!["selection"]!["countType"]!.GetValue<string>() == "imageCountMoreThan" && r["selection"]!["countNumber"]!.GetValue<int>() == 10);
+    }
+
+    [Fact]
+    public void Image_build_is_privileged_only_with_a_guard_reason_and_pushes_the_content_hash_tag()
+    {
+        var (logicalId, project) = Assert.Single(_stage.Resources("AWS::CodeBuild::Project"));
+        var properties = project["Properties"]!;
+        Assert.True(properties["Environment"]!["PrivilegedMode"]!.GetValue<bool>());
+        var guard = project["Metadata"]!["guard"]!;
+        Assert.Contains("codebuild_project_environment_privileged_check", guard["SuppressedRules"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.False(string.IsNullOrWhiteSpace(guard["Reasons"]!["codebuild_project_environment_privileged_check"]!.GetValue<string>()));
+        Assert.Equal("S3", properties["Source"]!["Type"]!.GetValue<string>());
+        Assert.Equal("ENABLED", properties["LogsConfig"]!["CloudWatchLogs"]!["Status"]!.GetValue<string>());
+
+        var variables = properties["Environment"]!["EnvironmentVariables"]!.AsArray().ToDictionary(v => v!["Name"]!.GetValue<string>(), v => v!["Value"]!.GetValue<string>());
+        var tag = _stage.Stage.Image.Tag;
+        Assert.Matches("^[0-9a-f]{16}$", tag);
+        Assert.Equal($"123456789012.dkr.ecr.eu-west-1.amazonaws.com/edgemlops-dev-training:{tag}", variables["IMAGE_URI"]);
+        Assert.Equal("763104351884.dkr.ecr.eu-west-1.amazonaws.com/pytorch-training:2.3.0-gpu-py311", variables["BASE_IMAGE"]);
+        Assert.NotEmpty(logicalId);
+    }
+
+    [Fact]
+    public void Image_build_role_pushes_to_its_one_repository_and_pulls_only_the_base_image()
+    {
+        var roleId = RoleLogicalId("codebuild.amazonaws.com");
+        var statements = PolicyDocuments.OfRole(_stage, roleId);
+        Assert.Empty(PolicyDocuments.WildcardProblems(statements, ActionsWithoutResourceLevelPermissions));
+        var repository = _stage.Resources("AWS::ECR::Repository").Single().LogicalId;
+        var push = new[] { "ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload" };
+        var pushing = statements.Where(s => s.Actions.Intersect(push).Any()).ToList();
+        Assert.Equal(push.Order(), pushing.SelectMany(s => s.Actions).Intersect(push).Order());
+        Assert.All(pushing.SelectMany(s => s.Resources), r => Assert.Equal($"<{repository}>", Flatten(r!)));
+        var ecrResources = statements.Where(s => s.Actions.Any(a => a.StartsWith("ecr:", StringComparison.Ordinal) && a != "ecr:GetAuthorizationToken"))
+            .SelectMany(s => s.Resources).Select(r => Flatten(r!)).ToHashSet();
+        Assert.Equal(new HashSet<string> { $"<{repository}>", "arn:<AWS::Partition>:ecr:eu-west-1:763104351884:repository/pytorch-training" }.Order(), ecrResources.Order());
+    }
+
+    [Fact]
+    public void Pipeline_jobs_run_with_network_isolation_on_the_built_image_without_installing_anything()
+    {
+        var definition = JsonNode.Parse(TrainingPipelineDefinition.Create(TestSettings.PipelineInputs(Settings.Training) with { ContainerImageUri = _stage.Stage.Image.ImageUri }).ToJsonString())!;
+        var train = definition["Steps"]!.AsArray().Single(s => s!["Name"]!.GetValue<string>() == "Train")!["Arguments"]!;
+        var evaluate = definition["Steps"]!.AsArray().Single(s => s!["Name"]!.GetValue<string>() == "Evaluate")!["Arguments"]!;
+        Assert.True(train["EnableNetworkIsolation"]!.GetValue<bool>());
+        Assert.True(evaluate["NetworkConfig"]!["EnableNetworkIsolation"]!.GetValue<bool>());
+        Assert.Equal(_stage.Stage.Image.ImageUri, train["AlgorithmSpecification"]!["TrainingImage"]!.GetValue<string>());
+        Assert.Equal(_stage.Stage.Image.ImageUri, evaluate["AppSpecification"]!["ImageUri"]!.GetValue<string>());
+        Assert.DoesNotContain("pip install", evaluate["AppSpecification"]!["ContainerEntrypoint"]!.ToJsonString(), StringComparison.Ordinal);
+
+        // An isolated container cannot fetch its scripts from S3: they arrive as a channel, named by local path.
+        var code = train["InputDataConfig"]!.AsArray().Single(c => c!["ChannelName"]!.GetValue<string>() == "code")!;
+        Assert.Equal("s3://assets/sourcedir.tar.gz", code["DataSource"]!["S3DataSource"]!["S3Uri"]!.GetValue<string>());
+        Assert.Equal("\"/opt/ml/input/data/code/sourcedir.tar.gz\"", train["HyperParameters"]!["sagemaker_submit_directory"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Deployed_pipeline_runs_the_built_image_and_its_role_pulls_from_that_repository()
+    {
+        var pipeline = _stage.Resources("AWS::SageMaker::Pipeline").Single().Resource["Properties"]!.ToJsonString();
+        Assert.Contains(_stage.Stage.Image.ImageUri, pipeline, StringComparison.Ordinal);
+        Assert.Contains("EnableNetworkIsolation", pipeline, StringComparison.Ordinal);
+        var pull = PolicyDocuments.OfRole(_stage, RoleLogicalId("sagemaker.amazonaws.com")).Single(s => s.Actions.Contains("ecr:BatchGetImage"));
+        Assert.EndsWith(":123456789012:repository/edgemlops-dev-training", Flatten(pull.Resources.Single()!), StringComparison.Ordinal);
+    }
+
+    private EdgeMlOps.Cdk.Shared.Configuration.AppSettings Settings => _stage.Settings;
 
     private string StateMachineLogicalId() => _stage.Resources("AWS::StepFunctions::StateMachine").Single().LogicalId;
 

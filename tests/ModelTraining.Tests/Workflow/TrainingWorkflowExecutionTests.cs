@@ -14,10 +14,14 @@ public sealed class TrainingWorkflowExecutionTests : IClassFixture<TrainingStage
     private const string PipelineExecutionArn = "arn:aws:sagemaker:us-east-1:111111111111:pipeline/edgemlops-dev-training/execution/abc123";
     private const string ModelPackageArn = "arn:aws:sagemaker:us-east-1:111111111111:model-package/edgemlops-dev-defect-detector/3";
     private const string LabelsCsv = "s3://artifacts/athena-results/0f1e2d.csv";
+    private const string ImagePresent = """{"ImageDetails":[{"RegistryId":"111111111111","RepositoryName":"edgemlops-dev-training","ImageDigest":"sha256:4f1c","ImageTags":["0123456789abcdef"]}]}""";
 
     // Each test builds its own machine, so its first execution is always "local-1".
+    private const string UpdateItem = "arn:aws:states:::dynamodb:updateItem";
+
     private readonly LocalStateMachine _machine;
     private readonly string _selfArn;
+    private readonly FakeRetrainCounter _counter = new();
 
     public TrainingWorkflowExecutionTests(TrainingStageFixture stage)
     {
@@ -43,8 +47,8 @@ public sealed class TrainingWorkflowExecutionTests : IClassFixture<TrainingStage
                 ["ModelApprovalStatus"] = "PendingManualApproval",
                 ["CustomerMetadataProperties"] = new JsonObject
                 {
-                    ["Map50"] = "0.734", ["MapThreshold"] = "0.5", ["Map50_95"] = "0.412", ["Precision"] = "0.81", ["Recall"] = "0.66",
-                    ["DatasetSnapshotId"] = "9a8b7c6d5e4f3a2b", ["LabelCount"] = "385", ["ImageCount"] = "188", ["SourceCommit"] = "bb7a3c3",
+                    ["map50"] = "0.734", ["mapThreshold"] = "0.5", ["map50_95"] = "0.412", ["precision"] = "0.81", ["recall"] = "0.66",
+                    ["datasetSnapshotId"] = "9a8b7c6d5e4f3a2b", ["labelCount"] = "385", ["imageCount"] = "188", ["sourceCommit"] = "bb7a3c3",
                 },
             }.ToJsonString())
             .Respond("NotifyModelRegistered", "{\"MessageId\":\"m-1\"}");
@@ -140,6 +144,7 @@ public sealed class TrainingWorkflowExecutionTests : IClassFixture<TrainingStage
     {
         var older = FakeAws.Arn("states", $"execution:{_machine.Name}:scheduled-run");
         var scenario = new Scenario { WhenAnswersRunOut = WhenAnswersRunOut.Fail }
+            .Handle(UpdateItem, _counter)
             .Respond("ListRunningWorkflows", Executions(_selfArn, older));
 
         var result = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 80), scenario);
@@ -182,13 +187,65 @@ public sealed class TrainingWorkflowExecutionTests : IClassFixture<TrainingStage
     }
 
     [Fact]
-    public async Task Starts_nothing_for_an_event_with_too_few_new_labels()
+    public async Task Starts_nothing_for_an_event_with_too_few_new_labels_but_counts_them()
     {
-        var result = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 49), new Scenario { WhenAnswersRunOut = WhenAnswersRunOut.Fail });
+        var result = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 49), Counted(new Scenario { WhenAnswersRunOut = WhenAnswersRunOut.Fail }));
 
         Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
         Assert.Equal("SkipTooFewNewLabels", result.EnteredStates[^1]);
-        Assert.Empty(result.TaskInvocations);
+        Assert.Equal(["CountNewLabels"], result.TaskInvocations.Select(t => t.StateName));
+        Assert.Equal(49, _counter.NewLabels());
+        Assert.Contains("NewLabelCounter", _counter.TableName, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_small_events_below_the_minimum_then_one_that_crosses_it_start_exactly_one_training()
+    {
+        var first = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 20), Counted(new Scenario { WhenAnswersRunOut = WhenAnswersRunOut.Fail }));
+        var second = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 20), Counted(new Scenario { WhenAnswersRunOut = WhenAnswersRunOut.Fail }));
+        Assert.Equal(40, _counter.NewLabels());
+        var third = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 15), StoppedRun(SelfArn(3)));
+
+        Assert.Equal("SkipTooFewNewLabels", first.EnteredStates[^1]);
+        Assert.Equal("SkipTooFewNewLabels", second.EnteredStates[^1]);
+        Assert.Equal([0, 0, 1], new[] { first, second, third }.Select(r => r.InvocationsOf("StartPipelineExecution").Count));
+        var start = Assert.Single(third.InvocationsOf("StartPipelineExecution")).Parameters!;
+        Assert.Contains(start["PipelineParameters"]!.AsArray(), p => p!["Name"]!.GetValue<string>() == "TriggerSource" && p["Value"]!.GetValue<string>() == "labels-updated");
+
+        // The training sees every label so far, so the count since the last training starts again.
+        Assert.Single(third.InvocationsOf("ResetNewLabelCount"));
+        Assert.Equal(0, _counter.NewLabels());
+        Assert.Equal("labels-updated", _counter.Text("lastTrainingTrigger"));
+    }
+
+    [Fact]
+    public async Task A_scheduled_training_resets_the_count_so_earlier_small_events_do_not_add_up_with_later_ones()
+    {
+        await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 30), Counted(new Scenario { WhenAnswersRunOut = WhenAnswersRunOut.Fail }));
+        var scheduled = await _machine.RunAsync(Trigger("schedule"), StoppedRun(SelfArn(2)));
+        Assert.Single(scheduled.InvocationsOf("StartPipelineExecution"));
+        Assert.Empty(scheduled.InvocationsOf("CountNewLabels"));
+        Assert.Equal(0, _counter.NewLabels());
+        Assert.Equal("schedule", _counter.Text("lastTrainingTrigger"));
+
+        var later = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 30), Counted(new Scenario { WhenAnswersRunOut = WhenAnswersRunOut.Fail }));
+
+        Assert.Equal("SkipTooFewNewLabels", later.EnteredStates[^1]);
+        Assert.Equal(30, _counter.NewLabels());
+    }
+
+    [Fact]
+    public async Task Labels_counted_while_a_training_runs_are_kept_for_the_next_one()
+    {
+        var scenario = Counted(new Scenario { WhenAnswersRunOut = WhenAnswersRunOut.Fail })
+            .Respond("ListRunningWorkflows", Executions(_selfArn))
+            .Respond("ListRunningPipelineExecutions", PipelineExecutions(("Executing", "scheduled-run")));
+
+        var result = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 60), scenario);
+
+        Assert.Equal("IgnoreDuplicateTrigger", result.EnteredStates[^1]);
+        Assert.Empty(result.InvocationsOf("ResetNewLabelCount"));
+        Assert.Equal(60, _counter.NewLabels());
     }
 
     [Fact]
@@ -234,10 +291,55 @@ public sealed class TrainingWorkflowExecutionTests : IClassFixture<TrainingStage
         Assert.Contains("SageMaker.ResourceLimitExceededException", Message(result, "NotifyWorkflowError"), StringComparison.Ordinal);
     }
 
-    /// <summary>No other run anywhere; the label query succeeds and the pipeline starts.</summary>
-    private Scenario NoRunInProgress(string? runningWorkflows = null, bool startPipeline = true)
+    [Fact]
+    public async Task Builds_the_job_image_first_when_its_content_tag_is_missing_then_trains_on_it()
     {
-        var scenario = new Scenario()
+        var scenario = StoppedRun(_selfArn, imagePresent: false)
+            .Respond("DescribeTrainingImage", TaskAnswer.Fail("Ecr.ImageNotFoundException", "The image with imageId {imageTag:'0123456789abcdef'} does not exist"))
+            .Respond("BuildTrainingImage", """{"Build":{"Id":"edgemlops-dev-training-image:7d1e","BuildStatus":"SUCCEEDED"}}""");
+
+        var result = await _machine.RunAsync(Trigger("schedule"), scenario);
+
+        // A missing tag is not retried: it will not appear by itself.
+        Assert.Single(result.InvocationsOf("DescribeTrainingImage"));
+        var build = Assert.Single(result.InvocationsOf("BuildTrainingImage"));
+        Assert.Equal("arn:aws:states:::codebuild:startBuild.sync", build.Resource);
+        var entered = result.EnteredStates.ToList();
+        Assert.True(entered.IndexOf("BuildTrainingImage") < entered.IndexOf("StartPipelineExecution"), result.ToString());
+        Assert.Single(result.InvocationsOf("StartPipelineExecution"));
+    }
+
+    [Fact]
+    public async Task Trains_without_a_build_when_the_job_image_exists()
+    {
+        var result = await _machine.RunAsync(Trigger("schedule"), StoppedRun(_selfArn));
+
+        var describe = Assert.Single(result.InvocationsOf("DescribeTrainingImage")).Parameters!;
+        Assert.Equal("edgemlops-dev-training", describe["RepositoryName"]!.GetValue<string>());
+        Assert.Matches("^[0-9a-f]{16}$", describe["ImageIds"]![0]!["ImageTag"]!.GetValue<string>());
+        Assert.Empty(result.InvocationsOf("BuildTrainingImage"));
+        Assert.Single(result.InvocationsOf("StartPipelineExecution"));
+    }
+
+    [Fact]
+    public async Task Fails_and_notifies_without_training_when_the_image_build_fails()
+    {
+        var scenario = NoRunInProgress(startPipeline: false, imagePresent: false)
+            .Respond("DescribeTrainingImage", TaskAnswer.Fail("Ecr.ImageNotFoundException", "missing"))
+            .Respond("BuildTrainingImage", TaskAnswer.Fail("States.TaskFailed", "Build edgemlops-dev-training-image:7d1e FAILED: pip could not resolve ultralytics==8.3.40"))
+            .Respond("NotifyWorkflowError", "{\"MessageId\":\"m-11\"}");
+
+        var result = await _machine.RunAsync(Trigger("schedule"), scenario);
+
+        Assert.Equal(ExecutionStatus.Failed, result.Status);
+        Assert.Empty(result.InvocationsOf("StartPipelineExecution"));
+        Assert.Contains("pip could not resolve", Message(result, "NotifyWorkflowError"), StringComparison.Ordinal);
+    }
+
+    /// <summary>No other run anywhere; the label query succeeds and the pipeline starts.</summary>
+    private Scenario NoRunInProgress(string? runningWorkflows = null, bool startPipeline = true, bool imagePresent = true)
+    {
+        var scenario = Counted(new Scenario())
             .Respond("ListRunningWorkflows", runningWorkflows ?? Executions(_selfArn))
             .Respond("ListRunningPipelineExecutions", PipelineExecutions(("Succeeded", "last-week"), ("Failed", "two-weeks-ago")))
             .Respond("QueryApprovedLabels", new JsonObject
@@ -249,10 +351,26 @@ public sealed class TrainingWorkflowExecutionTests : IClassFixture<TrainingStage
                     ["Status"] = new JsonObject { ["State"] = "SUCCEEDED" },
                 },
             }.ToJsonString());
+        if (imagePresent)
+        {
+            scenario.Respond("DescribeTrainingImage", ImagePresent);
+        }
+
         return startPipeline
             ? scenario.Respond("StartPipelineExecution", $"{{\"PipelineExecutionArn\":\"{PipelineExecutionArn}\"}}")
             : scenario;
     }
+
+    /// <summary>The counter table answers both UpdateItem tasks, keeping its count across executions.</summary>
+    private Scenario Counted(Scenario scenario) => scenario.Handle(UpdateItem, _counter);
+
+    /// <summary>A run that starts the pipeline, which someone then stops: the shortest path through a training.</summary>
+    private Scenario StoppedRun(string selfArn, bool imagePresent = true) => NoRunInProgress(Executions(selfArn), imagePresent: imagePresent)
+        .Respond("DescribePipelineExecution", Status("Stopped"))
+        .Respond("NotifyPipelineStopped", "{\"MessageId\":\"m-12\"}");
+
+    /// <summary>ARN of the n-th execution of this test's machine (the harness names them local-1, local-2, …).</summary>
+    private string SelfArn(int n) => FakeAws.Arn("states", $"execution:{_machine.Name}:local-{n}");
 
     private static JsonNode Trigger(string trigger, int? newLabelCount = null)
     {

@@ -61,12 +61,28 @@ class OnnxMetadataTests(unittest.TestCase):
 
 class EvaluationReportTests(unittest.TestCase):
     def test_puts_map50_where_the_pipeline_condition_reads_it(self):
-        report = yolo_helpers.evaluation_report(["scratch", "dent"], 0.61234567, 0.4, 0.7, 0.55, {0: (0.61, 0.4)}, 28)
+        report = yolo_helpers.evaluation_report(["scratch", "dent"], 0.61234567, 0.4, 0.7, 0.55, {0: (0.61, 0.4, 0.72, 0.5)}, 28)
         self.assertEqual(report["metrics"]["map50"], 0.612346)
         self.assertEqual(report["metrics"]["map50_95"], 0.4)
-        self.assertEqual(report["per_class"][0], {"class_id": 0, "name": "scratch", "ap50": 0.61, "ap50_95": 0.4})
-        self.assertEqual(report["per_class"][1]["ap50"], None)
         self.assertEqual(report["test_images"], 28)
+
+    def test_reports_precision_and_recall_per_class(self):
+        report = yolo_helpers.evaluation_report(
+            ["scratch", "dent"], 0.5, 0.3, 0.6, 0.5, {0: (0.61, 0.4, 0.7234567, 0.5), 1: (0.2, 0.1, 0.3, 0.25)}, 10)
+        self.assertEqual(report["per_class"][0], {"class_id": 0, "name": "scratch", "ap50": 0.61, "ap50_95": 0.4, "precision": 0.723457, "recall": 0.5})
+        self.assertEqual(report["per_class"][1], {"class_id": 1, "name": "dent", "ap50": 0.2, "ap50_95": 0.1, "precision": 0.3, "recall": 0.25})
+
+    def test_reports_null_metrics_for_a_class_absent_from_the_test_split(self):
+        report = yolo_helpers.evaluation_report(["scratch", "dent"], 0.5, 0.3, 0.6, 0.5, {0: (0.61, 0.4, 0.7, 0.5)}, 10)
+        self.assertEqual(report["per_class"][1], {"class_id": 1, "name": "dent", "ap50": None, "ap50_95": None, "precision": None, "recall": None})
+
+    def test_fails_if_a_per_class_metric_is_out_of_range_or_names_an_unknown_class(self):
+        with self.assertRaises(ValueError):
+            yolo_helpers.evaluation_report(["scratch"], 0.5, 0.3, 0.6, 0.5, {0: (0.61, 0.4, 1.2, 0.5)}, 10)
+        with self.assertRaises(ValueError):
+            yolo_helpers.evaluation_report(["scratch"], 0.5, 0.3, 0.6, 0.5, {3: (0.61, 0.4, 0.7, 0.5)}, 10)
+        with self.assertRaises(ValueError):
+            yolo_helpers.evaluation_report(["scratch"], 0.5, 0.3, 0.6, 0.5, {0: (0.61, 0.4)}, 10)
 
     def test_fails_on_a_metric_outside_0_to_1(self):
         with self.assertRaises(ValueError):
@@ -103,6 +119,23 @@ class ModelArtifactTests(unittest.TestCase):
                 open(os.path.join(folder, "images", "test", name), "w").close()
             self.assertEqual(yolo_helpers.count_images(folder, "test"), 2)
             self.assertEqual(yolo_helpers.count_images(folder, "val"), 0)
+
+
+class PublishOnnxTests(unittest.TestCase):
+    def test_copies_model_onnx_to_the_output_folder(self):
+        with tempfile.TemporaryDirectory() as model, tempfile.TemporaryDirectory() as out:
+            with open(os.path.join(model, "model.onnx"), "wb") as handle:
+                handle.write(b"onnx-bytes")
+            target = yolo_helpers.publish_onnx(model, os.path.join(out, "onnx"))
+            self.assertEqual(target, os.path.join(out, "onnx", "model.onnx"))
+            with open(target, "rb") as handle:
+                self.assertEqual(handle.read(), b"onnx-bytes")
+
+    def test_fails_if_the_training_job_exported_no_onnx(self):
+        with tempfile.TemporaryDirectory() as model, tempfile.TemporaryDirectory() as out:
+            with self.assertRaises(FileNotFoundError):
+                yolo_helpers.publish_onnx(model, out)
+            self.assertEqual(os.listdir(out), [])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,45 @@
+namespace EdgeMlOps.Contracts;
+
+/// <summary>
+/// The training → edge contract: the keys of a model package's <c>CustomerMetadataProperties</c>, written by the
+/// training pipeline's RegisterModel step and read by the edge deployment's ModelReleasePlanner. This one file is
+/// compiled into both (the training CDK project links it), so the two sides cannot drift apart; it is internal in
+/// each assembly, so the copies never clash in a project that references both.
+/// </summary>
+/// <remarks>
+/// SageMaker constrains every metadata value to letters, digits, spaces and <c>_ . : / = + - @</c> (1–256
+/// characters, pattern of CustomerMetadataValue in the API model): no commas, quotes or brackets, so class names
+/// are joined with <see cref="ClassNameSeparator"/>, and a class name may not contain it.
+/// </remarks>
+internal static class ModelPackageMetadata
+{
+    /// <summary>Square input size in pixels the model was trained and exported at, as a decimal integer.</summary>
+    public const string ImageSize = "imageSize";
+
+    /// <summary>Class names in class-id order, joined with <see cref="ClassNameSeparator"/>.</summary>
+    public const string ClassNames = "classNames";
+
+    /// <summary>
+    /// s3:// URI of the exported <c>model.onnx</c>. ModelDataUrl stays SageMaker's model.tar.gz because the API
+    /// documents it as "a single gzip compressed tar archive (.tar.gz suffix)"; the edge deploys this file instead.
+    /// </summary>
+    public const string OnnxModelUri = "onnxModelUri";
+
+    public const string DatasetUri = "datasetUri";
+    public const string DatasetSnapshotId = "datasetSnapshotId";
+    public const string LabelCount = "labelCount";
+    public const string ImageCount = "imageCount";
+    public const string SourceCommit = "sourceCommit";
+    public const string TriggerSource = "triggerSource";
+    public const string Map50 = "map50";
+    public const string Map50To95 = "map50_95";
+    public const string Precision = "precision";
+    public const string Recall = "recall";
+    public const string MapThreshold = "mapThreshold";
+    public const string PipelineExecutionId = "pipelineExecutionId";
+
+    public const char ClassNameSeparator = '/';
+
+    /// <summary>Longest metadata value SageMaker accepts.</summary>
+    public const int MaxValueLength = 256;
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using EdgeMlOps.Testing.StateMachines;
+
+namespace EdgeMlOps.ModelTraining.Tests.Workflow;
+
+/// <summary>
+/// A DynamoDB table for the workflow's UpdateItem tasks, shared across executions: it applies the request's
+/// <c>ADD attr :v</c> and <c>SET attr = :v</c> clauses to the addressed item (numbers and strings, as DynamoDB
+/// stores them) and returns <c>UPDATED_NEW</c> attributes the way Step Functions returns UpdateItem's result.
+/// </summary>
+internal sealed partial class FakeRetrainCounter : ITaskHandler
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, Dictionary<string, JsonObject>> _items = new(StringComparer.Ordinal);
+
+    public string? TableName { get; private set; }
+
+    public int Calls { get; private set; }
+
+    /// <summary>The newLabels number of item <paramref name="key"/>, 0 if never written.</summary>
+    public long NewLabels(string key = "new-labels")
+    {
+        lock (_lock)
+        {
+            return _items.TryGetValue(key, out var item) && item.TryGetValue("newLabels", out var value)
+                ? long.Parse(value["N"]!.GetValue<string>(), CultureInfo.InvariantCulture)
+                : 0;
+        }
+    }
+
+    public string? Text(string attribute, string key = "new-labels")
+    {
+        lock (_lock)
+        {
+            return _items.TryGetValue(key, out var item) && item.TryGetValue(attribute, out var value) ? value["S"]?.GetValue<string>() : null;
+        }
+    }
+
+    public ValueTask<JsonNode?> HandleAsync(TaskCall call, CancellationToken cancellationToken)
+    {
+        var request = call.Parameters!;
+        var key = request["Key"]!["counter"]!["S"]!.GetValue<string>();
+        var values = request["ExpressionAttributeValues"]!.AsObject();
+        var expression = request["UpdateExpression"]!.GetValue<string>();
+        var updated = new JsonObject();
+        lock (_lock)
+        {
+            Calls++;
+            TableName = request["TableName"]!.GetValue<string>();
+            if (!_items.TryGetValue(key, out var item))
+            {
+                item = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+                _items[key] = item;
+            }
+
+            foreach (Match add in AddClause().Matches(expression))
+            {
+                var attribute = add.Groups["attribute"].Value;
+                var increment = long.Parse(values[add.Groups["value"].Value]!["N"]!.GetValue<string>(), CultureInfo.InvariantCulture);
+                var current = item.TryGetValue(attribute, out var old) ? long.Parse(old["N"]!.GetValue<string>(), CultureInfo.InvariantCulture) : 0;
+                item[attribute] = new JsonObject { ["N"] = (current + increment).ToString(CultureInfo.InvariantCulture) };
+                updated[attribute] = item[attribute].DeepClone();
+            }
+
+            foreach (Match set in SetClause().Matches(expression))
+            {
+                var attribute = set.Groups["attribute"].Value;
+                item[attribute] = values[set.Groups["value"].Value]!.DeepClone().AsObject();
+                updated[attribute] = item[attribute].DeepClone();
+            }
+        }
+
+        if (updated.Count == 0)
+        {
+            throw new TaskFailure("DynamoDB.ValidationException", $"the fake understands ADD and SET clauses only, got '{expression}'");
+        }
+
+        JsonNode? result = request["ReturnValues"]?.GetValue<string>() == "UPDATED_NEW" ? new JsonObject { ["Attributes"] = updated } : new JsonObject();
+        return ValueTask.FromResult<JsonNode?>(result);
+    }
+
+    [GeneratedRegex(@"ADD (?<attribute>\w+) (?<value>:\w+)")]
+    private static partial Regex AddClause();
+
+    [GeneratedRegex(@"(?:SET |, )(?<attribute>\w+) = (?<value>:\w+)")]
+    private static partial Regex SetClause();
+}

@@ -138,8 +138,16 @@ public sealed class DevicePieceTests
             }
             """)!.AsObject());
         var registry = new ModelRegistry();
-        registry.Add(TwinModels.DescribedPackage("tags", 1, "s3://b/m.onnx", 640, ["scratch"], DateTimeOffset.UtcNow));
-        registry.Add(TwinModels.DescribedPackage("other", 1, "s3://b/m.onnx", 640, ["scratch"], DateTimeOffset.UtcNow));
+        JsonObject Package(string group) => new()
+        {
+            ["ModelPackageGroupName"] = group,
+            ["ModelPackageVersion"] = 1,
+            ["ModelPackageArn"] = $"arn:aws:sagemaker:us-east-1:111111111111:model-package/{group}/1",
+            ["ModelApprovalStatus"] = "Approved",
+            ["CreationTime"] = "2026-12-01T10:00:00Z",
+        };
+        registry.Add(Package("tags"));
+        registry.Add(Package("other"));
         var arn = registry.Approved("tags").Single()["ModelPackageArn"]!.GetValue<string>();
 
         var ours = registry.StateChangeEvent(arn, "111111111111", "us-east-1");

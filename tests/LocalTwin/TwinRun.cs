@@ -11,6 +11,7 @@ using EdgeMlOps.LocalTwin.Report;
 using EdgeMlOps.Testing;
 using EdgeMlOps.Testing.CloudFormation;
 using EdgeMlOps.Testing.Greengrass;
+using EdgeMlOps.Testing.SageMaker;
 using EdgeMlOps.Testing.StateMachines;
 
 namespace EdgeMlOps.LocalTwin;
@@ -89,14 +90,17 @@ public sealed partial class TwinRun
         }).ConfigureAwait(false);
 
         var registry = new ModelRegistry();
-        var (candidate, faulty) = await StepAsync("Register two trained models in the model registry", async lines =>
+        var (candidate, faulty) = await StepAsync("Register two trained models as the training pipeline's RegisterModel step does", async lines =>
         {
-            var group = deployment.Parameter(_contract.TrainingModelPackageGroupName);
+            var training = apps.TemplateWith("training", "AWS::SageMaker::Pipeline");
             var bucket = deployment.Parameter(_contract.TrainingArtifactsBucketName);
-            var good = await RegisterAsync(client, registry, group, bucket, 1, "candidate (one scratch at confidence 0.45)", TwinModels.Candidate(_settings.Training.ImageSize, _settings.Labeling.ClassLabels), cancellationToken).ConfigureAwait(false);
-            var bad = await RegisterAsync(client, registry, group, bucket, 2, "faulty (its output is not a YOLOv8 detection tensor)", TwinModels.Faulty(), cancellationToken).ConfigureAwait(false);
-            lines.Add($"{group} version 1: {good.Description}, {good.ModelDataUrl}");
-            lines.Add($"{group} version 2: {bad.Description}, {bad.ModelDataUrl}");
+            var good = await RegisterAsync(client, registry, training, deployment.Parameters, bucket, 1, "candidate (one scratch at confidence 0.45)", TwinModels.Candidate(_settings.Training.ImageSize, _settings.Labeling.ClassLabels), cancellationToken).ConfigureAwait(false);
+            var bad = await RegisterAsync(client, registry, training, deployment.Parameters, bucket, 2, "faulty (its output is not a YOLOv8 detection tensor)", TwinModels.Faulty(), cancellationToken).ConfigureAwait(false);
+            foreach (var model in new[] { good, bad })
+            {
+                lines.Add($"{model.Package["ModelPackageGroupName"]} version {model.Version}: {model.Description}; ONNX at {model.OnnxUri}; metadata {model.Package["CustomerMetadataProperties"]!.ToJsonString()}");
+            }
+
             return (good, bad);
         }).ConfigureAwait(false);
 
@@ -185,19 +189,48 @@ public sealed partial class TwinRun
         return _report;
     }
 
-    private async Task<RegisteredModel> RegisterAsync(IAmazonS3 s3, ModelRegistry registry, string group, string bucket, int version, string description, byte[] onnx, CancellationToken cancellationToken)
+    /// <summary>
+    /// Registers a model the way a training run does: the synthesized training pipeline's own RegisterModel step,
+    /// resolved for one execution, gives the package (and where its ONNX file lives); the ONNX bytes go there.
+    /// </summary>
+    private async Task<RegisteredModel> RegisterAsync(IAmazonS3 s3, ModelRegistry registry, JsonObject trainingTemplate, IReadOnlyDictionary<string, string> parameters,
+        string bucket, int version, string description, byte[] onnx, CancellationToken cancellationToken)
     {
-        // Where a training run leaves its exported model: one folder per pipeline execution.
-        var key = $"pipelines/run-{version}/model/model.onnx";
-        using (var body = new MemoryStream(onnx))
+        var template = new CloudFormationTemplate(trainingTemplate);
+        var pipelineId = template.LogicalIdsOfType("AWS::SageMaker::Pipeline").Single();
+        var resolver = new IntrinsicResolver(template, parameters);
+        var body = resolver.ResolveString(template.Properties(pipelineId)["PipelineDefinition"]?["PipelineDefinitionBody"], $"Resources.{pipelineId}.Properties.PipelineDefinition.PipelineDefinitionBody");
+        var executionId = $"twin-run-{version}";
+        var execution = new PipelineExecution(body, new PipelineRunValues
         {
-            await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = body }, cancellationToken).ConfigureAwait(false);
+            ExecutionId = executionId,
+            PipelineName = resolver.ResolveString(template.Properties(pipelineId)["PipelineName"], $"Resources.{pipelineId}.Properties.PipelineName"),
+            StepProperties = new Dictionary<string, JsonNode>(StringComparer.Ordinal)
+            {
+                ["Steps.Train.ModelArtifacts.S3ModelArtifacts"] = $"s3://{bucket}/training/{executionId}/output/model.tar.gz",
+                ["Steps.PrepareDataset.OutputParameters['DatasetUri']"] = $"s3://{bucket}/datasets/{executionId}",
+                ["Steps.PrepareDataset.OutputParameters['SnapshotId']"] = $"snapshot-{version}",
+                ["Steps.PrepareDataset.OutputParameters['LabelCount']"] = 188,
+                ["Steps.PrepareDataset.OutputParameters['ImageCount']"] = 200,
+            },
+            PropertyFiles = new Dictionary<string, JsonNode>(StringComparer.Ordinal)
+            {
+                ["Steps.Evaluate.PropertyFiles.EvaluationReport"] = JsonNode.Parse("""{"metrics":{"map50":0.71,"map50_95":0.42,"precision":0.8,"recall":0.66}}""")!,
+            },
+        });
+        var group = execution.Resolve(execution.StepOfType("RegisterModel")["Arguments"]!["ModelPackageGroupName"]).GetValue<string>();
+        var arn = $"arn:aws:sagemaker:{FakeAws.Region}:{FakeAws.AccountId}:model-package/{group}/{version}";
+        var package = execution.RegisteredModelPackage(arn, version, DateTimeOffset.UtcNow.AddMinutes(version));
+        var onnxUri = package["CustomerMetadataProperties"]?["onnxModelUri"]?.GetValue<string>()
+            ?? throw new InvalidOperationException("The training pipeline registers no onnxModelUri metadata.");
+        var (onnxBucket, onnxKey) = S3ArtifactStore.Split(onnxUri);
+        using (var content = new MemoryStream(onnx))
+        {
+            await s3.PutObjectAsync(new PutObjectRequest { BucketName = onnxBucket, Key = onnxKey, InputStream = content }, cancellationToken).ConfigureAwait(false);
         }
 
-        var url = $"s3://{bucket}/{key}";
-        var package = TwinModels.DescribedPackage(group, version, url, _settings.Training.ImageSize, _settings.Labeling.ClassLabels, DateTimeOffset.UtcNow.AddMinutes(version));
         registry.Add(package);
-        return new RegisteredModel(description, onnx, url, package);
+        return new RegisteredModel(description, onnx, onnxUri, package);
     }
 
     private async Task RolloutAsync(string scenario, RegisteredModel model, ModelRegistry registry, LocalStateMachine machine, EdgeControlPlane controlPlane,

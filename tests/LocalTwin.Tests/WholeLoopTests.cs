@@ -90,4 +90,12 @@ public sealed class WholeLoopTests(TwinRunFixture twin)
         Assert.Contains("rollback", text, StringComparison.Ordinal);
         Assert.Equal(8, twin.Report.Steps.Count);
     }
+
+    [Fact]
+    public void The_workflow_created_one_model_component_version_per_approved_package_beside_the_stacks_inference_component()
+    {
+        var model = twin.Settings.Edge.ModelComponentName;
+
+        Assert.Equal([$"{twin.Settings.Edge.InferenceComponentName}:{twin.Report.InferenceComponentVersion}", $"{model}:1.0.0", $"{model}:2.0.0"], twin.Report.ComponentVersions);
+    }
 }

@@ -38,6 +38,9 @@ public sealed class TwinReport
 
     public string InferenceComponentVersion { get; set; } = string.Empty;
 
+    /// <summary>Every Greengrass component version that exists at the end (<c>name:version</c>): the stack's and the workflow's.</summary>
+    public List<string> ComponentVersions { get; } = [];
+
     /// <summary>SHA-256 of the model the approval pointed at, and of the model file the canary's component ran.</summary>
     public (string Approved, string OnDevice) ModelHashes { get; set; }
 
@@ -91,6 +94,7 @@ public sealed class TwinReport
                 $"devices run {string.Join(", ", rollout.DeviceModelVersions.Select(kv => $"{kv.Key}={kv.Value}"))}");
         }
 
+        text.AppendLine(CultureInfo.InvariantCulture, $"component versions: {string.Join(", ", ComponentVersions)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"model on device = model approved: {ModelHashes.Approved == ModelHashes.OnDevice} ({ModelHashes.Approved[..Math.Min(16, ModelHashes.Approved.Length)]}…)");
         text.AppendLine(CultureInfo.InvariantCulture, $"published: {ResultsPublished} results with {DetectionsPublished} detections, {HealthMessages} health messages; {ConfigurationUpdatesWithoutRestart} configuration update(s) applied without a restart");
         text.AppendLine(CultureInfo.InvariantCulture, $"captured and uploaded: {CapturedObjects.Count} image(s) under {CapturePrefixes.DeviceConfigured} (the labeling app scans {CapturePrefixes.LabelingScans})");

@@ -74,6 +74,20 @@ public sealed class QualityGatesOnSynthesizedAppsTests(SynthesizedAppsGateFixtur
     }
 
     [Fact]
+    public void Every_suppression_applied_to_the_synthesized_apps_is_listed_in_the_readme()
+    {
+        var section = ReadmeTests.ReadmeSection("Suppressions");
+        var applied = fixture.Results.SelectMany(r => r.Suppressions).ToList();
+
+        Assert.NotEmpty(applied);
+        var missing = applied.Where(s => !section.Contains($"`{s.Rule}`", StringComparison.Ordinal) || !section.Contains(s.Reason, StringComparison.Ordinal))
+            .Select(s => $"{s.Template} | {s.Resource} | {s.Rule}: {s.Reason}")
+            .Distinct()
+            .ToList();
+        Assert.True(missing.Count == 0, "README 'Suppressions' lacks (rule and reason):\n" + string.Join("\n", missing));
+    }
+
+    [Fact]
     public void Gates_see_every_stage_and_pipeline_template_and_every_workflow_file()
     {
         var names = fixture.Templates.Select(t => Path.GetFileName(t.Name)).ToList();

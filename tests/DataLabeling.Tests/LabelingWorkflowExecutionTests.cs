@@ -157,6 +157,41 @@ public sealed class LabelingWorkflowExecutionTests : IClassFixture<LabelingStage
     }
 
     [Fact]
+    public async Task Stopped_labeling_job_notifies_with_a_default_reason_and_fails_without_writing_labels()
+    {
+        await SeedAsync(incoming: 2, captured: 0);
+        using var client = _s3.CreateClient();
+        var groundTruth = new FakeGroundTruth(client) { FinalStatus = "Stopped" };
+        var result = await _machine.RunAsync(scenario: BaseScenario(groundTruth));
+
+        Assert.Equal(ExecutionStatus.Failed, result.Status);
+        Assert.Equal("Labeling.JobFailed", result.Error);
+        // A stopped job has no FailureReason; the notification still says what happened.
+        var message = Message(result, "NotifyJobFailed");
+        Assert.Contains($"the labeling job {groundTruth.CreatedJobs[0]} ended Stopped: (no reason given)", message);
+        Assert.Single(groundTruth.CreatedJobs);
+        Assert.Empty(result.InvocationsOf(PutRecord));
+        Assert.Empty(result.InvocationsOf("PublishLabelsUpdated"));
+    }
+
+    [Fact]
+    public async Task Failed_verification_job_notifies_the_reason_and_fails_without_writing_labels()
+    {
+        await SeedAsync(incoming: 2, captured: 0);
+        using var client = _s3.CreateClient();
+        var groundTruth = new FakeGroundTruth(client) { VerificationFinalStatus = "Failed" };
+        var result = await _machine.RunAsync(scenario: BaseScenario(groundTruth));
+
+        Assert.Equal(ExecutionStatus.Failed, result.Status);
+        Assert.Equal("Labeling.JobFailed", result.Error);
+        Assert.Equal(2, groundTruth.CreatedJobs.Count);
+        var message = Message(result, "NotifyJobFailed");
+        Assert.Contains($"the verification job {groundTruth.CreatedJobs[1]} ended Failed: ClientError: workteam has no workers", message);
+        Assert.Empty(result.InvocationsOf("BuildFeatureRecords"));
+        Assert.Empty(result.InvocationsOf(PutRecord));
+    }
+
+    [Fact]
     public async Task Job_exceeding_the_wait_limit_is_stopped_and_the_run_fails()
     {
         await SeedAsync(incoming: 1, captured: 0);
@@ -188,8 +223,13 @@ public sealed class LabelingWorkflowExecutionTests : IClassFixture<LabelingStage
         Assert.Equal((2, 1), (EventDetail(result)["approvedCount"]!.GetValue<int>(), EventDetail(result)["rejectedCount"]!.GetValue<int>()));
     }
 
-    [Fact]
-    public async Task Throttled_put_record_is_retried_until_it_succeeds()
+    // PutRecord's transient errors: throttling, and the API model's InternalFailure (500) and ServiceUnavailable (503)
+    // with the Exception suffix Step Functions adds to SDK-integration error names.
+    [Theory]
+    [InlineData("SageMakerFeatureStoreRuntime.ThrottlingException")]
+    [InlineData("SageMakerFeatureStoreRuntime.ServiceUnavailableException")]
+    [InlineData("SageMakerFeatureStoreRuntime.InternalFailureException")]
+    public async Task Transient_put_record_error_is_retried_until_it_succeeds(string error)
     {
         await SeedAsync(incoming: 2, captured: 0);
         using var client = _s3.CreateClient();
@@ -203,7 +243,7 @@ public sealed class LabelingWorkflowExecutionTests : IClassFixture<LabelingStage
             {
                 if (throttled.Add(sourceRef))
                 {
-                    throw new TaskFailure("SageMakerFeatureStoreRuntime.ThrottlingException", "Rate exceeded");
+                    throw new TaskFailure(error, "transient");
                 }
             }
 

@@ -142,53 +142,26 @@ public sealed class LabelingWorkflowExecutionTests : IClassFixture<LabelingStage
         Assert.Equal("LabelsWritten", result.EnteredStates[^1]);
     }
 
-    [Fact]
-    public async Task Failed_labeling_job_notifies_the_reason_and_fails()
-    {
-        await SeedAsync(incoming: 1, captured: 0);
-        using var client = _s3.CreateClient();
-        var groundTruth = new FakeGroundTruth(client) { FinalStatus = "Failed" };
-        var result = await _machine.RunAsync(scenario: BaseScenario(groundTruth));
-
-        Assert.Equal(ExecutionStatus.Failed, result.Status);
-        Assert.Equal("Labeling.JobFailed", result.Error);
-        Assert.Contains("workteam has no workers", Message(result, "NotifyJobFailed"));
-        Assert.Empty(result.InvocationsOf(PutRecord));
-    }
-
-    [Fact]
-    public async Task Stopped_labeling_job_notifies_with_a_default_reason_and_fails_without_writing_labels()
+    // A stopped job has no FailureReason: the notification still says what happened, with the default reason.
+    [Theory]
+    [InlineData("Failed", null, "labeling", "Failed: ClientError: workteam has no workers")]
+    [InlineData("Stopped", null, "labeling", "Stopped: (no reason given)")]
+    [InlineData("Completed", "Failed", "verification", "Failed: ClientError: workteam has no workers")]
+    public async Task Job_that_does_not_complete_notifies_the_reason_and_fails_without_writing_labels(
+        string labelingStatus, string? verificationStatus, string failedPhase, string ending)
     {
         await SeedAsync(incoming: 2, captured: 0);
         using var client = _s3.CreateClient();
-        var groundTruth = new FakeGroundTruth(client) { FinalStatus = "Stopped" };
+        var groundTruth = new FakeGroundTruth(client) { FinalStatus = labelingStatus, VerificationFinalStatus = verificationStatus };
         var result = await _machine.RunAsync(scenario: BaseScenario(groundTruth));
 
         Assert.Equal(ExecutionStatus.Failed, result.Status);
         Assert.Equal("Labeling.JobFailed", result.Error);
-        // A stopped job has no FailureReason; the notification still says what happened.
-        var message = Message(result, "NotifyJobFailed");
-        Assert.Contains($"the labeling job {groundTruth.CreatedJobs[0]} ended Stopped: (no reason given)", message);
-        Assert.Single(groundTruth.CreatedJobs);
-        Assert.Empty(result.InvocationsOf(PutRecord));
-        Assert.Empty(result.InvocationsOf("PublishLabelsUpdated"));
-    }
-
-    [Fact]
-    public async Task Failed_verification_job_notifies_the_reason_and_fails_without_writing_labels()
-    {
-        await SeedAsync(incoming: 2, captured: 0);
-        using var client = _s3.CreateClient();
-        var groundTruth = new FakeGroundTruth(client) { VerificationFinalStatus = "Failed" };
-        var result = await _machine.RunAsync(scenario: BaseScenario(groundTruth));
-
-        Assert.Equal(ExecutionStatus.Failed, result.Status);
-        Assert.Equal("Labeling.JobFailed", result.Error);
-        Assert.Equal(2, groundTruth.CreatedJobs.Count);
-        var message = Message(result, "NotifyJobFailed");
-        Assert.Contains($"the verification job {groundTruth.CreatedJobs[1]} ended Failed: ClientError: workteam has no workers", message);
+        Assert.Equal(failedPhase == "verification" ? 2 : 1, groundTruth.CreatedJobs.Count);
+        Assert.Contains($"the {failedPhase} job {groundTruth.CreatedJobs[^1]} ended {ending}", Message(result, "NotifyJobFailed"));
         Assert.Empty(result.InvocationsOf("BuildFeatureRecords"));
         Assert.Empty(result.InvocationsOf(PutRecord));
+        Assert.Empty(result.InvocationsOf("PublishLabelsUpdated"));
     }
 
     [Fact]

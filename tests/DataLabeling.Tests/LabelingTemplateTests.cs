@@ -82,30 +82,102 @@ public sealed class LabelingTemplateTests : IClassFixture<LabelingStageFixture>
     }
 
     [Fact]
-    public void State_machine_role_allows_exactly_the_task_actions_without_wildcard_resources()
+    public void State_machine_role_scopes_its_task_actions_to_named_resources()
     {
+        // Resource "*" is checked for every role of the stack below; here the two grants that take name patterns.
         var statements = StateMachineRoleDocument()["Statement"]!.AsArray();
-        var actions = statements.SelectMany(ActionsOf).ToHashSet();
-        string[] expectedTaskActions =
-        [
-            "glue:GetTable", "athena:StartQueryExecution", "athena:GetQueryExecution", "athena:StopQueryExecution",
-            "lambda:InvokeFunction", "sagemaker:CreateLabelingJob", "sagemaker:DescribeLabelingJob", "sagemaker:StopLabelingJob",
-            "sagemaker:PutRecord", "sns:Publish", "events:PutEvents",
-        ];
-        Assert.All(expectedTaskActions, a => Assert.Contains(a, actions));
-        Assert.DoesNotContain(actions, a => a.EndsWith('*') && !a.StartsWith("kms:GenerateDataKey", StringComparison.Ordinal)
-            && !a.StartsWith("xray:", StringComparison.Ordinal) && !a.StartsWith("logs:", StringComparison.Ordinal));
-        Assert.DoesNotContain("sagemaker:*", actions);
-        foreach (var statement in statements.Where(s => ActionsOf(s!).Any(a => !a.StartsWith("xray:", StringComparison.Ordinal) && !a.StartsWith("logs:", StringComparison.Ordinal))))
-        {
-            // X-Ray and log delivery have no resource-level permissions (added by the StateMachine construct); nothing else may use "*".
-            Assert.NotEqual("*", statement!["Resource"]?.ToJsonString().Trim('"'));
-        }
-
         var putRecord = statements.Single(s => ActionsOf(s!).Contains("sagemaker:PutRecord"));
         Assert.Contains("feature-group/edgemlops-dev-labels", putRecord!["Resource"]!.ToJsonString());
         var labelingJobs = statements.Single(s => ActionsOf(s!).Contains("sagemaker:CreateLabelingJob"));
         Assert.Contains("labeling-job/edgemlops-dev-*", labelingJobs!["Resource"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void State_machine_role_allows_exactly_the_expected_actions_and_no_others()
+    {
+        var actions = StateMachineRoleDocument()["Statement"]!.AsArray().SelectMany(ActionsOf).Distinct().Order(StringComparer.Ordinal).ToList();
+        string[] expected =
+        [
+            // The tasks of statemachines/labeling.asl.json.
+            "lambda:InvokeFunction", "sagemaker:CreateLabelingJob", "sagemaker:DescribeLabelingJob", "sagemaker:StopLabelingJob",
+            "sagemaker:PutRecord", "sns:Publish", "events:PutEvents",
+            "athena:StartQueryExecution", "athena:GetQueryExecution", "athena:StopQueryExecution",
+            // CreateLabelingJob hands the Ground Truth role to SageMaker.
+            "iam:PassRole",
+            // Athena runs the latest-label query as the caller: catalog, offline-store objects, results in the bucket.
+            "athena:GetDataCatalog", "glue:GetDatabase", "glue:GetTable", "glue:GetPartitions",
+            "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket", "s3:PutObject", "s3:AbortMultipartUpload",
+            // The data bucket's and the topic's keys.
+            "kms:Decrypt", "kms:GenerateDataKey*",
+            // Logging ALL to the encrypted log group (vended log delivery) and X-Ray tracing.
+            "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries",
+            "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups",
+            "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets",
+        ];
+
+        Assert.Equal(expected.Order(StringComparer.Ordinal), actions);
+    }
+
+    /// <summary>
+    /// Actions that may be granted on Resource "*" in the labeling stack, each with the reason. Everything else a
+    /// role in the stack may do is scoped to named resources.
+    /// </summary>
+    private static readonly Dictionary<string, string> WildcardResourceActions = new(StringComparer.Ordinal)
+    {
+        ["xray:PutTraceSegments"] = XrayReason,
+        ["xray:PutTelemetryRecords"] = XrayReason,
+        ["xray:GetSamplingRules"] = XrayReason,
+        ["xray:GetSamplingTargets"] = XrayReason,
+        ["logs:CreateLogDelivery"] = LogDeliveryReason,
+        ["logs:GetLogDelivery"] = LogDeliveryReason,
+        ["logs:UpdateLogDelivery"] = LogDeliveryReason,
+        ["logs:DeleteLogDelivery"] = LogDeliveryReason,
+        ["logs:ListLogDeliveries"] = LogDeliveryReason,
+        ["logs:PutResourcePolicy"] = LogDeliveryReason,
+        ["logs:DescribeResourcePolicies"] = LogDeliveryReason,
+        ["logs:DescribeLogGroups"] = LogDeliveryReason,
+    };
+
+    private const string XrayReason = "X-Ray's trace and sampling actions have no resource-level permissions (Lambda and state machine tracing).";
+
+    private const string LogDeliveryReason = "Step Functions delivers its logs through CloudWatch Logs vended log delivery, whose actions support only Resource \"*\".";
+
+    [Fact]
+    public void No_role_in_the_stack_grants_an_action_on_every_resource_except_the_explained_ones()
+    {
+        var offenders = new List<string>();
+        foreach (var (id, document) in RolePolicyDocuments())
+        {
+            foreach (var statement in document["Statement"]!.AsArray())
+            {
+                var resources = statement!["Resource"] is JsonArray many ? many.Select(r => r!.ToJsonString()) : [statement["Resource"]!.ToJsonString()];
+                if (statement["Effect"]!.GetValue<string>() != "Allow" || !resources.Contains("\"*\""))
+                {
+                    continue;
+                }
+
+                offenders.AddRange(ActionsOf(statement).Where(a => !WildcardResourceActions.ContainsKey(a)).Select(a => $"{id}: {a}"));
+            }
+        }
+
+        Assert.True(offenders.Count == 0, "Granted on Resource \"*\" without a written reason:\n" + string.Join("\n", offenders));
+    }
+
+    /// <summary>Every identity policy of the stack: AWS::IAM::Policy resources and the inline policies of roles.</summary>
+    private IEnumerable<(string Id, JsonObject Document)> RolePolicyDocuments()
+    {
+        foreach (var (id, policy) in _stage.Resources("AWS::IAM::Policy"))
+        {
+            yield return (id, policy["Properties"]!["PolicyDocument"]!.AsObject());
+        }
+
+        foreach (var (id, role) in _stage.Resources("AWS::IAM::Role"))
+        {
+            foreach (var inline in role["Properties"]!["Policies"]?.AsArray() ?? [])
+            {
+                yield return ($"{id}/{inline!["PolicyName"]}", inline["PolicyDocument"]!.AsObject());
+            }
+        }
     }
 
     [Fact]

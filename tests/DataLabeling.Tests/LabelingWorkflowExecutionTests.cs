@@ -143,18 +143,26 @@ public sealed class LabelingWorkflowExecutionTests : IClassFixture<LabelingStage
         Assert.Equal("LabelsWritten", result.EnteredStates[^1]);
     }
 
-    [Fact]
-    public async Task Failed_labeling_job_notifies_the_reason_and_fails()
+    // A stopped job has no FailureReason: the notification still says what happened, with the default reason.
+    [Theory]
+    [InlineData("Failed", null, "labeling", "Failed: ClientError: workteam has no workers")]
+    [InlineData("Stopped", null, "labeling", "Stopped: (no reason given)")]
+    [InlineData("Completed", "Failed", "verification", "Failed: ClientError: workteam has no workers")]
+    public async Task Job_that_does_not_complete_notifies_the_reason_and_fails_without_writing_labels(
+        string labelingStatus, string? verificationStatus, string failedPhase, string ending)
     {
-        await SeedAsync(incoming: 1, captured: 0);
+        await SeedAsync(incoming: 2, captured: 0);
         using var client = _s3.CreateClient();
-        var groundTruth = new FakeGroundTruth(client) { FinalStatus = "Failed" };
+        var groundTruth = new FakeGroundTruth(client) { FinalStatus = labelingStatus, VerificationFinalStatus = verificationStatus };
         var result = await _machine.RunAsync(scenario: BaseScenario(groundTruth));
 
         Assert.Equal(ExecutionStatus.Failed, result.Status);
         Assert.Equal("Labeling.JobFailed", result.Error);
-        Assert.Contains("workteam has no workers", Message(result, "NotifyJobFailed"));
+        Assert.Equal(failedPhase == "verification" ? 2 : 1, groundTruth.CreatedJobs.Count);
+        Assert.Contains($"the {failedPhase} job {groundTruth.CreatedJobs[^1]} ended {ending}", Message(result, "NotifyJobFailed"));
+        Assert.Empty(result.InvocationsOf("BuildFeatureRecords"));
         Assert.Empty(result.InvocationsOf(PutRecord));
+        Assert.Empty(result.InvocationsOf("PublishLabelsUpdated"));
     }
 
     [Fact]
@@ -189,8 +197,13 @@ public sealed class LabelingWorkflowExecutionTests : IClassFixture<LabelingStage
         Assert.Equal((2, 1), (EventDetail(result)["approvedCount"]!.GetValue<int>(), EventDetail(result)["rejectedCount"]!.GetValue<int>()));
     }
 
-    [Fact]
-    public async Task Throttled_put_record_is_retried_until_it_succeeds()
+    // PutRecord's transient errors: throttling, and the API model's InternalFailure (500) and ServiceUnavailable (503)
+    // with the Exception suffix Step Functions adds to SDK-integration error names.
+    [Theory]
+    [InlineData("SageMakerFeatureStoreRuntime.ThrottlingException")]
+    [InlineData("SageMakerFeatureStoreRuntime.ServiceUnavailableException")]
+    [InlineData("SageMakerFeatureStoreRuntime.InternalFailureException")]
+    public async Task Transient_put_record_error_is_retried_until_it_succeeds(string error)
     {
         await SeedAsync(incoming: 2, captured: 0);
         using var client = _s3.CreateClient();
@@ -204,7 +217,7 @@ public sealed class LabelingWorkflowExecutionTests : IClassFixture<LabelingStage
             {
                 if (throttled.Add(sourceRef))
                 {
-                    throw new TaskFailure("SageMakerFeatureStoreRuntime.ThrottlingException", "Rate exceeded");
+                    throw new TaskFailure(error, "transient");
                 }
             }
 

@@ -158,9 +158,72 @@ public sealed class SharedConstructsTests : IClassFixture<SharedConstructsFixtur
         var source = pipeline["Stages"]![0]!["Actions"]![0]!;
 
         Assert.Equal("false", source["Configuration"]!["DetectChanges"]!.ToString().ToLowerInvariant());
-        Assert.Equal("StepFunctions", pipeline["Stages"]![1]!["Actions"]![0]!["ActionTypeId"]!["Provider"]!.GetValue<string>());
+        Assert.Equal("StepFunctions", pipeline["Stages"]![2]!["Actions"]![0]!["ActionTypeId"]!["Provider"]!.GetValue<string>());
         var rule = Resource(_fixture.Pipeline.ScheduleRule!.Node.DefaultChild!)["Properties"]!;
         Assert.Equal("rate(1 day)", rule["ScheduleExpression"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Workflow_pipeline_checks_what_started_the_execution_before_the_state_machine_is_started()
+    {
+        var stages = Resource(_fixture.Pipeline.Pipeline.Node.DefaultChild!)["Properties"]!["Stages"]!.AsArray();
+        Assert.Equal(["Source", "CheckTrigger", "RunWorkflow"], stages.Select(s => s!["Name"]!.GetValue<string>()));
+
+        var check = Assert.Single(stages[1]!["Actions"]!.AsArray())!;
+        Assert.Equal("CodeBuild", check["ActionTypeId"]!["Provider"]!.GetValue<string>());
+        Assert.Equal(LogicalId(_fixture.Pipeline.CheckTriggerProject.Node.DefaultChild!), check["Configuration"]!["ProjectName"]!["Ref"]!.GetValue<string>());
+        var variables = JsonNode.Parse(check["Configuration"]!["EnvironmentVariables"]!.GetValue<string>())!.AsArray();
+        var executionId = Assert.Single(variables, v => v!["name"]!.GetValue<string>() == "PIPELINE_EXECUTION_ID")!;
+        Assert.Equal("#{codepipeline.PipelineExecutionId}", executionId["value"]!.GetValue<string>());
+
+        var project = Resource(_fixture.Pipeline.CheckTriggerProject.Node.DefaultChild!)["Properties"]!;
+        var pipelineName = Assert.Single(project["Environment"]!["EnvironmentVariables"]!.AsArray(), v => v!["Name"]!.GetValue<string>() == "PIPELINE_NAME")!;
+        Assert.Equal("edgemlops-dev-test-workflow", pipelineName["Value"]!.GetValue<string>());
+        Assert.Equal(WorkflowPipeline.CheckTriggerCommands, CheckTriggerCommandsInTemplate());
+    }
+
+    [Fact]
+    public void Workflow_pipeline_check_may_only_read_executions_of_its_own_pipeline()
+    {
+        var roleId = LogicalId(_fixture.Pipeline.CheckTriggerProject.Role!.Node.DefaultChild!);
+        var statements = PolicyStatementsOf(roleId).Where(s => s["Action"]!.ToJsonString().Contains("codepipeline:", StringComparison.Ordinal)).ToList();
+
+        var statement = Assert.Single(statements);
+        Assert.Equal("codepipeline:GetPipelineExecution", statement["Action"]!.GetValue<string>());
+        var arn = statement["Resource"]!.ToJsonString();
+        Assert.Contains(":codepipeline:", arn);
+        Assert.Contains(":edgemlops-dev-test-workflow", arn);
+        Assert.DoesNotContain("*", arn);
+    }
+
+    [Fact]
+    public void Fails_the_pipeline_execution_started_by_the_creation_of_the_pipeline()
+    {
+        var run = RunCheckTrigger(WorkflowPipeline.CreationTriggerType);
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("the workflow is not started", run.Output);
+        Assert.Contains("--pipeline-name edgemlops-dev-test-workflow --pipeline-execution-id exec-1", run.AwsArguments);
+    }
+
+    [Theory]
+    [InlineData("StartPipelineExecution")]
+    [InlineData("CloudWatchEvent")]
+    public void Lets_a_manual_or_scheduled_pipeline_execution_start_the_workflow(string trigger)
+    {
+        var run = RunCheckTrigger(trigger);
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains($"was started by {trigger}", run.Output);
+    }
+
+    [Fact]
+    public void Fails_the_pipeline_execution_when_its_trigger_cannot_be_read()
+    {
+        var run = RunCheckTrigger(trigger: null);
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.DoesNotContain("was started by", run.Output);
     }
 
     [Fact]
@@ -175,6 +238,53 @@ public sealed class SharedConstructsTests : IClassFixture<SharedConstructsFixtur
 
     private string LogicalId(global::Constructs.IConstruct resource) =>
         ((Amazon.CDK.Stack)Amazon.CDK.Stack.Of(resource)).GetLogicalId((Amazon.CDK.CfnElement)resource);
+
+    private List<string> CheckTriggerCommandsInTemplate()
+    {
+        var project = Resource(_fixture.Pipeline.CheckTriggerProject.Node.DefaultChild!)["Properties"]!;
+        var buildSpec = JsonNode.Parse(project["Source"]!["BuildSpec"]!.GetValue<string>())!;
+        return buildSpec["phases"]!["build"]!["commands"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
+    }
+
+    private sealed record CheckTriggerRun(int ExitCode, string Output, string AwsArguments);
+
+    // Runs the synthesized build commands as CodeBuild does (one shell, stop at the first failing command),
+    // with a fake `aws` that answers the trigger type, or fails like an API error when it is null.
+    private CheckTriggerRun RunCheckTrigger(string? trigger)
+    {
+        var folder = Directory.CreateTempSubdirectory("check-trigger-").FullName;
+        try
+        {
+            var argumentsFile = Path.Combine(folder, "aws-arguments.txt");
+            // A shell function named aws shadows the real CLI for the commands that follow it.
+            var fakeAws = trigger is null
+                ? "aws() { echo \"$*\" > \"$ARGS_FILE\"; echo 'An error occurred (AccessDeniedException)' >&2; return 254; }"
+                : $"aws() {{ echo \"$*\" > \"$ARGS_FILE\"; echo {trigger}; }}";
+            var script = Path.Combine(folder, "build.sh");
+            File.WriteAllText(script, fakeAws + "\n" + string.Join("\n", CheckTriggerCommandsInTemplate()) + "\n");
+
+            var start = new System.Diagnostics.ProcessStartInfo("sh", ["-e", script]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.Environment["ARGS_FILE"] = argumentsFile;
+            start.Environment["PIPELINE_NAME"] = "edgemlops-dev-test-workflow";
+            start.Environment["PIPELINE_EXECUTION_ID"] = "exec-1";
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            return new CheckTriggerRun(process.ExitCode, output.Result + error, File.Exists(argumentsFile) ? File.ReadAllText(argumentsFile) : string.Empty);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private List<JsonNode> PolicyStatementsOf(string roleLogicalId) => _fixture.Json["Resources"]!.AsObject()
+        .Where(r => r.Value!["Type"]!.GetValue<string>() == "AWS::IAM::Policy"
+            && r.Value["Properties"]!["Roles"]!.AsArray().Any(x => x!["Ref"]?.GetValue<string>() == roleLogicalId))
+        .SelectMany(r => r.Value!["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray())
+        .Select(s => s!)
+        .ToList();
 
     private List<string> PolicyActionsOf(string roleLogicalId) => _fixture.Json["Resources"]!.AsObject()
         .Where(r => r.Value!["Type"]!.GetValue<string>() == "AWS::IAM::Policy"

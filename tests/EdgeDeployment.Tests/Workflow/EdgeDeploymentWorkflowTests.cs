@@ -78,6 +78,49 @@ public sealed class EdgeDeploymentWorkflowTests
     }
 
     [Fact]
+    public async Task Every_deployment_is_tagged_with_the_model_package_and_both_component_versions()
+    {
+        var fake = Fake();
+
+        var result = await RunAsync(fake);
+
+        Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
+        var creates = result.InvocationsOf("Create revised deployment");
+        Assert.Equal([_canary, _fleet], creates.Select(c => c.Parameters!["TargetArn"]!.GetValue<string>()));
+        for (var i = 0; i < creates.Count; i++)
+        {
+            var tags = creates[i].Parameters!["Tags"]!.AsObject();
+            var inferenceVersion = fake.Deployments[i].Components["com.edgemlops.Inference"]!["ComponentVersion"]!.GetValue<string>();
+            Assert.Equal(["edgemlops:inferenceComponentVersion", "edgemlops:modelComponentVersion", "edgemlops:modelPackageArn"], tags.Select(t => t.Key).Order(StringComparer.Ordinal));
+            Assert.Equal(PackageArn, tags["edgemlops:modelPackageArn"]!.GetValue<string>());
+            Assert.Equal("4.0.0", tags["edgemlops:modelComponentVersion"]!.GetValue<string>());
+            // The tag names the inference component version the deployment actually carries.
+            Assert.Equal(inferenceVersion, tags["edgemlops:inferenceComponentVersion"]!.GetValue<string>());
+            Assert.Matches(@"^\d+\.\d+\.\d+$", inferenceVersion);
+        }
+    }
+
+    [Fact]
+    public async Task Failed_release_record_notifies_and_fails_the_run_instead_of_reporting_success()
+    {
+        var fake = Fake();
+        fake.PutParameterError = "SSM.InternalServerError";
+
+        var result = await RunAsync(fake);
+
+        Assert.Equal(ExecutionStatus.Failed, result.Status);
+        Assert.Equal("ReleaseNotRecorded", result.Error);
+        Assert.Equal([_canary, _fleet], fake.Deployments.Select(d => d.TargetArn));
+        Assert.Empty(result.InvocationsOf("Roll back target"));
+        Assert.Empty(fake.RecordedReleases);
+        Assert.DoesNotContain(fake.Notifications, n => n.Subject.Contains("rolled out to the fleet", StringComparison.Ordinal));
+        var notice = Assert.Single(fake.Notifications, n => n.Subject.Contains("not recorded", StringComparison.Ordinal));
+        Assert.Contains(PackageArn, notice.Message);
+        Assert.Contains("SSM.InternalServerError", notice.Message);
+        Assert.Contains("/edgemlops/dev/edge/deployed-model-package", notice.Message);
+    }
+
+    [Fact]
     public async Task Manual_run_with_an_empty_registry_succeeds_with_nothing_to_deploy()
     {
         var fake = Fake();
@@ -144,6 +187,25 @@ public sealed class EdgeDeploymentWorkflowTests
         Assert.Empty(result.InvocationsOf(FakeEdgeControlPlane.CopyObject));
         Assert.Empty(fake.Deployments);
         Assert.Contains(fake.Notifications, n => n.Message.Contains("no ONNX artifact", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Package_without_metadata_fails_before_anything_is_deployed_with_the_reason()
+    {
+        var fake = Fake();
+        fake.Registry[0]["CustomerMetadataProperties"] = new JsonObject();
+
+        var result = await RunAsync(fake);
+
+        Assert.Equal(ExecutionStatus.Failed, result.Status);
+        Assert.Equal("ModelPackageNotDeployable", result.Error);
+        Assert.Empty(result.InvocationsOf(FakeEdgeControlPlane.CopyObject));
+        Assert.Empty(result.InvocationsOf(FakeEdgeControlPlane.CreateComponentVersion));
+        Assert.Empty(fake.Deployments);
+        var notice = Assert.Single(fake.Notifications);
+        Assert.Contains("cannot be deployed", notice.Subject);
+        Assert.Contains("metadata imageSize is missing", notice.Message);
+        Assert.Contains("metadata classNames is missing", notice.Message);
     }
 
     [Fact]

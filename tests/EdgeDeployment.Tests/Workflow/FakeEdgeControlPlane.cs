@@ -64,6 +64,9 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
     /// <summary>The approval: true approves, false rejects through the link (SendTaskFailure).</summary>
     public bool Approve { get; set; } = true;
 
+    /// <summary>When set, every PutParameter fails with this error (e.g. an SSM outage). Default: null, it succeeds.</summary>
+    public string? PutParameterError { get; set; }
+
     public List<CreatedDeployment> Deployments { get; } = [];
 
     public List<(string Subject, string Message)> Notifications { get; } = [];
@@ -201,6 +204,11 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
                     ? new JsonObject { ["approved"] = true }
                     : throw new TaskFailure("FleetRolloutRejected", "Rejected through the approval e-mail link");
             case PutParameter:
+                if (PutParameterError is { } error)
+                {
+                    throw new TaskFailure(error, $"Writing {p["Name"]} failed");
+                }
+
                 RecordedReleases.Add(p["Value"]!.GetValue<string>());
                 return new JsonObject { ["Version"] = RecordedReleases.Count, ["Tier"] = "Standard" };
             default:

@@ -15,7 +15,7 @@ namespace EdgeMlOps.Testing.SageMaker;
 public sealed class FakeGroundTruth : ITaskHandler
 {
     private readonly IAmazonS3 _s3;
-    private readonly Dictionary<string, (string Output, int Polls)> _jobs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Output, int Polls, bool Verification)> _jobs = new(StringComparer.Ordinal);
 
     /// <summary>A fake that reads input manifests from and writes output manifests to <paramref name="s3"/>.</summary>
     public FakeGroundTruth(IAmazonS3 s3)
@@ -28,6 +28,9 @@ public sealed class FakeGroundTruth : ITaskHandler
 
     /// <summary>The status a job ends in. Default: Completed.</summary>
     public string FinalStatus { get; init; } = "Completed";
+
+    /// <summary>Final status of verification jobs. Default: null, they end like labeling jobs (<see cref="FinalStatus"/>).</summary>
+    public string? VerificationFinalStatus { get; init; }
 
     /// <summary>Verification verdict per source-ref; default "correct".</summary>
     public Func<string, string> Verdict { get; init; } = _ => "correct";
@@ -80,7 +83,7 @@ public sealed class FakeGroundTruth : ITaskHandler
             await _s3.PutObjectAsync(new PutObjectRequest { BucketName = output.Bucket, Key = key, ContentBody = lines.ToString() }, cancellationToken);
             lock (_jobs)
             {
-                _jobs[name] = ($"s3://{output.Bucket}/{key}", 0);
+                _jobs[name] = ($"s3://{output.Bucket}/{key}", 0, attribute != "label");
                 CreatedJobs.Add(name);
             }
 
@@ -89,9 +92,9 @@ public sealed class FakeGroundTruth : ITaskHandler
 
         lock (_jobs)
         {
-            var (outputUri, polls) = _jobs[name];
-            _jobs[name] = (outputUri, polls + 1);
-            var status = polls < PollsBeforeDone ? "InProgress" : FinalStatus;
+            var (outputUri, polls, verification) = _jobs[name];
+            _jobs[name] = (outputUri, polls + 1, verification);
+            var status = polls < PollsBeforeDone ? "InProgress" : verification ? VerificationFinalStatus ?? FinalStatus : FinalStatus;
             var response = new JsonObject
             {
                 ["LabelingJobName"] = name,

@@ -1,0 +1,100 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using EdgeMlOps.Cdk.Shared;
+using EdgeMlOps.Cdk.Shared.Configuration;
+
+namespace EdgeMlOps.Cdk.Tests;
+
+/// <summary>
+/// The README promises a table of every configuration key and of every SSM parameter of the contract. The keys
+/// are discovered from the loader itself (its "not a known key (allowed here: ...)" message per section), so a
+/// key or parameter added without a line in the README fails here.
+/// </summary>
+public sealed partial class ReadmeTests
+{
+    private const string Probe = "zzProbe";
+
+    [Fact]
+    public void Readme_configuration_section_lists_every_key_the_loader_accepts()
+    {
+        var keys = DiscoverKeys();
+        var section = ReadmeSection("Configuration");
+
+        Assert.True(keys.Count > 50, $"only {keys.Count} keys discovered: {string.Join(", ", keys)}");
+        var missing = keys.Where(k => !section.Contains($"| `{k}` |", StringComparison.Ordinal)).ToList();
+        Assert.True(missing.Count == 0, "README 'Configuration' lacks a row for: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void Readme_contract_section_lists_every_ssm_parameter()
+    {
+        var settings = SettingsLoader.LoadEnvironment(TestPaths.RepositoryRoot, "dev");
+        var contract = new ParameterContract(settings);
+        var names = typeof(ParameterContract).GetProperties()
+            .Where(p => p.PropertyType == typeof(string))
+            .Select(p => ((string)p.GetValue(contract)!)[(settings.ParameterRoot.Length + 1)..])
+            .ToList();
+        var section = ReadmeSection("Contract between apps");
+
+        Assert.Equal(15, names.Count);
+        var missing = names.Where(n => !section.Contains($"| `{n}` |", StringComparison.Ordinal)).ToList();
+        Assert.True(missing.Count == 0, "README 'Contract between apps' lacks a row for: " + string.Join(", ", missing));
+    }
+
+    /// <summary>The text of README's <c>## heading</c> section, up to the next level-2 heading.</summary>
+    internal static string ReadmeSection(string heading)
+    {
+        var readme = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "README.md"));
+        var start = readme.IndexOf($"\n## {heading}\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"README.md has no '## {heading}' section");
+        var end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        return end < 0 ? readme[start..] : readme[start..end];
+    }
+
+    private static List<string> DiscoverKeys()
+    {
+        var leaves = new List<string>();
+        var sections = new Queue<string>([string.Empty]);
+        while (sections.TryDequeue(out var section))
+        {
+            foreach (var key in AllowedKeysOf(section))
+            {
+                var path = section.Length == 0 ? key : $"{section}.{key}";
+                if (AllowedKeysOf(path).Count > 0)
+                {
+                    sections.Enqueue(path);
+                }
+                else
+                {
+                    leaves.Add(path);
+                }
+            }
+        }
+
+        return leaves.Order(StringComparer.Ordinal).ToList();
+    }
+
+    // Parses a file holding only an unknown key at `path` and reads the keys the loader allows there;
+    // none when `path` is not a section (the loader then complains about the value instead).
+    private static IReadOnlyList<string> AllowedKeysOf(string path)
+    {
+        var segments = path.Length == 0 ? [Probe] : path.Split('.').Append(Probe).ToArray();
+        var yaml = new StringBuilder();
+        for (var i = 0; i < segments.Length; i++)
+        {
+            yaml.Append(' ', 2 * i).Append(segments[i]).Append(i == segments.Length - 1 ? ": 1\n" : ":\n");
+        }
+
+        var problems = Assert.Throws<ConfigurationException>(() => SettingsLoader.Parse(yaml.ToString(), "probe.yaml", "dev")).Problems;
+        var qualified = path.Length == 0 ? Probe : $"{path}.{Probe}";
+        return problems
+            .Select(p => UnknownKeyMessage().Match(p))
+            .Where(m => m.Success && m.Groups["key"].Value == qualified)
+            .SelectMany(m => m.Groups["allowed"].Value.Split(", "))
+            .Where(k => k != "none")
+            .ToList();
+    }
+
+    [GeneratedRegex(@"^probe\.yaml: (?<key>\S+) is not a known key \(allowed here: (?<allowed>.*)\)$")]
+    private static partial Regex UnknownKeyMessage();
+}

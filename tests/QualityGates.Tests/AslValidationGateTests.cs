@@ -68,6 +68,27 @@ public sealed class AslValidationGateTests
     }
 
     [Fact]
+    public void A_partial_assembly_of_one_app_does_not_report_the_other_apps_workflows_as_not_deployed()
+    {
+        var otherApp = Repository.Fixture("asl/valid-other-app.asl.json");
+
+        var result = Gate().Run([s_valid, otherApp], [Repository.Template("asl/labeling-stack.template.json")], partialAssembly: true);
+
+        Assert.True(result.Passed, string.Join("\n", result.Failures));
+    }
+
+    [Fact]
+    public void A_partial_assembly_still_validates_every_file()
+    {
+        var invalid = Repository.Fixture("asl/invalid.asl.json");
+
+        var result = Gate().Run([s_valid, invalid], [Repository.Template("asl/labeling-stack.template.json")], partialAssembly: true);
+
+        Assert.Contains(result.Failures, f => f.Source == invalid && f.Check != "not-deployed");
+        Assert.DoesNotContain(result.Failures, f => f.Check == "not-deployed");
+    }
+
+    [Fact]
     public void Finds_every_placeholder_name()
     {
         Assert.Equal(["A", "B_2"], Placeholders.In("""{"x": "${A}", "y": "pre-${B_2}-${A}", "z": "$.notOne"}""").Order());

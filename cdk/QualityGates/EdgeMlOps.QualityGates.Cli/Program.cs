@@ -34,7 +34,7 @@ var suite = new QualityGateSuite(layout);
 IReadOnlyList<EdgeMlOps.QualityGates.Model.GateResult> results;
 try
 {
-    results = suite.Run(templates, suite.AslFilesIn(stateMachines));
+    results = suite.Run(templates, suite.AslFilesIn(stateMachines), options.PartialAssembly);
 }
 catch (FileNotFoundException e)
 {

@@ -13,13 +13,14 @@ public sealed class QualityGateSuite(RepositoryLayout layout)
 {
     /// <param name="templates">Every template of the cloud assembly (see <see cref="CloudAssembly"/>).</param>
     /// <param name="aslFiles">Repository-relative ASL files.</param>
-    public IReadOnlyList<GateResult> Run(IReadOnlyList<TemplateFile> templates, IReadOnlyList<string> aslFiles)
+    /// <param name="partialAssembly">The assembly holds only some apps (see <see cref="AslValidationGate.Run"/>). Default: false.</param>
+    public IReadOnlyList<GateResult> Run(IReadOnlyList<TemplateFile> templates, IReadOnlyList<string> aslFiles, bool partialAssembly = false)
     {
         var catalog = new ApiModelCatalog(layout.AwsSdkApis);
         return
         [
             new CfnGuardGate(new CfnGuardRunner(layout.CfnGuardBinary, layout.ControlTowerRules)).Run(templates),
-            new AslValidationGate(new AslValidatorRunner(layout.AslValidatorPackage), layout.RepoRoot).Run(aslFiles, templates),
+            new AslValidationGate(new AslValidatorRunner(layout.AslValidatorPackage), layout.RepoRoot).Run(aslFiles, templates, partialAssembly),
             new SdkIntegrationGate(catalog).Run(AslDocument.Collect(layout.RepoRoot, aslFiles, templates)),
             new StateMachineRoleGate(new RequiredActions(catalog), layout.RepoRoot).Run(templates),
         ];

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using EdgeDeployment.Tests.Lambdas;
 using EdgeDeployment.Tests.Template;
+using EdgeMlOps.Testing.Greengrass;
 using EdgeMlOps.Testing.StateMachines;
 using Xunit;
 
@@ -66,7 +67,7 @@ public sealed class EdgeDeploymentWorkflowTests
         Assert.Equal("4.0.0", recorded["modelComponent"]!["componentVersion"]!.GetValue<string>());
         Assert.Contains(fake.Notifications, n => n.Subject.Contains("approve the fleet rollout", StringComparison.Ordinal) && n.Message.Contains($"approve?token={LocalStateMachine.TaskToken}", StringComparison.Ordinal));
         Assert.Contains(fake.Notifications, n => n.Subject.Contains("rolled out to the fleet", StringComparison.Ordinal));
-        var copy = Assert.Single(result.InvocationsOf(FakeEdgeControlPlane.CopyObject));
+        var copy = Assert.Single(result.InvocationsOf(EdgeDeploymentTasks.CopyObject));
         Assert.Equal("edgemlops-dev-training-artifacts/runs/4/model.onnx", copy.Parameters!["CopySource"]!.GetValue<string>());
         Assert.Equal("models/metal-tag-detector/4/model.onnx", copy.Parameters!["Key"]!.GetValue<string>());
         var captureMerge = JsonNode.Parse(fake.Deployments[0].Components["com.edgemlops.Inference"]!["ConfigurationUpdate"]!["Merge"]!.GetValue<string>())!;
@@ -132,7 +133,7 @@ public sealed class EdgeDeploymentWorkflowTests
         Assert.Contains("Nothing deployed", result.EnteredStates);
         Assert.Empty(fake.Deployments);
         Assert.Contains(fake.Notifications, n => n.Subject.Contains("nothing to deploy", StringComparison.Ordinal));
-        var list = Assert.Single(result.InvocationsOf(FakeEdgeControlPlane.ListModelPackages));
+        var list = Assert.Single(result.InvocationsOf(EdgeDeploymentTasks.ListModelPackages));
         Assert.Equal("Descending", list.Parameters!["SortOrder"]!.GetValue<string>());
         Assert.Equal("Approved", list.Parameters!["ModelApprovalStatus"]!.GetValue<string>());
     }
@@ -145,7 +146,7 @@ public sealed class EdgeDeploymentWorkflowTests
         var result = await RunAsync(fake, new JsonObject { ["trigger"] = "workflow-pipeline" });
 
         Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
-        Assert.Equal(PackageArn, Assert.Single(result.InvocationsOf(FakeEdgeControlPlane.DescribeModelPackage)).Parameters!["ModelPackageName"]!.GetValue<string>());
+        Assert.Equal(PackageArn, Assert.Single(result.InvocationsOf(EdgeDeploymentTasks.DescribeModelPackage)).Parameters!["ModelPackageName"]!.GetValue<string>());
     }
 
     [Fact]
@@ -157,7 +158,7 @@ public sealed class EdgeDeploymentWorkflowTests
         var result = await RunAsync(fake);
 
         Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
-        Assert.Equal("GreengrassV2.ConflictException", Assert.Single(result.InvocationsOf(FakeEdgeControlPlane.CreateComponentVersion)).Error);
+        Assert.Equal("GreengrassV2.ConflictException", Assert.Single(result.InvocationsOf(EdgeDeploymentTasks.CreateComponentVersion)).Error);
         Assert.Equal(2, fake.Deployments.Count);
     }
 
@@ -184,7 +185,7 @@ public sealed class EdgeDeploymentWorkflowTests
         var result = await RunAsync(fake);
 
         Assert.Equal("ModelPackageNotDeployable", result.Error);
-        Assert.Empty(result.InvocationsOf(FakeEdgeControlPlane.CopyObject));
+        Assert.Empty(result.InvocationsOf(EdgeDeploymentTasks.CopyObject));
         Assert.Empty(fake.Deployments);
         Assert.Contains(fake.Notifications, n => n.Message.Contains("no ONNX artifact", StringComparison.Ordinal));
     }
@@ -199,8 +200,8 @@ public sealed class EdgeDeploymentWorkflowTests
 
         Assert.Equal(ExecutionStatus.Failed, result.Status);
         Assert.Equal("ModelPackageNotDeployable", result.Error);
-        Assert.Empty(result.InvocationsOf(FakeEdgeControlPlane.CopyObject));
-        Assert.Empty(result.InvocationsOf(FakeEdgeControlPlane.CreateComponentVersion));
+        Assert.Empty(result.InvocationsOf(EdgeDeploymentTasks.CopyObject));
+        Assert.Empty(result.InvocationsOf(EdgeDeploymentTasks.CreateComponentVersion));
         Assert.Empty(fake.Deployments);
         var notice = Assert.Single(fake.Notifications);
         Assert.Contains("cannot be deployed", notice.Subject);

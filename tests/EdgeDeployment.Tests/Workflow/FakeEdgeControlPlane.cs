@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using EdgeMlOps.Testing.StateMachines;
+using static EdgeMlOps.Testing.Greengrass.EdgeDeploymentTasks;
 
 namespace EdgeDeployment.Tests.Workflow;
 
@@ -11,32 +12,11 @@ public sealed record CreatedDeployment(string DeploymentId, string TargetArn, st
 /// component versions, deployments per thing group (each creates an IoT job whose executions report what the
 /// scenario decides), core devices and their heartbeats, notifications, the approval and the SSM record.
 /// Answers are shaped like Step Functions SDK-integration results (PascalCase). Every resource it serves is in
-/// <see cref="Resources"/>; register it for all of them with <see cref="Register"/>.
+/// <see cref="EdgeMlOps.Testing.Greengrass.EdgeDeploymentTasks.All"/>; register it for all of them with <see cref="Register"/>.
 /// </summary>
 public sealed class FakeEdgeControlPlane : ITaskHandler
 {
-    private const string Sdk = "arn:aws:states:::aws-sdk:";
-    public const string ListModelPackages = Sdk + "sagemaker:listModelPackages";
-    public const string DescribeModelPackage = Sdk + "sagemaker:describeModelPackage";
-    public const string CopyObject = Sdk + "s3:copyObject";
-    public const string CreateComponentVersion = Sdk + "greengrassv2:createComponentVersion";
-    public const string DescribeComponent = Sdk + "greengrassv2:describeComponent";
-    public const string ListDeployments = Sdk + "greengrassv2:listDeployments";
-    public const string GetDeployment = Sdk + "greengrassv2:getDeployment";
-    public const string CreateDeployment = Sdk + "greengrassv2:createDeployment";
-    public const string ListCoreDevices = Sdk + "greengrassv2:listCoreDevices";
-    public const string ListJobExecutions = Sdk + "iot:listJobExecutionsForJob";
-    public const string DescribeJob = Sdk + "iot:describeJob";
-    public const string GetItem = Sdk + "dynamodb:getItem";
-    public const string PutParameter = Sdk + "ssm:putParameter";
-    public const string Publish = "arn:aws:states:::sns:publish";
-    public const string PublishAndWait = "arn:aws:states:::sns:publish.waitForTaskToken";
 
-    public static readonly string[] Resources =
-    [
-        ListModelPackages, DescribeModelPackage, CopyObject, CreateComponentVersion, DescribeComponent, ListDeployments, GetDeployment,
-        CreateDeployment, ListCoreDevices, ListJobExecutions, DescribeJob, GetItem, PutParameter, Publish, PublishAndWait,
-    ];
 
     private readonly object _lock = new();
     private readonly Dictionary<string, JsonObject> _latestByTarget = new(StringComparer.Ordinal);
@@ -82,7 +62,7 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
 
     public Scenario Register(Scenario scenario)
     {
-        foreach (var resource in Resources)
+        foreach (var resource in All)
         {
             scenario.Handle(resource, this);
         }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Amazon.S3;
 using EdgeMlOps.LocalTwin.Device;
 using EdgeMlOps.Testing.StateMachines;
+using static EdgeMlOps.Testing.Greengrass.EdgeDeploymentTasks;
 
 namespace EdgeMlOps.LocalTwin.Cloud;
 
@@ -43,28 +44,7 @@ public sealed record EdgeControlPlaneProps
 /// </summary>
 public sealed class EdgeControlPlane : ITaskHandler, IComponentStore
 {
-    private const string Sdk = "arn:aws:states:::aws-sdk:";
-    public const string ListModelPackages = Sdk + "sagemaker:listModelPackages";
-    public const string DescribeModelPackage = Sdk + "sagemaker:describeModelPackage";
-    public const string CopyObject = Sdk + "s3:copyObject";
-    public const string CreateComponentVersion = Sdk + "greengrassv2:createComponentVersion";
-    public const string DescribeComponent = Sdk + "greengrassv2:describeComponent";
-    public const string ListDeployments = Sdk + "greengrassv2:listDeployments";
-    public const string GetDeployment = Sdk + "greengrassv2:getDeployment";
-    public const string CreateDeployment = Sdk + "greengrassv2:createDeployment";
-    public const string ListCoreDevices = Sdk + "greengrassv2:listCoreDevices";
-    public const string ListJobExecutions = Sdk + "iot:listJobExecutionsForJob";
-    public const string DescribeJob = Sdk + "iot:describeJob";
-    public const string GetItem = Sdk + "dynamodb:getItem";
-    public const string PutParameter = Sdk + "ssm:putParameter";
-    public const string Publish = "arn:aws:states:::sns:publish";
-    public const string PublishAndWait = "arn:aws:states:::sns:publish.waitForTaskToken";
 
-    public static readonly IReadOnlyList<string> Resources =
-    [
-        ListModelPackages, DescribeModelPackage, CopyObject, CreateComponentVersion, DescribeComponent, ListDeployments, GetDeployment,
-        CreateDeployment, ListCoreDevices, ListJobExecutions, DescribeJob, GetItem, PutParameter, Publish, PublishAndWait,
-    ];
 
     private readonly EdgeControlPlaneProps _props;
     private readonly object _lock = new();
@@ -150,7 +130,7 @@ public sealed class EdgeControlPlane : ITaskHandler, IComponentStore
 
     public Scenario Register(Scenario scenario)
     {
-        foreach (var resource in Resources)
+        foreach (var resource in All)
         {
             scenario.Handle(resource, this);
         }

@@ -78,11 +78,12 @@ public sealed class PlatformServices : IAsyncDisposable
             Directory = Path.GetFullPath(capture.SpoolDirectory),
             MaxBytes = capture.SpoolMaxMegabytes * 1024L * 1024L,
         });
+        var stateReporter = new GreengrassStateReporter(client, log);
         var services = new PlatformServices(
             new GreengrassResultPublisher(client),
-            new GreengrassConfigurationSource(client, options.Settings.Runtime, log),
+            new GreengrassConfigurationSource(client, options.Settings.Runtime, log, stateReporter),
             new SpoolCaptureSink(spool),
-            new GreengrassStateReporter(client, log),
+            stateReporter,
             $"Greengrass IPC, capture spool '{spool.Directory}'",
             client);
         var region = Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION");

@@ -156,7 +156,8 @@ public static class InferenceRecipeRenderer
         ["maxDetections"] = 100,
         ["frameIntervalMs"] = 1000,
         ["healthIntervalSeconds"] = 30,
-        ["maxImagePixels"] = 100_000_000,
+        // The component's default (JpegDecoderOptions.DefaultMaxPixels; a test keeps them equal): admits 45 MP frames, refuses 10000×10000.
+        ["maxImagePixels"] = 50_000_000,
         ["intraOpThreads"] = 0,
         ["allowSpinning"] = false,
         ["resultsTopic"] = props.ResultsTopic,

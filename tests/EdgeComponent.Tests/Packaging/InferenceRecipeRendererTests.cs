@@ -193,7 +193,8 @@ public sealed partial class InferenceRecipeRendererTests
         Assert.EndsWith("runtimes/linux-arm64/native/libonnxruntime.so.1", options.Settings.OnnxRuntimeLibraryPath, StringComparison.Ordinal);
         Assert.Equal("cam-1", options.Settings.ThingName);
         Assert.Equal(("unknown", "unknown"), options.Settings.ModelVersions()); // model component without those keys
-        Assert.Equal(100_000_000, options.Settings.MaxImagePixels);
+        Assert.Equal(EdgeMlOps.Edge.Inference.Imaging.JpegDecoderOptions.DefaultMaxPixels, options.Settings.MaxImagePixels);
+        Assert.True(10_000L * 10_000 > options.Settings.MaxImagePixels, "a 10000×10000 frame is refused by the recipe's default");
         Assert.Equal(0, options.Settings.IntraOpThreads);
         Assert.False(options.Settings.AllowSpinning);
         Assert.Equal((string.Empty, "captures/", 512), (options.Settings.Runtime.Capture.Bucket, options.Settings.Runtime.Capture.Prefix,

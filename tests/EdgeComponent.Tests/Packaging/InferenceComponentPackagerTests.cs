@@ -176,25 +176,30 @@ public sealed class InferenceComponentPackagerTests(PackagedComponentFixture pac
     }
 
     [Fact]
-    public async Task Inside_greengrass_publishes_through_ipc_reports_state_follows_configuration_and_spools_captures()
+    public async Task Inside_greengrass_publishes_through_ipc_within_the_recipes_policy_follows_configuration_and_spools_captures()
     {
         using var work = new TempFolder();
-        const string component = "com.edgemlops.Inference";
+        var component = RecipeProps.ComponentName;
+        // The nucleus serves the rendered recipe's DefaultConfiguration (with test-speed runtime values merged over it)
+        // and authorises every publish by that recipe's accessControl policy.
+        var configuration = RenderedRecipe()["ComponentConfiguration"]!["DefaultConfiguration"]!.AsObject().DeepClone().AsObject();
+        configuration["frameIntervalMs"] = 30;
+        configuration["healthIntervalSeconds"] = 1;
+        configuration["capture"]!["sampleFraction"] = 1;
         await using var nucleus = EdgeMlOps.Edge.TestNucleus.TestNucleus.Start(new EdgeMlOps.Edge.TestNucleus.TestNucleusOptions
         {
             SocketPath = Path.Combine(work.Path, "ipc.socket"),
             ComponentName = component,
-            Configuration = new Dictionary<string, JsonObject>
-            {
-                [component] = new() { ["confidenceThreshold"] = 0.25, ["resultsTopic"] = "edgemlops/{thingName}/inference/results" },
-            },
+            Configuration = new Dictionary<string, JsonObject> { [component] = configuration },
+            EnforceAccessControl = true,
+            ThingName = "gg-thing",
         });
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = work.Path };
         start.Environment["AWS_GG_NUCLEUS_DOMAIN_SOCKET_FILEPATH_FOR_COMPONENT"] = nucleus.SocketPath;
         start.Environment["SVCUID"] = nucleus.AuthToken;
+        // Start-up settings only, as the recipe's Run script passes them; the runtime keys come from the configuration.
         foreach (var arg in new[] { Path.Combine(packaged.AppFolder, "EdgeMlOps.Edge.Component.dll"), "--model", packaged.KnownModel,
-            "--images", RepositoryPaths.TestImages, "--interval-ms", "30", "--thing-name", "gg-thing", "--health-interval", "1",
-            "--set", "capture.sampleFraction=1" })
+            "--images", RepositoryPaths.TestImages, "--thing-name", "gg-thing" })
         {
             start.ArgumentList.Add(arg);
         }
@@ -212,6 +217,12 @@ public sealed class InferenceComponentPackagerTests(PackagedComponentFixture pac
                 JsonDocument.Parse(p.Payload).RootElement.GetProperty("detections").GetArrayLength() == 1, timeout);
             await nucleus.Publishes.WaitForAsync(p => p.TopicName == "edgemlops/gg-thing/inference/health", timeout);
             Assert.Equal("1", strict.Qos); // QoS 1: at least once
+
+            // A runtime topic change outside the recipe's policy: the nucleus refuses each result, the component counts
+            // the failures and keeps running (health still goes to its granted topic).
+            await nucleus.PushConfigurationUpdate(["resultsTopic"], "elsewhere/{thingName}/results", component);
+            await nucleus.Publishes.WaitForAsync(p => p.TopicName == "edgemlops/gg-thing/inference/health" &&
+                JsonDocument.Parse(p.Payload).RootElement.GetProperty("frames").GetProperty("publishFailures").GetInt64() >= 2, timeout);
         }
         finally
         {
@@ -222,6 +233,7 @@ public sealed class InferenceComponentPackagerTests(PackagedComponentFixture pac
 
         Assert.True(process.ExitCode == 0, await stderr);
         Assert.Empty(await stdout); // nothing on standard output inside Greengrass: results go through IPC
+        Assert.All(nucleus.Publishes.Snapshot(), p => Assert.StartsWith("edgemlops/gg-thing/inference/", p.TopicName, StringComparison.Ordinal));
         var spool = Path.Combine(work.Path, "capture-spool");
         Assert.True(Directory.Exists(spool) && Directory.EnumerateFiles(spool, "metadata.json", SearchOption.AllDirectories).Any(), "no capture spooled");
         var lastHealth = nucleus.Publishes.Snapshot().Last(p => p.TopicName == "edgemlops/gg-thing/inference/health");

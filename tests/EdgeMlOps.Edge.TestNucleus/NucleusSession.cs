@@ -286,7 +286,7 @@ internal sealed class NucleusSession : IAsyncDisposable
             return;
         }
 
-        if (_nucleus.IsDenied(topic))
+        if (!_nucleus.MayPublish(_nucleus.ComponentName, topic))
         {
             await ErrorAsync(streamId, "UnauthorizedError", $"Principal {_nucleus.ComponentName} is not authorized to perform aws.greengrass.ipc.mqttproxy:aws.greengrass#PublishToIoTCore on resource {topic}")
                 .ConfigureAwait(false);

@@ -207,7 +207,28 @@ public sealed class TestNucleus : IAsyncDisposable
 
     internal bool Authenticate(string? token) => token is not null && token == _options.AuthToken;
 
-    internal bool IsDenied(string topic) => _options.DeniedTopics.Contains(topic);
+    /// <summary>Whether the component may publish to <paramref name="topic"/>: not denied and, when enforced, granted by its access control.</summary>
+    internal bool MayPublish(string component, string topic)
+    {
+        if (_options.DeniedTopics.Contains(topic))
+        {
+            return false;
+        }
+
+        if (!_options.EnforceAccessControl)
+        {
+            return true;
+        }
+
+        JsonObject? configuration;
+        lock (_lock)
+        {
+            // Read at each request: a configuration merge that changes the policy applies at once, as in the nucleus.
+            configuration = _configuration.TryGetValue(component, out var tree) ? tree : null;
+            return MqttProxyAccessControl.FromComponentConfiguration(configuration, _options.ThingName)
+                .Allows("aws.greengrass#PublishToIoTCore", topic);
+        }
+    }
 
     internal void CountHandshake(bool accepted) => Interlocked.Increment(ref accepted ? ref _accepted : ref _rejected);
 

@@ -19,4 +19,15 @@ public sealed record TestNucleusOptions
 
     /// <summary>Topics whose publish is refused with UnauthorizedError, as a missing access control policy would. Default: none.</summary>
     public IReadOnlySet<string> DeniedTopics { get; init; } = new HashSet<string>();
+
+    /// <summary>
+    /// Authorise PublishToIoTCore as the real nucleus does: by the calling component's current configuration
+    /// <c>accessControl.aws.greengrass.ipc.mqttproxy</c> (see <see cref="MqttProxyAccessControl"/>), so serving a
+    /// recipe's DefaultConfiguration enforces that recipe's policy; a publish no policy grants gets UnauthorizedError.
+    /// <see cref="DeniedTopics"/> still applies. Default: false (every topic not in DeniedTopics is allowed).
+    /// </summary>
+    public bool EnforceAccessControl { get; init; }
+
+    /// <summary>The device's thing name, substituted for <c>{iot:thingName}</c> in access control resources. Default: "test-thing".</summary>
+    public string ThingName { get; init; } = "test-thing";
 }

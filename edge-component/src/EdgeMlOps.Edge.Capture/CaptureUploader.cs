@@ -9,7 +9,10 @@ namespace EdgeMlOps.Edge.Capture;
 /// <summary>
 /// Drains a <see cref="CaptureSpool"/> to S3, oldest first: the image, then its JSON sidecar (so a sidecar's
 /// presence means the pair is complete), then the entry leaves the spool. Failures keep the entry and back off
-/// exponentially with jitter; the spool on disk carries the backlog across restarts and offline hours.
+/// exponentially with jitter; the spool on disk carries the backlog across restarts and offline hours. No exception
+/// other than cancellation ends <see cref="RunAsync"/>: the host only awaits it at shutdown, so a loop that died on
+/// an unforeseen error would stop uploads silently while the spool fills. Every failure is counted in
+/// <see cref="FailedAttempts"/>, kept in <see cref="LastError"/> and reported through <see cref="CaptureUploaderOptions.Log"/>.
 /// </summary>
 public sealed class CaptureUploader
 {
@@ -52,7 +55,7 @@ public sealed class CaptureUploader
 
     public string? LastError => Volatile.Read(ref _lastError);
 
-    /// <summary>Uploads until cancelled; returns normally on cancellation.</summary>
+    /// <summary>Uploads until cancelled; returns normally on cancellation and never ends for any other reason.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
         var backoff = new UploadBackoff(_options.InitialBackoff, _options.MaxBackoff);
@@ -60,16 +63,29 @@ public sealed class CaptureUploader
         {
             while (!ct.IsCancellationRequested)
             {
-                // Take the wake-up signal before looking, so an enqueue in between is not missed.
-                var wake = _spool.NextEntryAdded;
-                var entry = _spool.PeekOldest();
-                if (entry is null)
+                bool succeeded;
+                try
                 {
-                    await Task.WhenAny(wake, Task.Delay(_options.IdlePollInterval, ct)).ConfigureAwait(false);
-                    continue;
+                    // Take the wake-up signal before looking, so an enqueue in between is not missed.
+                    var wake = _spool.NextEntryAdded;
+                    var entry = _spool.PeekOldest();
+                    if (entry is null)
+                    {
+                        await Task.WhenAny(wake, Task.Delay(_options.IdlePollInterval, ct)).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    succeeded = await TryUploadAsync(entry, ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    // Not one of the failures TryUploadAsync expects (a bug, a spool I/O error, an SDK surprise):
+                    // count it like a failed attempt and go on after the backoff rather than end the loop.
+                    RecordFailure(ex, unexpected: true);
+                    succeeded = false;
                 }
 
-                if (await TryUploadAsync(entry, ct).ConfigureAwait(false))
+                if (succeeded)
                 {
                     backoff.Reset();
                 }
@@ -81,6 +97,19 @@ public sealed class CaptureUploader
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+        }
+    }
+
+    private void RecordFailure(Exception ex, bool unexpected)
+    {
+        Interlocked.Increment(ref _failedAttempts);
+        var consecutive = Interlocked.Increment(ref _consecutiveFailures);
+        var message = $"{ex.GetType().Name}: {ex.Message}";
+        Volatile.Write(ref _lastError, message);
+        // An outage repeats the same error every backoff: log its first attempt; an unexpected error every time.
+        if (unexpected || consecutive == 1)
+        {
+            _options.Log?.Invoke($"capture upload failed{(unexpected ? " unexpectedly" : string.Empty)} (attempt {FailedAttempts}, retrying with backoff): {message}");
         }
     }
 
@@ -124,9 +153,7 @@ public sealed class CaptureUploader
         catch (Exception ex) when (!ct.IsCancellationRequested && ex is AmazonServiceException or AmazonClientException or HttpRequestException
                                        or IOException or TaskCanceledException)
         {
-            Interlocked.Increment(ref _failedAttempts);
-            Interlocked.Increment(ref _consecutiveFailures);
-            Volatile.Write(ref _lastError, $"{ex.GetType().Name}: {ex.Message}");
+            RecordFailure(ex, unexpected: false);
             return false;
         }
     }

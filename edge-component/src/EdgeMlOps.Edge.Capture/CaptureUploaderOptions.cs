@@ -18,6 +18,12 @@ public sealed record CaptureUploaderOptions
     /// <summary>How long the uploader sleeps on an empty spool if no enqueue wakes it. Default: 30 s.</summary>
     public TimeSpan IdlePollInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Receives one line for the first failure of an outage and for every unexpected error. Default: none (failures
+    /// are still counted in <see cref="CaptureUploader.FailedAttempts"/> and kept in <see cref="CaptureUploader.LastError"/>).
+    /// </summary>
+    public Action<string>? Log { get; init; }
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();

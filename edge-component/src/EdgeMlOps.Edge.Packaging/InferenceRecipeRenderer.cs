@@ -15,6 +15,17 @@ public static class InferenceRecipeRenderer
     public const string PublishOperation = "aws.greengrass#PublishToIoTCore";
     public const string TokenExchangeService = "aws.greengrass.TokenExchangeService";
 
+    /// <summary>
+    /// Configuration keys (as JSON pointers below the component's configuration) the component applies while it runs,
+    /// through IPC. They must never appear in a lifecycle script: an interpolated key restarts the component on change.
+    /// </summary>
+    public static readonly IReadOnlyList<string> RuntimeConfigurationKeys =
+    [
+        "/confidenceThreshold", "/iouThreshold", "/maxDetections", "/frameIntervalMs", "/healthIntervalSeconds",
+        "/resultsTopic", "/healthTopic", "/capture/enabled", "/capture/uncertaintyLow", "/capture/uncertaintyHigh",
+        "/capture/sampleFraction",
+    ];
+
     /// <summary>Renders the recipe; throws <see cref="ArgumentException"/> listing every invalid property.</summary>
     public static string Render(InferenceRecipeProps props)
     {
@@ -84,32 +95,29 @@ public static class InferenceRecipeRenderer
     private static JsonObject Lifecycle(InferenceRecipeProps props, string rid)
     {
         var app = AppFolder(props);
-        // Every setting goes through {configuration:/key}: a configuration merge changes the interpolated script,
-        // so Greengrass restarts the component with the new values even without the IPC subscription.
+        // Only start-up settings are interpolated here. Greengrass restarts a component whose interpolated lifecycle
+        // script changes, so a {configuration:/key} in this script turns every change of that key into a restart:
+        // right for what is only read at start, wrong for the runtime keys (RuntimeConfigurationKeys), which the
+        // component reads through IPC GetConfiguration before its first frame and SubscribeToConfigurationUpdate after.
         var arguments = new[]
         {
+            // The model component is a HARD dependency: a new model version restarts inference anyway.
             $"--model \"{ModelPath(props)}\"",
             $"--model-component-version \"{{{props.ModelComponentName}:configuration:{props.ModelComponentVersionKey}}}\"",
             $"--model-package-version \"{{{props.ModelComponentName}:configuration:{props.ModelPackageVersionKey}}}\"",
+            // Loaded once into the process; changes only with a new artifact (a new component version).
             $"--onnxruntime \"{app}/{InferenceArtifactLayout.OnnxRuntimeEntry(rid)}\"",
             "--thing-name \"{iot:thingName}\"",
+            // The frame source is built once at start.
             "--images \"{configuration:/imagesPath}\"",
             $"--set \"sampleImagesPath={app}/{InferenceArtifactLayout.SampleImagesFolder}\"",
-            "--confidence \"{configuration:/confidenceThreshold}\"",
-            "--iou \"{configuration:/iouThreshold}\"",
-            "--max-detections \"{configuration:/maxDetections}\"",
-            "--interval-ms \"{configuration:/frameIntervalMs}\"",
-            "--health-interval \"{configuration:/healthIntervalSeconds}\"",
-            "--results-topic \"{configuration:/resultsTopic}\"",
-            "--health-topic \"{configuration:/healthTopic}\"",
             "--source \"{configuration:/source}\"",
+            // The JPEG decoder's limit and the ONNX Runtime session options are fixed when they are created.
             "--max-image-pixels \"{configuration:/maxImagePixels}\"",
             "--threads \"{configuration:/intraOpThreads}\"",
             "--set \"allowSpinning={configuration:/allowSpinning}\"",
-            "--set \"capture.enabled={configuration:/capture/enabled}\"",
-            "--set \"capture.uncertaintyLow={configuration:/capture/uncertaintyLow}\"",
-            "--set \"capture.uncertaintyHigh={configuration:/capture/uncertaintyHigh}\"",
-            "--set \"capture.sampleFraction={configuration:/capture/sampleFraction}\"",
+            // The uploader and the spool are built at start; the edge deployment workflow merges capture.bucket and
+            // capture.prefix, and the restart that follows is what points the uploader at the new place.
             "--set \"capture.bucket={configuration:/capture/bucket}\"",
             "--set \"capture.prefix={configuration:/capture/prefix}\"",
             "--set \"capture.spoolMaxMegabytes={configuration:/capture/spoolMaxMegabytes}\"",
@@ -148,7 +156,8 @@ public static class InferenceRecipeRenderer
         ["maxDetections"] = 100,
         ["frameIntervalMs"] = 1000,
         ["healthIntervalSeconds"] = 30,
-        ["maxImagePixels"] = 100_000_000,
+        // The component's default (JpegDecoderOptions.DefaultMaxPixels; a test keeps them equal): admits 45 MP frames, refuses 10000×10000.
+        ["maxImagePixels"] = 50_000_000,
         ["intraOpThreads"] = 0,
         ["allowSpinning"] = false,
         ["resultsTopic"] = props.ResultsTopic,

@@ -24,7 +24,8 @@ public static class Program
     {
         var root = FindRepositoryRoot();
         var frames = 150;
-        var images = Path.Combine(root, "tests", "data", "edge", "images");
+        // The whole dataset (200 files in subfolders, incl. 8 JPEGs under a .jpg_N extension), copied into the project.
+        var images = Path.Combine(root, "tests", "data", "dataset", "images");
         string? model = null;
         var library = Path.Combine(root, "node_modules", "onnxruntime-node", "bin", "napi-v6", "linux", "x64", "libonnxruntime.so.1");
         var threads = 0;
@@ -48,7 +49,7 @@ public static class Program
         model ??= ModelFiles.Write(Path.Combine(Path.GetTempPath(), "edge-benchmark-models"), ModelFiles.Yolov8n, () => new Yolov8nModelBuilder().Build());
         using var runtime = OrtRuntime.Load(library);
         using var detector = DetectionModel.Load(runtime, model, new DetectionModelOptions { IntraOpThreads = threads, AllowSpinning = spinning });
-        var imageCount = FolderReplaySource.ListImages(images).Count;
+        var imageCount = FolderReplaySource.ListImages(images, recursive: true).Count;
         Console.WriteLine($"Edge inference benchmark: {frames} frames per run, {imageCount} images from {images}");
         Console.WriteLine($"model {Path.GetFileName(model)} ({detector.InputWidth}x{detector.InputHeight}, {detector.ClassCount} classes, {detector.AnchorCount} anchors), " +
             $"ONNX Runtime {runtime.Version}, {Environment.ProcessorCount} logical CPUs, intra-op threads {(threads == 0 ? "default" : threads.ToString(CultureInfo.InvariantCulture))}, spinning {(spinning ? "on" : "off")}");
@@ -108,7 +109,7 @@ public static class Program
         using var input = model.CreateInputTensor();
         using var decoder = new JpegDecoder();
         var image = new DecodedImage();
-        decoder.Decode(File.ReadAllBytes(FolderReplaySource.ListImages(images)[0]), image, model.InputWidth, model.InputHeight);
+        decoder.Decode(File.ReadAllBytes(FolderReplaySource.ListImages(images, recursive: true)[0]), image, model.InputWidth, model.InputHeight);
         new LetterboxPreprocessor(model.InputWidth, model.InputHeight).Process(image, input.Data);
         for (var i = 0; i < 10; i++)
         {
@@ -179,7 +180,7 @@ public static class Program
             }
         };
 
-        var source = new FolderReplaySource(images, () => TimeSpan.Zero, loop: true, maxFrames: frames + warmup);
+        var source = new FolderReplaySource(images, () => TimeSpan.Zero, loop: true, maxFrames: frames + warmup, recursive: true);
         await pipeline.RunAsync(source, CancellationToken.None);
         wall.Stop();
         var measured = completed - warmup;

@@ -72,6 +72,33 @@ public sealed class ComponentHostTests(OnnxFixture onnx)
     }
 
     [Fact]
+    public async Task With_default_settings_a_10000_by_10000_image_is_refused_as_too_large_and_the_next_frame_still_runs()
+    {
+        using var folder = new TempFolder();
+        folder.File("a-huge.jpg", TestImages.HugeHeaderJpeg(10_000, 10_000));
+        folder.File("b-good.jpg", TestImages.SolidJpeg(128, 64));
+        // Only what a test cannot leave at the default; the pixel limit is the component's own.
+        var settings = new ComponentSettings
+        {
+            ThingName = "test-thing",
+            ModelPath = onnx.KnownOutputModel,
+            ImagesPath = folder.Path,
+            Loop = false,
+            OnnxRuntimeLibraryPath = RepositoryPaths.OnnxRuntimeX64,
+            Runtime = new RuntimeSettings { FrameIntervalMs = 0 },
+        };
+        var publisher = new RecordingPublisher();
+
+        await Host(settings, publisher).RunAsync(CancellationToken.None);
+
+        Assert.True(10_000L * 10_000 > new ComponentSettings { ModelPath = "m.onnx" }.MaxImagePixels);
+        var health = Assert.Single(publisher.On(HealthTopic)).RootElement;
+        Assert.Equal(1, health.GetProperty("failures").GetProperty("too-large").GetInt64());
+        Assert.Equal(1, health.GetProperty("frames").GetProperty("failed").GetInt64());
+        Assert.Equal(["b-good.jpg"], publisher.On(ResultsTopic).Select(r => r.RootElement.GetProperty("imageId").GetString()));
+    }
+
+    [Fact]
     public async Task Pipelined_and_sequential_runs_publish_the_same_results()
     {
         var sequential = new RecordingPublisher();

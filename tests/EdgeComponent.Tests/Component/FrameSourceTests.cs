@@ -27,6 +27,33 @@ public sealed class FrameSourceTests
     }
 
     [Fact]
+    public void Recursive_listing_includes_subfolders_in_path_order_and_skips_hidden_folders()
+    {
+        using var folder = new TempFolder();
+        folder.File("z.jpg", [1]);
+        Directory.CreateDirectory(Path.Combine(folder.Path, "day", "bad"));
+        Directory.CreateDirectory(Path.Combine(folder.Path, ".cache"));
+        File.WriteAllBytes(Path.Combine(folder.Path, "day", "bad", "a.jpg"), [2]);
+        File.WriteAllBytes(Path.Combine(folder.Path, ".cache", "x.jpg"), [3]);
+
+        var flat = FolderReplaySource.ListImages(folder.Path).Select(f => Path.GetRelativePath(folder.Path, f));
+        var recursive = FolderReplaySource.ListImages(folder.Path, recursive: true).Select(f => Path.GetRelativePath(folder.Path, f));
+
+        Assert.Equal(["z.jpg"], flat);
+        Assert.Equal([Path.Combine("day", "bad", "a.jpg"), "z.jpg"], recursive);
+    }
+
+    [Fact]
+    public void Project_copy_of_the_dataset_holds_all_200_images_for_the_benchmark()
+    {
+        var files = FolderReplaySource.ListImages(Path.Combine(RepositoryPaths.Root, "tests", "data", "dataset", "images"), recursive: true);
+
+        Assert.Equal(200, files.Count);
+        Assert.Equal(8, files.Count(f => Path.GetExtension(f).StartsWith(".jpg_", StringComparison.Ordinal)));
+        Assert.All(files, f => Assert.Equal([0xFF, 0xD8, 0xFF], File.ReadAllBytes(f).AsSpan(0, 3).ToArray()));
+    }
+
+    [Fact]
     public async Task Watched_folder_yields_only_new_files_once_their_size_is_stable()
     {
         using var folder = new TempFolder();

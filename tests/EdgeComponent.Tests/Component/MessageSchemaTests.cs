@@ -81,8 +81,25 @@ public sealed class MessageSchemaTests
         Assert.Equal(3, root.GetProperty("frames").GetProperty("failed").GetInt64());
         Assert.Equal(2, root.GetProperty("failures").GetProperty("truncated").GetInt64());
         Assert.Equal(3, root.GetProperty("capture").GetProperty("backlog").GetInt32());
+        Assert.Equal(0, root.GetProperty("capture").GetProperty("uploadFailures").GetInt64());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("capture").GetProperty("lastUploadError").ValueKind);
         Assert.Equal(10, root.GetProperty("latencyMs").GetProperty("p50").GetDouble());
         Assert.Equal(19, root.GetProperty("latencyMs").GetProperty("p95").GetDouble());
+    }
+
+    [Fact]
+    public void Health_message_reports_capture_upload_failures_and_the_last_error()
+    {
+        var payload = HealthMessageWriter.Write("thing-1", new ModelIdentity("1.0.4", "12"), new HealthTracker().Snapshot(), captureBacklog: 40,
+            captureDropped: 0, DateTimeOffset.UnixEpoch, new EdgeMlOps.Edge.Component.Capture.CaptureUploadStatus(7, 12, "HttpRequestException: Connection refused"));
+
+        using var doc = JsonDocument.Parse(payload);
+        var capture = doc.RootElement.GetProperty("capture");
+        Assert.Equal(1, doc.RootElement.GetProperty("schemaVersion").GetInt32());
+        Assert.Equal(7, capture.GetProperty("uploaded").GetInt64());
+        Assert.Equal(12, capture.GetProperty("uploadFailures").GetInt64());
+        Assert.Equal("HttpRequestException: Connection refused", capture.GetProperty("lastUploadError").GetString());
+        Assert.Equal(40, capture.GetProperty("backlog").GetInt32());
     }
 
     [Fact]

@@ -103,4 +103,34 @@ public sealed class GreengrassServicesTests : IAsyncLifetime
         Assert.False(sink.TryEnqueue(image, new EdgeMlOps.Edge.Component.Capture.CaptureMetadata("again.jpg", "thing-1", DateTimeOffset.UnixEpoch,
             CaptureReason.Sampled, null, "1.0.2", "9", "{}", 200, 100, [])), "the same bytes are a duplicate");
     }
+
+    [Fact]
+    public async Task Spool_sink_reports_the_uploaders_failures_while_s3_is_unreachable()
+    {
+        var spool = CaptureSpool.Open(new CaptureSpoolOptions { Directory = Path.Combine(_folder.Path, "spool") });
+        // Nothing listens on port 9 (discard) here: each attempt fails with a connection error.
+        using var s3 = new Amazon.S3.AmazonS3Client(new Amazon.Runtime.BasicAWSCredentials("k", "s"),
+            new Amazon.S3.AmazonS3Config { ServiceURL = "http://127.0.0.1:9", ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+        var uploader = new CaptureUploader(spool, s3, new CaptureUploaderOptions
+        {
+            BucketName = "b",
+            CapturePrefix = "captures/",
+            InitialBackoff = TimeSpan.FromMilliseconds(20),
+            MaxBackoff = TimeSpan.FromMilliseconds(50),
+        });
+        var sink = new SpoolCaptureSink(spool, uploader);
+        sink.TryEnqueue(TestImages.SolidJpeg(32, 32), new EdgeMlOps.Edge.Component.Capture.CaptureMetadata("f.jpg", "thing-1", DateTimeOffset.UnixEpoch,
+            CaptureReason.Sampled, null, "1.0.2", "9", "{}", 32, 32, []));
+        using var stop = new CancellationTokenSource();
+
+        var run = uploader.RunAsync(stop.Token);
+        await Eventually.TrueAsync(() => sink.Upload.Failures >= 2, "upload failures counted");
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Equal(0, sink.Upload.Uploaded);
+        Assert.NotNull(sink.Upload.LastError);
+        Assert.Equal(1, sink.Backlog);
+        Assert.Equal(default, new NoOpCaptureSink().Upload);
+    }
 }

@@ -80,6 +80,16 @@ public sealed class JpegDecoderTests
     }
 
     [Fact]
+    public void Default_limit_refuses_10000_by_10000_and_admits_a_45_megapixel_camera_frame()
+    {
+        using var decoder = new JpegDecoder();
+
+        Assert.Equal(ImageFailureReason.TooLarge, decoder.ReadHeader(TestImages.HugeHeaderJpeg(10_000, 10_000), out _, out _));
+        Assert.Equal(ImageFailureReason.None, decoder.ReadHeader(TestImages.HugeHeaderJpeg(8192, 5460), out var w, out var h));
+        Assert.Equal((8192, 5460), (w, h));
+    }
+
+    [Fact]
     public void Header_within_the_limit_is_accepted()
     {
         using var decoder = new JpegDecoder(new JpegDecoderOptions { MaxPixels = 100_000_000 });

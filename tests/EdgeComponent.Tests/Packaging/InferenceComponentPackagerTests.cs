@@ -50,16 +50,27 @@ public sealed class PackagedComponentFixture : IDisposable
 
 public sealed class InferenceComponentPackagerTests(PackagedComponentFixture packaged) : IClassFixture<PackagedComponentFixture>
 {
+    private static readonly InferenceRecipeProps RecipeProps = new()
+    {
+        ComponentName = "com.edgemlops.Inference",
+        ComponentVersion = "1.0.0",
+        ArtifactUri = "s3://b/k.zip",
+        ModelComponentName = "com.edgemlops.Model",
+    };
+
+    private static JsonNode RenderedRecipe() => JsonNode.Parse(InferenceRecipeRenderer.Render(RecipeProps))!;
+
+    /// <summary>How long Greengrass waits after the Shutdown script before it kills the process, read from the rendered recipe.</summary>
+    private static TimeSpan RecipeShutdownTimeout()
+    {
+        var timeouts = RenderedRecipe()["Manifests"]!.AsArray().Select(m => (int)m!["Lifecycle"]!["Shutdown"]!["Timeout"]!).Distinct().ToList();
+        return TimeSpan.FromSeconds(Assert.Single(timeouts));
+    }
+
     [Fact]
     public void Zip_holds_every_file_the_recipe_names()
     {
-        var recipe = JsonNode.Parse(InferenceRecipeRenderer.Render(new InferenceRecipeProps
-        {
-            ComponentName = "com.edgemlops.Inference",
-            ComponentVersion = "1.0.0",
-            ArtifactUri = "s3://b/k.zip",
-            ModelComponentName = "com.edgemlops.Model",
-        }))!;
+        var recipe = RenderedRecipe();
         const string prefix = "{artifacts:decompressedPath}/edge-inference/";
 
         foreach (var manifest in recipe["Manifests"]!.AsArray())
@@ -150,10 +161,12 @@ public sealed class InferenceComponentPackagerTests(PackagedComponentFixture pac
     }
 
     [Fact]
-    public async Task Sigterm_stops_the_component_cleanly_with_a_final_health_message()
+    public async Task Sigterm_stops_the_component_cleanly_within_the_recipes_shutdown_timeout_with_a_final_health_message()
     {
+        var shutdownTimeout = RecipeShutdownTimeout();
+
         var (exitCode, stdout, stderr) = await RunAsync(["--model", packaged.KnownModel, "--images", RepositoryPaths.TestImages,
-            "--interval-ms", "20", "--thing-name", "sigterm-test"], stopAfter: "inference-result");
+            "--interval-ms", "20", "--thing-name", "sigterm-test"], stopAfter: "inference-result", exitWithin: shutdownTimeout);
 
         Assert.True(exitCode == 0, stderr);
         var last = JsonDocument.Parse(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
@@ -163,25 +176,30 @@ public sealed class InferenceComponentPackagerTests(PackagedComponentFixture pac
     }
 
     [Fact]
-    public async Task Inside_greengrass_publishes_through_ipc_reports_state_follows_configuration_and_spools_captures()
+    public async Task Inside_greengrass_publishes_through_ipc_within_the_recipes_policy_follows_configuration_and_spools_captures()
     {
         using var work = new TempFolder();
-        const string component = "com.edgemlops.Inference";
+        var component = RecipeProps.ComponentName;
+        // The nucleus serves the rendered recipe's DefaultConfiguration (with test-speed runtime values merged over it)
+        // and authorises every publish by that recipe's accessControl policy.
+        var configuration = RenderedRecipe()["ComponentConfiguration"]!["DefaultConfiguration"]!.AsObject().DeepClone().AsObject();
+        configuration["frameIntervalMs"] = 30;
+        configuration["healthIntervalSeconds"] = 1;
+        configuration["capture"]!["sampleFraction"] = 1;
         await using var nucleus = EdgeMlOps.Edge.TestNucleus.TestNucleus.Start(new EdgeMlOps.Edge.TestNucleus.TestNucleusOptions
         {
             SocketPath = Path.Combine(work.Path, "ipc.socket"),
             ComponentName = component,
-            Configuration = new Dictionary<string, JsonObject>
-            {
-                [component] = new() { ["confidenceThreshold"] = 0.25, ["resultsTopic"] = "edgemlops/{thingName}/inference/results" },
-            },
+            Configuration = new Dictionary<string, JsonObject> { [component] = configuration },
+            EnforceAccessControl = true,
+            ThingName = "gg-thing",
         });
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = work.Path };
         start.Environment["AWS_GG_NUCLEUS_DOMAIN_SOCKET_FILEPATH_FOR_COMPONENT"] = nucleus.SocketPath;
         start.Environment["SVCUID"] = nucleus.AuthToken;
+        // Start-up settings only, as the recipe's Run script passes them; the runtime keys come from the configuration.
         foreach (var arg in new[] { Path.Combine(packaged.AppFolder, "EdgeMlOps.Edge.Component.dll"), "--model", packaged.KnownModel,
-            "--images", RepositoryPaths.TestImages, "--interval-ms", "30", "--thing-name", "gg-thing", "--health-interval", "1",
-            "--set", "capture.sampleFraction=1" })
+            "--images", RepositoryPaths.TestImages, "--thing-name", "gg-thing" })
         {
             start.ArgumentList.Add(arg);
         }
@@ -199,25 +217,52 @@ public sealed class InferenceComponentPackagerTests(PackagedComponentFixture pac
                 JsonDocument.Parse(p.Payload).RootElement.GetProperty("detections").GetArrayLength() == 1, timeout);
             await nucleus.Publishes.WaitForAsync(p => p.TopicName == "edgemlops/gg-thing/inference/health", timeout);
             Assert.Equal("1", strict.Qos); // QoS 1: at least once
+
+            // A runtime topic change outside the recipe's policy: the nucleus refuses each result, the component counts
+            // the failures and keeps running (health still goes to its granted topic).
+            await nucleus.PushConfigurationUpdate(["resultsTopic"], "elsewhere/{thingName}/results", component);
+            await nucleus.Publishes.WaitForAsync(p => p.TopicName == "edgemlops/gg-thing/inference/health" &&
+                JsonDocument.Parse(p.Payload).RootElement.GetProperty("frames").GetProperty("publishFailures").GetInt64() >= 2, timeout);
         }
         finally
         {
             using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             await kill.WaitForExitAsync();
-            using var guard = new CancellationTokenSource(timeout);
-            await process.WaitForExitAsync(guard.Token);
+            await WaitForExitWithinAsync(process, RecipeShutdownTimeout());
         }
 
         Assert.True(process.ExitCode == 0, await stderr);
         Assert.Empty(await stdout); // nothing on standard output inside Greengrass: results go through IPC
+        Assert.All(nucleus.Publishes.Snapshot(), p => Assert.StartsWith("edgemlops/gg-thing/inference/", p.TopicName, StringComparison.Ordinal));
         var spool = Path.Combine(work.Path, "capture-spool");
         Assert.True(Directory.Exists(spool) && Directory.EnumerateFiles(spool, "metadata.json", SearchOption.AllDirectories).Any(), "no capture spooled");
         var lastHealth = nucleus.Publishes.Snapshot().Last(p => p.TopicName == "edgemlops/gg-thing/inference/health");
         Assert.Equal("STOPPING", JsonDocument.Parse(lastHealth.Payload).RootElement.GetProperty("state").GetString());
     }
 
-    /// <summary>Runs the extracted app; with <paramref name="stopAfter"/>, sends SIGTERM once stdout shows that text.</summary>
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string[] args, string? stopAfter)
+    /// <summary>
+    /// Waits for <paramref name="process"/> to exit after SIGTERM; fails (and kills it, as Greengrass would) if it is
+    /// still running after <paramref name="limit"/>.
+    /// </summary>
+    private static async Task WaitForExitWithinAsync(Process process, TimeSpan limit)
+    {
+        using var guard = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(guard.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"the component was still running {limit.TotalSeconds} s after SIGTERM (the recipe's Shutdown timeout)");
+        }
+    }
+
+    /// <summary>
+    /// Runs the extracted app; with <paramref name="stopAfter"/>, sends SIGTERM once stdout shows that text and then
+    /// requires the exit within <paramref name="exitWithin"/> of the signal (default 60 s; the whole run is bounded too).
+    /// </summary>
+    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string[] args, string? stopAfter, TimeSpan? exitWithin = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(packaged.AppFolder, "EdgeMlOps.Edge.Component.dll"));
@@ -229,20 +274,34 @@ public sealed class InferenceComponentPackagerTests(PackagedComponentFixture pac
         using var process = Process.Start(start)!;
         var stdout = new System.Text.StringBuilder();
         var stderr = process.StandardError.ReadToEndAsync();
+        var limit = exitWithin ?? TimeSpan.FromSeconds(60);
+        // Re-armed at the signal: from then on the process has `limit` to close its output and exit.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var signalled = false;
-        while (await process.StandardOutput.ReadLineAsync() is { } line)
+        try
         {
-            stdout.AppendLine(line);
-            if (stopAfter is not null && !signalled && line.Contains(stopAfter, StringComparison.Ordinal))
+            while (await process.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
             {
-                signalled = true;
-                using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-                await kill.WaitForExitAsync();
+                stdout.AppendLine(line);
+                if (stopAfter is not null && !signalled && line.Contains(stopAfter, StringComparison.Ordinal))
+                {
+                    signalled = true;
+                    deadline.CancelAfter(limit);
+                    using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                    await kill.WaitForExitAsync();
+                }
             }
+
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail(signalled
+                ? $"the component was still running {limit.TotalSeconds} s after SIGTERM (the recipe's Shutdown timeout)"
+                : "the component did not finish within 120 s");
         }
 
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(guard.Token);
         return (process.ExitCode, stdout.ToString(), await stderr);
     }
 }

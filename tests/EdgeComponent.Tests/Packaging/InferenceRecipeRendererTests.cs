@@ -83,6 +83,50 @@ public sealed partial class InferenceRecipeRendererTests
         }
     }
 
+    /// <summary>The keys the component applies while running; written out here, not taken from the renderer.</summary>
+    private static readonly string[] RuntimeKeys =
+    [
+        "confidenceThreshold", "iouThreshold", "maxDetections", "frameIntervalMs", "healthIntervalSeconds", "resultsTopic", "healthTopic",
+        "capture/enabled", "capture/uncertaintyLow", "capture/uncertaintyHigh", "capture/sampleFraction",
+    ];
+
+    [Fact]
+    public void No_runtime_key_appears_in_any_lifecycle_script_so_changing_it_does_not_restart_the_component()
+    {
+        var recipe = Recipe();
+
+        foreach (var manifest in recipe["Manifests"]!.AsArray())
+        {
+            // Every string below Lifecycle (Run, Shutdown, Setenv): Greengrass interpolates them all.
+            var lifecycle = manifest!["Lifecycle"]!.ToJsonString();
+            var interpolated = ConfigurationVariable().Matches(lifecycle).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+
+            Assert.Empty(interpolated.Intersect(RuntimeKeys));
+            Assert.Equal(
+                new[] { "allowSpinning", "capture/bucket", "capture/prefix", "capture/spoolMaxMegabytes", "imagesPath", "intraOpThreads", "maxImagePixels", "source" },
+                interpolated.Order(StringComparer.Ordinal));
+        }
+
+        Assert.Equal(RuntimeKeys.Select(k => "/" + k), InferenceRecipeRenderer.RuntimeConfigurationKeys);
+    }
+
+    [Fact]
+    public void Default_configuration_still_holds_every_runtime_key()
+    {
+        var configuration = Recipe()["ComponentConfiguration"]!["DefaultConfiguration"]!;
+
+        foreach (var key in RuntimeKeys)
+        {
+            JsonNode? node = configuration;
+            foreach (var part in key.Split('/'))
+            {
+                node = node?[part];
+            }
+
+            Assert.True(node is JsonValue, $"DefaultConfiguration lacks '{key}'");
+        }
+    }
+
     [Fact]
     public void Uses_only_recipe_variables_greengrass_defines()
     {
@@ -149,8 +193,14 @@ public sealed partial class InferenceRecipeRendererTests
         Assert.EndsWith("runtimes/linux-arm64/native/libonnxruntime.so.1", options.Settings.OnnxRuntimeLibraryPath, StringComparison.Ordinal);
         Assert.Equal("cam-1", options.Settings.ThingName);
         Assert.Equal(("unknown", "unknown"), options.Settings.ModelVersions()); // model component without those keys
-        Assert.Equal(0.3, options.Settings.Runtime.Capture.UncertaintyLow);
+        Assert.Equal(EdgeMlOps.Edge.Inference.Imaging.JpegDecoderOptions.DefaultMaxPixels, options.Settings.MaxImagePixels);
+        Assert.True(10_000L * 10_000 > options.Settings.MaxImagePixels, "a 10000×10000 frame is refused by the recipe's default");
+        Assert.Equal(0, options.Settings.IntraOpThreads);
         Assert.False(options.Settings.AllowSpinning);
+        Assert.Equal((string.Empty, "captures/", 512), (options.Settings.Runtime.Capture.Bucket, options.Settings.Runtime.Capture.Prefix,
+            options.Settings.Runtime.Capture.SpoolMaxMegabytes));
+        // The runtime keys are not on the command line: they start at the component's defaults and come from IPC.
+        Assert.Equal(new RuntimeSettings().ConfidenceThreshold, options.Settings.Runtime.ConfidenceThreshold);
     }
 
     [Fact]

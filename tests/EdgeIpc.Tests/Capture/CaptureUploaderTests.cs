@@ -186,6 +186,69 @@ public sealed class CaptureUploaderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Keeps_running_after_an_unexpected_client_exception_counting_and_logging_it_then_uploads()
+    {
+        var spool = OpenSpool();
+        var sha = spool.Enqueue(CaptureSpoolTests.Image("unlucky"), CaptureSpoolTests.Metadata()).Entry!.Sha256;
+        var logged = new List<string>();
+        using var flaky = new FlakyS3Client(_s3.EndpointUrl, failures: 2);
+        var uploader = new CaptureUploader(spool, flaky, new CaptureUploaderOptions
+        {
+            BucketName = Bucket,
+            CapturePrefix = Prefix,
+            InitialBackoff = TimeSpan.FromMilliseconds(50),
+            MaxBackoff = TimeSpan.FromMilliseconds(100),
+            Log = line => { lock (logged) { logged.Add(line); } },
+        });
+
+        await DrainAsync(spool, uploader);
+
+        Assert.Equal(ExpectedKeys(sha), await KeysAsync());
+        Assert.Equal(2, uploader.FailedAttempts);
+        Assert.Equal(0, uploader.ConsecutiveFailures);
+        Assert.Equal(1, uploader.UploadedCount);
+        Assert.StartsWith("InvalidOperationException: injected", uploader.LastError, StringComparison.Ordinal);
+        Assert.Equal(2, logged.Count(l => l.Contains("unexpectedly", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Stops_only_when_cancelled_even_if_every_attempt_throws_unexpectedly()
+    {
+        var spool = OpenSpool();
+        spool.Enqueue(CaptureSpoolTests.Image("never"), CaptureSpoolTests.Metadata());
+        using var broken = new FlakyS3Client(_s3.EndpointUrl, failures: int.MaxValue);
+        var uploader = new CaptureUploader(spool, broken, new CaptureUploaderOptions
+        {
+            BucketName = Bucket,
+            CapturePrefix = Prefix,
+            InitialBackoff = TimeSpan.FromMilliseconds(20),
+            MaxBackoff = TimeSpan.FromMilliseconds(40),
+        });
+        using var stop = new CancellationTokenSource();
+
+        var run = uploader.RunAsync(stop.Token);
+        await Eventually.HoldsAsync(() => uploader.FailedAttempts >= 5, Wait, () => $"{uploader.FailedAttempts} failed attempts");
+
+        Assert.False(run.IsCompleted, "the upload loop ended on an unexpected exception");
+        Assert.Equal(1, spool.Backlog);
+        await stop.CancelAsync();
+        await run; // returns normally on cancellation
+    }
+
+    /// <summary>A real client of the s3rver whose first PutObject calls throw an exception type the uploader does not list.</summary>
+    private sealed class FlakyS3Client(string endpoint, int failures) : AmazonS3Client(
+        new Amazon.Runtime.BasicAWSCredentials(S3rverServer.AccessKey, S3rverServer.AccessKey),
+        new AmazonS3Config { ServiceURL = endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 })
+    {
+        private int _remaining = failures;
+
+        public override Task<PutObjectResponse> PutObjectAsync(PutObjectRequest request, CancellationToken cancellationToken = default) =>
+            Interlocked.Decrement(ref _remaining) >= 0
+                ? throw new InvalidOperationException("injected failure")
+                : base.PutObjectAsync(request, cancellationToken);
+    }
+
+    [Fact]
     public void Key_layout_uses_the_UTC_capture_date()
     {
         var metadata = CaptureSpoolTests.Metadata(at: new DateTimeOffset(2026, 1, 2, 23, 30, 0, TimeSpan.FromHours(-5)));

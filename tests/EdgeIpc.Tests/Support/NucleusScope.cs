@@ -11,7 +11,7 @@ internal sealed class NucleusScope : IAsyncDisposable
 
     private readonly TempFolder _folder = new();
 
-    public NucleusScope(JsonObject? configuration = null, IReadOnlySet<string>? deniedTopics = null)
+    public NucleusScope(JsonObject? configuration = null, IReadOnlySet<string>? deniedTopics = null, bool enforceAccessControl = false)
     {
         NucleusOptions = new TestNucleusOptions
         {
@@ -20,6 +20,8 @@ internal sealed class NucleusScope : IAsyncDisposable
             ComponentName = "com.edgemlops.Inference",
             Configuration = new Dictionary<string, JsonObject> { ["com.edgemlops.Inference"] = configuration ?? [] },
             DeniedTopics = deniedTopics ?? new HashSet<string>(),
+            EnforceAccessControl = enforceAccessControl,
+            ThingName = "cam-7",
         };
         Nucleus = TestNucleus.Start(NucleusOptions);
     }

@@ -63,8 +63,11 @@ public sealed record ComponentSettings
     /// <summary>Stop after this many frames (0 = never). Default: 0.</summary>
     public long MaxFrames { get; init; }
 
-    /// <summary>Images whose header declares more pixels than this are refused before decoding. Default: 100,000,000 (10000×10000).</summary>
-    public long MaxImagePixels { get; init; } = 100_000_000;
+    /// <summary>
+    /// Images whose header declares more pixels than this are refused before decoding. Default: 50,000,000 (admits a
+    /// 45 MP industrial camera frame, refuses 10000×10000; see <see cref="EdgeMlOps.Edge.Inference.Imaging.JpegDecoderOptions.DefaultMaxPixels"/>).
+    /// </summary>
+    public long MaxImagePixels { get; init; } = EdgeMlOps.Edge.Inference.Imaging.JpegDecoderOptions.DefaultMaxPixels;
 
     /// <summary>Decode the next frame while the current one runs. Default: true.</summary>
     public bool Pipelining { get; init; } = true;

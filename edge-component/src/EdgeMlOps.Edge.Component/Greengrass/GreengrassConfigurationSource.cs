@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using EdgeMlOps.Edge.Component.Configuration;
 using EdgeMlOps.Edge.Component.Health;
 using EdgeMlOps.Edge.Ipc;
@@ -5,59 +6,146 @@ using EdgeMlOps.Edge.Ipc;
 namespace EdgeMlOps.Edge.Component.Greengrass;
 
 /// <summary>
-/// Runtime settings from the component's Greengrass configuration: read once at start, then re-read on every
-/// configuration update event (IPC SubscribeToConfigurationUpdate). Invalid updates are logged and ignored.
+/// Runtime settings from the component's Greengrass configuration. The recipe does not pass the runtime keys on the
+/// command line (an interpolated key would restart the component on every change), so this source is their only way
+/// in: <see cref="StartAsync"/> subscribes to configuration updates, then reads the whole configuration, and returns
+/// only once a valid configuration has been read — the host processes no frame and publishes nothing before that, so
+/// nothing ever goes to a default topic. Afterwards each update event re-reads the changed key; invalid updates are
+/// logged and ignored.
 /// </summary>
 public sealed class GreengrassConfigurationSource : RuntimeConfigurationSourceBase
 {
+    private static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(30);
     private readonly GreengrassIpcClient _client;
     private readonly ComponentLog _log;
+    private readonly IComponentStateReporter? _stateReporter;
+    private readonly TimeSpan _initialRetryDelay;
+    private readonly TimeSpan _maxRetryDelay;
+    private readonly SemaphoreSlim _updateArrived = new(0);
     private IAsyncDisposable? _subscription;
     private CancellationToken _stopping;
+    private volatile bool _loaded;
+    private int _updatesBeforeLoaded;
 
-    public GreengrassConfigurationSource(GreengrassIpcClient client, RuntimeSettings initial, ComponentLog log)
+    /// <param name="client">The IPC client.</param>
+    /// <param name="initial">Start-up values; replaced by the component configuration before <see cref="StartAsync"/> returns.</param>
+    /// <param name="log">Where refused configurations and IPC failures are logged.</param>
+    /// <param name="stateReporter">Told ERRORED while the configuration is invalid at start. Default: none.</param>
+    /// <param name="initialRetryDelay">First wait before re-reading an unreadable or invalid configuration; doubles up to 30 s. Default: 1 s.</param>
+    public GreengrassConfigurationSource(GreengrassIpcClient client, RuntimeSettings initial, ComponentLog log,
+        IComponentStateReporter? stateReporter = null, TimeSpan? initialRetryDelay = null)
         : base(initial)
     {
         _client = client;
         _log = log;
-        Rejected += problems => _log.Warn("ignored configuration update: " + string.Join("; ", problems));
+        _stateReporter = stateReporter;
+        _initialRetryDelay = initialRetryDelay ?? TimeSpan.FromSeconds(1);
+        _maxRetryDelay = TimeSpan.FromSeconds(30);
+        Rejected += problems => _log.Warn("ignored configuration: " + string.Join("; ", problems));
     }
 
+    /// <summary>Whether a valid component configuration has been read.</summary>
+    public bool IsLoaded => _loaded;
+
+    /// <summary>
+    /// Returns once a valid configuration has been read, retrying (with backoff, or at once when an update arrives)
+    /// while the nucleus cannot be reached or the configuration is invalid. Throws only when cancelled.
+    /// </summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         _stopping = cancellationToken;
+        var delay = _initialRetryDelay;
+        var reportedErrored = false;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                bounded.CancelAfter(OperationTimeout);
+                // Subscribe before reading, so a change made between the two is not missed.
+                _subscription ??= await _client.SubscribeToConfigurationUpdateAsync(null, [], OnUpdateAsync, bounded.Token).ConfigureAwait(false);
+                var updatesSeen = Volatile.Read(ref _updatesBeforeLoaded);
+                var problems = await ReloadAsync([], bounded.Token).ConfigureAwait(false);
+                if (problems.Count == 0)
+                {
+                    _loaded = true;
+                    if (Volatile.Read(ref _updatesBeforeLoaded) != updatesSeen)
+                    {
+                        // An update arrived while the first read was in flight: read once more so it is not lost.
+                        await ReloadAsync([], bounded.Token).ConfigureAwait(false);
+                    }
+
+                    return;
+                }
+
+                if (!reportedErrored && _stateReporter is not null)
+                {
+                    reportedErrored = true;
+                    await _stateReporter.ReportAsync(ComponentState.Errored, bounded.Token).ConfigureAwait(false);
+                }
+
+                _log.Error($"the component configuration is invalid; waiting for a valid one before processing frames (retry in {delay.TotalSeconds:0.#} s)");
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                _log.Warn($"reading the component configuration failed (retry in {delay.TotalSeconds:0.#} s): {ex.Message}");
+            }
+
+            // An update event (a fix being deployed) ends the wait early.
+            await _updateArrived.WaitAsync(delay, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _maxRetryDelay.Ticks));
+        }
+    }
+
+    private async Task OnUpdateAsync(ConfigurationUpdate update)
+    {
+        if (!_loaded)
+        {
+            // Start-up still waits for a whole valid configuration: wake it instead of applying one key over defaults.
+            Interlocked.Increment(ref _updatesBeforeLoaded);
+            _updateArrived.Release();
+            return;
+        }
+
         try
         {
-            // Bounded: start-up must not wait forever for an unreachable nucleus.
-            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            bounded.CancelAfter(TimeSpan.FromSeconds(30));
-            await ReloadAsync([], bounded.Token).ConfigureAwait(false);
-            _subscription = await _client.SubscribeToConfigurationUpdateAsync(null, [], update => ReloadAsync(update.KeyPath, _stopping), bounded.Token)
-                .ConfigureAwait(false);
+            await ReloadAsync(update.KeyPath, _stopping).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
         {
-            // The start-up values (from the recipe's arguments) stay in force.
-            _log.Warn($"configuration updates unavailable: {ex.Message}");
+            // The previous settings stay; the next update event reads again.
+            _log.Warn($"reading the configuration update at '{string.Join('/', update.KeyPath)}' failed: {ex.Message}");
         }
     }
 
     /// <summary>
     /// Applies the configuration under <paramref name="changedPath"/> (everything for an empty path) over the current
-    /// settings. Only the changed key is taken, so one invalid value elsewhere does not block later valid updates.
+    /// settings and returns the problems (empty when valid). Only the changed key is taken, so one invalid value
+    /// elsewhere does not block later valid updates.
     /// </summary>
-    private async Task ReloadAsync(IReadOnlyList<string> changedPath, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<string>> ReloadAsync(IReadOnlyList<string> changedPath, CancellationToken cancellationToken)
     {
+        var configuration = await _client.GetConfigurationAsync(null, [], cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<string> problems;
         try
         {
-            var configuration = await _client.GetConfigurationAsync(null, [], cancellationToken).ConfigureAwait(false);
-            var full = System.Text.Json.Nodes.JsonNode.Parse(configuration.GetRawText());
-            TryApply(SettingsJson.ParseRuntime(Subtree(full, changedPath), Current));
+            var full = JsonNode.Parse(configuration.GetRawText());
+            var candidate = SettingsJson.ParseRuntime(Subtree(full, changedPath), Current);
+            problems = candidate.Validate();
+            if (problems.Count == 0)
+            {
+                TryApply(candidate);
+                return problems;
+            }
         }
         catch (SettingsException ex)
         {
-            Reject(ex.Problems);
+            problems = ex.Problems;
         }
+
+        Reject(problems);
+        return problems;
     }
 
     public override async ValueTask DisposeAsync()
@@ -66,10 +154,12 @@ public sealed class GreengrassConfigurationSource : RuntimeConfigurationSourceBa
         {
             await _subscription.DisposeAsync().ConfigureAwait(false);
         }
+
+        _updateArrived.Dispose();
     }
 
     /// <summary>The node at <paramref name="path"/> inside <paramref name="root"/>, nested back under the same keys.</summary>
-    private static System.Text.Json.Nodes.JsonNode? Subtree(System.Text.Json.Nodes.JsonNode? root, IReadOnlyList<string> path)
+    private static JsonNode? Subtree(JsonNode? root, IReadOnlyList<string> path)
     {
         if (path.Count == 0)
         {
@@ -79,7 +169,7 @@ public sealed class GreengrassConfigurationSource : RuntimeConfigurationSourceBa
         var node = root;
         foreach (var key in path)
         {
-            node = node is System.Text.Json.Nodes.JsonObject parent && parent.TryGetPropertyValue(key, out var child) ? child : null;
+            node = node is JsonObject parent && parent.TryGetPropertyValue(key, out var child) ? child : null;
         }
 
         if (node is null)
@@ -90,7 +180,7 @@ public sealed class GreengrassConfigurationSource : RuntimeConfigurationSourceBa
         var result = node.DeepClone();
         for (var i = path.Count - 1; i >= 0; i--)
         {
-            result = new System.Text.Json.Nodes.JsonObject { [path[i]] = result };
+            result = new JsonObject { [path[i]] = result };
         }
 
         return result;

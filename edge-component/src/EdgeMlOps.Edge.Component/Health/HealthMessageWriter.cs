@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeMlOps.Edge.Component.Capture;
 using EdgeMlOps.Edge.Component.Publishing;
 
 namespace EdgeMlOps.Edge.Component.Health;
@@ -13,7 +14,7 @@ public static class HealthMessageWriter
     public const string MessageType = "health";
 
     public static byte[] Write(string thingName, ModelIdentity model, HealthSnapshot snapshot, int captureBacklog,
-        long captureDropped, DateTimeOffset timestamp)
+        long captureDropped, DateTimeOffset timestamp, CaptureUploadStatus upload = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -62,6 +63,18 @@ public static class HealthMessageWriter
             w.WriteNumber("captured", snapshot.FramesCaptured);
             w.WriteNumber("backlog", captureBacklog);
             w.WriteNumber("dropped", captureDropped);
+            // Added within schema version 1: a failing uploader shows here while the backlog grows.
+            w.WriteNumber("uploaded", upload.Uploaded);
+            w.WriteNumber("uploadFailures", upload.Failures);
+            if (upload.LastError is null)
+            {
+                w.WriteNull("lastUploadError");
+            }
+            else
+            {
+                w.WriteString("lastUploadError", upload.LastError);
+            }
+
             w.WriteEndObject();
             w.WriteStartObject("latencyMs");
             w.WriteNumber("windowFrames", snapshot.LatencyWindow);

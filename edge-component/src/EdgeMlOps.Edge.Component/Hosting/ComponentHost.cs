@@ -51,11 +51,14 @@ public sealed class ComponentHost(ComponentHostProps props)
         var (componentVersion, packageVersion) = settings.ModelVersions();
         var identity = new ModelIdentity(componentVersion, packageVersion);
         using var healthStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var healthLoop = Task.Run(() => HealthLoopAsync(identity, healthStop.Token), CancellationToken.None);
+        Task? healthLoop = null;
         props.Configuration.Changed += OnConfigurationChanged;
         try
         {
+            // The topics and intervals come from the configuration (inside Greengrass only through IPC): nothing is
+            // published, not even health, before it has been read, so nothing goes to a default topic.
             await props.Configuration.StartAsync(cancellationToken).ConfigureAwait(false);
+            healthLoop = Task.Run(() => HealthLoopAsync(identity, healthStop.Token), CancellationToken.None);
             var (runtime, model) = await new ModelLoader(settings, _health, stateReporter, log).LoadAsync(cancellationToken).ConfigureAwait(false);
             using (runtime)
             using (model)
@@ -90,8 +93,11 @@ public sealed class ComponentHost(ComponentHostProps props)
             }
 
             await healthStop.CancelAsync().ConfigureAwait(false);
-            await healthLoop.ConfigureAwait(false);
-            await PublishHealthAsync(identity, CancellationToken.None).ConfigureAwait(false);
+            if (healthLoop is not null)
+            {
+                await healthLoop.ConfigureAwait(false);
+                await PublishHealthAsync(identity, CancellationToken.None).ConfigureAwait(false);
+            }
         }
     }
 
@@ -154,7 +160,7 @@ public sealed class ComponentHost(ComponentHostProps props)
     {
         var topic = props.Configuration.Current.ForThing(props.Settings.ThingName).HealthTopic;
         var payload = HealthMessageWriter.Write(props.Settings.ThingName, identity, _health.Snapshot(), props.CaptureSink.Backlog,
-            props.CaptureSink.Dropped, DateTimeOffset.UtcNow);
+            props.CaptureSink.Dropped, DateTimeOffset.UtcNow, props.CaptureSink.Upload);
         try
         {
             await props.Publisher.PublishAsync(topic, payload, cancellationToken).ConfigureAwait(false);

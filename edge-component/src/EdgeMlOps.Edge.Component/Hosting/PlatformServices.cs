@@ -78,26 +78,34 @@ public sealed class PlatformServices : IAsyncDisposable
             Directory = Path.GetFullPath(capture.SpoolDirectory),
             MaxBytes = capture.SpoolMaxMegabytes * 1024L * 1024L,
         });
-        var services = new PlatformServices(
-            new GreengrassResultPublisher(client),
-            new GreengrassConfigurationSource(client, options.Settings.Runtime, log),
-            new SpoolCaptureSink(spool),
-            new GreengrassStateReporter(client, log),
-            $"Greengrass IPC, capture spool '{spool.Directory}'",
-            client);
         var region = Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION");
+        CaptureUploader? uploader = null;
         if (!string.IsNullOrWhiteSpace(capture.Bucket) && !string.IsNullOrWhiteSpace(region))
         {
-            var uploader = new CaptureUploader(spool, CaptureS3ClientFactory.Create(region), new CaptureUploaderOptions
+            uploader = new CaptureUploader(spool, CaptureS3ClientFactory.Create(region), new CaptureUploaderOptions
             {
                 BucketName = capture.Bucket,
                 CapturePrefix = capture.Prefix,
+                Log = log.Warn,
             });
-            services._uploader = Task.Run(() => uploader.RunAsync(services._background.Token), CancellationToken.None);
         }
         else
         {
             log.Info("capture.bucket or AWS_REGION not set: captures stay in the local spool");
+        }
+
+        var stateReporter = new GreengrassStateReporter(client, log);
+        var services = new PlatformServices(
+            new GreengrassResultPublisher(client),
+            new GreengrassConfigurationSource(client, options.Settings.Runtime, log, stateReporter),
+            // The sink reports the uploader's failures in the health message.
+            new SpoolCaptureSink(spool, uploader),
+            stateReporter,
+            $"Greengrass IPC, capture spool '{spool.Directory}'",
+            client);
+        if (uploader is not null)
+        {
+            services._uploader = Task.Run(() => uploader.RunAsync(services._background.Token), CancellationToken.None);
         }
 
         return services;

@@ -30,8 +30,8 @@ public sealed record InferencePipelineProps
     /// <summary>Decode the next frame while the current one runs (two input slots instead of one). Default: true.</summary>
     public bool Pipelining { get; init; } = true;
 
-    /// <summary>Pixel limit checked on the JPEG header before decoding. Default: 100,000,000.</summary>
-    public long MaxImagePixels { get; init; } = 100_000_000;
+    /// <summary>Pixel limit checked on the JPEG header before decoding. Default: 50,000,000 (<see cref="JpegDecoderOptions.DefaultMaxPixels"/>).</summary>
+    public long MaxImagePixels { get; init; } = JpegDecoderOptions.DefaultMaxPixels;
 
     /// <summary>Log for skipped frames. Default: standard error.</summary>
     public ComponentLog Log { get; init; } = ComponentLog.StandardError();

@@ -5,8 +5,16 @@ namespace EdgeMlOps.Edge.Inference.Imaging;
 /// <summary>Decoder settings.</summary>
 public sealed record JpegDecoderOptions
 {
-    /// <summary>Images whose header declares more pixels than this are refused before decoding. Default: 100 million (10000×10000).</summary>
-    public long MaxPixels { get; init; } = 100_000_000;
+    /// <summary>
+    /// 50 million pixels: above the largest industrial area-scan cameras in common use (45 MP, e.g. 8192×5460, and
+    /// 8K×6K sensors), and half of 10000×10000, so such a frame — 300 MB as decoded RGB, far beyond what a small
+    /// device should allocate for one frame — is refused with the default settings rather than sitting exactly on
+    /// the limit.
+    /// </summary>
+    public const long DefaultMaxPixels = 50_000_000;
+
+    /// <summary>Images whose header declares more pixels than this are refused before decoding. Default: <see cref="DefaultMaxPixels"/> (50 million).</summary>
+    public long MaxPixels { get; init; } = DefaultMaxPixels;
 
     /// <summary>
     /// Decode straight to a smaller size with libjpeg's DCT scaling (1/2, 1/4, …) when the image is at least that

@@ -38,7 +38,7 @@ public sealed record RunningComponent(InstalledComponent Installed, string RunSc
 /// <summary>
 /// A Greengrass v2 core device simulated on this machine: it applies deployments the way the nucleus does —
 /// resolves each component version's recipe, downloads and unpacks its artifacts, computes its configuration,
-/// interpolates the lifecycle, restarts a component only when its version or interpolated lifecycle changed (a
+/// interpolates the lifecycle, authorises IPC publishes by the recipe's access control, restarts a component only when its version or interpolated lifecycle changed (a
 /// configuration-only change reaches the running component over IPC), starts it with the environment the nucleus
 /// gives (SVCUID, IPC socket, thing name, token exchange service) and a nucleus stand-in on the other end of the
 /// IPC socket, and rolls back to the previous components when a deployment fails.
@@ -365,6 +365,9 @@ public sealed class CoreDevice : IAsyncDisposable
                 SocketPath = Path.Combine(_props.SocketDirectory, $"{ThingName}-{_nuclei.Count}.sock"),
                 AuthToken = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
                 ComponentName = componentName,
+                // The recipe's accessControl (part of its configuration) decides what the component may publish.
+                EnforceAccessControl = true,
+                ThingName = ThingName,
             });
             _nuclei[componentName] = nucleus;
             _props.IotCore.Attach(ThingName, nucleus);

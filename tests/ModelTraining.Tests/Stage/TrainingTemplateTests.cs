@@ -227,7 +227,8 @@ public sealed class TrainingTemplateTests : IClassFixture<TrainingStageFixture>
     [Fact]
     public void Image_build_is_privileged_only_with_a_guard_reason_and_pushes_the_content_hash_tag()
     {
-        var (logicalId, project) = Assert.Single(_stage.Resources("AWS::CodeBuild::Project"));
+        // The workflow pipeline's CheckTrigger project is the other CodeBuild project of the stage.
+        var (logicalId, project) = Assert.Single(_stage.Resources("AWS::CodeBuild::Project"), p => p.LogicalId.StartsWith("TrainingImage", StringComparison.Ordinal));
         var properties = project["Properties"]!;
         Assert.True(properties["Environment"]!["PrivilegedMode"]!.GetValue<bool>());
         var guard = project["Metadata"]!["guard"]!;
@@ -247,7 +248,7 @@ public sealed class TrainingTemplateTests : IClassFixture<TrainingStageFixture>
     [Fact]
     public void Image_build_role_pushes_to_its_one_repository_and_pulls_only_the_base_image()
     {
-        var roleId = RoleLogicalId("codebuild.amazonaws.com");
+        var roleId = RoleLogicalId("codebuild.amazonaws.com", "TrainingImage");
         var statements = PolicyDocuments.OfRole(_stage, roleId);
         Assert.Empty(PolicyDocuments.WildcardProblems(statements, ActionsWithoutResourceLevelPermissions));
         var repository = _stage.Resources("AWS::ECR::Repository").Single().LogicalId;

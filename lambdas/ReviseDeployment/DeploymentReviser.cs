@@ -101,23 +101,8 @@ public static partial class DeploymentReviser
             throw new ArgumentException($"component {componentName}: the current ConfigurationUpdate.Merge is not JSON: {e.Message}", e);
         }
 
-        DeepMerge(existing, merge);
+        ConfigurationMerge.Into(existing, merge);
         configurationUpdate["Merge"] = existing.ToJsonString();
-    }
-
-    private static void DeepMerge(JsonObject target, JsonObject source)
-    {
-        foreach (var (key, value) in source)
-        {
-            if (value is JsonObject nested && target[key] is JsonObject existing)
-            {
-                DeepMerge(existing, nested);
-            }
-            else
-            {
-                target[key] = value?.DeepClone();
-            }
-        }
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9._-]{1,128}$")]

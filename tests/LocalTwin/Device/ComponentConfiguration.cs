@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EdgeMlOps.EdgeDeployment.ReviseDeployment;
 
 namespace EdgeMlOps.LocalTwin.Device;
 
@@ -22,7 +23,7 @@ public static class ComponentConfiguration
         {
             var merge = JsonNode.Parse(mergeText) as JsonObject
                 ?? throw new DeploymentFailedException($"ConfigurationUpdate.Merge is not a JSON object: {mergeText}");
-            DeepMerge(configuration, merge);
+            ConfigurationMerge.Into(configuration, merge);
         }
 
         return configuration;
@@ -31,21 +32,6 @@ public static class ComponentConfiguration
     /// <summary>Top-level keys whose values differ between two configurations.</summary>
     public static IReadOnlyList<string> ChangedKeys(JsonObject before, JsonObject after) =>
         [.. before.Select(kv => kv.Key).Union(after.Select(kv => kv.Key)).Where(k => !JsonNode.DeepEquals(before[k], after[k]))];
-
-    private static void DeepMerge(JsonObject target, JsonObject source)
-    {
-        foreach (var (key, value) in source)
-        {
-            if (value is JsonObject nested && target[key] is JsonObject existing)
-            {
-                DeepMerge(existing, nested);
-            }
-            else
-            {
-                target[key] = value?.DeepClone();
-            }
-        }
-    }
 
     private static void Reset(JsonObject configuration, JsonObject defaults, string pointer)
     {

@@ -38,10 +38,11 @@ public sealed record RunningComponent(InstalledComponent Installed, string RunSc
 /// <summary>
 /// A Greengrass v2 core device simulated on this machine: it applies deployments the way the nucleus does —
 /// resolves each component version's recipe, downloads and unpacks its artifacts, computes its configuration,
-/// interpolates the lifecycle, authorises IPC publishes by the recipe's access control, restarts a component only when its version or interpolated lifecycle changed (a
+/// interpolates the lifecycle, restarts a component only when its version or interpolated lifecycle changed (a
 /// configuration-only change reaches the running component over IPC), starts it with the environment the nucleus
 /// gives (SVCUID, IPC socket, thing name, token exchange service) and a nucleus stand-in on the other end of the
-/// IPC socket, and rolls back to the previous components when a deployment fails.
+/// IPC socket that authorises publishes by the recipe's access control, and rolls back to the previous components
+/// when a deployment fails.
 /// </summary>
 public sealed class CoreDevice : IAsyncDisposable
 {

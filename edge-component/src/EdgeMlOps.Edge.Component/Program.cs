@@ -42,7 +42,19 @@ public static class Program
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 
-        await using var services = await PlatformServices.CreateAsync(options, log, shutdown.Token).ConfigureAwait(false);
+        PlatformServices services;
+        try
+        {
+            services = await PlatformServices.CreateAsync(options, log, shutdown.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+        {
+            // Stopped while still reaching the nucleus: no frame ran yet, so there is nothing to finish or report.
+            log.Info("stopped before start-up completed");
+            return 0;
+        }
+
+        await using var ownedServices = services;
         var host = new ComponentHost(new ComponentHostProps
         {
             Settings = options.Settings,

@@ -176,6 +176,36 @@ public sealed class InferenceComponentPackagerTests(PackagedComponentFixture pac
     }
 
     [Fact]
+    public async Task Sigterm_while_the_nucleus_cannot_be_reached_still_exits_cleanly_within_the_recipes_shutdown_timeout()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(packaged.AppFolder, "EdgeMlOps.Edge.Component.dll"), "--model", packaged.KnownModel, "--images", RepositoryPaths.TestImages, "--thing-name", "no-nucleus" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // Inside Greengrass by its variables, but nothing listens on the socket: start-up keeps trying to connect.
+        start.Environment["AWS_GG_NUCLEUS_DOMAIN_SOCKET_FILEPATH_FOR_COMPONENT"] = Path.Combine(Path.GetTempPath(), $"no-nucleus-{Guid.NewGuid():N}.sock");
+        start.Environment["SVCUID"] = "svcuid-without-nucleus";
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        // Awaiting stderr here would wait for the process to end.
+        Assert.False(process.HasExited, "the component stopped on its own before SIGTERM");
+
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await WaitForExitWithinAsync(process, RecipeShutdownTimeout());
+        Assert.True(process.ExitCode == 0, await stderr);
+        Assert.Contains("stopped", await stderr, StringComparison.Ordinal);
+        Assert.Empty(await stdout);
+    }
+
+    [Fact]
     public async Task Inside_greengrass_publishes_through_ipc_within_the_recipes_policy_follows_configuration_and_spools_captures()
     {
         using var work = new TempFolder();

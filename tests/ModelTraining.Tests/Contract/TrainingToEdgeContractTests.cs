@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using EdgeMlOps.Cdk.ModelTraining.Pipelines;
 using EdgeMlOps.EdgeDeployment.RenderModelRecipe;
+using EdgeMlOps.Testing.SageMaker;
 
 namespace EdgeMlOps.ModelTraining.Tests.Contract;
 
@@ -79,123 +80,38 @@ public sealed partial class TrainingToEdgeContractTests
     /// <summary>What DescribeModelPackage returns for the registered version once a reviewer approved it.</summary>
     private static JsonObject DescribeRegisteredPackage(TrainingPipelineInputs inputs)
     {
-        var request = ResolvedRegisterArguments(TrainingPipelineDefinition.Create(inputs));
-        return new JsonObject
-        {
-            ["ModelPackageName"] = request["ModelPackageGroupName"]!.DeepClone(),
-            ["ModelPackageGroupName"] = request["ModelPackageGroupName"]!.DeepClone(),
-            ["ModelPackageVersion"] = 7,
-            ["ModelPackageArn"] = ModelPackageArn,
-            ["ModelPackageDescription"] = request["ModelPackageDescription"]!.DeepClone(),
-            ["CreationTime"] = "2026-11-30T03:41:12.345Z",
-            ["InferenceSpecification"] = request["InferenceSpecification"]!.DeepClone(),
-            ["ModelPackageStatus"] = "Completed",
-            ["ModelPackageStatusDetails"] = new JsonObject { ["ValidationStatuses"] = new JsonArray(), ["ImageScanStatuses"] = new JsonArray() },
-            ["CertifyForMarketplace"] = false,
-            // Registered as PendingManualApproval; the edge workflow starts when a reviewer approves it.
-            ["ModelApprovalStatus"] = "Approved",
-            ["ModelMetrics"] = request["ModelMetrics"]!.DeepClone(),
-            ["CustomerMetadataProperties"] = request["CustomerMetadataProperties"]!.DeepClone(),
-        };
+        var package = Execution(TrainingPipelineDefinition.Create(inputs)).RegisteredModelPackage(ModelPackageArn, 7, DateTimeOffset.Parse("2026-11-30T03:41:12.345Z", System.Globalization.CultureInfo.InvariantCulture));
+        package["ModelPackageName"] = package["ModelPackageGroupName"]!.DeepClone();
+        return package;
     }
 
     /// <summary>The RegisterModel step's CreateModelPackage request, parsed from the written definition and resolved.</summary>
     private static JsonObject ResolvedRegisterArguments(PipelineDefinition definition)
     {
-        var json = JsonNode.Parse(definition.ToJsonString())!;
-        var register = json["Steps"]!.AsArray()
-            .SelectMany(s => new[] { s! }.Concat(s!["Arguments"]!["IfSteps"]?.AsArray().Select(n => n!) ?? []))
-            .Single(s => s["Type"]!.GetValue<string>() == "RegisterModel");
-        return Resolve(json, register["Arguments"]!.AsObject());
+        var execution = Execution(definition);
+        return execution.Resolve(execution.StepOfType("RegisterModel")["Arguments"]).AsObject();
     }
 
     /// <summary>
-    /// Replaces each pipeline expression with the value SageMaker would substitute at run time: parameters take
-    /// their defaults, step properties realistic results (a processing output's S3Uri is the one configured on the
-    /// step, resolved in turn). An expression this does not know fails the test instead of passing unresolved.
+    /// One execution of the definition: parameters take their defaults, step properties realistic results (a
+    /// processing output's S3Uri is the one configured on the step); an expression without a value fails the test.
     /// </summary>
-    private static JsonObject Resolve(JsonNode definition, JsonObject arguments)
+    private static PipelineExecution Execution(PipelineDefinition definition) => new(definition.ToJsonString(), new PipelineRunValues
     {
-        var parameters = definition["Parameters"]!.AsArray().ToDictionary(p => p!["Name"]!.GetValue<string>(), p => p!["DefaultValue"]!);
-        var steps = definition["Steps"]!.AsArray().ToDictionary(s => s!["Name"]!.GetValue<string>(), s => s!);
-        var evaluationReport = JsonNode.Parse("""{"metrics":{"map50":0.734,"map50_95":0.412,"precision":0.81,"recall":0.66}}""")!;
-        var lambdaOutputs = new Dictionary<string, JsonNode>(StringComparer.Ordinal)
+        ExecutionId = ExecutionId,
+        StepProperties = new Dictionary<string, JsonNode>(StringComparer.Ordinal)
         {
-            ["DatasetUri"] = $"s3://artifacts-bucket/datasets/{ExecutionId}",
-            ["SnapshotId"] = "9a8b7c6d5e4f3a2b",
-            ["LabelCount"] = 385,
-            ["ImageCount"] = 188,
-        };
-
-        JsonNode Value(JsonNode? node)
+            ["Steps.Train.ModelArtifacts.S3ModelArtifacts"] = TrainingJobOutput,
+            ["Steps.PrepareDataset.OutputParameters['DatasetUri']"] = $"s3://artifacts-bucket/datasets/{ExecutionId}",
+            ["Steps.PrepareDataset.OutputParameters['SnapshotId']"] = "9a8b7c6d5e4f3a2b",
+            ["Steps.PrepareDataset.OutputParameters['LabelCount']"] = 385,
+            ["Steps.PrepareDataset.OutputParameters['ImageCount']"] = 188,
+        },
+        PropertyFiles = new Dictionary<string, JsonNode>(StringComparer.Ordinal)
         {
-            switch (node)
-            {
-                case JsonObject o when o["Get"] is JsonValue get:
-                    return Get(get.GetValue<string>());
-                case JsonObject o when o["Std:Join"] is JsonObject join:
-                    return string.Join(
-                        join["On"]!.GetValue<string>(),
-                        join["Values"]!.AsArray().Select(v => Text(Value(v))));
-                case JsonObject o when o["Std:JsonGet"] is JsonObject jsonGet:
-                    Assert.Equal("Steps.Evaluate.PropertyFiles.EvaluationReport", jsonGet["PropertyFile"]!["Get"]!.GetValue<string>());
-                    return jsonGet["Path"]!.GetValue<string>().Split('.').Aggregate(evaluationReport, (n, part) => n[part]!).DeepClone();
-                case JsonObject o:
-                    return new JsonObject(o.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)Value(m.Value))));
-                case JsonArray a:
-                    return new JsonArray(a.Select(v => (JsonNode?)Value(v)).ToArray());
-                default:
-                    return node!.DeepClone();
-            }
-        }
-
-        JsonNode Get(string path)
-        {
-            if (path == "Execution.PipelineExecutionId")
-            {
-                return ExecutionId;
-            }
-
-            if (path.StartsWith("Parameters.", StringComparison.Ordinal))
-            {
-                return parameters[path["Parameters.".Length..]].DeepClone();
-            }
-
-            if (path == "Steps.Train.ModelArtifacts.S3ModelArtifacts")
-            {
-                return TrainingJobOutput;
-            }
-
-            if (LambdaOutputPattern().Match(path) is { Success: true } lambda && lambdaOutputs.TryGetValue(lambda.Groups["name"].Value, out var output))
-            {
-                return output.DeepClone();
-            }
-
-            if (ProcessingOutputPattern().Match(path) is { Success: true } processing)
-            {
-                var outputs = steps[processing.Groups["step"].Value]["Arguments"]!["ProcessingOutputConfig"]!["Outputs"]!.AsArray();
-                var configured = outputs.Single(o => o!["OutputName"]!.GetValue<string>() == processing.Groups["output"].Value)!;
-                return Value(configured["S3Output"]!["S3Uri"]);
-            }
-
-            throw new Xunit.Sdk.XunitException($"the contract test does not know what SageMaker substitutes for {path}");
-        }
-
-        return Value(arguments).AsObject();
-    }
-
-    private static string Text(JsonNode node) => node.GetValueKind() switch
-    {
-        System.Text.Json.JsonValueKind.String => node.GetValue<string>(),
-        System.Text.Json.JsonValueKind.Number => node.ToJsonString(),
-        var kind => throw new Xunit.Sdk.XunitException($"Std:Join of a {kind}"),
-    };
-
-    [GeneratedRegex(@"^Steps\.PrepareDataset\.OutputParameters\['(?<name>\w+)'\]$")]
-    private static partial Regex LambdaOutputPattern();
-
-    [GeneratedRegex(@"^Steps\.(?<step>\w+)\.ProcessingOutputConfig\.Outputs\['(?<output>\w+)'\]\.S3Output\.S3Uri$")]
-    private static partial Regex ProcessingOutputPattern();
+            ["Steps.Evaluate.PropertyFiles.EvaluationReport"] = JsonNode.Parse("""{"metrics":{"map50":0.734,"map50_95":0.412,"precision":0.81,"recall":0.66}}""")!,
+        },
+    });
 
     // CustomerMetadataKey / CustomerMetadataValue and Url patterns of the SageMaker API model (service-2.json).
     [GeneratedRegex(@"^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$")]

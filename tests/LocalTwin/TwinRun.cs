@@ -5,6 +5,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using EdgeMlOps.Cdk.Shared;
 using EdgeMlOps.Cdk.Shared.Configuration;
+using EdgeMlOps.Labeling.Common;
 using EdgeMlOps.LocalTwin.Cloud;
 using EdgeMlOps.LocalTwin.Device;
 using EdgeMlOps.LocalTwin.Report;
@@ -224,7 +225,7 @@ public sealed partial class TwinRun
         var package = execution.RegisteredModelPackage(arn, version, DateTimeOffset.UtcNow.AddMinutes(version));
         var onnxUri = package["CustomerMetadataProperties"]?["onnxModelUri"]?.GetValue<string>()
             ?? throw new InvalidOperationException("The training pipeline registers no onnxModelUri metadata.");
-        var (onnxBucket, onnxKey) = S3ArtifactStore.Split(onnxUri);
+        var (onnxBucket, onnxKey) = S3Uri.Parse(onnxUri);
         using (var content = new MemoryStream(onnx))
         {
             await s3.PutObjectAsync(new PutObjectRequest { BucketName = onnxBucket, Key = onnxKey, InputStream = content }, cancellationToken).ConfigureAwait(false);

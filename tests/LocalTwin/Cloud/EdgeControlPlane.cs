@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Amazon.S3;
+using EdgeMlOps.Labeling.Common;
 using EdgeMlOps.LocalTwin.Device;
 using EdgeMlOps.Testing.StateMachines;
 using static EdgeMlOps.Testing.Greengrass.EdgeDeploymentTasks;
@@ -293,7 +294,7 @@ public sealed class EdgeControlPlane : ITaskHandler, IComponentStore
         var (state, message) = ("DEPLOYABLE", "NONE");
         foreach (var artifact in recipe.Artifacts)
         {
-            var (bucket, objectKey) = S3ArtifactStore.Split(artifact.Uri);
+            var (bucket, objectKey) = S3Uri.Parse(artifact.Uri);
             try
             {
                 await _props.S3.GetObjectMetadataAsync(bucket, objectKey, cancellationToken).ConfigureAwait(false);

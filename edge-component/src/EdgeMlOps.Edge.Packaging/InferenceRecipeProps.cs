@@ -40,6 +40,14 @@ public sealed record InferenceRecipeProps
     /// <inheritdoc cref="ModelComponentVersionKey"/>
     public string ModelPackageVersionKey { get; init; } = "/modelPackageVersion";
 
+    /// <summary>
+    /// Configuration key of the model component holding its class names joined with ',' (the edge workflow's model
+    /// recipe writes it from the model package metadata), passed as the component's <c>classNames</c>: the names
+    /// used when the model file carries none. Default: /classNamesArgument. Left unresolved when absent, which the
+    /// component ignores.
+    /// </summary>
+    public string ModelClassNamesKey { get; init; } = "/classNamesArgument";
+
     /// <summary>Results topic; <c>{thingName}</c> is replaced by the component, <c>{iot:thingName}</c> by Greengrass. Default: edgemlops/{thingName}/inference/results.</summary>
     public string ResultsTopic { get; init; } = "edgemlops/{thingName}/inference/results";
 

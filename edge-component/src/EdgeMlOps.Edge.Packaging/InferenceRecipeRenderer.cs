@@ -105,6 +105,8 @@ public static class InferenceRecipeRenderer
             $"--model \"{ModelPath(props)}\"",
             $"--model-component-version \"{{{props.ModelComponentName}:configuration:{props.ModelComponentVersionKey}}}\"",
             $"--model-package-version \"{{{props.ModelComponentName}:configuration:{props.ModelPackageVersionKey}}}\"",
+            // Fallback class names for a model file without names metadata; they change only with the model.
+            $"--set \"classNames={{{props.ModelComponentName}:configuration:{props.ModelClassNamesKey}}}\"",
             // Loaded once into the process; changes only with a new artifact (a new component version).
             $"--onnxruntime \"{app}/{InferenceArtifactLayout.OnnxRuntimeEntry(rid)}\"",
             "--thing-name \"{iot:thingName}\"",

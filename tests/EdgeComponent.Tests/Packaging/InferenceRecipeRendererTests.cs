@@ -62,6 +62,15 @@ public sealed partial class InferenceRecipeRendererTests
     }
 
     [Fact]
+    public void Lifecycle_passes_the_model_components_class_names_as_the_fallback_names()
+    {
+        var run = (string)Recipe()["Manifests"]![0]!["Lifecycle"]!["Run"]!["Script"]!;
+
+        // The key the edge workflow's model recipe writes (ModelRecipe.ClassNamesArgumentKey), spelled out here.
+        Assert.Contains("--set \"classNames={com.edgemlops.Model:configuration:/classNamesArgument}\"", run, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_configuration_variable_in_the_lifecycle_exists_in_the_default_configuration()
     {
         var recipe = Recipe();

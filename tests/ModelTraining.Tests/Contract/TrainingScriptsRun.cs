@@ -40,11 +40,12 @@ public sealed class TrainingScriptsRun : IDisposable
 
         var archive = SourceDirArchive.Pack(RepositoryRoot.Combine(SourceDirArchive.ScriptsDirectory));
         var sourceDirFile = TrainingPipelineDefinition.SourceDirFileName(TestSettings.PipelineInputs().SourceDirUri);
-        RunTraining(plain.Resolve(Step("Train")["Arguments"]).AsObject(), archive);
+        var prepared = Execution(null, null);
+        RunTraining(prepared.Resolve(Step("Train")["Arguments"]).AsObject(), archive);
         PackModel(Local("/opt/ml/model"), Local("/opt/ml/processing/input/model"));
         Directory.CreateDirectory(Local("/opt/ml/processing/input/code"));
         File.WriteAllBytes(Path.Combine(Local("/opt/ml/processing/input/code"), sourceDirFile), archive);
-        RunEvaluation(plain.Resolve(Step("Evaluate")["Arguments"]).AsObject());
+        RunEvaluation(prepared.Resolve(Step("Evaluate")["Arguments"]).AsObject());
         EvaluationReport = ReadPropertyFile(TrainingPipelineDefinition.EvaluationReportName);
     }
 
@@ -69,7 +70,9 @@ public sealed class TrainingScriptsRun : IDisposable
     public string OutputFolder(string outputName) => Local(Outputs().Single(o => o["OutputName"]!.GetValue<string>() == outputName)["S3Output"]!["LocalPath"]!.GetValue<string>());
 
     /// <summary>The execution, with the Train and PrepareDataset results of this run and the report as property file.</summary>
-    public PipelineExecution Execution(IReadOnlyDictionary<string, JsonNode>? parameters = null) => new(Definition, new PipelineRunValues
+    public PipelineExecution Execution(IReadOnlyDictionary<string, JsonNode>? parameters = null) => Execution(parameters, EvaluationReport);
+
+    private PipelineExecution Execution(IReadOnlyDictionary<string, JsonNode>? parameters, JsonNode? report) => new(Definition, new PipelineRunValues
     {
         ExecutionId = ExecutionId,
         Parameters = parameters ?? new Dictionary<string, JsonNode>(),
@@ -81,9 +84,9 @@ public sealed class TrainingScriptsRun : IDisposable
             ["Steps.PrepareDataset.OutputParameters['LabelCount']"] = Prepared.LabelCount,
             ["Steps.PrepareDataset.OutputParameters['ImageCount']"] = Prepared.ImageCount,
         },
-        PropertyFiles = new Dictionary<string, JsonNode>(StringComparer.Ordinal)
+        PropertyFiles = report is null ? new Dictionary<string, JsonNode>() : new Dictionary<string, JsonNode>(StringComparer.Ordinal)
         {
-            [$"Steps.{TrainingPipelineDefinition.EvaluateStepName}.PropertyFiles.{TrainingPipelineDefinition.EvaluationReportName}"] = EvaluationReport.DeepClone(),
+            [$"Steps.{TrainingPipelineDefinition.EvaluateStepName}.PropertyFiles.{TrainingPipelineDefinition.EvaluationReportName}"] = report.DeepClone(),
         },
     });
 

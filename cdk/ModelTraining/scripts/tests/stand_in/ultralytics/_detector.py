@@ -13,30 +13,36 @@ def letterbox_geometry(width, height, imgsz):
 
 def fit_table(items, class_count, imgsz):
     """
-    "Trains" the constant detector on (width, height, boxes) items: per class, the median normalised box of the
-    training labels, placed in model-input pixels through the letterbox of the first image's size. Three anchors
-    per class: the box (score 0.5 + 0.45 × share of images holding the class), the same box shifted by a tenth of
-    its width (a lower score, removed by NMS) and a tiny box below any sensible threshold (score 0.05).
-    Returns the [4 + nc, N] table.
+    "Trains" the constant detector on (width, height, boxes) items: per class and image quadrant, the median
+    normalised box of the training labels there, placed in model-input pixels through the letterbox of the first
+    image's size, scored 0.5 + 0.45 × the share of images holding such a box. The first box of each class comes
+    with two more anchors: the same box shifted by a tenth of its width and scored 0.1 lower (NMS removes it), and
+    a tiny box scored 0.05 (below any sensible threshold). Returns the [4 + nc, N] table.
     """
     if not items:
         raise ValueError("the training split is empty")
     width, height = items[0][0], items[0][1]
     gain, pad_x, pad_y = letterbox_geometry(width, height, imgsz)
+
+    def quadrant(box):
+        return (box[1] >= 0.5, box[2] >= 0.5)
+
     columns = []
     for class_id in range(class_count):
-        boxes = [b for _, _, item_boxes in items for b in item_boxes if b[0] == class_id]
-        if not boxes:
-            continue
-        share = sum(1 for _, _, item_boxes in items if any(b[0] == class_id for b in item_boxes)) / len(items)
-        cx, cy, w, h = (float(np.median([b[i] for b in boxes])) for i in range(1, 5))
-        box = (cx * width * gain + pad_x, cy * height * gain + pad_y, w * width * gain, h * height * gain)
-        score = 0.5 + 0.45 * share
-        for dx, s, size in ((0.0, score, None), (0.1 * box[2], score - 0.1, None), (0.0, 0.05, 4.0)):
-            scores = [0.0] * class_count
-            scores[class_id] = s
-            bw, bh = (size, size) if size else (box[2], box[3])
-            columns.append([box[0] + dx, box[1], bw, bh] + scores)
+        first = True
+        for q in sorted({quadrant(b) for _, _, boxes in items for b in boxes if b[0] == class_id}):
+            boxes = [b for _, _, item_boxes in items for b in item_boxes if b[0] == class_id and quadrant(b) == q]
+            share = sum(1 for _, _, item_boxes in items if any(b[0] == class_id and quadrant(b) == q for b in item_boxes)) / len(items)
+            cx, cy, w, h = (float(np.median([b[i] for b in boxes])) for i in range(1, 5))
+            box = (cx * width * gain + pad_x, cy * height * gain + pad_y, w * width * gain, h * height * gain)
+            score = 0.5 + 0.45 * share
+            anchors = [(0.0, score, None)] + ([(0.1 * box[2], score - 0.1, None), (0.0, 0.05, 4.0)] if first else [])
+            first = False
+            for dx, s, size in anchors:
+                scores = [0.0] * class_count
+                scores[class_id] = s
+                bw, bh = (size, size) if size else (box[2], box[3])
+                columns.append([box[0] + dx, box[1], bw, bh] + scores)
     if not columns:
         raise ValueError("the training split has no labelled box")
     return np.asarray(columns, dtype=np.float32).T.copy()

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using EdgeMlOps.Cdk.ModelTraining.Pipelines;
+using EdgeMlOps.Contracts.Training;
 using EdgeMlOps.EdgeDeployment.RenderModelRecipe;
 
 namespace EdgeMlOps.ModelTraining.Tests.Contract;
@@ -96,6 +97,21 @@ public sealed class TrainingScriptsContractTests(TrainingScriptsRun run) : IClas
         }
 
         Assert.Contains(images, i => i!["labels"]!.AsArray().Count > 0);
+    }
+
+    [Fact]
+    public void Acceptance_set_evaluate_py_writes_reads_as_the_contract_type()
+    {
+        var folder = Path.Combine(run.OutputFolder(TrainingPipelineDefinition.OnnxOutputName), AcceptanceSet.FolderName);
+
+        var set = AcceptanceSet.Parse(File.ReadAllText(Path.Combine(folder, AcceptanceSet.FileName)));
+
+        Assert.Equal(TrainingPipelineDefinition.AcceptanceSetFile, $"{AcceptanceSet.FolderName}/{AcceptanceSet.FileName}");
+        Assert.Equal(["scratch"], set.Model.ClassNames);
+        Assert.Equal(TestSettings.Dev.Training.ImageSize, set.Model.ImageSize);
+        Assert.Equal(run.EvaluationReport["metrics"]!["map50"]!.GetValue<double>(), set.Metrics.Map50);
+        Assert.Contains(set.Images, i => i.Labels.Count == 0 || i.Predictions.Count > 0);
+        Assert.All(set.Images, i => Assert.True(File.Exists(Path.Combine(folder, i.File))));
     }
 
     [Fact]

@@ -69,8 +69,9 @@ def main(argv):
     from ultralytics import YOLO
 
     model = YOLO(onnx_path, task="detect")
-    # A static ONNX export takes one image at a time at its own size.
-    metrics = model.val(data=data_yaml, split="test", imgsz=args.imgsz, batch=1, conf=args.conf, iou=args.iou, plots=False)
+    # A static ONNX export takes one image at a time at its own size; on the CPU, as on the devices.
+    metrics = model.val(data=data_yaml, split="test", imgsz=args.imgsz, batch=1, conf=args.conf, iou=args.iou,
+                        device="cpu", plots=False)
     box = metrics.box
     # class_result(i) is (precision, recall, ap50, ap50-95) of the i-th class present in the test split.
     per_class = {}
@@ -83,7 +84,7 @@ def main(argv):
 
     chosen = select_acceptance_images(split_items(args.dataset_dir, "test"), len(class_names), args.acceptance_images)
     paths = [path for path, _ in chosen]
-    results = model.predict(source=paths, imgsz=args.imgsz, conf=args.conf, iou=args.iou, verbose=False)
+    results = model.predict(source=paths, imgsz=args.imgsz, conf=args.conf, iou=args.iou, device="cpu", verbose=False)
     by_path = {os.path.abspath(r.path): r for r in results}
     images = []
     for path, boxes in chosen:

@@ -1,3 +1,4 @@
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Edge.Inference.Inference;
 
 namespace EdgeComponent.Tests.Inference;
@@ -51,6 +52,13 @@ public sealed class ModelMetadataParserTests
         });
 
         Assert.Equal("scratch", names![0]);
+    }
+
+    [Fact]
+    public void Reads_the_metadata_keys_of_the_contract()
+    {
+        Assert.Equal(OnnxMetadataKeys.Names, ModelMetadataParser.NamesKey);
+        Assert.Equal(OnnxMetadataKeys.ClassNames, ModelMetadataParser.ClassNamesKey);
     }
 
     [Theory]

@@ -7,10 +7,10 @@ namespace EdgeMlOps.Edge.Inference.Inference;
 /// <summary>Parses the custom metadata of exported ONNX models: ultralytics' own form, and JSON.</summary>
 public static partial class ModelMetadataParser
 {
-    /// <summary>Metadata key of the class names by id (ultralytics writes it).</summary>
+    /// <summary>Metadata key of the class names by id (ultralytics writes it); OnnxMetadataKeys.Names of the contracts (a test keeps them equal).</summary>
     public const string NamesKey = "names";
 
-    /// <summary>Metadata key of the class names as a JSON list in class-id order (the training script adds it).</summary>
+    /// <summary>Metadata key of the class names as a JSON list in class-id order (train.py adds it); OnnxMetadataKeys.ClassNames.</summary>
     public const string ClassNamesKey = "class_names";
 
     /// <summary>

@@ -76,6 +76,14 @@ public sealed class EdgeDeploymentStage : Stage
         // The component version must exist before any execution can deploy it.
         Workflow.StateMachine.StateMachine.Node.AddDependency(inference.Resource);
 
+        // Written by the edge workflow once its ASL carries the ledger states (docs/observability.md, "Release ledger").
+        Ledger = new ReleaseLedger(Workload, "ReleaseLedger", new ReleaseLedgerProps());
+        _ = new CfnOutput(Workload, "ReleaseLedgerTableName", new CfnOutputProps
+        {
+            Value = Ledger.TableName,
+            Description = "Release ledger table (fleet status --ledger-table)",
+        });
+
         var dashboardName = $"{settings.ResourcePrefix}-fleet";
         Alarms = new FleetAlarms(Workload, "FleetAlarms", new FleetAlarmsProps
         {
@@ -137,6 +145,9 @@ public sealed class EdgeDeploymentStage : Stage
     public FleetMetrics Metrics { get; }
 
     public ModelApprovalTrigger Trigger { get; }
+
+    /// <summary>The release ledger (lineage of every release).</summary>
+    public ReleaseLedger Ledger { get; }
 
     /// <summary>The fleet alarms, notifying the app's topic.</summary>
     public FleetAlarms Alarms { get; }

@@ -171,6 +171,22 @@ public sealed partial class ObservabilityTemplateTests
     }
 
     [Fact]
+    public void Release_ledger_keeps_one_record_per_package_version_encrypted_recoverable_and_without_expiry()
+    {
+        var table = Assert.Single(EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::DynamoDB::Table"),
+            t => t.Resource["Properties"]!["KeySchema"]!.ToJsonString().Contains("modelPackageGroupName", StringComparison.Ordinal)).Resource;
+        var properties = table["Properties"]!;
+
+        Assert.Equal("""[{"AttributeName":"modelPackageGroupName","KeyType":"HASH"},{"AttributeName":"modelPackageVersion","KeyType":"RANGE"}]""", properties["KeySchema"]!.ToJsonString());
+        Assert.Contains("""{"AttributeName":"modelPackageVersion","AttributeType":"N"}""", properties["AttributeDefinitions"]!.ToJsonString());
+        Assert.Null(properties["TimeToLiveSpecification"]);
+        Assert.True(properties["PointInTimeRecoverySpecification"]!["PointInTimeRecoveryEnabled"]!.GetValue<bool>());
+        Assert.Equal("KMS", properties["SSESpecification"]!["SSEType"]!.GetValue<string>());
+        Assert.True(properties["DeletionProtectionEnabled"]!.GetValue<bool>());
+        Assert.Equal("Retain", table["DeletionPolicy"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void Notification_key_lets_cloudwatch_alarms_publish()
     {
         var keys = EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::KMS::Key")

@@ -1,6 +1,7 @@
 using System.Text;
 using Amazon.S3;
 using Amazon.S3.Model;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Labeling.BuildFeatureRecords;
 using EdgeMlOps.Labeling.Common;
 using EdgeMlOps.Labeling.FindUnlabeledImages;

@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2.Model;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.FleetStatus;
 using Xunit;
 

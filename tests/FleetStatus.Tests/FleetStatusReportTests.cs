@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.FleetStatus;
 using Xunit;
 

@@ -1,8 +1,10 @@
+using EdgeMlOps.Contracts;
+
 namespace EdgeMlOps.Cdk.EdgeDeployment.Observability;
 
 /// <summary>
 /// One value of the fleet health log event: an IoT SQL expression over named fields of the component's health
-/// message (schema version 1, <c>HealthMessageWriter</c>), written under <paramref name="Name"/>.
+/// message (<see cref="HealthMessage"/>, schema version 1), written under <paramref name="Name"/>.
 /// </summary>
 /// <param name="Name">Field of the log event (flat, camelCase).</param>
 /// <param name="Expression">IoT SQL expression; reads only the message paths in <paramref name="MessagePaths"/>.</param>
@@ -50,7 +52,7 @@ public static class FleetHealthLog
         new(ReceivedAt, "timestamp()", []),
         new(Heartbeat, "1", []),
         new(State, "state", ["state"]),
-        new(Errored, "CASE state WHEN 'ERRORED' THEN 1 ELSE 0 END", ["state"]),
+        new(Errored, $"CASE state WHEN '{ComponentStates.Errored}' THEN 1 ELSE 0 END", ["state"]),
         new(ModelVersion, "model.packageVersion", ["model.packageVersion"]),
         new(ComponentVersion, "model.componentVersion", ["model.componentVersion"]),
         new(LastError, "model.lastError", ["model.lastError"]),

@@ -3,7 +3,7 @@ using Amazon.CDK.AWS.DynamoDB;
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.KMS;
 using Constructs;
-using EdgeMlOps.FleetStatus;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.Cdk.EdgeDeployment.Observability;
 

@@ -2,8 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using EdgeMlOps.Cdk.EdgeDeployment.Observability;
-using EdgeMlOps.Edge.Component.Health;
-using EdgeMlOps.Edge.Component.Publishing;
+using EdgeMlOps.Contracts;
 using Xunit;
 
 namespace EdgeDeployment.Tests.Template;
@@ -113,11 +112,17 @@ public sealed partial class ObservabilityTemplateTests
     [Fact]
     public void Every_field_the_metric_rule_reads_is_in_the_health_message_the_component_publishes()
     {
-        var tracker = new HealthTracker();
-        tracker.SetState(ComponentState.Running);
-        tracker.FrameProcessed(detections: 1, totalMs: 10, inferenceMs: 5);
-        var message = JsonNode.Parse(HealthMessageWriter.Write("thing-1", new ModelIdentity("1.0.4", "12"), tracker.Snapshot(), captureBacklog: 2,
-            captureDropped: 0, DateTimeOffset.UnixEpoch))!;
+        // The contract type the component serialises (contracts/EdgeMlOps.Contracts), with every member set.
+        var message = JsonNode.Parse(new HealthMessage
+        {
+            ThingName = "thing-1",
+            State = ComponentStates.Running,
+            UptimeSeconds = 60,
+            Model = new HealthModel { ComponentVersion = "1.0.4", PackageVersion = "12", Loaded = true, LastError = "none" },
+            Frames = new HealthFrames { Processed = 10, Failed = 1, Published = 10, Detections = 3 },
+            Capture = new HealthCapture { Backlog = 2, Uploaded = 1, UploadFailures = 1, Dropped = 0 },
+            LatencyMs = new HealthLatency { WindowFrames = 10, P50 = 5, P95 = 9, InferenceP50 = 3, InferenceP95 = 4 },
+        }.ToJsonBytes())!;
 
         var produced = FleetHealthLog.Fields.Where(f => f.Produced).SelectMany(f => f.MessagePaths).Distinct().ToList();
         var missing = produced.Where(path => Read(message, path) is null && !HoldsNull(message, path)).ToList();

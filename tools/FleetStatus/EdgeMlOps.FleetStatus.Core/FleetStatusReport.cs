@@ -1,3 +1,5 @@
+using EdgeMlOps.Contracts;
+
 namespace EdgeMlOps.FleetStatus;
 
 /// <summary>One device in <c>fleet status</c>: what runs there and where it came from.</summary>

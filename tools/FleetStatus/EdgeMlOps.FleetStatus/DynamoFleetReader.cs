@@ -1,5 +1,6 @@
-using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Amazon.DynamoDBv2;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.FleetStatus;
 

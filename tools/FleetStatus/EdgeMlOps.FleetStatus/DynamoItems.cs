@@ -1,5 +1,6 @@
 using System.Globalization;
 using Amazon.DynamoDBv2.Model;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.FleetStatus;
 

@@ -1,10 +1,11 @@
-namespace EdgeMlOps.FleetStatus;
+namespace EdgeMlOps.Contracts;
 
 /// <summary>
 /// The release ledger's DynamoDB layout: one item per release of a model package, keyed by the package's group
 /// (partition) and version (sort, a number), kept as long as the model package (no TTL). The edge deployment
 /// workflow writes it (PutItem when a release starts, UpdateItem per phase); <c>fleet status</c> reads it. Every
-/// attribute name is here, once.
+/// attribute name is here, once. (Heartbeats are kept by the edge app's health store; <see cref="HeartbeatRecord"/>
+/// is what the fleet status command reads of them.)
 /// </summary>
 public static class ReleaseLedgerSchema
 {

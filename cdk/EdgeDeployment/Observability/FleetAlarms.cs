@@ -181,7 +181,7 @@ public sealed class FleetAlarms : Construct
                 queries.Add(StatQuery(key, used, returnData: false));
             }
 
-            queries.Add(new CfnAlarm.MetricDataQueryProperty { Id = "value", Expression = math.Expression, Label = name, ReturnData = true, Period = math.Period });
+            queries.Add(new CfnAlarm.MetricDataQueryProperty { Id = "value", Expression = math.Expression, Label = name, ReturnData = true });
         }
         else
         {

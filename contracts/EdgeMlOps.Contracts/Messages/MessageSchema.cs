@@ -47,9 +47,12 @@ public static class MessageSchema
         where T : class
     {
         Check(message, messageType, supportedVersion);
+        // The version may be written "1.2" or stored as 1.0 (a DynamoDB number): the record holds the major version.
+        var normalized = message.DeepClone().AsObject();
+        normalized[VersionField] = supportedVersion;
         try
         {
-            return message.Deserialize<T>(Json) ?? throw new UnsupportedMessageException($"{messageType} message is null");
+            return normalized.Deserialize<T>(Json) ?? throw new UnsupportedMessageException($"{messageType} message is null");
         }
         catch (JsonException ex)
         {

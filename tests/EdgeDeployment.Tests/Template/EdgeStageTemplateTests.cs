@@ -78,7 +78,8 @@ public sealed class EdgeStageTemplateTests
     [Fact]
     public void Health_rule_keeps_the_latest_heartbeat_of_each_device_from_the_component_health_topic()
     {
-        var rule = Assert.Single(EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::IoT::TopicRule")).Resource;
+        var rule = Assert.Single(EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::IoT::TopicRule"),
+            r => r.Resource["Properties"]!["TopicRulePayload"]!["Actions"]![0]!["DynamoDBv2"] is not null).Resource;
         var sql = rule["Properties"]!["TopicRulePayload"]!["Sql"]!.GetValue<string>();
 
         Assert.Contains("FROM 'edgemlops/+/inference/health'", sql);

@@ -11,7 +11,7 @@ namespace EdgeMlOps.Cdk.EdgeDeployment;
 
 /// <summary>
 /// The edge deployment app: the fleet (thing groups, device policy, token exchange role), the artifacts bucket,
-/// the inference component version, the device health store, the deployment workflow with its approval links,
+/// the device prerequisites and inference component versions, the device health store, the deployment workflow with its approval links,
 /// the model-approval trigger, the workflow pipeline and, when configured, a digital twin. One stack.
 /// </summary>
 public sealed class EdgeDeploymentStage : Stage
@@ -39,11 +39,18 @@ public sealed class EdgeDeploymentStage : Stage
         var artifacts = new SecureBucket(Workload, "Artifacts", new SecureBucketProps { Purpose = "edge component artifacts" });
         Fleet = new EdgeFleet(Workload, "Fleet", new EdgeFleetProps { Settings = settings, ArtifactsBucket = artifacts });
         var health = new DeviceHealthStore(Workload, "DeviceHealth", new DeviceHealthStoreProps { Topics = Fleet.Topics });
+        var prerequisites = Prerequisites = new DevicePrerequisitesComponent(Workload, "DevicePrerequisites", new DevicePrerequisitesComponentProps
+        {
+            Edge = settings.Edge,
+            Build = props.Build,
+            Fleet = Fleet,
+        });
         var inference = new InferenceComponent(Workload, "InferenceComponent", new InferenceComponentProps
         {
             Edge = settings.Edge,
             Build = props.Build,
             Fleet = Fleet,
+            Prerequisites = prerequisites,
         });
         var deployedModel = new StringParameter(Workload, "DeployedModelPackage", new StringParameterProps
         {
@@ -59,12 +66,13 @@ public sealed class EdgeDeploymentStage : Stage
             Fleet = Fleet,
             HealthStore = health,
             InferenceComponent = inference,
+            Prerequisites = prerequisites,
             ArtifactsBucket = artifacts,
             Notifications = notifications,
             DeployedModelParameter = deployedModel,
         });
-        // The component version must exist before any execution can deploy it.
-        Workflow.StateMachine.StateMachine.Node.AddDependency(inference.Resource);
+        // The component versions must exist before any execution can deploy them.
+        Workflow.StateMachine.StateMachine.Node.AddDependency(inference.Resource, prerequisites.Resource);
 
         Trigger = new ModelApprovalTrigger(Workload, "ModelApproved", new ModelApprovalTriggerProps
         {
@@ -99,6 +107,9 @@ public sealed class EdgeDeploymentStage : Stage
     public EdgeDeploymentWorkflow Workflow { get; }
 
     public ModelApprovalTrigger Trigger { get; }
+
+    /// <summary>The component every core device gets first: the .NET runtime and libturbojpeg.</summary>
+    public DevicePrerequisitesComponent Prerequisites { get; }
 
     /// <summary>The digital twin, when <c>edge.digitalTwin.enabled</c>.</summary>
     public DigitalTwin.DigitalTwin? Twin { get; }

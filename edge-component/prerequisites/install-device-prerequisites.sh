@@ -116,11 +116,13 @@ installed_dotnet_runtime() {
   return 0
 }
 
-# True when the dynamic loader can find libturbojpeg.so.0 (the name the component P/Invokes).
+# True when the dynamic loader can find libturbojpeg.so.0 (the name the component P/Invokes): its cache says so, or,
+# on a system without ldconfig, the file is in a standard library folder.
 turbojpeg_present() {
-  # grep without -q reads all of ldconfig's output: an early exit would fail the pipeline (pipefail, SIGPIPE).
-  if command -v ldconfig >/dev/null 2>&1 && ldconfig -p 2>/dev/null | grep 'libturbojpeg\.so\.0[[:space:]]' >/dev/null; then
-    return 0
+  if command -v ldconfig >/dev/null 2>&1; then
+    # grep without -q reads all of ldconfig's output: an early exit would fail the pipeline (pipefail, SIGPIPE).
+    ldconfig -p 2>/dev/null | grep 'libturbojpeg\.so\.0[[:space:]]' >/dev/null
+    return
   fi
   local dir
   for dir in /usr/lib /usr/lib64 /usr/lib/x86_64-linux-gnu /usr/lib/aarch64-linux-gnu /usr/local/lib; do

@@ -178,7 +178,7 @@ roll_forward="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[
 total_seconds="$(elapsed "$start_all" "$(seconds)")"
 
 {
-  echo "device prerequisites check, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "device prerequisites check, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "root: $root_origin (${debootstrap_seconds} s)"
   echo "component zip: $zip ($(awk -F'\t' '$1 == "sha256" { print $2 }' "$work/package.txt"), packaged in ${package_seconds} s)"
   echo "runtime source: tarball of this machine's Microsoft.NETCore.App $runtime_version (the component targets net8.0, rollForward=$roll_forward)"

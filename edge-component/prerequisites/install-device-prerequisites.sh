@@ -179,7 +179,8 @@ fi
 apt_updated=""
 apt_update() { if [[ -z "$apt_updated" ]]; then run apt-get update -q; apt_updated="yes"; fi; }
 apt_available() { apt-cache show --no-all-versions "$1" >/dev/null 2>&1; }
-apt_install() { apt_update; run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"; }
+# A device's unattended upgrades may hold dpkg's lock at boot: wait for it rather than fail the deployment.
+apt_install() { apt_update; run env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends "$@"; }
 dnf_install() { run dnf install -y "$@"; }
 
 # The shared libraries the .NET runtime loads itself (a package install pulls them in as dependencies).

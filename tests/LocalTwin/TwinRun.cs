@@ -163,6 +163,10 @@ public sealed partial class TwinRun
                     {
                         _report.InferenceComponentVersion = registered.Version;
                     }
+                    else
+                    {
+                        _report.PrerequisitesComponentVersion = $"{registered.Name}:{registered.Version}";
+                    }
                 }
 
                 lines.Add($"canary group {_settings.Edge.CanaryThingGroup}: {CanaryDevice}; fleet group {_settings.Edge.FleetThingGroup}: {string.Join(", ", s_fleetDevices)}");

@@ -84,9 +84,9 @@ public sealed partial class DevicePrerequisitesRecipeRendererTests
         var run = system.RunCommand(interpolated + " --dry-run");
 
         Assert.Equal(
-            ["apt-get update -q", "env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends libturbojpeg0"],
+            ["apt-get update -q", "env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends libturbojpeg0"],
             InstallDevicePrerequisitesScriptTests.Planned(run).Take(2));
-        Assert.Contains("would run: env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends dotnet-runtime-8.0", run.Output);
+        Assert.Contains("would run: env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends dotnet-runtime-8.0", run.Output);
         Assert.DoesNotContain("{", interpolated, StringComparison.Ordinal);
     }
 

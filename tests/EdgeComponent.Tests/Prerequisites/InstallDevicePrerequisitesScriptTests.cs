@@ -75,13 +75,13 @@ public sealed class InstallDevicePrerequisitesScriptTests : IDisposable
         Assert.Equal(
         [
             "apt-get update -q",
-            "env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends libturbojpeg0",
-            "env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ca-certificates curl",
+            "env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends libturbojpeg0",
+            "env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends ca-certificates curl",
             "curl -fsSL --retry 3 -o /tmp/packages-microsoft-prod.deb https://packages.microsoft.com/config/debian/12/packages-microsoft-prod.deb",
             "dpkg -i /tmp/packages-microsoft-prod.deb",
             "rm -f /tmp/packages-microsoft-prod.deb",
             "apt-get update -q",
-            "env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends dotnet-runtime-8.0",
+            "env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends dotnet-runtime-8.0",
         ], planned);
     }
 
@@ -94,7 +94,7 @@ public sealed class InstallDevicePrerequisitesScriptTests : IDisposable
 
         var planned = Planned(_system.Run("--dry-run"));
 
-        Assert.Equal(["apt-get update -q", "env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends dotnet-runtime-8.0"], planned);
+        Assert.Equal(["apt-get update -q", "env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends dotnet-runtime-8.0"], planned);
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class InstallDevicePrerequisitesScriptTests : IDisposable
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("apt has no package dotnet-runtime-8.0 and --microsoft-feed is false", run.Output);
-        Assert.DoesNotContain(run.Changes, c => c.StartsWith("apt-get install", StringComparison.Ordinal) || c.StartsWith("dpkg", StringComparison.Ordinal));
+        Assert.DoesNotContain(run.Changes, c => IsAptInstall(c) || c.StartsWith("dpkg", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public sealed class InstallDevicePrerequisitesScriptTests : IDisposable
         Assert.Equal(Path.Combine(installDir, "dotnet"), File.ResolveLinkTarget(Path.Combine(binDir, "dotnet"), returnFinalTarget: false)!.FullName);
         Assert.True(Directory.Exists(Path.Combine(installDir, "shared", "Microsoft.NETCore.App", "8.0.11")));
         Assert.False(Directory.Exists(installDir + ".new"));
-        var install = Assert.Single(first.Changes, c => c.StartsWith("apt-get install", StringComparison.Ordinal));
+        var install = Assert.Single(first.Changes, IsAptInstall);
         foreach (var library in new[] { "ca-certificates", "libicu72", "libssl3", "zlib1g", "libstdc++6" })
         {
             Assert.Contains($" {library}", install);
@@ -241,6 +241,9 @@ public sealed class InstallDevicePrerequisitesScriptTests : IDisposable
         const string marker = "would run: ";
         return [.. run.Output.Split('\n').Where(l => l.Contains(marker, StringComparison.Ordinal)).Select(l => l[(l.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..])];
     }
+
+    private static bool IsAptInstall(string call) =>
+        call.StartsWith("apt-get ", StringComparison.Ordinal) && call.Contains(" install ", StringComparison.Ordinal);
 
     private static string Sha512(string path)
     {

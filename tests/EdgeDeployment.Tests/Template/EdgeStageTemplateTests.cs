@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Amazon.CDK.Assertions;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Testing.StateMachines;
 using Xunit;
 
@@ -165,6 +166,21 @@ public sealed class EdgeStageTemplateTests
         EdgeStageFixture.Resources(template, "AWS::GreengrassV2::ComponentVersion")
             .Select(c => JsonNode.Parse(EdgeStageFixture.Text(c.Resource["Properties"]!["InlineRecipe"]).Replace("{token}", "token", StringComparison.Ordinal))!)
             .Single(r => r["ComponentName"]!.GetValue<string>() == componentName);
+
+    [Fact]
+    public void The_synthesized_inference_recipe_defaults_come_from_the_contract()
+    {
+        var recipe = Recipe(_stage.TemplateJson, _stage.Settings.Edge.InferenceComponentName);
+        var defaults = recipe["ComponentConfiguration"]!["DefaultConfiguration"]!;
+        var capture = defaults[InferenceConfiguration.Keys.Capture]!;
+
+        Assert.Equal(CaptureLayout.DefaultPrefix, capture[InferenceConfiguration.Keys.CapturePrefix]!.GetValue<string>());
+        Assert.Equal(InferenceConfiguration.Defaults.CaptureBucket, capture[InferenceConfiguration.Keys.CaptureBucket]!.GetValue<string>());
+        Assert.Equal(InferenceConfiguration.Defaults.ConfidenceThreshold, defaults[InferenceConfiguration.Keys.ConfidenceThreshold]!.GetValue<double>());
+        Assert.Equal(InferenceConfiguration.Defaults.HealthIntervalSeconds, defaults[InferenceConfiguration.Keys.HealthIntervalSeconds]!.GetValue<int>());
+        Assert.All(InferenceConfiguration.Keys.RuntimePointers, pointer =>
+            Assert.NotNull(pointer.Split('/', StringSplitOptions.RemoveEmptyEntries).Aggregate((JsonNode?)defaults, (n, key) => n?[key])));
+    }
 
     [Fact]
     public void Without_the_switch_there_is_no_digital_twin()

@@ -13,7 +13,7 @@ namespace EdgeMlOps.Cdk.EdgeDeployment;
 
 /// <summary>
 /// The edge deployment app: the fleet (thing groups, device policy, token exchange role), the artifacts bucket,
-/// the inference component version, the device health store, the deployment workflow with its approval links,
+/// the device prerequisites and inference component versions, the device health store, the deployment workflow with its approval links,
 /// the model-approval trigger, the workflow pipeline and, when configured, a digital twin. One stack.
 /// </summary>
 public sealed class EdgeDeploymentStage : Stage
@@ -50,11 +50,18 @@ public sealed class EdgeDeploymentStage : Stage
             ErrorLog = health.ErrorLog,
             HealthIntervalSeconds = settings.Edge.Inference.HealthIntervalSeconds,
         });
+        var prerequisites = Prerequisites = new DevicePrerequisitesComponent(Workload, "DevicePrerequisites", new DevicePrerequisitesComponentProps
+        {
+            Edge = settings.Edge,
+            Build = props.Build,
+            Fleet = Fleet,
+        });
         var inference = new InferenceComponent(Workload, "InferenceComponent", new InferenceComponentProps
         {
             Edge = settings.Edge,
             Build = props.Build,
             Fleet = Fleet,
+            Prerequisites = prerequisites,
         });
         var deployedModel = new StringParameter(Workload, "DeployedModelPackage", new StringParameterProps
         {
@@ -70,12 +77,13 @@ public sealed class EdgeDeploymentStage : Stage
             Fleet = Fleet,
             HealthStore = health,
             InferenceComponent = inference,
+            Prerequisites = prerequisites,
             ArtifactsBucket = artifacts,
             Notifications = notifications,
             DeployedModelParameter = deployedModel,
         });
-        // The component version must exist before any execution can deploy it.
-        Workflow.StateMachine.StateMachine.Node.AddDependency(inference.Resource);
+        // The component versions must exist before any execution can deploy them.
+        Workflow.StateMachine.StateMachine.Node.AddDependency(inference.Resource, prerequisites.Resource);
 
         // Written by the edge workflow once its ASL carries the ledger states (docs/observability.md, "Release ledger").
         Ledger = new ReleaseLedger(Workload, "ReleaseLedger", new ReleaseLedgerProps());
@@ -155,6 +163,9 @@ public sealed class EdgeDeploymentStage : Stage
 
     /// <summary>The environment's dashboard.</summary>
     public FleetDashboard Dashboard { get; }
+
+    /// <summary>The component every core device gets first: the .NET runtime and libturbojpeg.</summary>
+    public DevicePrerequisitesComponent Prerequisites { get; }
 
     /// <summary>The digital twin, when <c>edge.digitalTwin.enabled</c>.</summary>
     public DigitalTwin.DigitalTwin? Twin { get; }

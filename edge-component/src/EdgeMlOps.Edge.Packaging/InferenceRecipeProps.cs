@@ -57,6 +57,19 @@ public sealed record InferenceRecipeProps
     public string HealthTopic { get; init; } = InferenceConfiguration.Defaults.HealthTopic;
 
     /// <summary>
+    /// The device prerequisites component (.NET runtime, libturbojpeg; <see cref="DevicePrerequisitesRecipeRenderer"/>)
+    /// this one depends on (HARD: Greengrass installs it first and starts inference only once its Install succeeded).
+    /// Default: null, no dependency (the device must already have the runtime and libturbojpeg).
+    /// </summary>
+    public string? PrerequisitesComponentName { get; init; }
+
+    /// <summary>
+    /// Accepted prerequisites component versions, e.g. "=1.0.123" (exact: the pair is released together). Required
+    /// with <see cref="PrerequisitesComponentName"/>. Default: null.
+    /// </summary>
+    public string? PrerequisitesVersionRequirement { get; init; }
+
+    /// <summary>
     /// Depend on aws.greengrass.TokenExchangeService, which gives the capture uploader AWS credentials for S3.
     /// Default: true (false leaves captures in the local spool only).
     /// </summary>
@@ -110,6 +123,21 @@ public sealed record InferenceRecipeProps
         if (string.IsNullOrWhiteSpace(ModelFile) || ModelFile.StartsWith('/') || ModelFile.Contains("..", StringComparison.Ordinal))
         {
             problems.Add($"ModelFile '{ModelFile}' must be a relative path inside the model component's artifacts.");
+        }
+
+        if (PrerequisitesComponentName is not null)
+        {
+            if (string.IsNullOrWhiteSpace(PrerequisitesComponentName)
+                || PrerequisitesComponentName == ComponentName
+                || PrerequisitesComponentName == ModelComponentName)
+            {
+                problems.Add($"PrerequisitesComponentName '{PrerequisitesComponentName}' must be a name other than ComponentName and ModelComponentName.");
+            }
+
+            if (string.IsNullOrWhiteSpace(PrerequisitesVersionRequirement))
+            {
+                problems.Add($"PrerequisitesVersionRequirement must be given with PrerequisitesComponentName '{PrerequisitesComponentName}'.");
+            }
         }
 
         foreach (var (name, topic) in new[] { ("ResultsTopic", ResultsTopic), ("HealthTopic", HealthTopic) })

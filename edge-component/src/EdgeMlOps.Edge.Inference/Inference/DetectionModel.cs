@@ -1,3 +1,4 @@
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Edge.Inference.Native;
 
 namespace EdgeMlOps.Edge.Inference.Inference;
@@ -123,7 +124,7 @@ public sealed class DetectionModel : IDisposable
                 $"Model '{name}' input {input} is not a float32 image input; expected [1, 3, H, W].");
         }
 
-        var metadataSize = ModelMetadataParser.ParseImageSize(session.Metadata.GetValueOrDefault("imgsz"));
+        var metadataSize = ModelMetadataParser.ParseImageSize(session.Metadata.GetValueOrDefault(OnnxMetadataKeys.ImageSize));
         var height = inputShape[2] > 0 ? (int)inputShape[2] : metadataSize?.Height ?? options.FallbackImageSize;
         var width = inputShape[3] > 0 ? (int)inputShape[3] : metadataSize?.Width ?? options.FallbackImageSize;
 
@@ -148,7 +149,7 @@ public sealed class DetectionModel : IDisposable
 
         var classCount = (int)outputShape[1] - 4;
         var anchorCount = (int)outputShape[2];
-        var classNames = ResolveClassNames(name, classCount, session.Metadata.GetValueOrDefault("names"), options.FallbackClassNames);
+        var classNames = ResolveClassNames(name, classCount, session.Metadata.GetValueOrDefault(OnnxMetadataKeys.Names), options.FallbackClassNames);
         var outputTensor = session.CreateTensor([1, classCount + 4, anchorCount]);
         return new DetectionModel(session, path, width, height, classCount, anchorCount, classNames, outputTensor);
     }

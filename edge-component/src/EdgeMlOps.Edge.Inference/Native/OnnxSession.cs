@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.Edge.Inference.Native;
 
@@ -42,7 +43,7 @@ public sealed unsafe class OnnxSession : IDisposable
         _session = session;
         Inputs = Describe(isInput: true);
         Outputs = Describe(isInput: false);
-        Metadata = ReadMetadata(["names", "imgsz", "stride", "task", "version", "description"]);
+        Metadata = ReadMetadata(OnnxMetadataKeys.All);
         _inputName = Inputs.Count > 0 ? Marshal.StringToCoTaskMemUTF8(Inputs[0].Name) : IntPtr.Zero;
         _outputName = Outputs.Count > 0 ? Marshal.StringToCoTaskMemUTF8(Outputs[0].Name) : IntPtr.Zero;
     }

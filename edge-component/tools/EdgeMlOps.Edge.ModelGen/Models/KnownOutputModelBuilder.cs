@@ -1,3 +1,4 @@
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Edge.ModelGen.Onnx;
 
 namespace EdgeMlOps.Edge.ModelGen.Models;
@@ -68,9 +69,9 @@ public sealed record KnownOutputModel(int InputSize, IReadOnlyList<string> Class
         var metadata = new Dictionary<string, string>();
         if (WriteMetadata)
         {
-            metadata["names"] = NamesMetadata ?? "{" + string.Join(", ", ClassNames.Select((name, i) => $"{i}: '{name}'")) + "}";
-            metadata["imgsz"] = $"[{InputSize}, {InputSize}]";
-            metadata["task"] = "detect";
+            metadata[OnnxMetadataKeys.Names] = NamesMetadata ?? "{" + string.Join(", ", ClassNames.Select((name, i) => $"{i}: '{name}'")) + "}";
+            metadata[OnnxMetadataKeys.ImageSize] = $"[{InputSize}, {InputSize}]";
+            metadata[OnnxMetadataKeys.Task] = "detect";
         }
 
         foreach (var (key, value) in ExtraMetadata)

@@ -1,3 +1,4 @@
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Edge.ModelGen.Onnx;
 
 namespace EdgeMlOps.Edge.ModelGen.Models;
@@ -68,13 +69,13 @@ public sealed class Yolov8nModelBuilder
 
         var metadata = new Dictionary<string, string>
         {
-            ["description"] = "Untrained YOLOv8n architecture (fixed-seed weights) for benchmarks",
+            [OnnxMetadataKeys.Description] = "Untrained YOLOv8n architecture (fixed-seed weights) for benchmarks",
             ["author"] = "EdgeMlOps.Edge.ModelGen",
-            ["task"] = "detect",
-            ["stride"] = "32",
+            [OnnxMetadataKeys.Task] = "detect",
+            [OnnxMetadataKeys.Stride] = "32",
             ["batch"] = "1",
-            ["imgsz"] = $"[{ImageSize}, {ImageSize}]",
-            ["names"] = "{" + string.Join(", ", Enumerable.Range(0, ClassCount).Select(i => $"{i}: '{(i == 0 ? "scratch" : $"class{i}")}'")) + "}",
+            [OnnxMetadataKeys.ImageSize] = $"[{ImageSize}, {ImageSize}]",
+            [OnnxMetadataKeys.Names] = "{" + string.Join(", ", Enumerable.Range(0, ClassCount).Select(i => $"{i}: '{(i == 0 ? "scratch" : $"class{i}")}'")) + "}",
         };
         return _graph.Build(metadata);
     }

@@ -40,8 +40,6 @@ public static partial class TrainingPipelineDefinition
 
     public static PipelineDefinition Create(TrainingPipelineInputs inputs)
     {
-        ValidateClassNames(inputs.ClassNames);
-
         var settings = inputs.Settings;
         var sourceDirFile = SourceDirFileName(inputs.SourceDirUri);
         var definition = new PipelineDefinition();
@@ -311,33 +309,4 @@ public static partial class TrainingPipelineDefinition
             ["S3UploadMode"] = "EndOfJob",
         },
     };
-
-    // A registration SageMaker rejects would only show after hours of training: check the class names at synth.
-    private static void ValidateClassNames(IReadOnlyList<string> classNames)
-    {
-        var problems = new List<string>();
-        if (classNames.Count == 0)
-        {
-            problems.Add("must name at least one class");
-        }
-
-        foreach (var name in classNames.Where(n => !ClassNamePattern().IsMatch(n)))
-        {
-            problems.Add($"'{name}' may only hold letters, digits, spaces and _ . : = + - @ (model package metadata allows no other characters, and '/' separates the names)");
-        }
-
-        var joined = JoinClassNames(classNames);
-        if (joined.Length > ModelPackageMetadata.MaxValueLength)
-        {
-            problems.Add($"joined with '/' they are {joined.Length} characters; model package metadata values hold at most {ModelPackageMetadata.MaxValueLength}");
-        }
-
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException($"labeling.classLabels (TrainingPipelineInputs.ClassNames): {string.Join("; ", problems)}");
-        }
-    }
-
-    [GeneratedRegex(@"^[\p{L}\p{Z}\p{N}_.:=+\-@]+$")]
-    private static partial Regex ClassNamePattern();
 }

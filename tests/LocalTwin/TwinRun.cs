@@ -250,7 +250,7 @@ public sealed partial class TwinRun
             lines.Add($"rule matched; workflow input {input.ToJsonString()}");
             var deploymentsBefore = controlPlane.Deployments.Count;
             var notificationsBefore = controlPlane.Notifications.Count;
-            var result = await machine.RunAsync(input, controlPlane.Register(new Scenario { Timeout = TimeSpan.FromMinutes(6) }), cancellationToken).ConfigureAwait(false);
+            var result = await machine.RunAsync(input, controlPlane.Register(new Scenario { Timeout = TimeSpan.FromMinutes(15) }), cancellationToken).ConfigureAwait(false);
             var deployments = controlPlane.Deployments.Skip(deploymentsBefore).ToList();
             var expectedVersion = scenario == "rollback" ? PreviousModelVersion(deployments) : null;
             await WaitForSettledDevicesAsync(devices, expectedVersion, cancellationToken).ConfigureAwait(false);

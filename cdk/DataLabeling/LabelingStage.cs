@@ -12,12 +12,8 @@ namespace EdgeMlOps.Cdk.DataLabeling;
 public sealed class LabelingStage : AppStage
 {
     public LabelingStage(Construct scope, string id, AppStageProps props)
-        : base(scope, id, props, new AppStageDefinition
-        {
-            AppName = "labeling",
-            Description = "EdgeMlOpsInfra labeling app: Ground Truth labeling workflow into a versioned Feature Store",
-            NotificationsDisplayName = "EdgeMlOps labeling",
-        })
+        : base(scope, id, props, new AppStageDefinition("labeling", "EdgeMlOps labeling",
+            "EdgeMlOpsInfra labeling app: Ground Truth labeling workflow into a versioned Feature Store"))
     {
         var settings = props.Settings;
         var labeling = settings.Labeling;

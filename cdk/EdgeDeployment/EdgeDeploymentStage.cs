@@ -17,11 +17,9 @@ namespace EdgeMlOps.Cdk.EdgeDeployment;
 public sealed class EdgeDeploymentStage : AppStage
 {
     public EdgeDeploymentStage(Construct scope, string id, AppStageProps props)
-        : base(scope, id, props, new AppStageDefinition
+        : base(scope, id, props, new AppStageDefinition("edge", "EdgeMlOps edge deployment",
+            "EdgeMlOpsInfra edge app: Greengrass fleet, model rollout workflow with canary, health gate and rollback")
         {
-            AppName = "edge",
-            Description = "EdgeMlOpsInfra edge app: Greengrass fleet, model rollout workflow with canary, health gate and rollback",
-            NotificationsDisplayName = "EdgeMlOps edge deployment",
             PrepareWorkload = props.Settings.Edge.DigitalTwin.Enabled ? DigitalTwin.DigitalTwin.PinAvailabilityZone : null,
         })
     {

@@ -21,12 +21,8 @@ public sealed class TrainingStage : AppStage
     public const string BaseImageRepository = "763104351884.dkr.ecr.{0}.amazonaws.com/pytorch-training:2.3.0-gpu-py311";
 
     public TrainingStage(Construct scope, string id, AppStageProps props)
-        : base(scope, id, props, new AppStageDefinition
-        {
-            AppName = "training",
-            Description = "EdgeMlOpsInfra training app: YOLOv8 SageMaker pipeline, evaluation gate, model registry, retraining triggers",
-            NotificationsDisplayName = "EdgeMlOps training",
-        })
+        : base(scope, id, props, new AppStageDefinition("training", "EdgeMlOps training",
+            "EdgeMlOpsInfra training app: YOLOv8 SageMaker pipeline, evaluation gate, model registry, retraining triggers"))
     {
         var settings = props.Settings;
         var training = settings.Training;

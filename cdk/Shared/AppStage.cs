@@ -6,17 +6,11 @@ using EdgeMlOps.Cdk.Shared.Constructs;
 namespace EdgeMlOps.Cdk.Shared;
 
 /// <summary>What differs between the apps' stages in the part <see cref="AppStage"/> builds for all of them.</summary>
-public sealed record AppStageDefinition
+/// <param name="AppName">Stack name suffix: the stack is <c>&lt;namePrefix&gt;-&lt;env&gt;-&lt;AppName&gt;</c>.</param>
+/// <param name="NotificationsDisplayName">Display name of the app's notification topic (the sender of its e-mails).</param>
+/// <param name="Description">Description of the workload stack.</param>
+public sealed record AppStageDefinition(string AppName, string NotificationsDisplayName, string Description)
 {
-    /// <summary>Stack name suffix: the stack is <c>&lt;namePrefix&gt;-&lt;env&gt;-&lt;AppName&gt;</c>. Required.</summary>
-    public required string AppName { get; init; }
-
-    /// <summary>Description of the workload stack. Required.</summary>
-    public required string Description { get; init; }
-
-    /// <summary>Display name of the app's notification topic (the sender of its e-mails). Required.</summary>
-    public required string NotificationsDisplayName { get; init; }
-
     /// <summary>
     /// Runs on the empty workload stack before anything is added to it (stack context can only be set then).
     /// Default: nothing.

@@ -3,6 +3,11 @@ using EdgeMlOps.QualityGates.Gates;
 using EdgeMlOps.QualityGates.Templates;
 using EdgeMlOps.QualityGates.Tools;
 
+if (args.Length > 0 && args[0] == "reorder")
+{
+    return AslReorderCommand.Run(args[1..], Console.Out, Console.Error);
+}
+
 CliOptions options;
 RepositoryLayout layout;
 try

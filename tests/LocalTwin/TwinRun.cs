@@ -266,7 +266,7 @@ public sealed partial class TwinRun
                 HealthPolls = result.InvocationsOf("Evaluate device health").Count,
             };
             _report.Rollouts.Add(outcome);
-            lines.Add($"execution {outcome.ExecutionStatus}{(outcome.Error is null ? "" : $" with {outcome.Error}")} after {outcome.HealthPolls} health-gate poll(s)");
+            lines.Add($"{outcome.Verdict}: execution {outcome.ExecutionStatus}{(outcome.Error is null ? "" : $" with {outcome.Error}")} after {outcome.HealthPolls} health-gate poll(s)");
             if (result.Cause is { } cause)
             {
                 lines.Add($"cause: {cause}");

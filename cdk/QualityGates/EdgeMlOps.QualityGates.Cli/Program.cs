@@ -49,7 +49,7 @@ catch (FileNotFoundException e)
 }
 
 Console.WriteLine($"Cloud assembly {cdkOut}: {templates.Count} templates; ASL folder {stateMachines}");
-Reports.WriteConsole(results, Console.Out);
+Reports.WriteConsole(results, Console.Out, options.SuppressionsMarkdown);
 if (options.JsonFile is { } json)
 {
     File.WriteAllText(json, Reports.Json(results));

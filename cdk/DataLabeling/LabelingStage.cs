@@ -2,6 +2,7 @@ using Amazon.CDK;
 using Constructs;
 using EdgeMlOps.Cdk.Shared;
 using EdgeMlOps.Cdk.Shared.Constructs;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.Cdk.DataLabeling;
 

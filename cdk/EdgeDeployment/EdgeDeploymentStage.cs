@@ -6,6 +6,7 @@ using EdgeMlOps.Cdk.EdgeDeployment.Fleet;
 using EdgeMlOps.Cdk.EdgeDeployment.Workflow;
 using EdgeMlOps.Cdk.Shared;
 using EdgeMlOps.Cdk.Shared.Constructs;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.Cdk.EdgeDeployment;
 

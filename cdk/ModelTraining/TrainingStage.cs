@@ -5,6 +5,7 @@ using Constructs;
 using EdgeMlOps.Cdk.ModelTraining.Pipelines;
 using EdgeMlOps.Cdk.Shared;
 using EdgeMlOps.Cdk.Shared.Constructs;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.Cdk.ModelTraining;
 

@@ -2,6 +2,7 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.SSM;
 using Constructs;
 using EdgeMlOps.Cdk.Shared.Constructs;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.Cdk.Shared;
 
@@ -28,7 +29,7 @@ public abstract class AppStage : Stage
     protected AppStage(Construct scope, string id, AppStageProps props, AppStageDefinition definition)
         : base(scope, id, new StageProps { Env = props.ResolveEnv() })
     {
-        Contract = new ParameterContract(props.Settings);
+        Contract = new ParameterContract(props.Settings.ParameterRoot);
         Workload = new Stack(this, "Workload", new StackProps
         {
             StackName = $"{props.Settings.ResourcePrefix}-{definition.AppName}",

@@ -1,3 +1,5 @@
+using EdgeMlOps.Contracts;
+
 namespace EdgeMlOps.Cdk.Shared.Configuration;
 
 /// <summary>Reads section <c>edge</c>; owned by the edge deployment app.</summary>

@@ -1,3 +1,5 @@
+using EdgeMlOps.Contracts;
+
 namespace EdgeMlOps.Cdk.Shared.Configuration;
 
 /// <summary>Reads section <c>labeling</c>; owned by the labeling app.</summary>

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.Cdk.Shared.Configuration;
 
@@ -86,7 +87,7 @@ public static partial class SettingsSchema
 
         public static readonly TextSetting IncomingPrefix = new("labeling.incomingPrefix", "Where line cameras drop images; published in SSM", "images/incoming/", PrefixPhrase, PrefixPattern());
 
-        public static readonly TextSetting CapturePrefix = new("labeling.capturePrefix", "Where edge devices upload uncertain images; published in SSM", "images/captured/", PrefixPhrase, PrefixPattern());
+        public static readonly TextSetting CapturePrefix = new("labeling.capturePrefix", "Where edge devices upload uncertain images; published in SSM", CaptureLayout.DefaultPrefix, PrefixPhrase, PrefixPattern());
 
         public static readonly ListSetting ScanPrefixes = new("labeling.scanPrefixes", "Prefixes scanned for unlabeled images (Lambda environment, Ground Truth role reads)", [], 1, PrefixPhrase, PrefixPattern())
         { DefaultNote = "`[incomingPrefix, capturePrefix]`", Rule = "together they must cover `incomingPrefix` and `capturePrefix` (a parent such as `images/` does)" };
@@ -193,27 +194,27 @@ public static partial class SettingsSchema
 
         public static readonly IntegerSetting ConfigurationValidationTimeoutSeconds = new("edge.rollout.configurationValidationTimeoutSeconds", "Time components get to validate configuration", 30, 1, 3_600);
 
-        public static readonly IntegerSetting SoakMinutes = new("edge.healthGate.soakMinutes", "Time every device must stay healthy", 15, 0, 1_440);
+        public static readonly IntegerSetting SoakMinutes = new("edge.healthGate.soakMinutes", "Time every device must stay healthy", HealthGateSettings.Default.SoakMinutes, 0, 1_440);
 
-        public static readonly NumberSetting MaxErrorRate = new("edge.healthGate.maxErrorRate", "Highest tolerated failed-frame rate (failed frames / frames)", 0.05, 0, 1);
+        public static readonly NumberSetting MaxErrorRate = new("edge.healthGate.maxErrorRate", "Highest tolerated failed-frame rate (failed frames / frames)", HealthGateSettings.Default.MaxErrorRate, 0, 1);
 
-        public static readonly IntegerSetting MinFramesPerDevice = new("edge.healthGate.minFramesPerDevice", "Frames a device must process in the soak before its rate counts", 10, 1, 1_000_000);
+        public static readonly IntegerSetting MinFramesPerDevice = new("edge.healthGate.minFramesPerDevice", "Frames a device must process in the soak before its rate counts", HealthGateSettings.Default.MinFramesPerDevice, 1, 1_000_000);
 
-        public static readonly IntegerSetting HealthPollIntervalSeconds = new("edge.healthGate.pollIntervalSeconds", "Seconds between deployment and health polls", 60, 5, 3_600);
+        public static readonly IntegerSetting HealthPollIntervalSeconds = new("edge.healthGate.pollIntervalSeconds", "Seconds between deployment and health polls", HealthGateSettings.Default.PollIntervalSeconds, 5, 3_600);
 
-        public static readonly IntegerSetting MaxDeploymentMinutes = new("edge.healthGate.maxDeploymentMinutes", "Time devices may stay pending before rollback", 60, 1, 10_080)
+        public static readonly IntegerSetting MaxDeploymentMinutes = new("edge.healthGate.maxDeploymentMinutes", "Time devices may stay pending before rollback", HealthGateSettings.Default.MaxDeploymentMinutes, 1, 10_080)
         { Rule = "≥ `rollout.jobTimeoutMinutes`" };
 
-        public static readonly IntegerSetting HeartbeatMaxAgeSeconds = new("edge.healthGate.heartbeatMaxAgeSeconds", "Age after which a device's health heartbeat no longer counts", 300, 30, 3_600)
+        public static readonly IntegerSetting HeartbeatMaxAgeSeconds = new("edge.healthGate.heartbeatMaxAgeSeconds", "Age after which a device's health heartbeat no longer counts", HealthGateSettings.Default.HeartbeatMaxAgeSeconds, 30, 3_600)
         { Rule = "≥ `healthGate.pollIntervalSeconds`" };
 
-        public static readonly NumberSetting ConfidenceThreshold = new("edge.inference.confidenceThreshold", "Minimum confidence of a reported detection, merged into the inference component's configuration by every rollout", 0.25, 0, 1);
+        public static readonly NumberSetting ConfidenceThreshold = new("edge.inference.confidenceThreshold", "Minimum confidence of a reported detection, merged into the inference component's configuration by every rollout", InferenceConfiguration.Defaults.ConfidenceThreshold, 0, 1);
 
-        public static readonly NumberSetting IouThreshold = new("edge.inference.iouThreshold", "Non-maximum-suppression IoU threshold on the devices", 0.45, 0, 1);
+        public static readonly NumberSetting IouThreshold = new("edge.inference.iouThreshold", "Non-maximum-suppression IoU threshold on the devices", InferenceConfiguration.Defaults.IouThreshold, 0, 1);
 
-        public static readonly IntegerSetting FrameIntervalMs = new("edge.inference.frameIntervalMs", "Pause between frames of the simulated camera in milliseconds", 1_000, 0, 60_000);
+        public static readonly IntegerSetting FrameIntervalMs = new("edge.inference.frameIntervalMs", "Pause between frames of the simulated camera in milliseconds", InferenceConfiguration.Defaults.FrameIntervalMs, 0, 60_000);
 
-        public static readonly IntegerSetting HealthIntervalSeconds = new("edge.inference.healthIntervalSeconds", "Seconds between the devices' health heartbeats", 30, 1, 3_600)
+        public static readonly IntegerSetting HealthIntervalSeconds = new("edge.inference.healthIntervalSeconds", "Seconds between the devices' health heartbeats", InferenceConfiguration.Defaults.HealthIntervalSeconds, 1, 3_600)
         { Rule = "≤ half of `healthGate.heartbeatMaxAgeSeconds`" };
 
         public static readonly BooleanSetting RequireManualApproval = new("edge.requireManualApproval", "E-mail approval between canary and fleet", true);

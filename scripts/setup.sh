@@ -6,7 +6,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1
 
-step() { printf '\n==> %s\n' "$*"; }
+# shellcheck source=lib/steps.sh
+source "$ROOT/scripts/lib/steps.sh"
 fail() { printf 'setup: %s\n' "$*" >&2; exit 1; }
 
 step "Checking the .NET SDK pinned in global.json"
@@ -19,6 +20,11 @@ command -v node >/dev/null && command -v npm >/dev/null || fail "Node.js 20+ wit
 node_major="$(node -p 'process.versions.node.split(".")[0]')"
 [ "$node_major" -ge 20 ] || fail "Node.js $(node --version) is too old: version 20 or later is needed"
 echo "node $(node --version), npm $(npm --version 2>/dev/null)"
+
+step "Checking Python 3 (the training scripts' tests run on it)"
+command -v python3 >/dev/null || fail "python3 is missing: install it (apt-get install python3), then run this again"
+python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 8) else 1)' || fail "$(python3 --version 2>&1) is too old: Python 3.8 or later is needed"
+python3 --version
 
 step "Checking native libraries (libjpeg-turbo's TurboJPEG for the edge component)"
 if ldconfig -p 2>/dev/null | grep -q 'libturbojpeg.so.0'; then
@@ -72,3 +78,4 @@ fi
 step "Restoring NuGet packages (Directory.Packages.props)"
 dotnet restore EdgeMlOpsInfra.sln --verbosity quiet
 echo "restored"
+step_done

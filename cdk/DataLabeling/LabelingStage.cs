@@ -1,5 +1,4 @@
 using Amazon.CDK;
-using Amazon.CDK.AWS.SSM;
 using Constructs;
 using EdgeMlOps.Cdk.Shared;
 using EdgeMlOps.Cdk.Shared.Constructs;
@@ -11,25 +10,14 @@ namespace EdgeMlOps.Cdk.DataLabeling;
 /// All workload stacks of the labeling app: one stack with the data bucket, the label feature group, the Ground
 /// Truth UI, the labeling workflow and its scheduled workflow pipeline, and the SSM parameters other apps read.
 /// </summary>
-public sealed class LabelingStage : Stage
+public sealed class LabelingStage : AppStage
 {
     public LabelingStage(Construct scope, string id, AppStageProps props)
-        : base(scope, id, new StageProps { Env = props.ResolveEnv() })
+        : base(scope, id, props, new AppStageDefinition("labeling", "EdgeMlOps labeling",
+            "EdgeMlOpsInfra labeling app: Ground Truth labeling workflow into a versioned Feature Store"))
     {
         var settings = props.Settings;
         var labeling = settings.Labeling;
-        Workload = new Stack(this, "Workload", new StackProps
-        {
-            StackName = $"{settings.ResourcePrefix}-labeling",
-            Description = "EdgeMlOpsInfra labeling app: Ground Truth labeling workflow into a versioned Feature Store",
-        });
-
-        Topic = new NotificationTopic(Workload, "Notifications", new NotificationTopicProps
-        {
-            DisplayName = "EdgeMlOps labeling",
-            Emails = settings.Notifications.Emails,
-        });
-
         Data = new SecureBucket(Workload, "Data", new SecureBucketProps
         {
             Purpose = "labeling data (images, manifests, labeling output, offline feature store)",
@@ -69,13 +57,9 @@ public sealed class LabelingStage : Stage
             Schedule = labeling.Schedule,
         });
 
-        PublishContract(new ParameterContract(settings.ParameterRoot), labeling.IncomingPrefix, labeling.CapturePrefix);
-        KmsGrantRestriction.ApplyTo(this);
+        PublishContract(labeling.IncomingPrefix, labeling.CapturePrefix);
+        RestrictKmsGrants();
     }
-
-    public Stack Workload { get; }
-
-    public NotificationTopic Topic { get; }
 
     public SecureBucket Data { get; }
 
@@ -87,8 +71,9 @@ public sealed class LabelingStage : Stage
 
     public WorkflowPipeline Pipeline { get; }
 
-    private void PublishContract(ParameterContract contract, string incomingPrefix, string capturePrefix)
+    private void PublishContract(string incomingPrefix, string capturePrefix)
     {
+        var contract = Contract;
         var parameters = new (string Id, string Name, string Value, string Description)[]
         {
             ("DataBucketName", contract.LabelingDataBucketName, Data.BucketName, "Labeling data bucket"),
@@ -102,12 +87,7 @@ public sealed class LabelingStage : Stage
         };
         foreach (var (id, name, value, description) in parameters)
         {
-            _ = new StringParameter(Workload, $"Contract{id}", new StringParameterProps
-            {
-                ParameterName = name,
-                StringValue = value,
-                Description = description,
-            });
+            PublishParameter($"Contract{id}", name, value, description);
         }
     }
 }

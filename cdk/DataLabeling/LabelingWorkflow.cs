@@ -47,7 +47,8 @@ public sealed class LabelingWorkflow : Construct
         var labeling = settings.Labeling;
         var stack = Stack.Of(this);
         var gtLambdas = GroundTruthBuiltInLambdas.For(settings.Region);
-        JobNamePrefix = ValidateJobNamePrefix(settings.ResourcePrefix);
+        // The loader checked it fits job names (SettingsSchema.MaxJobNamePrefixLength).
+        JobNamePrefix = settings.ResourcePrefix;
         var bucket = props.Bucket;
 
         WorkGroup = new CfnWorkGroup(this, "LatestLabelsQuery", new CfnWorkGroupProps
@@ -241,18 +242,6 @@ public sealed class LabelingWorkflow : Construct
     {
         var tenths = (int)Math.Round(usd * 1000, MidpointRounding.AwayFromZero);
         return (tenths / 1000, tenths % 1000 / 10, tenths % 10);
-    }
-
-    /// <summary>Job names are the prefix plus 32 characters; the IAM policy is scoped to <c>labeling-job/&lt;prefix&gt;-*</c>.</summary>
-    public static string ValidateJobNamePrefix(string prefix)
-    {
-        if (prefix.Length is 0 or > 31 || !System.Text.RegularExpressions.Regex.IsMatch(prefix, "^[a-z0-9](-?[a-z0-9])*$"))
-        {
-            throw new ArgumentException(
-                $"The labeling job name prefix (namePrefix-environment) must be 1 to 31 characters of a-z, 0-9 and single '-' so job names stay within 63 characters, got '{prefix}'");
-        }
-
-        return prefix;
     }
 
     private Role CreateGroundTruthRole(SecureBucket bucket, LabelingSettings labeling)

@@ -16,28 +16,18 @@ namespace EdgeMlOps.Cdk.EdgeDeployment;
 /// the device prerequisites and inference component versions, the device health store, the deployment workflow with its approval links,
 /// the model-approval trigger, the workflow pipeline and, when configured, a digital twin. One stack.
 /// </summary>
-public sealed class EdgeDeploymentStage : Stage
+public sealed class EdgeDeploymentStage : AppStage
 {
     public EdgeDeploymentStage(Construct scope, string id, AppStageProps props)
-        : base(scope, id, new StageProps { Env = props.ResolveEnv() })
+        : base(scope, id, props, new AppStageDefinition("edge", "EdgeMlOps edge deployment",
+            "EdgeMlOpsInfra edge app: Greengrass fleet, model rollout workflow with canary, health gate and rollback")
+        {
+            PrepareWorkload = props.Settings.Edge.DigitalTwin.Enabled ? DigitalTwin.DigitalTwin.PinAvailabilityZone : null,
+        })
     {
         var settings = props.Settings;
-        var contract = new ParameterContract(settings.ParameterRoot);
-        Workload = new Stack(this, "Workload", new StackProps
-        {
-            StackName = $"{settings.ResourcePrefix}-edge",
-            Description = "EdgeMlOpsInfra edge app: Greengrass fleet, model rollout workflow with canary, health gate and rollback",
-        });
-        if (settings.Edge.DigitalTwin.Enabled)
-        {
-            DigitalTwin.DigitalTwin.PinAvailabilityZone(Workload);
-        }
-
-        var notifications = new NotificationTopic(Workload, "Notifications", new NotificationTopicProps
-        {
-            DisplayName = "EdgeMlOps edge deployment",
-            Emails = settings.Notifications.Emails,
-        });
+        var contract = Contract;
+        var notifications = Topic;
         var artifacts = new SecureBucket(Workload, "Artifacts", new SecureBucketProps { Purpose = "edge component artifacts" });
         Fleet = new EdgeFleet(Workload, "Fleet", new EdgeFleetProps { Settings = settings, ArtifactsBucket = artifacts });
         var health = new DeviceHealthStore(Workload, "DeviceHealth", new DeviceHealthStoreProps { Topics = Fleet.Topics });
@@ -141,10 +131,8 @@ public sealed class EdgeDeploymentStage : Stage
         }
 
         // Last: every key of the stack exists now (CT.KMS.PR.3, grants only for AWS services).
-        KmsGrantRestriction.ApplyTo(Workload);
+        RestrictKmsGrants();
     }
-
-    public Stack Workload { get; }
 
     public EdgeFleet Fleet { get; }
 
@@ -170,6 +158,5 @@ public sealed class EdgeDeploymentStage : Stage
     /// <summary>The digital twin, when <c>edge.digitalTwin.enabled</c>.</summary>
     public DigitalTwin.DigitalTwin? Twin { get; }
 
-    private void Publish(string name, string value, string description) =>
-        _ = new StringParameter(Workload, name.Split('/')[^1], new StringParameterProps { ParameterName = name, StringValue = value, Description = description });
+    private void Publish(string name, string value, string description) => PublishParameter(name.Split('/')[^1], name, value, description);
 }

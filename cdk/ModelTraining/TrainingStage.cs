@@ -14,7 +14,7 @@ namespace EdgeMlOps.Cdk.ModelTraining;
 /// PrepareYoloDataset function, the job image (ECR repository and its CodeBuild build), the SageMaker pipeline and its role, the training workflow with its schedule and
 /// LabelsUpdated triggers, a workflow pipeline for manual runs, and the SSM parameters other apps read.
 /// </summary>
-public sealed class TrainingStage : Stage
+public sealed class TrainingStage : AppStage
 {
     /// <summary>
     /// Deep Learning Container the job image is built on (<see cref="TrainingImage"/>), in the deployment region.
@@ -22,23 +22,12 @@ public sealed class TrainingStage : Stage
     public const string BaseImageRepository = "763104351884.dkr.ecr.{0}.amazonaws.com/pytorch-training:2.3.0-gpu-py311";
 
     public TrainingStage(Construct scope, string id, AppStageProps props)
-        : base(scope, id, new StageProps { Env = props.ResolveEnv() })
+        : base(scope, id, props, new AppStageDefinition("training", "EdgeMlOps training",
+            "EdgeMlOpsInfra training app: YOLOv8 SageMaker pipeline, evaluation gate, model registry, retraining triggers"))
     {
         var settings = props.Settings;
         var training = settings.Training;
-        var contract = new ParameterContract(settings.ParameterRoot);
-        Workload = new Stack(this, "Workload", new StackProps
-        {
-            StackName = $"{settings.ResourcePrefix}-training",
-            Description = "EdgeMlOpsInfra training app: YOLOv8 SageMaker pipeline, evaluation gate, model registry, retraining triggers",
-        });
-
-        Topic = new NotificationTopic(Workload, "Notifications", new NotificationTopicProps
-        {
-            DisplayName = "EdgeMlOps training",
-            Emails = settings.Notifications.Emails,
-        });
-
+        var contract = Contract;
         Artifacts = new SecureBucket(Workload, "Artifacts", new SecureBucketProps
         {
             Purpose = "training artifacts (label query results, datasets, models, evaluation reports, pretrained weights)",
@@ -150,12 +139,8 @@ public sealed class TrainingStage : Stage
         });
 
         PublishContract(contract);
-        KmsGrantRestriction.ApplyTo(this);
+        RestrictKmsGrants();
     }
-
-    public Stack Workload { get; }
-
-    public NotificationTopic Topic { get; }
 
     public SecureBucket Artifacts { get; }
 
@@ -183,12 +168,7 @@ public sealed class TrainingStage : Stage
         };
         foreach (var (id, name, value, description) in parameters)
         {
-            _ = new StringParameter(Workload, $"Contract{id}", new StringParameterProps
-            {
-                ParameterName = name,
-                StringValue = value,
-                Description = description,
-            });
+            PublishParameter($"Contract{id}", name, value, description);
         }
     }
 }

@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using EdgeMlOps.Cdk.Summary;
 
-// Prints the short summary of README command (1): each app, its stacks and resource counts, each gate's result.
+// Prints the short summary of README command (1): each app, its stacks and resource counts, each gate's result,
+// where the outputs are, and a last line PASS or FAIL.
 var options = ParseOptions(args);
 var cdkOut = options.GetValueOrDefault("--cdk-out", "cdk.out");
 var stacks = CloudAssemblySummary.Read(cdkOut);
@@ -24,6 +25,8 @@ Console.WriteLine(new string('-', 96));
 Console.WriteLine($"{stacks.Count} stacks, {stacks.Sum(s => s.ResourceCount).ToString(CultureInfo.InvariantCulture)} resources");
 
 var exitCode = 0;
+var failedGates = new List<string>();
+var gateCount = 0;
 if (options.TryGetValue("--gates-json", out var gatesFile))
 {
     Console.WriteLine();
@@ -33,8 +36,15 @@ if (options.TryGetValue("--gates-json", out var gatesFile))
     foreach (var gate in GateEntries(gates))
     {
         var passed = gate["passed"]?.GetValue<bool>() ?? false;
+        var name = gate["name"]?.GetValue<string>() ?? gate["gate"]?.GetValue<string>() ?? "?";
         exitCode |= passed ? 0 : 1;
-        Console.WriteLine($"  {(passed ? "PASS" : "FAIL"),-6}{gate["name"]?.GetValue<string>() ?? gate["gate"]?.GetValue<string>() ?? "?",-44}{Describe(gate)}");
+        gateCount++;
+        if (!passed)
+        {
+            failedGates.Add(name);
+        }
+
+        Console.WriteLine($"  {(passed ? "PASS" : "FAIL"),-6}{name,-44}{Describe(gate)}");
     }
 }
 
@@ -46,6 +56,29 @@ if (options.TryGetValue("--demo-json", out var demoFile) && File.Exists(demoFile
     Console.WriteLine(File.ReadAllText(demoFile).Trim());
 }
 
+// Where everything is, then one verdict line: the last thing a first-time user reads.
+var produced = new (string Label, string? Path)[]
+{
+    ("cloud assembly", cdkOut),
+    ("gate results", options.GetValueOrDefault("--gates-json")),
+    ("suppressions", options.GetValueOrDefault("--suppressions-md")),
+    ("edge demo results", options.GetValueOrDefault("--demo-results")),
+};
+Console.WriteLine();
+Console.WriteLine("Produced");
+Console.WriteLine(new string('-', 96));
+foreach (var (label, path) in produced)
+{
+    if (path is not null && (File.Exists(path) || Directory.Exists(path)))
+    {
+        Console.WriteLine($"  {label,-20}{Path.GetFullPath(path)}");
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine(exitCode == 0
+    ? $"PASS: {stacks.Count} stacks synthesized{(gateCount > 0 ? $", {gateCount} quality gates passed" : string.Empty)}"
+    : $"FAIL: quality gate{(failedGates.Count == 1 ? "" : "s")} {string.Join(", ", failedGates)} failed (details in the gate output above)");
 return exitCode;
 
 static string AppOf(StackSummary stack)

@@ -7,23 +7,46 @@ using EdgeMlOps.Contracts;
 namespace EdgeMlOps.Cdk.Tests;
 
 /// <summary>
-/// The README promises a table of every configuration key and of every SSM parameter of the contract. The keys
-/// are discovered from the loader itself (its "not a known key (allowed here: ...)" message per section), so a
-/// key or parameter added without a line in the README fails here.
+/// The README promises a table of every configuration key and of every SSM parameter of the contract. The
+/// configuration tables are generated from SettingsSchema; the keys the loader accepts are discovered from the loader
+/// itself (its "not a known key (allowed here: ...)" message per section) and must be exactly the schema's.
 /// </summary>
 public sealed partial class ReadmeTests
 {
     private const string Probe = "zzProbe";
 
     [Fact]
-    public void Readme_configuration_section_lists_every_key_the_loader_accepts()
+    public void Loader_accepts_exactly_the_keys_the_schema_describes()
     {
         var keys = DiscoverKeys();
-        var section = ReadmeSection("Configuration");
 
         Assert.True(keys.Count > 50, $"only {keys.Count} keys discovered: {string.Join(", ", keys)}");
-        var missing = keys.Where(k => !section.Contains($"| `{k}` |", StringComparison.Ordinal)).ToList();
+        Assert.Equal(SettingsSchema.All.Select(k => k.Path).Order(StringComparer.Ordinal), keys);
+    }
+
+    [Fact]
+    public void Readme_configuration_section_holds_the_generated_table_of_every_section()
+    {
+        var section = ReadmeSection("Configuration");
+
+        Assert.Equal(SettingsDocumentation.Sections, SettingsDocumentation.MarkedSections(section));
+        var missing = SettingsSchema.All.Where(k => !section.Contains($"| `{k.Path}` |", StringComparison.Ordinal)).Select(k => k.Path).ToList();
         Assert.True(missing.Count == 0, "README 'Configuration' lacks a row for: " + string.Join(", ", missing));
+    }
+
+    [Theory]
+    [InlineData("README.md")]
+    [InlineData("docs/labeling.md")]
+    [InlineData("docs/training.md")]
+    [InlineData("docs/edge-deployment.md")]
+    public void Configuration_tables_equal_the_text_generated_from_the_schema(string document)
+    {
+        var text = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, document));
+
+        Assert.NotEmpty(SettingsDocumentation.MarkedSections(text));
+        Assert.True(
+            SettingsDocumentation.Apply(text) == text,
+            $"{document}: a configuration table differs from cdk/Shared/Configuration/SettingsSchema.cs; run `bash scripts/config-docs.sh`");
     }
 
     [Fact]

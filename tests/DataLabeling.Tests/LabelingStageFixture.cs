@@ -54,6 +54,7 @@ public sealed class PublicWorkforceStageFixture : LabelingStageFixture
         : base(SettingsLoader.Parse(
             File.ReadAllText(RepositoryRoot.Combine("config", "dev.yaml"))
                 .Replace("  publicWorkforce:\n    enabled: false", "  publicWorkforce:\n    enabled: true\n    taskPriceUsd: 0.036", StringComparison.Ordinal)
+                .Replace("taskAvailabilityLifetimeSeconds: 864000", "taskAvailabilityLifetimeSeconds: 43200", StringComparison.Ordinal) // Mechanical Turk allows at most 12 hours
                 .Replace("  verification:\n    enabled: true", "  verification:\n    enabled: false", StringComparison.Ordinal),
             "config/dev.yaml",
             "dev"))

@@ -229,7 +229,8 @@ public sealed class LabelingTemplateTests : IClassFixture<LabelingStageFixture>
     public void Public_workforce_uses_the_public_crowd_with_its_price()
     {
         var yaml = File.ReadAllText(RepositoryRoot.Combine("config", "dev.yaml"))
-            .Replace("  publicWorkforce:\n    enabled: false", "  publicWorkforce:\n    enabled: true\n    taskPriceUsd: 0.036", StringComparison.Ordinal);
+            .Replace("  publicWorkforce:\n    enabled: false", "  publicWorkforce:\n    enabled: true\n    taskPriceUsd: 0.036", StringComparison.Ordinal)
+            .Replace("taskAvailabilityLifetimeSeconds: 864000", "taskAvailabilityLifetimeSeconds: 43200", StringComparison.Ordinal); // Mechanical Turk allows at most 12 hours
         var settings = SettingsLoader.Parse(yaml, "config/dev.yaml", "dev");
         var stage = new LabelingStage(new App(), "Public", new AppStageProps
         {

@@ -168,12 +168,4 @@ public sealed class LambdaCoreTests
         Assert.Contains("no built-in bounding-box Lambdas in region 'eu-north-1'", error.Message);
         Assert.Contains("eu-west-1", error.Message);
     }
-
-    [Fact]
-    public void Fails_if_the_job_name_prefix_would_break_the_63_character_limit()
-    {
-        Assert.Equal("edgemlops-dev", LabelingWorkflow.ValidateJobNamePrefix("edgemlops-dev"));
-        Assert.Throws<ArgumentException>(() => LabelingWorkflow.ValidateJobNamePrefix(new string('a', 32)));
-        Assert.Throws<ArgumentException>(() => LabelingWorkflow.ValidateJobNamePrefix("Bad_Prefix"));
-    }
 }

@@ -20,7 +20,7 @@ public sealed class S3rverServer : IAsyncLifetime, IAsyncDisposable
     /// <summary>Access key and secret s3rver accepts by default; any SDK client must sign with these.</summary>
     public const string AccessKey = "S3RVER";
 
-    private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(2);
 
     private readonly bool _ownsDirectory;
     private readonly StringBuilder _log = new();

@@ -89,6 +89,9 @@ public sealed class WholeLoopTests(TwinRunFixture twin)
         Assert.Contains("promotion", text, StringComparison.Ordinal);
         Assert.Contains("rollback", text, StringComparison.Ordinal);
         Assert.Equal(8, twin.Report.Steps.Count);
+        Assert.Contains("rollback   rolled back as intended (execution Failed with ReleaseRolledBack)", twin.Report.RenderSummary(), StringComparison.Ordinal);
+        Assert.Contains("promotion  promoted as intended", twin.Report.RenderSummary(), StringComparison.Ordinal);
+        Assert.DoesNotContain("[1]", twin.Report.RenderSummary(), StringComparison.Ordinal);
     }
 
     [Fact]

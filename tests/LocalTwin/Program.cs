@@ -37,12 +37,12 @@ try
         WorkDirectory = workDirectory,
         Progress = Console.WriteLine,
     });
-    var text = report.Render();
+    // The steps were printed as they ran: print only the outcome here; the file holds the whole report.
     Console.WriteLine();
-    Console.Write(text);
+    Console.Write(report.RenderSummary());
     var reportFile = Path.Combine(workDirectory ?? Path.Combine(root, ".build", "twin"), "report.txt");
-    await File.WriteAllTextAsync(reportFile, text);
-    Console.WriteLine($"report: {reportFile}");
+    await File.WriteAllTextAsync(reportFile, report.Render());
+    Console.WriteLine($"full report: {reportFile}");
     return report.LoopClosed && report.Rollouts.Count == 2 ? 0 : 1;
 }
 catch (ConfigurationException e)

@@ -21,7 +21,7 @@ public sealed partial class TwinRun
         {
             var machine = LocalStateMachine.FromTemplate(apps.TemplateWith("labeling", "AWS::StepFunctions::StateMachine"), options: new LocalStateMachineOptions { SsmParameters = deployment.Parameters });
             var groundTruth = new FakeGroundTruth(client);
-            var scenario = new Scenario { Timeout = TimeSpan.FromMinutes(3) }
+            var scenario = new Scenario { Timeout = TimeSpan.FromMinutes(10) }
                 .WithLambdaEnvironment(s3.ClientEnvironment)
                 // First run: no label was ever written, so the offline store's Glue table does not exist yet.
                 .Respond("arn:aws:states:::aws-sdk:glue:getTable", TaskAnswer.Fail("Glue.EntityNotFoundException", $"Table for {deployment.Parameter(_contract.LabelingFeatureGroupName)} not found"))

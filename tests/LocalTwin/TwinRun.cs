@@ -259,7 +259,7 @@ public sealed partial class TwinRun
             lines.Add($"rule matched; workflow input {input.ToJsonString()}");
             var deploymentsBefore = controlPlane.Deployments.Count;
             var notificationsBefore = controlPlane.Notifications.Count;
-            var result = await machine.RunAsync(input, controlPlane.Register(new Scenario { Timeout = TimeSpan.FromMinutes(6) }), cancellationToken).ConfigureAwait(false);
+            var result = await machine.RunAsync(input, controlPlane.Register(new Scenario { Timeout = TimeSpan.FromMinutes(15) }), cancellationToken).ConfigureAwait(false);
             var deployments = controlPlane.Deployments.Skip(deploymentsBefore).ToList();
             var expectedVersion = scenario == "rollback" ? PreviousModelVersion(deployments) : null;
             await WaitForSettledDevicesAsync(devices, expectedVersion, cancellationToken).ConfigureAwait(false);
@@ -275,7 +275,7 @@ public sealed partial class TwinRun
                 HealthPolls = result.InvocationsOf("Evaluate device health").Count,
             };
             _report.Rollouts.Add(outcome);
-            lines.Add($"execution {outcome.ExecutionStatus}{(outcome.Error is null ? "" : $" with {outcome.Error}")} after {outcome.HealthPolls} health-gate poll(s)");
+            lines.Add($"{outcome.Verdict}: execution {outcome.ExecutionStatus}{(outcome.Error is null ? "" : $" with {outcome.Error}")} after {outcome.HealthPolls} health-gate poll(s)");
             if (result.Cause is { } cause)
             {
                 lines.Add($"cause: {cause}");

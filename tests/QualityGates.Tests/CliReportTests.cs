@@ -21,6 +21,10 @@ public sealed class CliReportTests
         Assert.Equal([true, true, true, false], results.Select(r => r.Passed));
         var markdown = Reports.SuppressionsMarkdown(results);
         Assert.Contains("| guard/suppressed-unencrypted-bucket.template.json | DataBucket | s3_bucket_default_encryption_kms_check | Test fixture:", markdown);
+        var console = new StringWriter();
+        Reports.WriteConsole(results, console, ".build/suppressions.md");
+        Assert.Contains("\n1 cfn-guard suppression used, each with its reason: .build/suppressions.md", console.ToString().ReplaceLineEndings("\n"));
+        Assert.DoesNotContain("s3_bucket_default_encryption_kms_check", console.ToString());
         var json = System.Text.Json.JsonDocument.Parse(Reports.Json(results)).RootElement;
         Assert.False(json.GetProperty("passed").GetBoolean());
         Assert.Equal("extra-action", json.GetProperty("gates")[3].GetProperty("failures")[0].GetProperty("check").GetString());

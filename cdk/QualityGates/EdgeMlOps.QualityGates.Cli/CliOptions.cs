@@ -26,6 +26,10 @@ public sealed record CliOptions
           --partial-assembly      the assembly holds only some apps (cdk synth -c app=...): ASL files no state
                                   machine is built from are validated but not reported as not deployed
         Exit code: 0 all gates pass, 1 a gate fails, 2 bad usage or missing input.
+
+               edge-quality-gates reorder [--check] FILE.asl.json...
+          rewrites each ASL file with its states in the order an execution first visits them (--check: only
+          report, exit 1 when a file is not in that order)
         """;
 
     public static CliOptions Parse(IReadOnlyList<string> args)

@@ -3,6 +3,11 @@ using EdgeMlOps.QualityGates.Gates;
 using EdgeMlOps.QualityGates.Templates;
 using EdgeMlOps.QualityGates.Tools;
 
+if (args.Length > 0 && args[0] == "reorder")
+{
+    return AslReorderCommand.Run(args[1..], Console.Out, Console.Error);
+}
+
 CliOptions options;
 RepositoryLayout layout;
 try
@@ -44,7 +49,7 @@ catch (FileNotFoundException e)
 }
 
 Console.WriteLine($"Cloud assembly {cdkOut}: {templates.Count} templates; ASL folder {stateMachines}");
-Reports.WriteConsole(results, Console.Out);
+Reports.WriteConsole(results, Console.Out, options.SuppressionsMarkdown);
 if (options.JsonFile is { } json)
 {
     File.WriteAllText(json, Reports.Json(results));

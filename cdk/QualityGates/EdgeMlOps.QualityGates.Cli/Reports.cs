@@ -9,7 +9,8 @@ public static class Reports
 {
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    public static void WriteConsole(IReadOnlyList<GateResult> results, TextWriter output)
+    /// <param name="suppressionsFile">Where the suppressions are listed (--suppressions-md), for the count line. Default: none.</param>
+    public static void WriteConsole(IReadOnlyList<GateResult> results, TextWriter output, string? suppressionsFile = null)
     {
         output.WriteLine($"{"Gate",-20} {"Checked",8} {"Failures",9} {"Suppressions",13}  Result");
         foreach (var r in results)
@@ -28,15 +29,15 @@ public static class Reports
             }
         }
 
-        var suppressions = results.SelectMany(r => r.Suppressions).ToList();
-        if (suppressions.Count > 0)
+        // The list is long (one line per waived rule and resource) and has its own file: one count line here.
+        var suppressions = results.SelectMany(r => r.Suppressions).Count();
+        if (suppressions > 0)
         {
             output.WriteLine();
-            output.WriteLine("Suppressions used:");
-            foreach (var s in suppressions)
-            {
-                output.WriteLine($"  {s.Template} | {s.Resource} | {s.Rule}: {s.Reason}");
-            }
+            var count = suppressions == 1 ? "1 cfn-guard suppression" : $"{suppressions} cfn-guard suppressions";
+            output.WriteLine(suppressionsFile is null
+                ? $"{count} used, each with its reason (list them with --suppressions-md FILE)"
+                : $"{count} used, each with its reason: {suppressionsFile}");
         }
     }
 

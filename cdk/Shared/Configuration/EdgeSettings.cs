@@ -2,22 +2,22 @@ using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.Cdk.Shared.Configuration;
 
-/// <summary>Settings of the edge deployment app (section <c>edge</c>).</summary>
+/// <summary>Settings of the edge deployment app (section <c>edge</c>). Defaults, ranges and meanings of the keys: <see cref="SettingsSchema"/>.</summary>
 public sealed record EdgeSettings
 {
-    /// <summary>Thing group that receives every new model first. Default: &lt;prefix&gt;-&lt;env&gt;-canary.</summary>
+    /// <summary>Thing group that receives every new model first.</summary>
     public required string CanaryThingGroup { get; init; }
 
-    /// <summary>Thing group of the whole fleet. Default: &lt;prefix&gt;-&lt;env&gt;-fleet.</summary>
+    /// <summary>Thing group of the whole fleet.</summary>
     public required string FleetThingGroup { get; init; }
 
-    /// <summary>Greengrass component name of the inference application. Default: com.edgemlops.Inference.</summary>
+    /// <summary>Greengrass component name of the inference application.</summary>
     public required string InferenceComponentName { get; init; }
 
-    /// <summary>Greengrass component name of the model. Default: com.edgemlops.Model.</summary>
+    /// <summary>Greengrass component name of the model.</summary>
     public required string ModelComponentName { get; init; }
 
-    /// <summary>MQTT topic prefix of results and health messages. Default: edgemlops.</summary>
+    /// <summary>MQTT topic prefix of results and health messages.</summary>
     public required string TopicPrefix { get; init; }
 
     public required RolloutSettings Rollout { get; init; }
@@ -28,7 +28,7 @@ public sealed record EdgeSettings
     /// <summary>Inference settings every deployment merges into the inference component's configuration.</summary>
     public required InferenceRuntimeSettings Inference { get; init; }
 
-    /// <summary>Wait for a person to approve before the fleet rollout. Default: true.</summary>
+    /// <summary>Wait for a person to approve before the fleet rollout.</summary>
     public required bool RequireManualApproval { get; init; }
 
     public required DigitalTwinSettings DigitalTwin { get; init; }
@@ -37,22 +37,22 @@ public sealed record EdgeSettings
 /// <summary>IoT job rollout of a Greengrass deployment (section <c>edge.rollout</c>).</summary>
 public sealed record RolloutSettings
 {
-    /// <summary>Devices notified per minute. Default: 10.</summary>
+    /// <summary>Devices notified per minute.</summary>
     public required int MaximumPerMinute { get; init; }
 
-    /// <summary>Failure percentage that aborts the rollout. Default: 10.</summary>
+    /// <summary>Failure percentage that aborts the rollout.</summary>
     public required double AbortFailurePercent { get; init; }
 
-    /// <summary>Devices that must have run before the abort threshold applies. Default: 1.</summary>
+    /// <summary>Devices that must have run before the abort threshold applies.</summary>
     public required int AbortMinExecutedThings { get; init; }
 
-    /// <summary>Minutes a device may take for the deployment before it times out. Default: 60.</summary>
+    /// <summary>Minutes a device may take for the deployment before it times out.</summary>
     public required int JobTimeoutMinutes { get; init; }
 
-    /// <summary>Seconds components get to defer an update. Default: 60.</summary>
+    /// <summary>Seconds components get to defer an update.</summary>
     public required int ComponentUpdateTimeoutSeconds { get; init; }
 
-    /// <summary>Seconds components get to validate new configuration. Default: 30.</summary>
+    /// <summary>Seconds components get to validate new configuration.</summary>
     public required int ConfigurationValidationTimeoutSeconds { get; init; }
 }
 
@@ -63,28 +63,28 @@ public sealed record RolloutSettings
 /// </summary>
 public sealed record InferenceRuntimeSettings
 {
-    /// <summary>Minimum confidence of a reported detection (0-1). Default: 0.25.</summary>
+    /// <summary>Minimum confidence of a reported detection (0-1).</summary>
     public required double ConfidenceThreshold { get; init; }
 
-    /// <summary>Non-maximum-suppression IoU threshold (0-1). Default: 0.45.</summary>
+    /// <summary>Non-maximum-suppression IoU threshold (0-1).</summary>
     public required double IouThreshold { get; init; }
 
-    /// <summary>Pause between frames of the simulated camera in milliseconds (0-60000). Default: 1000.</summary>
+    /// <summary>Pause between frames of the simulated camera in milliseconds (0-60000).</summary>
     public required int FrameIntervalMs { get; init; }
 
-    /// <summary>Seconds between health heartbeats (1-3600, at most half of healthGate.heartbeatMaxAgeSeconds). Default: 30.</summary>
+    /// <summary>Seconds between health heartbeats (1-3600, at most half of healthGate.heartbeatMaxAgeSeconds).</summary>
     public required int HealthIntervalSeconds { get; init; }
 }
 
 /// <summary>Optional EC2 digital twin of a device (section <c>edge.digitalTwin</c>).</summary>
 public sealed record DigitalTwinSettings
 {
-    /// <summary>Create the twin. Default: false.</summary>
+    /// <summary>Create the twin.</summary>
     public required bool Enabled { get; init; }
 
-    /// <summary>EC2 instance type. Default: t3.medium.</summary>
+    /// <summary>EC2 instance type.</summary>
     public required string InstanceType { get; init; }
 
-    /// <summary>Pinned Greengrass nucleus version. Default: 2.14.3.</summary>
+    /// <summary>Pinned Greengrass nucleus version.</summary>
     public required string NucleusVersion { get; init; }
 }

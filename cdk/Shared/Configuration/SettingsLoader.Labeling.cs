@@ -5,38 +5,53 @@ namespace EdgeMlOps.Cdk.Shared.Configuration;
 /// <summary>Reads section <c>labeling</c>; owned by the labeling app.</summary>
 public static partial class SettingsLoader
 {
-    private static LabelingSettings ReadLabeling(ConfigSection s, string region)
+    private static LabelingSettings ReadLabeling(SettingsReader r, string region)
     {
-        var workteamArn = s.OptionalString("workteamArn", null, "a SageMaker private workteam ARN", WorkteamArnPattern());
-        var publicWorkforce = s.Section("publicWorkforce");
-        var usePublic = publicWorkforce.Bool("enabled", false);
-        var price = publicWorkforce.OptionalDouble("taskPriceUsd", 0.012, 1.2);
-        if (usePublic && price is null)
+        var workteamArn = r.Text(SettingsSchema.Labeling.WorkteamArn);
+        var usePublic = r.Boolean(SettingsSchema.Labeling.PublicWorkforceEnabled);
+        var price = r.Number(SettingsSchema.Labeling.PublicWorkforceTaskPriceUsd);
+        if (usePublic && price is null && !r.IsSet(SettingsSchema.Labeling.PublicWorkforceTaskPriceUsd))
         {
-            publicWorkforce.Problem("taskPriceUsd", "is required when publicWorkforce.enabled is true (a price in US dollars, 0.012 to 1.2)");
+            r.Problem(SettingsSchema.Labeling.PublicWorkforceTaskPriceUsd, $"is required when publicWorkforce.enabled is true ({SettingsSchema.Labeling.PublicWorkforceTaskPriceUsd.Allowed})");
         }
 
-        if (!usePublic && workteamArn is null)
+        if (!usePublic && workteamArn is null && !r.IsSet(SettingsSchema.Labeling.WorkteamArn))
         {
-            s.Problem("workteamArn", "is required unless publicWorkforce.enabled is true (a SageMaker private workteam ARN)");
+            r.Problem(SettingsSchema.Labeling.WorkteamArn, "is required unless publicWorkforce.enabled is true (a SageMaker private workteam ARN)");
         }
 
         if (workteamArn is not null && !workteamArn.Contains($":{region}:", StringComparison.Ordinal))
         {
-            s.Problem("workteamArn", $"must be in the deployment region {region}, got '{workteamArn}'");
+            r.Problem(SettingsSchema.Labeling.WorkteamArn, $"must be in the deployment region {region}, got '{workteamArn}'");
         }
 
-        var incoming = s.OptionalString("incomingPrefix", "images/incoming/", "an S3 prefix ending in '/'", PrefixPattern())!;
-        var capture = s.OptionalString("capturePrefix", CaptureLayout.DefaultPrefix, "an S3 prefix ending in '/'", PrefixPattern())!;
-        var polls = s.Section("polling");
-        var scanPrefixes = s.StringList("scanPrefixes", [incoming, capture], 1, "an S3 prefix ending in '/'", PrefixPattern());
+        var lifetime = r.Integer(SettingsSchema.Labeling.TaskAvailabilityLifetimeSeconds);
+        if (usePublic && lifetime > SettingsSchema.PublicWorkforceMaxTaskAvailabilitySeconds)
+        {
+            r.Problem(
+                SettingsSchema.Labeling.TaskAvailabilityLifetimeSeconds,
+                $"must be at most {SettingsSchema.PublicWorkforceMaxTaskAvailabilitySeconds} (12 hours) when publicWorkforce.enabled is true (SageMaker's limit for Mechanical Turk), got {lifetime}");
+        }
+
+        var incoming = r.Text(SettingsSchema.Labeling.IncomingPrefix)!;
+        var capture = r.Text(SettingsSchema.Labeling.CapturePrefix)!;
+        var scanPrefixes = r.List(SettingsSchema.Labeling.ScanPrefixes, [incoming, capture]);
         // Devices upload uncertain images to the capture prefix: a scan that misses it would never label them.
         foreach (var (name, prefix) in new[] { ("incomingPrefix", incoming), ("capturePrefix", capture) })
         {
             if (!scanPrefixes.Any(p => prefix.StartsWith(p, StringComparison.Ordinal)))
             {
-                s.Problem("scanPrefixes", $"must cover {name} '{prefix}' (a listed prefix it starts with), got [{string.Join(", ", scanPrefixes)}]");
+                r.Problem(SettingsSchema.Labeling.ScanPrefixes, $"must cover {name} '{prefix}' (a listed prefix it starts with), got [{string.Join(", ", scanPrefixes)}]");
             }
+        }
+
+        var classLabels = r.List(SettingsSchema.Labeling.ClassLabels);
+        var joinedLength = classLabels.Sum(l => l.Length) + Math.Max(0, classLabels.Count - 1);
+        if (joinedLength > SettingsSchema.MaxJoinedClassLabelsLength)
+        {
+            r.Problem(
+                SettingsSchema.Labeling.ClassLabels,
+                $"joined with '/' must be at most {SettingsSchema.MaxJoinedClassLabelsLength} characters (a model package metadata value), got {joinedLength}");
         }
 
         return new LabelingSettings
@@ -47,17 +62,17 @@ public static partial class SettingsLoader
             IncomingPrefix = incoming,
             CapturePrefix = capture,
             ScanPrefixes = scanPrefixes,
-            ClassLabels = s.StringList("classLabels", ["scratch"], 1, "a class label"),
-            MaxImagesPerJob = s.Int("maxImagesPerJob", 500, 1, 100_000),
-            TaskTimeLimitSeconds = s.Int("taskTimeLimitSeconds", 600, 30, 28_800),
-            TaskAvailabilityLifetimeSeconds = s.Int("taskAvailabilityLifetimeSeconds", 864_000, 60, 864_000),
-            MaxConcurrentTaskCount = s.Int("maxConcurrentTaskCount", 100, 1, 5_000),
-            WorkersPerObject = s.Int("workersPerObject", 1, 1, 9),
-            VerificationEnabled = s.Section("verification").Bool("enabled", true),
-            PollIntervalSeconds = polls.Int("intervalSeconds", 300, 10, 3_600),
-            MaxWaitHours = polls.Int("maxWaitHours", 240, 1, 720),
-            Schedule = s.OptionalString("schedule", "rate(1 day)", "an EventBridge schedule expression, rate(...) or cron(...)", SchedulePattern())!,
-            PutRecordConcurrency = s.Int("putRecordConcurrency", 10, 1, 40),
+            ClassLabels = classLabels,
+            MaxImagesPerJob = r.Integer(SettingsSchema.Labeling.MaxImagesPerJob),
+            TaskTimeLimitSeconds = r.Integer(SettingsSchema.Labeling.TaskTimeLimitSeconds),
+            TaskAvailabilityLifetimeSeconds = lifetime,
+            MaxConcurrentTaskCount = r.Integer(SettingsSchema.Labeling.MaxConcurrentTaskCount),
+            WorkersPerObject = r.Integer(SettingsSchema.Labeling.WorkersPerObject),
+            VerificationEnabled = r.Boolean(SettingsSchema.Labeling.VerificationEnabled),
+            PollIntervalSeconds = r.Integer(SettingsSchema.Labeling.PollIntervalSeconds),
+            MaxWaitHours = r.Integer(SettingsSchema.Labeling.MaxWaitHours),
+            Schedule = r.Text(SettingsSchema.Labeling.Schedule)!,
+            PutRecordConcurrency = r.Integer(SettingsSchema.Labeling.PutRecordConcurrency),
         };
     }
 }

@@ -1,12 +1,11 @@
 using System.Text.RegularExpressions;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace EdgeMlOps.Cdk.Shared.Configuration;
 
 /// <summary>
-/// Reads one environment file into <see cref="AppSettings"/>. All problems of the file are collected
-/// and thrown together in one <see cref="ConfigurationException"/>; nothing is built from a bad file.
+/// Reads one environment file into <see cref="AppSettings"/>, validating every key from its description in
+/// <see cref="SettingsSchema"/>. All problems of the file are collected and thrown together in one
+/// <see cref="ConfigurationException"/>; nothing is built from a bad file, and no input makes it throw anything else.
 /// </summary>
 public static partial class SettingsLoader
 {
@@ -16,7 +15,7 @@ public static partial class SettingsLoader
         if (!EnvironmentNamePattern().IsMatch(environmentName))
         {
             throw new ConfigurationException(
-                [$"context env must be lower-case letters, digits and hyphens (1-16), got '{environmentName}'"]);
+                [$"context env must be lower-case letters, digits and hyphens (1-16), starting with a letter, got {SettingsReader.Quote(environmentName)}"]);
         }
 
         var path = Path.Combine(repositoryRoot, "config", environmentName + ".yaml");
@@ -28,33 +27,29 @@ public static partial class SettingsLoader
             throw new ConfigurationException([$"config/{environmentName}.yaml not found (environments available: {known})"]);
         }
 
-        return Parse(File.ReadAllText(path), $"config/{environmentName}.yaml", environmentName);
+        return LoadFile(path, $"config/{environmentName}.yaml", environmentName);
+    }
+
+    /// <summary>Loads the file at <paramref name="path"/>; <paramref name="fileName"/> prefixes every message.</summary>
+    public static AppSettings LoadFile(string path, string fileName, string environmentName)
+    {
+        var length = new FileInfo(path).Length;
+        if (length > ConfigDocumentParser.MaxFileBytes)
+        {
+            throw new ConfigurationException([$"{fileName}: is {length:N0} bytes; a configuration file may hold at most {ConfigDocumentParser.MaxFileBytes:N0} bytes"]);
+        }
+
+        return Parse(ConfigDocumentParser.DecodeUtf8(File.ReadAllBytes(path), fileName), fileName, environmentName);
     }
 
     /// <summary>Parses YAML text; <paramref name="fileName"/> prefixes every message.</summary>
     public static AppSettings Parse(string yaml, string fileName, string environmentName)
     {
+        var root = ConfigDocumentParser.Parse(yaml, fileName);
         var problems = new ConfigProblems(fileName);
-        YamlMappingNode? root;
-        try
-        {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
-            root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode as YamlMappingNode;
-        }
-        catch (YamlException e)
-        {
-            throw new ConfigurationException([$"{fileName}: not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.InnerException?.Message ?? e.Message}"]);
-        }
-
-        if (root is null)
-        {
-            throw new ConfigurationException([$"{fileName}: must be a YAML mapping at the top level"]);
-        }
-
-        var section = new ConfigSection(root, string.Empty, problems);
-        var settings = Read(section, environmentName);
-        section.ReportUnknownKeys();
+        var reader = new SettingsReader(root, problems);
+        var settings = Read(reader, environmentName);
+        reader.ReportUnknownKeys();
         if (problems.All.Count > 0)
         {
             throw new ConfigurationException(problems.All);
@@ -63,37 +58,42 @@ public static partial class SettingsLoader
         return settings;
     }
 
-    private static AppSettings Read(ConfigSection root, string environmentName)
+    private static AppSettings Read(SettingsReader r, string environmentName)
     {
-        var account = root.RequiredString("account", "a 12-digit AWS account id", AccountPattern());
-        var region = root.RequiredString("region", "an AWS region such as eu-west-1", RegionPattern());
-        var namePrefix = root.RequiredString("namePrefix", "lower-case letters, digits and hyphens, 2-20 characters, starting with a letter", NamePrefixPattern());
+        var account = r.Text(SettingsSchema.Root.Account) ?? string.Empty;
+        var region = r.Text(SettingsSchema.Root.Region) ?? string.Empty;
+        var namePrefix = r.Text(SettingsSchema.Root.NamePrefix) ?? string.Empty;
         var resourcePrefix = $"{namePrefix}-{environmentName}";
+        if (namePrefix.Length > 0 && (resourcePrefix.Length > SettingsSchema.MaxJobNamePrefixLength || !JobNamePrefixPattern().IsMatch(resourcePrefix)))
+        {
+            r.Problem(
+                SettingsSchema.Root.NamePrefix,
+                $"with the environment must form a labeling job name prefix of at most {SettingsSchema.MaxJobNamePrefixLength} characters of a-z, 0-9 and single '-' (job names stay within 63 characters), got '{resourcePrefix}'");
+        }
+
         return new AppSettings
         {
             EnvironmentName = environmentName,
             Account = account,
             Region = region,
             NamePrefix = namePrefix,
-            SourceRepository = ReadSource(root.Section("sourceRepository")),
-            Notifications = new NotificationSettings
-            {
-                Emails = root.Section("notifications").StringList("emails", [], 0, "an e-mail address", EmailPattern()),
-            },
-            Labeling = ReadLabeling(root.Section("labeling"), region),
-            Training = ReadTraining(root.Section("training")),
-            Edge = ReadEdge(root.Section("edge"), resourcePrefix),
+            SourceRepository = ReadSource(r),
+            Notifications = new NotificationSettings { Emails = r.List(SettingsSchema.Notifications.Emails) },
+            Labeling = ReadLabeling(r, region),
+            Training = ReadTraining(r),
+            Edge = ReadEdge(r, resourcePrefix),
         };
     }
 
-    private static SourceRepositorySettings ReadSource(ConfigSection s)
+    private static SourceRepositorySettings ReadSource(SettingsReader r)
     {
-        if (!s.IsPresent)
+        var keys = SettingsSchema.Source.Kind;
+        if (!r.HasSection(keys.SectionPath))
         {
-            s.Problem("kind", "is required (one of codeconnections, codecommit, s3)");
+            r.Problem(keys, $"is required ({keys.Allowed})");
         }
 
-        var kindText = s.OneOf("kind", "codeconnections", "codeconnections", "codecommit", "s3");
+        var kindText = r.Choice(SettingsSchema.Source.Kind);
         var kind = kindText switch
         {
             "codecommit" => SourceRepositoryKind.CodeCommit,
@@ -103,95 +103,48 @@ public static partial class SettingsLoader
         var settings = new SourceRepositorySettings
         {
             Kind = kind,
-            ConnectionArn = s.OptionalString("connectionArn", null, "a CodeConnections connection ARN", ConnectionArnPattern()),
-            Repository = s.OptionalString("repository", null, "owner/name (codeconnections) or a CodeCommit repository name", RepositoryPattern()),
-            Branch = s.OptionalString("branch", "main", "a branch name") ?? "main",
-            BucketName = s.OptionalString("bucketName", null, "an S3 bucket name", BucketNamePattern()),
-            ObjectKey = s.OptionalString("objectKey", null, "an S3 object key"),
+            ConnectionArn = r.Text(SettingsSchema.Source.ConnectionArn),
+            Repository = r.Text(SettingsSchema.Source.Repository),
+            Branch = r.Text(SettingsSchema.Source.Branch)!,
+            BucketName = r.Text(SettingsSchema.Source.BucketName),
+            ObjectKey = r.Text(SettingsSchema.Source.ObjectKey),
         };
 
         switch (kind)
         {
             case SourceRepositoryKind.CodeConnections:
-                RequireFor(s, "connectionArn", settings.ConnectionArn, kindText);
-                RequireFor(s, "repository", settings.Repository, kindText);
+                RequireFor(r, SettingsSchema.Source.ConnectionArn, kindText);
+                RequireFor(r, SettingsSchema.Source.Repository, kindText);
                 if (settings.Repository is not null && !settings.Repository.Contains('/', StringComparison.Ordinal))
                 {
-                    s.Problem("repository", $"must be owner/name for kind codeconnections, got '{settings.Repository}'");
+                    r.Problem(SettingsSchema.Source.Repository, $"must be owner/name for kind codeconnections, got '{settings.Repository}'");
                 }
 
                 break;
             case SourceRepositoryKind.CodeCommit:
-                RequireFor(s, "repository", settings.Repository, kindText);
+                RequireFor(r, SettingsSchema.Source.Repository, kindText);
                 break;
             case SourceRepositoryKind.S3:
-                RequireFor(s, "bucketName", settings.BucketName, kindText);
-                RequireFor(s, "objectKey", settings.ObjectKey, kindText);
+                RequireFor(r, SettingsSchema.Source.BucketName, kindText);
+                RequireFor(r, SettingsSchema.Source.ObjectKey, kindText);
                 break;
         }
 
         return settings;
     }
 
-    private static void RequireFor(ConfigSection s, string key, string? value, string kind)
+    // Only a key that is not written at all is missing; a written but invalid one already has its own problem.
+    private static void RequireFor(SettingsReader r, SettingKey key, string kind)
     {
-        if (value is null)
+        if (!r.IsSet(key))
         {
-            s.Problem(key, $"is required when kind is {kind}");
+            r.Problem(key, $"is required when kind is {kind}");
         }
     }
 
     [GeneratedRegex("^[a-z][a-z0-9-]{0,15}$")]
     private static partial Regex EnvironmentNamePattern();
 
-    [GeneratedRegex(@"^\d{12}$")]
-    private static partial Regex AccountPattern();
-
-    [GeneratedRegex("^[a-z]{2}(-gov)?-[a-z]+-\\d$")]
-    private static partial Regex RegionPattern();
-
-    [GeneratedRegex("^[a-z][a-z0-9-]{1,19}$")]
-    private static partial Regex NamePrefixPattern();
-
-    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-    private static partial Regex EmailPattern();
-
-    [GeneratedRegex(@"^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection/[A-Za-z0-9-]+$")]
-    private static partial Regex ConnectionArnPattern();
-
-    [GeneratedRegex(@"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$")]
-    private static partial Regex RepositoryPattern();
-
-    [GeneratedRegex(@"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
-    private static partial Regex BucketNamePattern();
-
-    [GeneratedRegex(@"^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:workteam/private-crowd/[A-Za-z0-9-]+$")]
-    private static partial Regex WorkteamArnPattern();
-
-    [GeneratedRegex(@"^([A-Za-z0-9!_.*'()-]+/)+$")]
-    private static partial Regex PrefixPattern();
-
-    [GeneratedRegex(@"^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^)]+\))$")]
-    private static partial Regex SchedulePattern();
-
-    [GeneratedRegex(@"^ml\.[a-z0-9]+\.[a-z0-9]+$")]
-    private static partial Regex InstanceTypePattern();
-
-    [GeneratedRegex(@"^[a-z0-9]+\.[a-z0-9]+$")]
-    private static partial Regex Ec2InstanceTypePattern();
-
-    [GeneratedRegex(@"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$")]
-    private static partial Regex S3UriPattern();
-
-    [GeneratedRegex(@"^[A-Za-z0-9:_-]{1,128}$")]
-    private static partial Regex ThingGroupPattern();
-
-    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,128}$")]
-    private static partial Regex ComponentNamePattern();
-
-    [GeneratedRegex(@"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$")]
-    private static partial Regex TopicPrefixPattern();
-
-    [GeneratedRegex(@"^\d+\.\d+\.\d+$")]
-    private static partial Regex SemverPattern();
+    [GeneratedRegex("^[a-z0-9](-?[a-z0-9])*$")]
+    private static partial Regex JobNamePrefixPattern();
 }

@@ -23,7 +23,7 @@ public sealed record SourceRepositorySettings
     /// <summary><c>owner/name</c> of the repository (codeconnections) or the CodeCommit repository name.</summary>
     public string? Repository { get; init; }
 
-    /// <summary>Branch to build. Default: main.</summary>
+    /// <summary>Branch to build.</summary>
     public required string Branch { get; init; }
 
     /// <summary>Bucket holding the source zip (kind s3 only).</summary>
@@ -35,6 +35,6 @@ public sealed record SourceRepositorySettings
 
 public sealed record NotificationSettings
 {
-    /// <summary>E-mail addresses subscribed to every app's notification topic. Default: none.</summary>
+    /// <summary>E-mail addresses subscribed to every app's notification topic.</summary>
     public required IReadOnlyList<string> Emails { get; init; }
 }

@@ -1,56 +1,55 @@
 namespace EdgeMlOps.Cdk.Shared.Configuration;
 
-/// <summary>Settings of the training app (section <c>training</c>).</summary>
+/// <summary>Settings of the training app (section <c>training</c>). Defaults, ranges and meanings of the keys: <see cref="SettingsSchema"/>.</summary>
 public sealed record TrainingSettings
 {
-    /// <summary>Instance type of the training step. Default: ml.g4dn.xlarge.</summary>
+    /// <summary>Instance type of the training step.</summary>
     public required string TrainingInstanceType { get; init; }
 
-    /// <summary>Instance type of the evaluation processing step. Default: ml.m5.xlarge.</summary>
+    /// <summary>Instance type of the evaluation processing step.</summary>
     public required string ProcessingInstanceType { get; init; }
 
-    /// <summary>Training epochs. Default: 50.</summary>
+    /// <summary>Training epochs.</summary>
     public required int Epochs { get; init; }
 
-    /// <summary>Square input size in pixels (a multiple of 32). Default: 640.</summary>
+    /// <summary>Square input size in pixels (a multiple of 32).</summary>
     public required int ImageSize { get; init; }
 
-    /// <summary>Training batch size. Default: 16.</summary>
+    /// <summary>Training batch size.</summary>
     public required int BatchSize { get; init; }
 
-    /// <summary>Minimum mAP50 on the test split for registration. Default: 0.5.</summary>
+    /// <summary>Minimum mAP50 on the test split for registration.</summary>
     public required double MapThreshold { get; init; }
 
-    /// <summary>EventBridge schedule for retraining. Default: cron(0 3 ? * SUN *).</summary>
+    /// <summary>EventBridge schedule for retraining.</summary>
     public required string Schedule { get; init; }
 
-    /// <summary>Approval status of newly registered packages. Default: PendingManualApproval.</summary>
+    /// <summary>Approval status of newly registered packages.</summary>
     public required string ModelApprovalStatus { get; init; }
 
-    /// <summary>S3 URI of the pretrained YOLOv8 weights. Default: s3://&lt;artifacts bucket&gt;/pretrained/yolov8n.pt.</summary>
+    /// <summary>S3 URI of the pretrained YOLOv8 weights.</summary>
     public string? PretrainedWeightsUri { get; init; }
 
-    /// <summary>New labels needed before a LabelsUpdated event starts retraining. Default: 50.</summary>
+    /// <summary>New labels needed before a LabelsUpdated event starts retraining.</summary>
     public required int MinNewLabelsToRetrain { get; init; }
 
-    /// <summary>Seconds between pipeline status polls. Default: 300.</summary>
+    /// <summary>Seconds between pipeline status polls.</summary>
     public required int PollIntervalSeconds { get; init; }
 
-    /// <summary>Hours to wait for a pipeline execution before failing. Default: 24.</summary>
+    /// <summary>Hours to wait for a pipeline execution before failing.</summary>
     public required int MaxWaitHours { get; init; }
 
     /// <summary>
     /// Container image of the training and evaluation jobs (a PyTorch image with Python 3).
-    /// Default: the AWS Deep Learning Container <c>pytorch-training:2.3.0-gpu-py311</c> of the deployment region.
     /// </summary>
     public string? ContainerImageUri { get; init; }
 
-    /// <summary>Seed of the hash-based train/validation/test split. Default: 42.</summary>
+    /// <summary>Seed of the hash-based train/validation/test split.</summary>
     public required int SplitSeed { get; init; }
 
-    /// <summary>Percent of images assigned to the validation split. Default: 15.</summary>
+    /// <summary>Percent of images assigned to the validation split.</summary>
     public required int ValidationPercent { get; init; }
 
-    /// <summary>Percent of images assigned to the held-out test split. Default: 15.</summary>
+    /// <summary>Percent of images assigned to the held-out test split.</summary>
     public required int TestPercent { get; init; }
 }

@@ -67,17 +67,7 @@ public sealed partial class AslStateMachine : Construct
             throw new ArgumentException($"AslStateMachineProps.TaskPermissions of {props.DefinitionFile} is empty; a workflow without AWS calls needs no state machine");
         }
 
-        LogKey = new Key(this, "LogKey", new KeyProps
-        {
-            Description = $"Encrypts the execution logs of {Node.Path}",
-            EnableKeyRotation = true,
-        });
-        LogKey.GrantEncryptDecrypt(new ServicePrincipal($"logs.{Stack.Of(this).Region}.amazonaws.com"));
-        LogGroup = new LogGroup(this, "LogGroup", new LogGroupProps
-        {
-            EncryptionKey = LogKey,
-            Retention = props.LogRetention,
-        });
+        (LogKey, LogGroup) = EncryptedLogGroup.AddTo(this, new EncryptedLogGroupProps { Purpose = "execution logs", Retention = props.LogRetention });
 
         Role = new Role(this, "Role", new RoleProps
         {

@@ -1,4 +1,3 @@
-using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.KMS;
 using Amazon.CDK.AWS.Logs;
 using Constructs;
@@ -11,17 +10,7 @@ public sealed class BuildLogs : Construct
     public BuildLogs(Construct scope, string id)
         : base(scope, id)
     {
-        Key = new Key(this, "Key", new KeyProps
-        {
-            Description = $"Encrypts the build logs of {Node.Path}",
-            EnableKeyRotation = true,
-        });
-        Key.GrantEncryptDecrypt(new ServicePrincipal($"logs.{Amazon.CDK.Stack.Of(this).Region}.amazonaws.com"));
-        LogGroup = new LogGroup(this, "Resource", new LogGroupProps
-        {
-            EncryptionKey = Key,
-            Retention = RetentionDays.ONE_YEAR,
-        });
+        (Key, LogGroup) = EncryptedLogGroup.AddTo(this, new EncryptedLogGroupProps { Purpose = "build logs", KeyId = "Key", LogGroupId = "Resource" });
     }
 
     public LogGroup LogGroup { get; }

@@ -66,18 +66,7 @@ public sealed class DotnetFunction : Construct
             ? Code.FromAsset(PlaceholderAsset(props.Build.RepositoryRoot))
             : Code.FromAsset(DotnetPublisher.Publish(props.Build.RepositoryRoot, props.ProjectDirectory));
 
-        LogKey = new Key(this, "LogKey", new KeyProps
-        {
-            Description = $"Encrypts the logs of {Node.Path}",
-            EnableKeyRotation = true,
-        });
-        LogKey.GrantEncryptDecrypt(new ServicePrincipal($"logs.{Stack.Of(this).Region}.amazonaws.com"));
-
-        LogGroup = new LogGroup(this, "LogGroup", new LogGroupProps
-        {
-            EncryptionKey = LogKey,
-            Retention = props.LogRetention,
-        });
+        (LogKey, LogGroup) = EncryptedLogGroup.AddTo(this, new EncryptedLogGroupProps { Purpose = "logs", Retention = props.LogRetention });
 
         Role = new Role(this, "Role", new RoleProps
         {

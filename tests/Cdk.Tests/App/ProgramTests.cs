@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EdgeMlOps.Cdk.Tests.Configuration;
 
 namespace EdgeMlOps.Cdk.Tests.App;
 
@@ -17,7 +18,7 @@ public sealed class ProgramTests
         File.WriteAllText(Path.Combine(workspace, "config", "bad.yaml"), yaml);
         var outdir = Path.Combine(workspace, "cdk.out");
 
-        var (exitCode, stderr) = RunEntryPoint(workspace, outdir, """{"env":"bad"}""");
+        var (exitCode, stderr, _) = RunEntryPoint(workspace, outdir, """{"env":"bad"}""");
 
         Assert.Equal(1, exitCode);
         Assert.Contains("config/bad.yaml: training.epochs must be between 1 and 1000, got 0", stderr);
@@ -25,7 +26,30 @@ public sealed class ProgramTests
         Assert.False(Directory.Exists(outdir) && Directory.EnumerateFiles(outdir, "*.template.json", SearchOption.AllDirectories).Any());
     }
 
-    private static (int ExitCode, string Stderr) RunEntryPoint(string workingDirectory, string outdir, string contextJson)
+    [Theory]
+    [MemberData(nameof(BadConfigurationCases.FormerCrashes), MemberType = typeof(BadConfigurationCases))]
+    public void Bad_configuration_exits_non_zero_with_its_problems_and_no_stack_trace(string name)
+    {
+        var workspace = BadConfigurationCases.WriteWorkspace(name);
+        File.WriteAllText(Path.Combine(workspace, "cdk.json"), "{}");
+        var outdir = Path.Combine(workspace, "cdk.out");
+
+        var (exitCode, stderr, stdout) = RunEntryPoint(workspace, outdir, """{"env":"bad"}""");
+
+        var output = stderr + stdout;
+        Assert.Equal(1, exitCode);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", output, StringComparison.Ordinal);
+        Assert.Contains("Invalid configuration (", stderr, StringComparison.Ordinal);
+        foreach (var expected in BadConfigurationCases.Cases[name].Expected)
+        {
+            Assert.Contains(expected, stderr, StringComparison.Ordinal);
+        }
+
+        Directory.Delete(workspace, recursive: true);
+    }
+
+    private static (int ExitCode, string Stderr, string Stdout) RunEntryPoint(string workingDirectory, string outdir, string contextJson)
     {
         var start = new ProcessStartInfo("dotnet", $"\"{Path.Combine(AppContext.BaseDirectory, "EdgeMlOps.Cdk.App.dll")}\"")
         {
@@ -38,8 +62,8 @@ public sealed class ProgramTests
         start.Environment["JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION"] = "1";
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
         process.WaitForExit();
-        return (process.ExitCode, stderr.Result);
+        return (process.ExitCode, stderr.Result, stdout.Result);
     }
 }

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using EdgeMlOps.Cdk.Shared.Configuration;
+using YamlDotNet.RepresentationModel;
 
 namespace EdgeMlOps.Cdk.Tests.Configuration;
 
@@ -75,7 +77,7 @@ public sealed class SettingsLoaderTests
 
         Assert.Equal(
             [
-                "config/test.yaml: account must be a 12-digit AWS account id, got '12345'",
+                "config/test.yaml: account must be a 12-digit AWS account id (quote it in YAML), got '12345'",
                 "config/test.yaml: training.imageSize must be a multiple of 32, got 650",
                 "config/test.yaml: training.mapThreshold must be between 0 and 1, got -1",
                 "config/test.yaml: edge.fleetThingGroup must differ from canaryThingGroup, both are 'edgemlops-dev-canary'",
@@ -94,9 +96,11 @@ public sealed class SettingsLoaderTests
     [Fact]
     public void Fails_when_the_public_workforce_has_no_price()
     {
-        var problems = ProblemsOf(ValidYaml().Replace("publicWorkforce:\n    enabled: false", "publicWorkforce:\n    enabled: true"));
+        var problems = ProblemsOf(ValidYaml()
+            .Replace("publicWorkforce:\n    enabled: false", "publicWorkforce:\n    enabled: true")
+            .Replace("taskAvailabilityLifetimeSeconds: 864000", "taskAvailabilityLifetimeSeconds: 43200"));
 
-        Assert.Equal(["config/test.yaml: labeling.publicWorkforce.taskPriceUsd is required when publicWorkforce.enabled is true (a price in US dollars, 0.012 to 1.2)"], problems);
+        Assert.Equal(["config/test.yaml: labeling.publicWorkforce.taskPriceUsd is required when publicWorkforce.enabled is true (one of 0.036, 0.048, 0.060, 0.072, 0.120, 0.240, 0.360, 0.480, 0.600, 0.720, 0.840, 0.960, 1.080, 1.200)"], problems);
     }
 
     [Fact]
@@ -162,9 +166,81 @@ public sealed class SettingsLoaderTests
         Assert.False(settings.Edge.DigitalTwin.Enabled);
     }
 
-    private static IReadOnlyList<string> ProblemsOf(string yaml)
+    [Fact]
+    public void Accepts_a_public_workforce_with_a_sagemaker_price_and_a_12_hour_lifetime()
     {
-        var e = Assert.Throws<ConfigurationException>(() => SettingsLoader.Parse(yaml, File, "test"));
+        var yaml = ValidYaml()
+            .Replace("publicWorkforce:\n    enabled: false", "publicWorkforce:\n    enabled: true\n    taskPriceUsd: 0.036")
+            .Replace("taskAvailabilityLifetimeSeconds: 864000", "taskAvailabilityLifetimeSeconds: 43200");
+
+        var labeling = SettingsLoader.Parse(yaml, File, "test").Labeling;
+
+        Assert.True(labeling.UsePublicWorkforce);
+        Assert.Equal(0.036, labeling.PublicTaskPriceUsd);
+    }
+
+    [Fact]
+    public void Fails_if_name_prefix_and_environment_do_not_fit_labeling_job_names()
+    {
+        var problems = ProblemsOf(ValidYaml().Replace("namePrefix: edgemlops", "namePrefix: edgemlops-platform-x"), "production-eu");
+
+        Assert.Equal(["config/test.yaml: namePrefix with the environment must form a labeling job name prefix of at most 31 characters of a-z, 0-9 and single '-' (job names stay within 63 characters), got 'edgemlops-platform-x-production-eu'"], problems);
+    }
+
+    [Fact]
+    public void Fails_if_the_class_labels_joined_exceed_a_model_package_metadata_value()
+    {
+        var labels = string.Join(", ", Enumerable.Range(0, 30).Select(i => $"defect-class-{i:D2}"));
+
+        var problems = ProblemsOf(ValidYaml().Replace("classLabels: [scratch]", $"classLabels: [{labels}]"));
+
+        Assert.Equal(["config/test.yaml: labeling.classLabels joined with '/' must be at most 256 characters (a model package metadata value), got 479"], problems);
+    }
+
+    [Fact]
+    public void Dev_yaml_shows_only_defaults_except_for_per_environment_keys()
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(ValidYaml()));
+        var root = (YamlMappingNode)stream.Documents[0].RootNode;
+        var removed = RemoveKeysWithDefaults(root, string.Empty);
+        var stripped = new StringWriter();
+        stream.Save(stripped, assignAnchors: false);
+
+        var fromDev = SettingsLoader.Parse(ValidYaml(), File, "dev");
+        var fromDefaults = SettingsLoader.Parse(stripped.ToString(), File, "dev");
+
+        Assert.True(removed > 40, $"only {removed} keys with defaults in dev.yaml");
+        Assert.Equal(JsonSerializer.Serialize(fromDefaults), JsonSerializer.Serialize(fromDev));
+    }
+
+    // Removes every key whose value the schema defaults (all but the per-environment keys); returns how many.
+    private static int RemoveKeysWithDefaults(YamlMappingNode mapping, string path)
+    {
+        var removed = 0;
+        foreach (var (keyNode, value) in mapping.Children.ToList())
+        {
+            var qualified = path.Length == 0 ? ((YamlScalarNode)keyNode).Value! : $"{path}.{((YamlScalarNode)keyNode).Value}";
+            if (SettingsSchema.Find(qualified) is { } key)
+            {
+                if (!key.PerEnvironment)
+                {
+                    mapping.Children.Remove(keyNode);
+                    removed++;
+                }
+            }
+            else if (value is YamlMappingNode child)
+            {
+                removed += RemoveKeysWithDefaults(child, qualified);
+            }
+        }
+
+        return removed;
+    }
+
+    private static IReadOnlyList<string> ProblemsOf(string yaml, string environmentName = "test")
+    {
+        var e = Assert.Throws<ConfigurationException>(() => SettingsLoader.Parse(yaml, File, environmentName));
         return e.Problems;
     }
 

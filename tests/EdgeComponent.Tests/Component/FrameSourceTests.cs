@@ -60,7 +60,7 @@ public sealed class FrameSourceTests
         folder.File("old.jpg", [1]);
         var source = new WatchedFolderSource(folder.Path, TimeSpan.FromMilliseconds(20), maxFrames: 2);
         var ids = new List<string>();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
 
         var reading = Task.Run(async () =>
         {

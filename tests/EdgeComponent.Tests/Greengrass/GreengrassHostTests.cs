@@ -94,14 +94,14 @@ public sealed class GreengrassHostTests(OnnxFixture onnx) : IAsyncLifetime
         using var stop = new CancellationTokenSource();
 
         var run = host.RunAsync(stop.Token);
-        await _nucleus.States.WaitForAsync(s => s.State == "ERRORED", TimeSpan.FromSeconds(30));
+        await _nucleus.States.WaitForAsync(s => s.State == "ERRORED", TimeSpan.FromMinutes(2));
         await Task.Delay(300);
         Assert.Empty(publisher.Messages);
         Assert.Equal(0, host.Health.Snapshot().FramesProcessed);
 
         await _nucleus.PushConfigurationUpdate(["confidenceThreshold"], 0.8, Component);
         await Eventually.TrueAsync(() => publisher.On("plant-3/cam-9/results").Count >= 1, "a result once the configuration is valid");
-        await _nucleus.States.WaitForAsync(s => s.State == "RUNNING", TimeSpan.FromSeconds(30));
+        await _nucleus.States.WaitForAsync(s => s.State == "RUNNING", TimeSpan.FromMinutes(2));
         await stop.CancelAsync();
         await run;
 

@@ -43,10 +43,10 @@ public sealed class GreengrassServicesTests : IAsyncLifetime
     [Fact]
     public async Task Publisher_sends_with_qos_1_and_a_stuck_publish_times_out_as_a_failure()
     {
-        var publisher = new GreengrassResultPublisher(_client, TimeSpan.FromMilliseconds(500));
+        var publisher = new GreengrassResultPublisher(_client, TimeSpan.FromSeconds(5));
 
         await publisher.PublishAsync("edgemlops/t/inference/results", "{\"a\":1}"u8.ToArray(), CancellationToken.None);
-        var sent = await _nucleus.Publishes.WaitForAsync(p => p.TopicName == "edgemlops/t/inference/results", TimeSpan.FromSeconds(10));
+        var sent = await _nucleus.Publishes.WaitForAsync(p => p.TopicName == "edgemlops/t/inference/results", TimeSpan.FromMinutes(2));
         Assert.Equal("1", sent.Qos);
 
         _nucleus.InjectFault("aws.greengrass#PublishToIoTCore", NucleusFault.NoResponse);
@@ -79,7 +79,7 @@ public sealed class GreengrassServicesTests : IAsyncLifetime
         await reporter.ReportAsync(ComponentState.Errored, CancellationToken.None);
         await reporter.ReportAsync(ComponentState.Running, CancellationToken.None);
 
-        var states = await _nucleus.States.WaitForCountAsync(2, TimeSpan.FromSeconds(10));
+        var states = await _nucleus.States.WaitForCountAsync(2, TimeSpan.FromMinutes(2));
         Assert.Equal(["ERRORED", "RUNNING"], states.Select(s => s.State));
     }
 

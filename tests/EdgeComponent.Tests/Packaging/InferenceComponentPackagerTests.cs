@@ -237,7 +237,7 @@ public sealed class InferenceComponentPackagerTests(PackagedComponentFixture pac
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        var timeout = TimeSpan.FromSeconds(60);
+        var timeout = TimeSpan.FromMinutes(5); // hang guard
         try
         {
             await nucleus.States.WaitForAsync(s => s.State == "RUNNING", timeout);
@@ -290,7 +290,7 @@ public sealed class InferenceComponentPackagerTests(PackagedComponentFixture pac
 
     /// <summary>
     /// Runs the extracted app; with <paramref name="stopAfter"/>, sends SIGTERM once stdout shows that text and then
-    /// requires the exit within <paramref name="exitWithin"/> of the signal (default 60 s; the whole run is bounded too).
+    /// requires the exit within <paramref name="exitWithin"/> of the signal (default 5 min; the whole run has a 10 min hang guard).
     /// </summary>
     private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string[] args, string? stopAfter, TimeSpan? exitWithin = null)
     {
@@ -304,9 +304,9 @@ public sealed class InferenceComponentPackagerTests(PackagedComponentFixture pac
         using var process = Process.Start(start)!;
         var stdout = new System.Text.StringBuilder();
         var stderr = process.StandardError.ReadToEndAsync();
-        var limit = exitWithin ?? TimeSpan.FromSeconds(60);
+        var limit = exitWithin ?? TimeSpan.FromMinutes(5);
         // Re-armed at the signal: from then on the process has `limit` to close its output and exit.
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         var signalled = false;
         try
         {

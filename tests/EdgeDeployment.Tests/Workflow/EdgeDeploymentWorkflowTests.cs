@@ -51,7 +51,7 @@ public sealed class EdgeDeploymentWorkflowTests
     }
 
     private Task<ExecutionResult> RunAsync(FakeEdgeControlPlane fake, JsonObject? input = null) =>
-        _machine.RunAsync(input ?? ApprovalInput(), fake.Register(new Scenario { Timeout = TimeSpan.FromMinutes(3) }));
+        _machine.RunAsync(input ?? ApprovalInput(), fake.Register(new Scenario { Timeout = TimeSpan.FromMinutes(10) }));
 
     [Fact]
     public async Task Happy_path_rolls_out_to_the_canary_then_after_approval_to_the_fleet_and_records_the_release()

@@ -24,7 +24,7 @@ public sealed class InferenceSettingsRolloutTests(EdgeStageFixture stage)
 
         var result = await machine.RunAsync(
             new JsonObject { ["modelPackageArn"] = package["ModelPackageArn"]!.DeepClone(), ["trigger"] = "model-package-approved" },
-            fake.Register(new Scenario { Timeout = TimeSpan.FromMinutes(3) }));
+            fake.Register(new Scenario { Timeout = TimeSpan.FromMinutes(10) }));
 
         Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
         var inference = stage.Settings.Edge.Inference;

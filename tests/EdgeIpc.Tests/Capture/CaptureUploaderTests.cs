@@ -14,7 +14,7 @@ public sealed class CaptureUploaderTests : IAsyncLifetime
 {
     private const string Bucket = "labeling-captures";
     private const string Prefix = CaptureLayout.DefaultPrefix;
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Wait = TimeSpan.FromMinutes(2); // hang guard
 
     private readonly S3rverServer _s3 = new();
     private readonly TempFolder _folder = new();
@@ -25,7 +25,7 @@ public sealed class CaptureUploaderTests : IAsyncLifetime
         await _s3.StartAsync();
         await _s3.CreateBucketsAsync(Bucket);
         // No SDK retries: the uploader's own backoff is what is under test.
-        _client = _s3.CreateClient(c => { c.MaxErrorRetry = 0; c.Timeout = TimeSpan.FromSeconds(5); });
+        _client = _s3.CreateClient(c => { c.MaxErrorRetry = 0; c.Timeout = TimeSpan.FromSeconds(60); });
     }
 
     public async Task DisposeAsync()

@@ -309,7 +309,7 @@ public sealed class GreengrassIpcClientEnvironmentTests
 
             Environment.SetEnvironmentVariable(GreengrassIpcClientOptions.SocketPathVariable, scope.NucleusOptions.SocketPath);
             Environment.SetEnvironmentVariable(GreengrassIpcClientOptions.AuthTokenVariable, scope.NucleusOptions.AuthToken);
-            await using var client = GreengrassIpcClient.FromEnvironment(new GreengrassIpcClientOptions { OperationTimeout = TimeSpan.FromSeconds(5) });
+            await using var client = GreengrassIpcClient.FromEnvironment(new GreengrassIpcClientOptions { OperationTimeout = TimeSpan.FromSeconds(60) });
 
             Assert.NotNull(client);
             await client.UpdateStateAsync(ReportedLifecycleState.Running, NucleusScope.Timeout());

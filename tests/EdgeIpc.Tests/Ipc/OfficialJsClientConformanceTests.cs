@@ -12,7 +12,7 @@ namespace EdgeIpc.Tests.Ipc;
 /// </summary>
 public sealed class OfficialJsClientConformanceTests
 {
-    private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(2); // hang guard
 
     private static Dictionary<string, string> GreengrassEnvironment(NucleusScope scope, string token) => new()
     {

@@ -7,7 +7,8 @@ namespace EdgeIpc.Tests.Support;
 /// <summary>A test nucleus on a socket in its own temp folder, plus client options pointing at it.</summary>
 internal sealed class NucleusScope : IAsyncDisposable
 {
-    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    // A hang guard, not a speed limit: a loaded machine must pass.
+    public static readonly TimeSpan Wait = TimeSpan.FromMinutes(2);
 
     private readonly TempFolder _folder = new();
 
@@ -34,8 +35,8 @@ internal sealed class NucleusScope : IAsyncDisposable
     {
         SocketPath = NucleusOptions.SocketPath,
         AuthToken = authToken ?? NucleusOptions.AuthToken,
-        ConnectTimeout = TimeSpan.FromSeconds(5),
-        OperationTimeout = TimeSpan.FromSeconds(5),
+        ConnectTimeout = TimeSpan.FromSeconds(60),
+        OperationTimeout = TimeSpan.FromSeconds(60),
         ReconnectInitialDelay = TimeSpan.FromMilliseconds(50),
         ReconnectMaxDelay = TimeSpan.FromMilliseconds(400),
     };

@@ -24,7 +24,7 @@ public sealed class Scenario
     public bool RealWaits { get; init; }
 
     /// <summary>The run is aborted (and <see cref="LocalStateMachine.RunAsync"/> throws) after this long. Default: 2 minutes.</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(2);
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// Queues answers for a state name or a Task resource ARN (exact match, including suffixes such as

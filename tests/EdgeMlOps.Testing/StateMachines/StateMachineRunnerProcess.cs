@@ -79,7 +79,7 @@ internal sealed class StateMachineRunnerProcess
     {
         try
         {
-            await _ready.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            await _ready.Task.WaitAsync(TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException e)
         {

@@ -29,7 +29,7 @@ public sealed record CoreDeviceProps
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>How long a started component may take to report its first state. Default: 60 s.</summary>
-    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>A component the device runs: its installation and, for components with a Run step, its process.</summary>

@@ -27,6 +27,17 @@ public sealed record RolloutOutcome
     public required IReadOnlyList<(string Subject, string Message)> Notifications { get; init; }
 
     public required int HealthPolls { get; init; }
+
+    /// <summary>
+    /// What the execution means for its scenario: the rollback scenario deploys a faulty model on purpose, so its
+    /// failed execution (error ReleaseRolledBack) is the intended result, not a failure of the twin.
+    /// </summary>
+    public string Verdict => (Scenario, ExecutionStatus, Error) switch
+    {
+        ("rollback", "Failed", "ReleaseRolledBack") => "rolled back as intended",
+        ("promotion", "Succeeded", null) => "promoted as intended",
+        _ => $"NOT as intended: execution {ExecutionStatus}{(Error is null ? "" : " with " + Error)}",
+    };
 }
 
 /// <summary>Everything the twin observed, for the printed report and for the tests' assertions.</summary>
@@ -75,6 +86,7 @@ public sealed class TwinReport
     /// <summary>True when every captured image was listed for labeling: the loop from device back to labeling closed.</summary>
     public bool LoopClosed => CapturedObjects.Count > 0 && CapturedObjects.All(key => ManifestSourceRefs.Any(r => r.EndsWith("/" + key, StringComparison.Ordinal)));
 
+    /// <summary>The whole report: every step with its lines, then <see cref="RenderSummary"/> (the report file).</summary>
     public string Render()
     {
         var text = new StringBuilder();
@@ -89,10 +101,17 @@ public sealed class TwinReport
             }
         }
 
+        return text.Append(RenderSummary()).ToString();
+    }
+
+    /// <summary>The outcome only: what the console shows after the steps it printed while they ran.</summary>
+    public string RenderSummary()
+    {
+        var text = new StringBuilder();
         text.AppendLine("--- summary ---");
         foreach (var rollout in Rollouts)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"{rollout.Scenario,-10} {rollout.ExecutionStatus}{(rollout.Error is null ? "" : " (" + rollout.Error + ")")}: " +
+            text.AppendLine(CultureInfo.InvariantCulture, $"{rollout.Scenario,-10} {rollout.Verdict} (execution {rollout.ExecutionStatus}{(rollout.Error is null ? "" : " with " + rollout.Error)}): " +
                 $"{string.Join(", ", rollout.Deployments.Select(d => $"{d.Target}<-model {d.ModelComponentVersion}"))}; " +
                 $"devices run {string.Join(", ", rollout.DeviceModelVersions.Select(kv => $"{kv.Key}={kv.Value}"))}");
         }

@@ -1,3 +1,4 @@
+import contextlib
 import io
 import json
 import os
@@ -47,8 +48,11 @@ class HyperparameterTests(unittest.TestCase):
         self.assertEqual((args.epochs, args.batch, args.imgsz, args.weights_file), (50, 16, 640, "yolov8s.pt"))
 
     def test_fails_if_the_image_size_is_not_a_multiple_of_32(self):
-        with self.assertRaises(SystemExit):
+        # argparse reports to stderr; capture it so a passing run prints no error line.
+        stderr = io.StringIO()
+        with contextlib.redirect_stderr(stderr), self.assertRaises(SystemExit):
             yolo_helpers.parse_hyperparameters(["--epochs", "1", "--batch", "1", "--imgsz", "100"])
+        self.assertIn("imgsz must be a positive multiple of 32, got 100", stderr.getvalue())
 
 
 class OnnxMetadataTests(unittest.TestCase):

@@ -29,7 +29,7 @@ public sealed class AslValidatorRunner(string validatorPackage, string node = "n
             throw new DirectoryNotFoundException($"asl-validator is not installed at {validatorPackage} (run npm install --ignore-scripts)");
         }
 
-        var output = ProcessRunner.Run(node, ["-e", DriverScript(), validatorPackage, .. files], TimeSpan.FromMinutes(2));
+        var output = ProcessRunner.Run(node, ["-e", DriverScript(), validatorPackage, .. files], ProcessRunner.HangGuard);
         if (output.ExitCode != 0)
         {
             throw new InvalidOperationException($"asl-validator driver failed ({output.ExitCode}): {output.StandardError.Trim()}");

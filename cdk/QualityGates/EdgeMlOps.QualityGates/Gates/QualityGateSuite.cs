@@ -8,7 +8,7 @@ using EdgeMlOps.QualityGates.Tools;
 
 namespace EdgeMlOps.QualityGates.Gates;
 
-/// <summary>Runs the four gates over a cloud assembly and a folder of ASL files.</summary>
+/// <summary>Runs the gates over a cloud assembly and a folder of ASL files (the ASL style gate once it is enabled).</summary>
 public sealed class QualityGateSuite(RepositoryLayout layout)
 {
     /// <param name="templates">Every template of the cloud assembly (see <see cref="CloudAssembly"/>).</param>
@@ -17,13 +17,19 @@ public sealed class QualityGateSuite(RepositoryLayout layout)
     public IReadOnlyList<GateResult> Run(IReadOnlyList<TemplateFile> templates, IReadOnlyList<string> aslFiles, bool partialAssembly = false)
     {
         var catalog = new ApiModelCatalog(layout.AwsSdkApis);
-        return
+        List<GateResult> results =
         [
             new CfnGuardGate(new CfnGuardRunner(layout.CfnGuardBinary, layout.ControlTowerRules)).Run(templates),
             new AslValidationGate(new AslValidatorRunner(layout.AslValidatorPackage), layout.RepoRoot).Run(aslFiles, templates, partialAssembly),
             new SdkIntegrationGate(catalog).Run(AslDocument.Collect(layout.RepoRoot, aslFiles, templates)),
             new StateMachineRoleGate(new RequiredActions(catalog), layout.RepoRoot).Run(templates),
         ];
+        if (AslStyleGate.EnabledInSuite)
+        {
+            results.Add(new AslStyleGate(layout.RepoRoot).Run(aslFiles));
+        }
+
+        return results;
     }
 
     /// <summary>The <c>*.asl.json</c> files of <paramref name="folder"/>, relative to the repository root.</summary>

@@ -45,7 +45,7 @@ public sealed partial class CfnGuardRunner(string binary, string rulesFolder)
         ProcessOutput output;
         try
         {
-            output = ProcessRunner.Run(binary, arguments, TimeSpan.FromMinutes(5));
+            output = ProcessRunner.Run(binary, arguments, ProcessRunner.HangGuard);
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or TimeoutException)
         {

@@ -7,6 +7,12 @@ public readonly record struct ProcessOutput(int ExitCode, string StandardOutput,
 /// <summary>Runs an external tool to completion, capturing both streams (read concurrently so neither pipe fills).</summary>
 public static class ProcessRunner
 {
+    /// <summary>
+    /// How long a tool may run before it counts as hung. The tools here finish a bounded amount of work (one pass over
+    /// the templates or ASL files), so this is no performance limit: a loaded machine is slow, not hung.
+    /// </summary>
+    public static readonly TimeSpan HangGuard = TimeSpan.FromHours(1);
+
     public static ProcessOutput Run(string fileName, IEnumerable<string> arguments, TimeSpan timeout)
     {
         var start = new ProcessStartInfo(fileName)
@@ -26,7 +32,7 @@ public static class ProcessRunner
         if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{Path.GetFileName(fileName)} did not finish within {timeout.TotalSeconds:0} s");
+            throw new TimeoutException($"{Path.GetFileName(fileName)} did not finish within {timeout.TotalMinutes:0} min (hang guard)");
         }
 
         return new ProcessOutput(process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());

@@ -114,6 +114,7 @@ public static class InferenceRecipeRenderer
             "--source \"{configuration:/source}\"",
             // The JPEG decoder's limit and the ONNX Runtime session options are fixed when they are created.
             "--max-image-pixels \"{configuration:/maxImagePixels}\"",
+            "--max-file-bytes \"{configuration:/maxFileBytes}\"",
             "--threads \"{configuration:/intraOpThreads}\"",
             "--set \"allowSpinning={configuration:/allowSpinning}\"",
             // The uploader and the spool are built at start; the edge deployment workflow merges capture.bucket and
@@ -158,6 +159,8 @@ public static class InferenceRecipeRenderer
         ["healthIntervalSeconds"] = 30,
         // The component's default (JpegDecoderOptions.DefaultMaxPixels; a test keeps them equal): admits 45 MP frames, refuses 10000×10000.
         ["maxImagePixels"] = 50_000_000,
+        // The component's default (Frame.DefaultMaxFileBytes, 64 MiB; a test keeps them equal).
+        ["maxFileBytes"] = 64L * 1024 * 1024,
         ["intraOpThreads"] = 0,
         ["allowSpinning"] = false,
         ["resultsTopic"] = props.ResultsTopic,

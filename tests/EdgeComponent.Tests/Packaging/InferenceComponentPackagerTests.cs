@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeComponent.Tests.Support;
+using EdgeMlOps.Edge.Inference.Runtime;
 using EdgeMlOps.Edge.Packaging;
 
 namespace EdgeComponent.Tests.Packaging;
@@ -16,8 +17,6 @@ public sealed class PackagedComponentFixture : IDisposable
         Package = new InferenceComponentPackager(new InferenceComponentPackagerProps
         {
             ComponentProject = RepositoryPaths.ComponentProject,
-            OnnxRuntimeX64 = RepositoryPaths.OnnxRuntimeX64,
-            OnnxRuntimeArm64 = RepositoryPaths.OnnxRuntimeArm64,
             SampleImagesDirectory = RepositoryPaths.TestImages,
             OutputDirectory = Output.Path,
         }).PackageAsync().GetAwaiter().GetResult();
@@ -93,8 +92,8 @@ public sealed class InferenceComponentPackagerTests(PackagedComponentFixture pac
 
         Assert.Contains("EdgeMlOps.Edge.Component.dll", entries);
         Assert.Contains("EdgeMlOps.Edge.Inference.dll", entries);
-        Assert.Contains("runtimes/linux-x64/native/libonnxruntime.so.1", entries);
-        Assert.Contains("runtimes/linux-arm64/native/libonnxruntime.so.1", entries);
+        Assert.Contains("runtimes/linux-x64/native/libonnxruntime.so", entries);
+        Assert.Contains("runtimes/linux-arm64/native/libonnxruntime.so", entries);
         Assert.DoesNotContain("EdgeMlOps.Edge.Component", entries); // no native launcher
         Assert.DoesNotContain(entries, e => e.EndsWith(".pdb", StringComparison.Ordinal));
 
@@ -108,8 +107,8 @@ public sealed class InferenceComponentPackagerTests(PackagedComponentFixture pac
     [Fact]
     public void Each_architecture_gets_its_own_native_library()
     {
-        var x64 = File.ReadAllBytes(Path.Combine(packaged.AppFolder, "runtimes/linux-x64/native/libonnxruntime.so.1"));
-        var arm64 = File.ReadAllBytes(Path.Combine(packaged.AppFolder, "runtimes/linux-arm64/native/libonnxruntime.so.1"));
+        var x64 = File.ReadAllBytes(Path.Combine(packaged.AppFolder, "runtimes/linux-x64/native/libonnxruntime.so"));
+        var arm64 = File.ReadAllBytes(Path.Combine(packaged.AppFolder, "runtimes/linux-arm64/native/libonnxruntime.so"));
 
         // ELF e_machine at offset 18: 0x3E x86-64, 0xB7 AArch64.
         Assert.Equal(0x3E, x64[18]);
@@ -123,8 +122,6 @@ public sealed class InferenceComponentPackagerTests(PackagedComponentFixture pac
         var second = await new InferenceComponentPackager(new InferenceComponentPackagerProps
         {
             PublishedDirectory = Path.Combine(packaged.Output.Path, "publish"),
-            OnnxRuntimeX64 = RepositoryPaths.OnnxRuntimeX64,
-            OnnxRuntimeArm64 = RepositoryPaths.OnnxRuntimeArm64,
             SampleImagesDirectory = RepositoryPaths.TestImages,
             OutputDirectory = again.Path,
         }).PackageAsync();
@@ -134,17 +131,37 @@ public sealed class InferenceComponentPackagerTests(PackagedComponentFixture pac
     }
 
     [Fact]
-    public async Task Fails_if_a_native_library_is_missing()
+    public async Task Fails_if_a_native_library_is_missing_from_the_published_component()
     {
-        var ex = await Assert.ThrowsAsync<ArgumentException>(() => new InferenceComponentPackager(new InferenceComponentPackagerProps
+        using var published = new TempFolder();
+        CopyFolder(packaged.AppFolder, published.Path);
+        File.Delete(Path.Combine(published.Path, "runtimes/linux-arm64/native/libonnxruntime.so"));
+        using var output = new TempFolder();
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => new InferenceComponentPackager(new InferenceComponentPackagerProps
         {
-            PublishedDirectory = packaged.AppFolder,
-            OnnxRuntimeX64 = RepositoryPaths.OnnxRuntimeX64,
-            OnnxRuntimeArm64 = "/missing/libonnxruntime.so.1",
-            OutputDirectory = packaged.Output.Path,
+            PublishedDirectory = published.Path,
+            OutputDirectory = output.Path,
         }).PackageAsync());
 
-        Assert.Contains("OnnxRuntimeArm64", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("runtimes/linux-arm64/native/libonnxruntime.so", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Zip_keeps_only_the_linux_x64_and_arm64_native_libraries_with_their_sha256_manifest()
+    {
+        var runtimes = packaged.Package.Entries.Where(e => e.StartsWith("runtimes/", StringComparison.Ordinal)).ToList();
+        Assert.All(runtimes, e => Assert.True(e.StartsWith("runtimes/linux-x64/native/", StringComparison.Ordinal) ||
+            e.StartsWith("runtimes/linux-arm64/native/", StringComparison.Ordinal), $"unexpected native file '{e}'"));
+        Assert.Contains(NativeLibraryManifest.FileName, packaged.Package.Entries);
+
+        var manifest = NativeLibraryManifest.TryRead(packaged.AppFolder)!;
+        Assert.Equal(runtimes.Order(StringComparer.Ordinal), manifest.Hashes.Keys.Order(StringComparer.Ordinal));
+        foreach (var (entry, hash) in manifest.Hashes)
+        {
+            Assert.Equal(hash, NativeLibraryManifest.HashFile(Path.Combine(packaged.AppFolder, entry)));
+            Assert.Null(manifest.Check(packaged.AppFolder, Path.Combine(packaged.AppFolder, entry)));
+        }
     }
 
     [Fact]
@@ -268,6 +285,16 @@ public sealed class InferenceComponentPackagerTests(PackagedComponentFixture pac
         Assert.True(Directory.Exists(spool) && Directory.EnumerateFiles(spool, "metadata.json", SearchOption.AllDirectories).Any(), "no capture spooled");
         var lastHealth = nucleus.Publishes.Snapshot().Last(p => p.TopicName == "edgemlops/gg-thing/inference/health");
         Assert.Equal("STOPPING", JsonDocument.Parse(lastHealth.Payload).RootElement.GetProperty("state").GetString());
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
     }
 
     /// <summary>

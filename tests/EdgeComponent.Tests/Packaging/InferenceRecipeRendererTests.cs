@@ -50,7 +50,7 @@ public sealed partial class InferenceRecipeRendererTests
         {
             Assert.Equal("linux", (string?)manifest["Platform"]!["os"]);
             var run = (string)manifest["Lifecycle"]!["Run"]!["Script"]!;
-            Assert.Contains($"--onnxruntime \"{{artifacts:decompressedPath}}/edge-inference/runtimes/{own}/native/libonnxruntime.so.1\"", run, StringComparison.Ordinal);
+            Assert.Contains($"--onnxruntime \"{{artifacts:decompressedPath}}/edge-inference/runtimes/{own}/native/libonnxruntime.so\"", run, StringComparison.Ordinal);
             Assert.DoesNotContain(other, run, StringComparison.Ordinal);
             Assert.Contains("exec dotnet \"{artifacts:decompressedPath}/edge-inference/EdgeMlOps.Edge.Component.dll\"", run, StringComparison.Ordinal);
             Assert.Contains("--model \"{com.edgemlops.Model:artifacts:path}/model.onnx\"", run, StringComparison.Ordinal);
@@ -190,7 +190,7 @@ public sealed partial class InferenceRecipeRendererTests
 
         Assert.Equal("/greengrass/v2/packages/artifacts/m/1.0.0/model.onnx", options.Settings.ModelPath);
         Assert.Equal("/greengrass/v2/packages/artifacts-unarchived/x/1.0.0/edge-inference/sample-images", options.Settings.EffectiveImagesPath);
-        Assert.EndsWith("runtimes/linux-arm64/native/libonnxruntime.so.1", options.Settings.OnnxRuntimeLibraryPath, StringComparison.Ordinal);
+        Assert.EndsWith("runtimes/linux-arm64/native/libonnxruntime.so", options.Settings.OnnxRuntimeLibraryPath, StringComparison.Ordinal);
         Assert.Equal("cam-1", options.Settings.ThingName);
         Assert.Equal(("unknown", "unknown"), options.Settings.ModelVersions()); // model component without those keys
         Assert.Equal(EdgeMlOps.Edge.Inference.Imaging.JpegDecoderOptions.DefaultMaxPixels, options.Settings.MaxImagePixels);

@@ -7,7 +7,7 @@ using EdgeMlOps.Edge.Component.Health;
 using EdgeMlOps.Edge.Component.Publishing;
 using EdgeMlOps.Edge.Inference.Imaging;
 using EdgeMlOps.Edge.Inference.Inference;
-using EdgeMlOps.Edge.Inference.Native;
+using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeMlOps.Edge.Component.Pipeline;
 
@@ -149,7 +149,7 @@ public sealed class InferencePipeline : IDisposable
         {
             _model.Run(slot.Input);
         }
-        catch (OrtException ex)
+        catch (OnnxRuntimeException ex)
         {
             _props.Health.FrameFailed("inference-error");
             _props.Log.Warn($"inference failed on '{frame.ImageId}': {ex.Message}");
@@ -251,7 +251,7 @@ public sealed class InferencePipeline : IDisposable
             Input = model.CreateInputTensor();
         }
 
-        public OrtTensor Input { get; }
+        public ModelInput Input { get; }
 
         public DecodedImage Image { get; } = new();
 
@@ -272,7 +272,7 @@ public sealed class InferencePipeline : IDisposable
             if (frame.ReadFailure is not null)
             {
                 LastError = frame.ReadFailure;
-                return ImageFailureReason.Unreadable.ToWireName();
+                return frame.FailureReason.ToWireName();
             }
 
             var started = Stopwatch.GetTimestamp();

@@ -14,7 +14,7 @@ public static class HealthMessageWriter
     public const string MessageType = "health";
 
     public static byte[] Write(string thingName, ModelIdentity model, HealthSnapshot snapshot, int captureBacklog,
-        long captureDropped, DateTimeOffset timestamp, CaptureUploadStatus upload = default)
+        long captureDropped, DateTimeOffset timestamp, CaptureUploadStatus upload = default, CaptureSpoolCounts spool = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -75,6 +75,12 @@ public static class HealthMessageWriter
                 w.WriteString("lastUploadError", upload.LastError);
             }
 
+            // Added within schema version 1: captures lost or refused between the inference loop and S3.
+            w.WriteNumber("queueOverflow", spool.QueueOverflow);
+            w.WriteNumber("writeFailures", spool.WriteFailures);
+            w.WriteNumber("rejected", spool.Rejected);
+            w.WriteNumber("duplicates", spool.Duplicates);
+            w.WriteNumber("discarded", spool.Discarded);
             w.WriteEndObject();
             w.WriteStartObject("latencyMs");
             w.WriteNumber("windowFrames", snapshot.LatencyWindow);

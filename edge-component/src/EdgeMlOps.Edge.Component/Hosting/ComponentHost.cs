@@ -159,7 +159,7 @@ public sealed class ComponentHost(ComponentHostProps props)
     {
         var topic = props.Configuration.Current.ForThing(props.Settings.ThingName).HealthTopic;
         var payload = HealthMessageWriter.Write(props.Settings.ThingName, identity, _health.Snapshot(), props.CaptureSink.Backlog,
-            props.CaptureSink.Dropped, DateTimeOffset.UtcNow, props.CaptureSink.Upload);
+            props.CaptureSink.Dropped, DateTimeOffset.UtcNow, props.CaptureSink.Upload, props.CaptureSink.Counts);
         try
         {
             await props.Publisher.PublishAsync(topic, payload, cancellationToken).ConfigureAwait(false);

@@ -177,6 +177,52 @@ public sealed class InferenceComponentPackagerTests(PackagedComponentFixture pac
         Assert.Contains("runtimes/linux-x64/native", stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("truncated")]
+    [InlineData("missing")]
+    [InlineData("altered")]
+    public async Task Damaged_onnx_runtime_library_is_errored_naming_the_file_and_the_process_stays_up_until_sigterm(string damage)
+    {
+        using var copy = new TempFolder();
+        CopyFolder(packaged.AppFolder, copy.Path);
+        var library = Path.Combine(copy.Path, "runtimes/linux-x64/native/libonnxruntime.so");
+        switch (damage)
+        {
+            case "truncated":
+                // What used to kill the process with SIGBUS on first use.
+                using (var file = new FileStream(library, FileMode.Open))
+                {
+                    file.SetLength(file.Length / 2);
+                }
+
+                break;
+            case "missing":
+                File.Delete(library);
+                break;
+            default:
+                // Same size, one byte changed: only the manifest can tell.
+                using (var file = new FileStream(library, FileMode.Open))
+                {
+                    file.Position = file.Length - 10;
+                    var b = file.ReadByte();
+                    file.Position = file.Length - 10;
+                    file.WriteByte((byte)(b ^ 0xFF));
+                }
+
+                break;
+        }
+
+        var (exitCode, stdout, stderr) = await RunAsync(["--model", packaged.KnownModel, "--images", RepositoryPaths.TestImages,
+            "--health-interval", "1", "--thing-name", "damaged-ort"], stopAfter: "\"state\":\"ERRORED\"", exitWithin: RecipeShutdownTimeout(), appFolder: copy.Path);
+
+        Assert.True(exitCode == 0, stderr); // stopped by SIGTERM, not crashed
+        var errored = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
+            .First(e => e.GetProperty("messageType").GetString() == "health" && e.GetProperty("state").GetString() == "ERRORED");
+        var lastError = errored.GetProperty("model").GetProperty("lastError").GetString();
+        Assert.Contains(library, lastError, StringComparison.Ordinal);
+        Assert.DoesNotContain("inference-result", stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Sigterm_stops_the_component_cleanly_within_the_recipes_shutdown_timeout_with_a_final_health_message()
     {
@@ -319,10 +365,11 @@ public sealed class InferenceComponentPackagerTests(PackagedComponentFixture pac
     /// Runs the extracted app; with <paramref name="stopAfter"/>, sends SIGTERM once stdout shows that text and then
     /// requires the exit within <paramref name="exitWithin"/> of the signal (default 60 s; the whole run is bounded too).
     /// </summary>
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string[] args, string? stopAfter, TimeSpan? exitWithin = null)
+    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string[] args, string? stopAfter, TimeSpan? exitWithin = null,
+        string? appFolder = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(packaged.AppFolder, "EdgeMlOps.Edge.Component.dll"));
+        start.ArgumentList.Add(Path.Combine(appFolder ?? packaged.AppFolder, "EdgeMlOps.Edge.Component.dll"));
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

@@ -83,7 +83,7 @@ public sealed unsafe class JpegDecoder : IDisposable
         if (colorspace is TurboJpegInterop.ColorspaceCmyk or TurboJpegInterop.ColorspaceYcck)
         {
             // Print-workflow JPEGs; decoding them to RGB would need an ICC profile to be right, and cameras never send them.
-            LastError = $"{(colorspace == TurboJpegInterop.ColorspaceCmyk ? "CMYK" : "YCCK")} JPEG; only greyscale and YCbCr/RGB JPEGs are supported";
+            LastError = $"CMYK JPEG{(colorspace == TurboJpegInterop.ColorspaceYcck ? " (stored as YCCK)" : "")}; only greyscale and YCbCr/RGB JPEGs are supported";
             return ImageFailureReason.UnsupportedFormat;
         }
 
@@ -202,7 +202,11 @@ public sealed unsafe class JpegDecoder : IDisposable
 /// <summary>Encodes RGB pixels to JPEG (synthetic frames, tests, capture thumbnails).</summary>
 public static unsafe class JpegEncoder
 {
-    public static byte[] EncodeRgb(ReadOnlySpan<byte> rgb, int width, int height, int quality = 90)
+    /// <summary>
+    /// Encodes <paramref name="rgb"/>; <paramref name="greyscale"/> writes a one-component JPEG, <paramref name="progressive"/>
+    /// a progressive one (both kinds a camera may send).
+    /// </summary>
+    public static byte[] EncodeRgb(ReadOnlySpan<byte> rgb, int width, int height, int quality = 90, bool greyscale = false, bool progressive = false)
     {
         if (rgb.Length != width * height * 3)
         {
@@ -215,7 +219,8 @@ public static unsafe class JpegEncoder
         fixed (byte* source = rgb)
         {
             if (TurboJpegInterop.Compress(handle.DangerousGetHandle(), source, width, width * 3, height,
-                    TurboJpegInterop.PixelFormatRgb, &jpeg, &size, TurboJpegInterop.Subsampling420, quality, 0) != 0)
+                    TurboJpegInterop.PixelFormatRgb, &jpeg, &size, greyscale ? TurboJpegInterop.SubsamplingGray : TurboJpegInterop.Subsampling420,
+                    quality, progressive ? TurboJpegInterop.FlagProgressive : 0) != 0)
             {
                 throw new InvalidOperationException("JPEG encoding failed: " + handle.LastError());
             }

@@ -82,11 +82,6 @@ public sealed class OnnxRuntimeEnvironment
                 throw new OnnxRuntimeLoadException($"Cannot load the ONNX Runtime library '{path}' (the dynamic loader refused it).");
             }
 
-            if (!NativeLibrary.TryGetExport(handle, "OrtGetApiBase", out _))
-            {
-                throw new OnnxRuntimeLoadException($"'{path}' does not export OrtGetApiBase; it is not ONNX Runtime.");
-            }
-
             // The package would otherwise probe on its own; ours hands it the handle of the file checked above.
             OrtEnv.DisableDllImportResolver = true;
             NativeLibrary.SetDllImportResolver(typeof(OrtEnv).Assembly,
@@ -98,7 +93,8 @@ public sealed class OnnxRuntimeEnvironment
             }
             catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or TypeInitializationException)
             {
-                throw new OnnxRuntimeLoadException($"ONNX Runtime from '{path}' failed to start: {ex.Message}", ex);
+                // EntryPointNotFound: the file is a shared library, but not ONNX Runtime.
+                throw new OnnxRuntimeLoadException($"ONNX Runtime from '{path}' failed to start (is it ONNX Runtime?): {ex.Message}", ex);
             }
 
             s_loaded = new OnnxRuntimeEnvironment(path, version, verified);

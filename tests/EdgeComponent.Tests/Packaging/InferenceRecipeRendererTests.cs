@@ -103,7 +103,7 @@ public sealed partial class InferenceRecipeRendererTests
 
             Assert.Empty(interpolated.Intersect(RuntimeKeys));
             Assert.Equal(
-                new[] { "allowSpinning", "capture/bucket", "capture/prefix", "capture/spoolMaxMegabytes", "imagesPath", "intraOpThreads", "maxImagePixels", "source" },
+                new[] { "allowSpinning", "capture/bucket", "capture/prefix", "capture/spoolMaxMegabytes", "imagesPath", "intraOpThreads", "maxFileBytes", "maxImagePixels", "source" },
                 interpolated.Order(StringComparer.Ordinal));
         }
 
@@ -195,6 +195,7 @@ public sealed partial class InferenceRecipeRendererTests
         Assert.Equal(("unknown", "unknown"), options.Settings.ModelVersions()); // model component without those keys
         Assert.Equal(EdgeMlOps.Edge.Inference.Imaging.JpegDecoderOptions.DefaultMaxPixels, options.Settings.MaxImagePixels);
         Assert.True(10_000L * 10_000 > options.Settings.MaxImagePixels, "a 10000×10000 frame is refused by the recipe's default");
+        Assert.Equal(EdgeMlOps.Edge.Component.Frames.Frame.DefaultMaxFileBytes, options.Settings.MaxFileBytes);
         Assert.Equal(0, options.Settings.IntraOpThreads);
         Assert.False(options.Settings.AllowSpinning);
         Assert.Equal((string.Empty, "captures/", 512), (options.Settings.Runtime.Capture.Bucket, options.Settings.Runtime.Capture.Prefix,

@@ -1,4 +1,4 @@
-using EdgeMlOps.Edge.Inference.Runtime;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.Edge.Packaging;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Security.Cryptography;
-using EdgeMlOps.Edge.Inference.Runtime;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.Edge.Packaging;
 

@@ -1,10 +1,13 @@
 using System.Text.Json.Nodes;
 using EdgeComponent.Tests.Support;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Edge.Capture;
 using EdgeMlOps.Edge.Component.Capture;
 using EdgeMlOps.Edge.Component.Configuration;
 using EdgeMlOps.Edge.Component.Greengrass;
 using EdgeMlOps.Edge.Component.Health;
+using EdgeMlOps.Edge.Component.Publishing;
+using EdgeMlOps.Edge.Inference.Inference;
 using EdgeMlOps.Edge.Ipc;
 using EdgeMlOps.Edge.TestNucleus;
 
@@ -87,9 +90,9 @@ public sealed class GreengrassServicesTests : IAsyncLifetime
         var sink = new SpoolCaptureSink(spool);
         var image = TestImages.SolidJpeg(200, 100);
 
-        var stored = sink.TryEnqueue(image, new EdgeMlOps.Edge.Component.Capture.CaptureMetadata("frame.jpg", "thing-1", DateTimeOffset.UnixEpoch,
-            CaptureReason.Uncertain, 0.45f, "1.0.2", "9", "{\"messageType\":\"inference-result\"}", 200, 100,
-            [new CapturedDetection("scratch", 0.45f, 20, 10, 120, 60)]));
+        var stored = sink.TryEnqueue(image, CaptureSidecar.Build("frame.jpg", "thing-1", DateTimeOffset.UnixEpoch, CaptureReason.Uncertain, 0.45f,
+            new ModelIdentity("1.0.2", "9"), "{\"messageType\":\"inference-result\"}"u8, 200, 100,
+            [new Detection(0, 0.45f, new BoundingBox(20, 10, 120, 60))], ["scratch"]));
         Assert.True(stored);
         Assert.Equal(1, sink.Backlog); // queued or already on disk: counted once either way
         await Eventually.TrueAsync(() => spool.Pending().Count == 1, "the background writer commits the capture");
@@ -103,8 +106,7 @@ public sealed class GreengrassServicesTests : IAsyncLifetime
         Assert.Equal("inference-result", metadata.InferenceResult!.Value.GetProperty("messageType").GetString());
 
         // The same bytes again: queued, then refused by the spool as a duplicate and counted for the health message.
-        sink.TryEnqueue(image, new EdgeMlOps.Edge.Component.Capture.CaptureMetadata("again.jpg", "thing-1", DateTimeOffset.UnixEpoch,
-            CaptureReason.Sampled, null, "1.0.2", "9", "{}", 200, 100, []));
+        sink.TryEnqueue(image, Sidecar("again.jpg", 200, 100));
         await sink.DisposeAsync();
         Assert.Equal(1, sink.Counts.Duplicates);
         Assert.Single(spool.Pending());
@@ -118,20 +120,21 @@ public sealed class GreengrassServicesTests : IAsyncLifetime
         var sink = new SpoolCaptureSink(spool, queueCapacity: 1, queueMaxBytes: 1);
         var images = Enumerable.Range(0, 50).Select(i => TestImages.SolidJpeg(16 + i, 16)).ToList();
         // Back to back: each capture waits for several disk flushes, so the next calls find the budget taken.
-        var offered = images.Select((image, i) => sink.TryEnqueue(image, Metadata($"f{i}.jpg", 16 + i, 16))).Count(queued => queued);
+        var offered = images.Select((image, i) => sink.TryEnqueue(image, Sidecar($"f{i}.jpg", 16 + i, 16))).Count(queued => queued);
         await sink.DisposeAsync();
 
         Assert.Equal(50, offered + sink.Counts.QueueOverflow);
         Assert.True(sink.Counts.QueueOverflow > 0, "nothing overflowed");
 
         var quota = new SpoolCaptureSink(CaptureSpool.Open(new CaptureSpoolOptions { Directory = Path.Combine(_folder.Path, "small"), MaxBytes = 1024 }));
-        Assert.True(quota.TryEnqueue(new byte[4096], Metadata("huge.jpg", 64, 64)));
+        Assert.True(quota.TryEnqueue(new byte[4096], Sidecar("huge.jpg", 64, 64)));
         await quota.DisposeAsync();
         Assert.Equal(1, quota.Counts.Rejected);
     }
 
-    private static EdgeMlOps.Edge.Component.Capture.CaptureMetadata Metadata(string imageId, int width, int height) =>
-        new(imageId, "thing-1", DateTimeOffset.UnixEpoch, CaptureReason.Sampled, null, "1.0.2", "9", "{}", width, height, []);
+    private static CaptureMetadata Sidecar(string imageId, int width, int height) =>
+        CaptureSidecar.Build(imageId, "thing-1", DateTimeOffset.UnixEpoch, CaptureReason.Sampled, null, new ModelIdentity("1.0.2", "9"), "{}"u8,
+            width, height, [], []);
 
     [Fact]
     public async Task Spool_sink_reports_the_uploaders_failures_while_s3_is_unreachable()
@@ -143,13 +146,13 @@ public sealed class GreengrassServicesTests : IAsyncLifetime
         var uploader = new CaptureUploader(spool, s3, new CaptureUploaderOptions
         {
             BucketName = "b",
-            CapturePrefix = "captures/",
+            CapturePrefix = CaptureLayout.DefaultPrefix,
             InitialBackoff = TimeSpan.FromMilliseconds(20),
             MaxBackoff = TimeSpan.FromMilliseconds(50),
         });
         var sink = new SpoolCaptureSink(spool, uploader);
-        sink.TryEnqueue(TestImages.SolidJpeg(32, 32), new EdgeMlOps.Edge.Component.Capture.CaptureMetadata("f.jpg", "thing-1", DateTimeOffset.UnixEpoch,
-            CaptureReason.Sampled, null, "1.0.2", "9", "{}", 32, 32, []));
+        sink.TryEnqueue(TestImages.SolidJpeg(32, 32), CaptureSidecar.Build("f.jpg", "thing-1", DateTimeOffset.UnixEpoch, CaptureReason.Sampled, null,
+            new ModelIdentity("1.0.2", "9"), "{}"u8, 32, 32, [], []));
         await Eventually.TrueAsync(() => spool.Backlog == 1, "the background writer commits the capture");
         using var stop = new CancellationTokenSource();
 

@@ -1,4 +1,5 @@
 using EdgeComponent.Tests.Support;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Edge.Inference.Runtime;
 
 namespace EdgeComponent.Tests.Inference;

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeComponent.Tests.Support;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Edge.Inference.Runtime;
 using EdgeMlOps.Edge.Packaging;
 

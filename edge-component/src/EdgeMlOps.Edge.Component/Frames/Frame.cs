@@ -12,11 +12,8 @@ public sealed class Frame : IDisposable
 {
     private byte[]? _buffer;
 
-    /// <summary>
-    /// 64 MiB: above a 50-megapixel frame (the default pixel limit) saved at JPEG quality 95, about 1 byte per pixel,
-    /// and far below what a small device can hold twice (two pipeline slots).
-    /// </summary>
-    public const long DefaultMaxFileBytes = 64L * 1024 * 1024;
+    /// <summary>64 MiB (<see cref="EdgeMlOps.Contracts.InferenceConfiguration.Defaults.MaxFileBytes"/>).</summary>
+    public const long DefaultMaxFileBytes = EdgeMlOps.Contracts.InferenceConfiguration.Defaults.MaxFileBytes;
 
     private Frame(string imageId, byte[] buffer, int length, DateTimeOffset capturedAt, string? failure,
         ImageFailureReason failureReason = ImageFailureReason.None)

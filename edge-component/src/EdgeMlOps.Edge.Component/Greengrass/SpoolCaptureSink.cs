@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Threading.Channels;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Edge.Capture;
 using EdgeMlOps.Edge.Component.Capture;
-using SpoolMetadata = EdgeMlOps.Edge.Capture.CaptureMetadata;
 
 namespace EdgeMlOps.Edge.Component.Greengrass;
 
@@ -56,7 +56,7 @@ public sealed class SpoolCaptureSink : ICaptureSink, IAsyncDisposable
         _spool.DuplicateCount, _spool.DiscardedCount);
 
     /// <summary>Queues a copy of the frame for the background writer; false (counted as overflow) when the queue is full.</summary>
-    public bool TryEnqueue(ReadOnlySpan<byte> image, Capture.CaptureMetadata metadata)
+    public bool TryEnqueue(ReadOnlySpan<byte> image, CaptureMetadata metadata)
     {
         ArgumentNullException.ThrowIfNull(metadata);
         if (Interlocked.Add(ref _queuedBytes, image.Length) > _queueMaxBytes && Volatile.Read(ref _queued) > 0)
@@ -85,7 +85,7 @@ public sealed class SpoolCaptureSink : ICaptureSink, IAsyncDisposable
         {
             try
             {
-                _spool.Enqueue(capture.Image.AsSpan(0, capture.Length), ToSpoolMetadata(capture.Metadata));
+                _spool.Enqueue(capture.Image.AsSpan(0, capture.Length), capture.Metadata);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
             {
@@ -107,27 +107,6 @@ public sealed class SpoolCaptureSink : ICaptureSink, IAsyncDisposable
         Interlocked.Decrement(ref _queued);
     }
 
-    private static SpoolMetadata ToSpoolMetadata(Capture.CaptureMetadata metadata)
-    {
-        using var result = JsonDocument.Parse(metadata.ResultJson);
-        float width = Math.Max(1, metadata.ImageWidth);
-        float height = Math.Max(1, metadata.ImageHeight);
-        return new SpoolMetadata
-        {
-            ThingName = metadata.ThingName,
-            ModelVersion = metadata.ModelComponentVersion,
-            ModelPackageVersion = metadata.ModelPackageVersion,
-            CapturedAt = metadata.Timestamp,
-            ImageId = metadata.ImageId,
-            Reason = metadata.Reason == CaptureReason.Uncertain ? "uncertain" : "random-sample",
-            BestConfidence = metadata.BestConfidence,
-            // The spool's detections are normalised to [0, 1] of the image.
-            Detections = metadata.Detections.Select(d => new CaptureDetection(d.ClassName, d.Confidence,
-                d.X1 / width, d.Y1 / height, (d.X2 - d.X1) / width, (d.Y2 - d.Y1) / height)).ToList(),
-            InferenceResult = result.RootElement.Clone(),
-        };
-    }
-
     /// <summary>Stops taking captures and waits up to <see cref="DrainTimeout"/> for the queued ones to reach the disk.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -138,5 +117,5 @@ public sealed class SpoolCaptureSink : ICaptureSink, IAsyncDisposable
         }
     }
 
-    private sealed record QueuedCapture(byte[] Image, int Length, Capture.CaptureMetadata Metadata);
+    private sealed record QueuedCapture(byte[] Image, int Length, CaptureMetadata Metadata);
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using EdgeMlOps.Contracts;
 using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeMlOps.Edge.Inference.Runtime;

@@ -1,17 +1,10 @@
-namespace EdgeMlOps.Edge.Inference.Runtime;
+namespace EdgeMlOps.Contracts;
 
 /// <summary>
 /// Where the ONNX Runtime library sits below the application folder: the Microsoft.ML.OnnxRuntime package's
 /// <c>runtimes/&lt;rid&gt;/native/</c> layout, which the build output, the artifact and the component's loader share.
-/// Compiled into the packager too.
 /// </summary>
-// Internal in the packager (which compiles this file too), so code seeing both assemblies sees one type.
-#if EDGE_PACKAGING
-internal
-#else
-public
-#endif
-static class OnnxRuntimeLayout
+public static class OnnxRuntimeLayout
 {
     /// <summary>The library's file name.</summary>
     public const string LibraryFileName = "libonnxruntime.so";

@@ -2,22 +2,16 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace EdgeMlOps.Edge.Inference.Runtime;
+namespace EdgeMlOps.Contracts;
 
 /// <summary>
 /// The SHA-256 of every native library shipped in the component's artifact, written by the packager and checked by
 /// the component before it loads one. A damaged or truncated shared library is otherwise mapped by the loader and
 /// crashes the process (SIGBUS) on first use instead of failing with a message. One line per file, as
 /// <c>sha256sum</c> prints it: <c>&lt;64 hex&gt;  &lt;path relative to the artifact root, '/'-separated&gt;</c>.
-/// This file is compiled into both the component and the packager, so writer and reader cannot drift.
+/// The packager writes it, the component reads it: one type for both.
 /// </summary>
-// Internal in the packager (which compiles this file too), so code seeing both assemblies sees one type.
-#if EDGE_PACKAGING
-internal
-#else
-public
-#endif
-sealed class NativeLibraryManifest
+public sealed class NativeLibraryManifest
 {
     /// <summary>The manifest's name at the artifact root (next to the component's entry assembly).</summary>
     public const string FileName = "native-libraries.sha256";

@@ -35,6 +35,30 @@ else
   echo "libturbojpeg0 installed"
 fi
 
+step "Checking the Python packages of the training-script tests (numpy, onnx, PIL, yaml)"
+# The tests run train.py and evaluate.py against a stand-in ultralytics that writes real ONNX files. Debian's
+# packages land in Debian's own interpreter (/usr/bin/python3), which cdk/ModelTraining/scripts/run_tests.sh picks.
+python_modules="numpy onnx PIL yaml"
+if /usr/bin/python3 -c "import ${python_modules// /, }" >/dev/null 2>&1; then
+  echo "present: $python_modules"
+else
+  missing=()
+  /usr/bin/python3 -c "import numpy" >/dev/null 2>&1 || missing+=(python3-numpy)
+  /usr/bin/python3 -c "import onnx" >/dev/null 2>&1 || missing+=(python3-onnx)
+  /usr/bin/python3 -c "import PIL" >/dev/null 2>&1 || missing+=(python3-pil)
+  /usr/bin/python3 -c "import yaml" >/dev/null 2>&1 || missing+=(python3-yaml)
+  echo "missing: ${missing[*]}: installing them with apt-get"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || fail "${missing[*]} are missing and this user cannot install them: run 'apt-get install ${missing[*]}' as root"
+    SUDO="sudo"
+  fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  /usr/bin/python3 -c "import ${python_modules// /, }" || fail "installed ${missing[*]} but /usr/bin/python3 still cannot import $python_modules"
+  echo "installed ${missing[*]}"
+fi
+
 step "Installing the pinned npm tools (package-lock.json)"
 # Install scripts stay off: every package used here ships what it needs (aws-crt its prebuilt binaries); nothing downloads at install time.
 lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"

@@ -3,6 +3,7 @@ using Amazon.CDK.AWS.SSM;
 using Constructs;
 using EdgeMlOps.Cdk.EdgeDeployment.Components;
 using EdgeMlOps.Cdk.EdgeDeployment.Fleet;
+using EdgeMlOps.Cdk.EdgeDeployment.Observability;
 using EdgeMlOps.Cdk.EdgeDeployment.Workflow;
 using EdgeMlOps.Cdk.Shared;
 using EdgeMlOps.Cdk.Shared.Constructs;
@@ -12,7 +13,7 @@ namespace EdgeMlOps.Cdk.EdgeDeployment;
 
 /// <summary>
 /// The edge deployment app: the fleet (thing groups, device policy, token exchange role), the artifacts bucket,
-/// the inference component version, the device health store, the deployment workflow with its approval links,
+/// the device prerequisites and inference component versions, the device health store, the deployment workflow with its approval links,
 /// the model-approval trigger, the workflow pipeline and, when configured, a digital twin. One stack.
 /// </summary>
 public sealed class EdgeDeploymentStage : Stage
@@ -40,11 +41,27 @@ public sealed class EdgeDeploymentStage : Stage
         var artifacts = new SecureBucket(Workload, "Artifacts", new SecureBucketProps { Purpose = "edge component artifacts" });
         Fleet = new EdgeFleet(Workload, "Fleet", new EdgeFleetProps { Settings = settings, ArtifactsBucket = artifacts });
         var health = new DeviceHealthStore(Workload, "DeviceHealth", new DeviceHealthStoreProps { Topics = Fleet.Topics });
+        Metrics = new FleetMetrics(Workload, "FleetMetrics", new FleetMetricsProps
+        {
+            Topics = Fleet.Topics,
+            Namespace = $"EdgeMlOps/{settings.ResourcePrefix}",
+            NamePrefix = settings.ResourcePrefix,
+            Key = health.Key,
+            ErrorLog = health.ErrorLog,
+            HealthIntervalSeconds = settings.Edge.Inference.HealthIntervalSeconds,
+        });
+        var prerequisites = Prerequisites = new DevicePrerequisitesComponent(Workload, "DevicePrerequisites", new DevicePrerequisitesComponentProps
+        {
+            Edge = settings.Edge,
+            Build = props.Build,
+            Fleet = Fleet,
+        });
         var inference = new InferenceComponent(Workload, "InferenceComponent", new InferenceComponentProps
         {
             Edge = settings.Edge,
             Build = props.Build,
             Fleet = Fleet,
+            Prerequisites = prerequisites,
         });
         var deployedModel = new StringParameter(Workload, "DeployedModelPackage", new StringParameterProps
         {
@@ -60,12 +77,46 @@ public sealed class EdgeDeploymentStage : Stage
             Fleet = Fleet,
             HealthStore = health,
             InferenceComponent = inference,
+            Prerequisites = prerequisites,
             ArtifactsBucket = artifacts,
             Notifications = notifications,
             DeployedModelParameter = deployedModel,
         });
-        // The component version must exist before any execution can deploy it.
-        Workflow.StateMachine.StateMachine.Node.AddDependency(inference.Resource);
+        // The component versions must exist before any execution can deploy them.
+        Workflow.StateMachine.StateMachine.Node.AddDependency(inference.Resource, prerequisites.Resource);
+
+        // Written by the edge workflow once its ASL carries the ledger states (docs/observability.md, "Release ledger").
+        Ledger = new ReleaseLedger(Workload, "ReleaseLedger", new ReleaseLedgerProps());
+        _ = new CfnOutput(Workload, "ReleaseLedgerTableName", new CfnOutputProps
+        {
+            Value = Ledger.TableName,
+            Description = "Release ledger table (fleet status --ledger-table)",
+        });
+
+        var dashboardName = $"{settings.ResourcePrefix}-fleet";
+        Alarms = new FleetAlarms(Workload, "FleetAlarms", new FleetAlarmsProps
+        {
+            Metrics = Metrics,
+            Notifications = notifications,
+            Workflow = Workflow.StateMachine.StateMachine,
+            FleetDescription = $"the core devices of thing groups {settings.Edge.CanaryThingGroup} (canary) and {settings.Edge.FleetThingGroup} (fleet)",
+            DeployedModelParameterName = contract.EdgeDeployedModelPackage,
+            DashboardName = dashboardName,
+            NamePrefix = settings.ResourcePrefix,
+        });
+        // The other apps' names come from the SSM contract at deploy time, like every cross-app reference.
+        Dashboard = new FleetDashboard(Workload, "FleetDashboard", new FleetDashboardProps
+        {
+            DashboardName = dashboardName,
+            Metrics = Metrics,
+            Alarms = Alarms,
+            Workflow = Workflow.StateMachine.StateMachine,
+            WorkflowLog = Workflow.StateMachine.LogGroup,
+            ModelPackageGroupName = StringParameter.ValueForStringParameter(Workload, contract.TrainingModelPackageGroupName),
+            FeatureGroupName = StringParameter.ValueForStringParameter(Workload, contract.LabelingFeatureGroupName),
+            Capture = (StringParameter.ValueForStringParameter(Workload, contract.LabelingDataBucketName), StringParameter.ValueForStringParameter(Workload, contract.LabelingCapturePrefix)),
+            DeployedModelParameterName = contract.EdgeDeployedModelPackage,
+        });
 
         Trigger = new ModelApprovalTrigger(Workload, "ModelApproved", new ModelApprovalTriggerProps
         {
@@ -99,7 +150,22 @@ public sealed class EdgeDeploymentStage : Stage
 
     public EdgeDeploymentWorkflow Workflow { get; }
 
+    /// <summary>Fleet metrics, queries and worst-device rules from the devices' health messages.</summary>
+    public FleetMetrics Metrics { get; }
+
     public ModelApprovalTrigger Trigger { get; }
+
+    /// <summary>The release ledger (lineage of every release).</summary>
+    public ReleaseLedger Ledger { get; }
+
+    /// <summary>The fleet alarms, notifying the app's topic.</summary>
+    public FleetAlarms Alarms { get; }
+
+    /// <summary>The environment's dashboard.</summary>
+    public FleetDashboard Dashboard { get; }
+
+    /// <summary>The component every core device gets first: the .NET runtime and libturbojpeg.</summary>
+    public DevicePrerequisitesComponent Prerequisites { get; }
 
     /// <summary>The digital twin, when <c>edge.digitalTwin.enabled</c>.</summary>
     public DigitalTwin.DigitalTwin? Twin { get; }

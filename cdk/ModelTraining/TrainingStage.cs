@@ -106,6 +106,8 @@ public sealed class TrainingStage : Stage
             SourceDirUri = sourceDir.S3ObjectUrl,
             PretrainedWeightsUri = training.PretrainedWeightsUri ?? $"s3://{Artifacts.BucketName}/pretrained/yolov8n.pt",
             SourceCommit = SourceCommit.Resolve(props.Build.RepositoryRoot),
+            // Evaluation scores the model at the thresholds the devices are configured with, written once in the config.
+            DeviceThresholds = new DeviceThresholds(settings.Edge.Inference.ConfidenceThreshold, settings.Edge.Inference.IouThreshold),
         };
         Pipeline = new SageMakerPipeline(Workload, "Pipeline", new SageMakerPipelineProps
         {

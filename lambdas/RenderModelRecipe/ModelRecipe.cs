@@ -13,6 +13,13 @@ public static class ModelRecipe
 {
     public const string ModelFileName = "model.onnx";
 
+    /// <summary>
+    /// Configuration key holding the class names joined with ',' (a string: Greengrass interpolates a string into the
+    /// inference component's lifecycle as it is). Passed as the component's <c>classNames</c>, used when the model
+    /// file carries no names (InferenceRecipeProps.ModelClassNamesKey names the same key).
+    /// </summary>
+    public const string ClassNamesArgumentKey = "classNamesArgument";
+
     public static string Render(string componentName, string componentVersion, string artifactUri, string modelPackageArn, string modelPackageGroupName, int modelPackageVersion, int imageSize, IReadOnlyList<string> classNames)
     {
         var recipe = new JsonObject
@@ -35,6 +42,7 @@ public static class ModelRecipe
                     ["modelPackageVersion"] = modelPackageVersion,
                     ["imageSize"] = imageSize,
                     ["classNames"] = new JsonArray(classNames.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
+                    [ClassNamesArgumentKey] = string.Join(',', classNames),
                 },
             },
             ["Manifests"] = new JsonArray(

@@ -19,6 +19,9 @@ public sealed record ModelRelease(
     IReadOnlyList<string> ClassNames,
     string Recipe)
 {
+    /// <summary>s3:// URI of the model's acceptance set (metadata acceptanceSetUri); null for a package registered without one.</summary>
+    public string? AcceptanceSetUri { get; init; }
+
     public JsonObject ToJson() => new()
     {
         ["modelPackageArn"] = ModelPackageArn,
@@ -32,6 +35,7 @@ public sealed record ModelRelease(
         ["imageSize"] = ImageSize,
         ["classNames"] = new JsonArray(ClassNames.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
         ["recipe"] = Recipe,
+        ["acceptanceSetUri"] = AcceptanceSetUri,
     };
 }
 

@@ -15,11 +15,12 @@ namespace EdgeMlOps.EdgeDeployment.RenderModelRecipe;
 /// SageMaker's model.tar.gz), else an <c>*.onnx</c> ModelDataUrl in the inference specification.
 /// Every problem is reported, not just the first.
 /// </summary>
-public static class ModelReleasePlanner
+public static partial class ModelReleasePlanner
 {
     public const string ImageSizeKey = ModelPackageMetadata.ImageSize;
     public const string ClassNamesKey = ModelPackageMetadata.ClassNames;
     public const string OnnxModelUriKey = ModelPackageMetadata.OnnxModelUri;
+    public const string AcceptanceSetUriKey = ModelPackageMetadata.AcceptanceSetUri;
 
     public static ModelReleaseDecision Plan(RenderModelRecipeRequest request)
     {
@@ -53,6 +54,7 @@ public static class ModelReleasePlanner
         var source = FindOnnxArtifact(package, metadata, problems);
         var imageSize = ReadImageSize(metadata, problems);
         var classNames = ReadClassNames(metadata, problems);
+        var acceptanceSet = ReadAcceptanceSetUri(metadata, problems);
 
         if (problems.Count > 0)
         {
@@ -64,7 +66,10 @@ public static class ModelReleasePlanner
         var artifactUri = new S3Uri(request.ArtifactsBucket, artifactKey).ToString();
         var recipe = ModelRecipe.Render(request.ModelComponentName, componentVersion, artifactUri, arn!, group!, version, imageSize!.Value, classNames!);
         return new ModelReleaseDecision(
-            new ModelRelease(arn!, group!, version, request.ModelComponentName, componentVersion, source!.Value.CopySource, artifactKey, artifactUri, imageSize.Value, classNames!, recipe),
+            new ModelRelease(arn!, group!, version, request.ModelComponentName, componentVersion, source!.Value.CopySource, artifactKey, artifactUri, imageSize.Value, classNames!, recipe)
+            {
+                AcceptanceSetUri = acceptanceSet,
+            },
             []);
     }
 
@@ -159,6 +164,15 @@ public static class ModelReleasePlanner
             return null;
         }
 
+        // The names reach the inference component on its command line (the recipe's lifecycle script, in double
+        // quotes, comma-separated): only the characters SageMaker metadata allows, which need no quoting there.
+        var unsafeNames = names.Where(n => !ClassNamePattern().IsMatch(n)).ToList();
+        if (unsafeNames.Count > 0)
+        {
+            problems.Add($"metadata {ClassNamesKey} may hold only letters, digits, spaces and _ . : = + - @ in a class name, got '{string.Join("', '", unsafeNames)}'");
+            return null;
+        }
+
         if (names.Distinct(StringComparer.Ordinal).Count() != names.Count)
         {
             problems.Add($"metadata {ClassNamesKey} names a class twice: '{text}'");
@@ -168,6 +182,23 @@ public static class ModelReleasePlanner
         return names;
     }
 
+    // Optional: packages registered before acceptance sets existed (or by other means) have none.
+    private static string? ReadAcceptanceSetUri(JsonObject? metadata, List<string> problems)
+    {
+        var uri = metadata is null ? null : Text(metadata, AcceptanceSetUriKey);
+        if (uri is not null && (!uri.StartsWith("s3://", StringComparison.Ordinal) || uri.IndexOf('/', 5) < 6 ||
+            !uri.EndsWith(".json", StringComparison.Ordinal)))
+        {
+            problems.Add($"metadata {AcceptanceSetUriKey} must be an s3://bucket/…/*.json URI, got {uri}");
+            return null;
+        }
+
+        return uri;
+    }
+
     private static string? Text(JsonObject json, string name) =>
         json[name] is JsonValue value && value.TryGetValue<string>(out var text) && text.Length > 0 ? text : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[\p{L}\p{Z}\p{N}_.:=+\-@]+$")]
+    private static partial System.Text.RegularExpressions.Regex ClassNamePattern();
 }

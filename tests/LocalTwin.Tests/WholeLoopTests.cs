@@ -92,10 +92,13 @@ public sealed class WholeLoopTests(TwinRunFixture twin)
     }
 
     [Fact]
-    public void The_workflow_created_one_model_component_version_per_approved_package_beside_the_stacks_inference_component()
+    public void The_workflow_created_one_model_component_version_per_approved_package_beside_the_stacks_components()
     {
         var model = twin.Settings.Edge.ModelComponentName;
 
-        Assert.Equal([$"{twin.Settings.Edge.InferenceComponentName}:{twin.Report.InferenceComponentVersion}", $"{model}:1.0.0", $"{model}:2.0.0"], twin.Report.ComponentVersions);
+        Assert.StartsWith("com.edgemlops.DevicePrerequisites:1.0.", twin.Report.PrerequisitesComponentVersion);
+        Assert.Equal(
+            [twin.Report.PrerequisitesComponentVersion, $"{twin.Settings.Edge.InferenceComponentName}:{twin.Report.InferenceComponentVersion}", $"{model}:1.0.0", $"{model}:2.0.0"],
+            twin.Report.ComponentVersions);
     }
 }

@@ -159,7 +159,15 @@ public sealed partial class TwinRun
                 {
                     var recipe = resolver.ResolveString(new CloudFormationTemplate(edgeTemplate).Properties(id)["InlineRecipe"], $"Resources.{id}.Properties.InlineRecipe");
                     controlPlane.RegisterComponentVersion(recipe);
-                    _report.InferenceComponentVersion = ComponentRecipe.Parse(recipe).Version;
+                    var registered = ComponentRecipe.Parse(recipe);
+                    if (registered.Name == _settings.Edge.InferenceComponentName)
+                    {
+                        _report.InferenceComponentVersion = registered.Version;
+                    }
+                    else
+                    {
+                        _report.PrerequisitesComponentVersion = $"{registered.Name}:{registered.Version}";
+                    }
                 }
 
                 lines.Add($"canary group {_settings.Edge.CanaryThingGroup}: {CanaryDevice}; fleet group {_settings.Edge.FleetThingGroup}: {string.Join(", ", s_fleetDevices)}");

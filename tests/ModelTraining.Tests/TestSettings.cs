@@ -24,5 +24,6 @@ internal static class TestSettings
         SourceDirUri = "s3://assets/sourcedir.tar.gz",
         PretrainedWeightsUri = "s3://artifacts-bucket/pretrained/yolov8n.pt",
         SourceCommit = "0123abc",
+        DeviceThresholds = new DeviceThresholds(Dev.Edge.Inference.ConfidenceThreshold, Dev.Edge.Inference.IouThreshold),
     };
 }

@@ -19,13 +19,17 @@ public sealed record InferenceComponentProps
 
     /// <summary>The fleet whose token exchange role downloads the artifact. Required.</summary>
     public required EdgeFleet Fleet { get; init; }
+
+    /// <summary>The device prerequisites component version the recipe depends on (HARD, exact version). Required.</summary>
+    public required DevicePrerequisitesComponent Prerequisites { get; init; }
 }
 
 /// <summary>
 /// The inference component version: the edge component published and zipped by
 /// <see cref="InferenceComponentPackager"/> (deterministic zip), uploaded as a CDK file asset, and registered with
 /// Greengrass with the recipe of <see cref="InferenceRecipeRenderer"/> under a version derived from the zip's
-/// content hash and the recipe, so it changes only when the content does. With <c>SkipBundling</c> (template tests) a placeholder
+/// content hash and the recipe (which pins the device prerequisites version), so it changes only when the content
+/// does. With <c>SkipBundling</c> (template tests) a placeholder
 /// folder stands in for the zip and nothing is published.
 /// </summary>
 public sealed class InferenceComponent : Construct
@@ -61,6 +65,8 @@ public sealed class InferenceComponent : Construct
             // Greengrass unpacks a zip into a folder named after the artifact's file name, the asset's key here.
             ArchiveName = Path.GetFileNameWithoutExtension(Artifact.S3ObjectKey),
             ModelComponentName = props.Edge.ModelComponentName,
+            PrerequisitesComponentName = props.Prerequisites.ComponentName,
+            PrerequisitesVersionRequirement = props.Prerequisites.VersionRequirement,
             ResultsTopic = topics.Results(ComponentTopics.ComponentThingNamePlaceholder),
             HealthTopic = topics.Health(ComponentTopics.ComponentThingNamePlaceholder),
         };

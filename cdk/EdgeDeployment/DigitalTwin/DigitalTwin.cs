@@ -23,7 +23,10 @@ public sealed record DigitalTwinProps
 /// Session Manager and nothing else (a security group without ingress, a public subnet without NAT gateway for
 /// egress only), an Amazon Linux 2023 AMI from its public SSM parameter, and user data that installs the pinned
 /// Greengrass nucleus and provisions it as one thing into the canary group. Its role may provision exactly that
-/// thing into exactly that group.
+/// thing into exactly that group. The user data installs only what the nucleus needs (Java): the inference
+/// component's own prerequisites (.NET runtime, libturbojpeg) reach the twin like every other core device, through
+/// the device prerequisites component that each canary deployment includes and the inference component depends on
+/// (<see cref="Components.DevicePrerequisitesComponent"/>; on Amazon Linux 2023 its Install step uses dnf).
 /// </summary>
 public sealed partial class DigitalTwin : Construct
 {

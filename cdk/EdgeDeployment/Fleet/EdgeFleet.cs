@@ -92,11 +92,14 @@ public sealed class EdgeFleet : Construct
 
     public string FleetGroupArn => FleetGroup.AttrArn;
 
-    /// <summary>Lets the token exchange role read one more object (the inference component's artifact).</summary>
-    public void GrantArtifactRead(string bucketArn, string objectKey) =>
+    /// <summary>
+    /// Lets the token exchange role read one more object (a component's artifact); <paramref name="statementId"/>
+    /// names the statement and must be unique in the role's policy.
+    /// </summary>
+    public void GrantArtifactRead(string bucketArn, string objectKey, string statementId = "InferenceComponentArtifact") =>
         TokenExchangeRole.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
         {
-            Sid = "InferenceComponentArtifact",
+            Sid = statementId,
             Actions = ["s3:GetObject"],
             Resources = [$"{bucketArn}/{objectKey}"],
         }));

@@ -29,6 +29,9 @@ public sealed record EdgeDeploymentWorkflowProps
     /// <summary>The inference component version every deployment sets. Required.</summary>
     public required InferenceComponent InferenceComponent { get; init; }
 
+    /// <summary>The device prerequisites component version every deployment includes. Required.</summary>
+    public required DevicePrerequisitesComponent Prerequisites { get; init; }
+
     /// <summary>Where model artifacts are copied (under <c>models/</c>). Required.</summary>
     public required SecureBucket ArtifactsBucket { get; init; }
 
@@ -107,6 +110,8 @@ public sealed class EdgeDeploymentWorkflow : Construct
                 ["FleetThingGroupArn"] = props.Fleet.FleetGroupArn,
                 ["InferenceComponentName"] = props.InferenceComponent.ComponentName,
                 ["InferenceComponentVersion"] = props.InferenceComponent.ComponentVersion,
+                ["DevicePrerequisitesComponentName"] = props.Prerequisites.ComponentName,
+                ["DevicePrerequisitesComponentVersion"] = props.Prerequisites.ComponentVersion,
                 ["HealthTableName"] = props.HealthStore.TableName,
                 ["ApprovalApiUrl"] = Approval.Url,
                 ["DeployedModelParameterName"] = props.DeployedModelParameter.ParameterName,

@@ -5,11 +5,12 @@ using EdgeMlOps.Contracts;
 namespace EdgeMlOps.Cdk.ModelTraining.Pipelines;
 
 /// <summary>
-/// The training pipeline: PrepareDataset (Lambda) → Train (YOLOv8, ONNX export) → Evaluate (test split,
-/// evaluation report as property file, and the exported model.onnx published as its own S3 object) →
-/// CheckMapThreshold: RegisterModel when mAP50 ≥ MapThreshold, else MapBelowThreshold (Fail, with the metric and
-/// the threshold in its message). The registered metadata follows <see cref="ModelPackageMetadata"/>, the
-/// contract the edge deployment reads.
+/// The training pipeline: PrepareDataset (Lambda) → Train (YOLOv8, ONNX export) → Evaluate (the exported
+/// model.onnx, the file that ships, scored on the test split at the device thresholds; evaluation report as
+/// property file; model.onnx published as its own S3 object with its acceptance set beside it) →
+/// CheckMapThreshold: RegisterModel when the ONNX model's mAP50 ≥ MapThreshold, else MapBelowThreshold (Fail, with
+/// the metric and the threshold in its message). The registered metadata follows <see cref="ModelPackageMetadata"/>,
+/// the contract the edge deployment reads.
 /// </summary>
 public static partial class TrainingPipelineDefinition
 {
@@ -30,6 +31,24 @@ public static partial class TrainingPipelineDefinition
     /// <summary>Parameter the workflow sets to what started it (schedule, labels-updated, manual).</summary>
     public const string TriggerSourceParameter = "TriggerSource";
 
+    /// <summary>Parameters holding the device thresholds the model is evaluated at (defaults: edge.inference).</summary>
+    public const string DeviceConfidenceParameter = "DeviceConfidenceThreshold";
+
+    /// <inheritdoc cref="DeviceConfidenceParameter"/>
+    public const string DeviceIouParameter = "DeviceIouThreshold";
+
+    /// <summary>Parameter: test images in the acceptance set.</summary>
+    public const string AcceptanceImagesParameter = "AcceptanceImages";
+
+    /// <summary>
+    /// Test images in the acceptance set by default: enough to cover a few classes and defect-free images, small
+    /// enough for a device to run before serving.
+    /// </summary>
+    public const int DefaultAcceptanceImages = 16;
+
+    /// <summary>The acceptance set document inside the ONNX output, beside model.onnx (evaluate.py writes it).</summary>
+    public const string AcceptanceSetFile = "acceptance/acceptance.json";
+
     private const string CodeDir = "/opt/ml/processing/input/code";
     private const string ModelDir = "/opt/ml/processing/input/model";
     private const string DatasetDir = "/opt/ml/processing/input/dataset";
@@ -41,6 +60,7 @@ public static partial class TrainingPipelineDefinition
     public static PipelineDefinition Create(TrainingPipelineInputs inputs)
     {
         ValidateClassNames(inputs.ClassNames);
+        ValidateDeviceThresholds(inputs.DeviceThresholds);
 
         var settings = inputs.Settings;
         var sourceDirFile = SourceDirFileName(inputs.SourceDirUri);
@@ -61,6 +81,9 @@ public static partial class TrainingPipelineDefinition
         var validationPercent = definition.AddParameter(PipelineParameter.Integer("ValidationPercent", settings.ValidationPercent));
         var testPercent = definition.AddParameter(PipelineParameter.Integer("TestPercent", settings.TestPercent));
         var sourceCommit = definition.AddParameter(PipelineParameter.String("SourceCommit", inputs.SourceCommit));
+        var deviceConfidence = definition.AddParameter(PipelineParameter.Float(DeviceConfidenceParameter, inputs.DeviceThresholds.Confidence));
+        var deviceIou = definition.AddParameter(PipelineParameter.Float(DeviceIouParameter, inputs.DeviceThresholds.Iou));
+        var acceptanceImages = definition.AddParameter(PipelineParameter.Integer(AcceptanceImagesParameter, DefaultAcceptanceImages));
 
         var prepare = definition.AddStep(new LambdaStep(
             PrepareDatasetStepName,
@@ -153,7 +176,10 @@ public static partial class TrainingPipelineDefinition
                     "--dataset-dir", DatasetDir,
                     "--output-dir", EvaluationDir,
                     "--onnx-output-dir", OnnxDir,
-                    "--imgsz", imageSize.AsString),
+                    "--imgsz", imageSize.AsString,
+                    "--conf", deviceConfidence.AsString,
+                    "--iou", deviceIou.AsString,
+                    "--acceptance-images", acceptanceImages.AsString),
             },
             ["RoleArn"] = inputs.PipelineRoleArn,
             // Inputs and outputs are moved by SageMaker, outside the container; the container itself has no network.
@@ -166,8 +192,9 @@ public static partial class TrainingPipelineDefinition
             {
                 ["Outputs"] = new JsonArray(
                     ProcessingOutput("evaluation", PipelineExpression.Concat($"{artifacts}/evaluations/", PipelineExpression.ExecutionId), EvaluationDir),
-                    // The ONNX file as its own object at a per-execution key: the edge copies exactly this file,
-                    // it never unpacks SageMaker's model.tar.gz. Under models/, which the pipeline role may write.
+                    // The ONNX file as its own object at a per-execution key, its acceptance set beside it: the edge
+                    // copies exactly these files, it never unpacks SageMaker's model.tar.gz. Under models/, which the
+                    // pipeline role may write.
                     ProcessingOutput(OnnxOutputName, PipelineExpression.Concat($"{artifacts}/models/onnx/", PipelineExpression.ExecutionId), OnnxDir)),
                 ["KmsKeyId"] = inputs.ArtifactsKeyArn,
             },
@@ -177,6 +204,7 @@ public static partial class TrainingPipelineDefinition
         var map50 = PipelineExpression.JsonGet(report, "metrics.map50");
         var reportUri = PipelineExpression.Concat(evaluate.OutputUri("evaluation"), "/evaluation.json");
         var onnxUri = PipelineExpression.Concat(evaluate.OutputUri(OnnxOutputName), "/model.onnx");
+        var acceptanceUri = PipelineExpression.Concat(evaluate.OutputUri(OnnxOutputName), "/" + AcceptanceSetFile);
 
         var register = new RegisterModelStep(RegisterStepName, new JsonObject
         {
@@ -210,6 +238,7 @@ public static partial class TrainingPipelineDefinition
             ["CustomerMetadataProperties"] = new JsonObject
             {
                 [ModelPackageMetadata.OnnxModelUri] = onnxUri,
+                [ModelPackageMetadata.AcceptanceSetUri] = acceptanceUri,
                 [ModelPackageMetadata.ImageSize] = imageSize.AsString,
                 [ModelPackageMetadata.ClassNames] = JoinClassNames(inputs.ClassNames),
                 [ModelPackageMetadata.DatasetUri] = prepare.Output("DatasetUri"),
@@ -331,9 +360,25 @@ public static partial class TrainingPipelineDefinition
             problems.Add($"joined with '/' they are {joined.Length} characters; model package metadata values hold at most {ModelPackageMetadata.MaxValueLength}");
         }
 
+        // The acceptance set covers every class and a defect-free image (evaluate.py fails otherwise, after training).
+        if (classNames.Count + 1 > DefaultAcceptanceImages)
+        {
+            problems.Add($"{classNames.Count} classes and a defect-free image do not fit the acceptance set of {DefaultAcceptanceImages} images");
+        }
+
         if (problems.Count > 0)
         {
             throw new ArgumentException($"labeling.classLabels (TrainingPipelineInputs.ClassNames): {string.Join("; ", problems)}");
+        }
+    }
+
+    private static void ValidateDeviceThresholds(DeviceThresholds thresholds)
+    {
+        ArgumentNullException.ThrowIfNull(thresholds);
+        if (thresholds.Confidence is not (>= 0 and <= 1) || thresholds.Iou is not (>= 0 and <= 1))
+        {
+            throw new ArgumentException(
+                $"TrainingPipelineInputs.DeviceThresholds (edge.inference.confidenceThreshold, iouThreshold) must be within 0-1, got {thresholds.Confidence} and {thresholds.Iou}");
         }
     }
 

@@ -40,4 +40,15 @@ public sealed record TrainingPipelineInputs
 
     /// <summary>Commit the definition was synthesized from, stored in the model package metadata. Required.</summary>
     public required string SourceCommit { get; init; }
+
+    /// <summary>
+    /// The thresholds the devices run with (the edge app's <c>edge.inference</c> settings), at which the Evaluate step
+    /// scores the exported model and computes the acceptance set's predictions. Required.
+    /// </summary>
+    public required DeviceThresholds DeviceThresholds { get; init; }
 }
+
+/// <summary>Detection thresholds of the inference component on the devices.</summary>
+/// <param name="Confidence">Minimum confidence of a reported detection (0-1).</param>
+/// <param name="Iou">Non-maximum-suppression IoU threshold (0-1).</param>
+public sealed record DeviceThresholds(double Confidence, double Iou);

@@ -5,7 +5,7 @@ import os
 import shutil
 import sys
 
-from yolo_helpers import onnx_metadata, parse_hyperparameters, read_manifest, write_data_yaml
+from yolo_helpers import check_exported_metadata, class_names_metadata, parse_hyperparameters, read_manifest, write_data_yaml
 
 
 def main(argv):
@@ -13,7 +13,7 @@ def main(argv):
     dataset_dir = os.environ.get("SM_CHANNEL_DATASET", "/opt/ml/input/data/dataset")
     weights_dir = os.environ.get("SM_CHANNEL_WEIGHTS", "/opt/ml/input/data/weights")
     model_dir = os.environ.get("SM_MODEL_DIR", "/opt/ml/model")
-    work_dir = "/opt/ml/output/data/runs"
+    work_dir = os.path.join(os.environ.get("SM_OUTPUT_DATA_DIR", "/opt/ml/output/data"), "runs")
 
     manifest = read_manifest(dataset_dir)
     class_names = manifest["classNames"]
@@ -33,10 +33,13 @@ def main(argv):
 
     import onnx
 
+    # ultralytics wrote names, imgsz, stride and task in its own form (str() of each value), which the edge
+    # component reads; they are checked against the dataset, never rewritten. class_names (a JSON list) is added.
     onnx_model = onnx.load(onnx_path)
-    for key, value in onnx_metadata(class_names, args.imgsz).items():
-        entry = next((p for p in onnx_model.metadata_props if p.key == key), None) or onnx_model.metadata_props.add()
-        entry.key, entry.value = key, value
+    check_exported_metadata({p.key: p.value for p in onnx_model.metadata_props}, class_names, args.imgsz)
+    if not any(p.key == "class_names" for p in onnx_model.metadata_props):
+        entry = onnx_model.metadata_props.add()
+        entry.key, entry.value = "class_names", class_names_metadata(class_names)
     onnx.save(onnx_model, os.path.join(model_dir, "model.onnx"))
     shutil.copy(best, os.path.join(model_dir, "best.pt"))
     with open(os.path.join(model_dir, "model.json"), "w", encoding="utf-8") as handle:

@@ -1,7 +1,9 @@
 """Pure helpers of the training and evaluation scripts (no ultralytics import: unit-tested with unittest)."""
 
+import hashlib
 import json
 import os
+import re
 import shutil
 import tarfile
 
@@ -53,14 +55,49 @@ def parse_hyperparameters(argv):
     return args
 
 
-def onnx_metadata(class_names, imgsz):
-    """Metadata stored in the ONNX model, read by the edge component: class names and input size."""
-    return {
-        "names": json.dumps({str(i): n for i, n in enumerate(class_names)}),
-        "class_names": json.dumps(list(class_names)),
-        "imgsz": json.dumps([imgsz, imgsz]),
-        "task": "detect",
-    }
+def parse_ultralytics_names(text):
+    """
+    The ``names`` metadata ultralytics' ONNX exporter writes: ``str()`` of the model's names dict, a Python literal
+    such as ``{0: 'scratch', 1: 'dent'}``. Returns the names in class-id order; raises ValueError otherwise.
+    """
+    import ast
+
+    try:
+        names = ast.literal_eval(text)
+    except (ValueError, SyntaxError) as error:
+        raise ValueError(f"ONNX metadata names is not a Python dict literal: {text!r}") from error
+    if not isinstance(names, dict) or not names or sorted(names) != list(range(len(names))):
+        raise ValueError(f"ONNX metadata names must map class ids 0..n-1 to names, got {text!r}")
+    return [str(names[i]) for i in range(len(names))]
+
+
+def check_exported_metadata(metadata, class_names, imgsz):
+    """
+    Checks the metadata ultralytics wrote into the exported ONNX model (a dict of its metadata_props) against the
+    dataset's class names and the training image size, so a model whose class order differs from the labels fails
+    here, not on a device. The values stay as ultralytics wrote them.
+    """
+    problems = []
+    names_text = metadata.get("names")
+    if names_text is None:
+        problems.append("metadata names is missing")
+    else:
+        try:
+            names = parse_ultralytics_names(names_text)
+            if names != list(class_names):
+                problems.append(f"metadata names {names} differ from the dataset's classNames {list(class_names)}")
+        except ValueError as error:
+            problems.append(str(error))
+    imgsz_text = metadata.get("imgsz")
+    if imgsz_text is None or [int(n) for n in re.findall(r"\d+", imgsz_text)] not in ([imgsz], [imgsz, imgsz]):
+        problems.append(f"metadata imgsz {imgsz_text!r} is not [{imgsz}, {imgsz}]")
+    if problems:
+        raise ValueError("the exported ONNX model does not match the dataset: " + "; ".join(problems))
+
+
+def class_names_metadata(class_names):
+    """The extra ``class_names`` entry (a JSON list) train.py adds beside ultralytics' own metadata."""
+    return json.dumps(list(class_names))
 
 
 def evaluation_report(class_names, map50, map50_95, precision, recall, per_class, test_images):
@@ -106,7 +143,7 @@ def count_images(dataset_dir, split):
 
 
 def extract_model(model_dir):
-    """Extracts model.tar.gz (the training job's output) in place and returns the path of best.pt."""
+    """Extracts model.tar.gz (the training job's output: model.onnx, best.pt, model.json) in place; returns the folder."""
     archive = os.path.join(model_dir, "model.tar.gz")
     if os.path.isfile(archive):
         with tarfile.open(archive) as tar:
@@ -115,10 +152,7 @@ def extract_model(model_dir):
                 if not target.startswith(os.path.realpath(model_dir) + os.sep):
                     raise ValueError(f"model.tar.gz member escapes the folder: {member.name}")
             tar.extractall(model_dir)
-    weights = os.path.join(model_dir, "best.pt")
-    if not os.path.isfile(weights):
-        raise FileNotFoundError(f"{weights} is missing from the model artifacts")
-    return weights
+    return model_dir
 
 
 def publish_onnx(model_dir, output_dir):
@@ -133,3 +167,136 @@ def publish_onnx(model_dir, output_dir):
     target = os.path.join(output_dir, "model.onnx")
     shutil.copyfile(source, target)
     return target
+
+
+# --- The acceptance set: evidence the device checks the shipped model against (docs/training.md) -------------------
+
+ACCEPTANCE_FORMAT = "edgemlops.acceptance-set/1"
+ACCEPTANCE_FOLDER = "acceptance"
+ACCEPTANCE_FILE = "acceptance.json"
+ACCEPTANCE_IMAGES_FOLDER = "images"
+
+
+def read_yolo_labels(path):
+    """Boxes of one YOLO label file as (class_id, cx, cy, w, h), normalised; no file or an empty one = no boxes."""
+    if not os.path.isfile(path):
+        return []
+    boxes = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            parts = line.split()
+            if not parts:
+                continue
+            if len(parts) != 5:
+                raise ValueError(f"{path}:{number}: expected 'class cx cy w h', got {line.strip()!r}")
+            boxes.append((int(parts[0]),) + tuple(float(p) for p in parts[1:]))
+    return boxes
+
+
+def split_items(dataset_dir, split):
+    """(image path, label boxes) of every image of a split, sorted by file name."""
+    images = os.path.join(dataset_dir, SPLIT_FOLDERS[split])
+    labels = os.path.join(dataset_dir, "labels", split)
+    if not os.path.isdir(images):
+        return []
+    items = []
+    for name in sorted(n for n in os.listdir(images) if not n.startswith(".")):
+        stem = os.path.splitext(name)[0]
+        items.append((os.path.join(images, name), read_yolo_labels(os.path.join(labels, stem + ".txt"))))
+    return items
+
+
+def select_acceptance_images(items, class_count, k):
+    """
+    Picks K images of the test split for the acceptance set, deterministically: the images are ordered by the
+    SHA-256 of their file name (stable across runs, independent of how names sort), then the first image holding
+    each class and the first defect-free image are taken, and the rest is filled in that order. Classes or
+    defect-free images the split lacks cannot be covered; everything the split has is. Fails when K is too small
+    to cover what the split has, rather than ship a set that misses a class.
+    """
+    if k < 1:
+        raise ValueError(f"the acceptance set needs at least 1 image, got {k}")
+    order = sorted(items, key=lambda item: (hashlib.sha256(os.path.basename(item[0]).encode("utf-8")).hexdigest(), item[0]))
+    chosen = []
+
+    def take(predicate):
+        for item in order:
+            if item not in chosen and predicate(item):
+                chosen.append(item)
+                return
+
+    for class_id in range(class_count):
+        if not any(class_id in {box[0] for box in item[1]} for item in chosen):
+            take(lambda item, c=class_id: c in {box[0] for box in item[1]})
+    if not any(not item[1] for item in chosen):
+        take(lambda item: not item[1])
+    if len(chosen) > k:
+        raise ValueError(
+            f"an acceptance set of {k} images cannot cover the {len(chosen)} images needed for every class of the test "
+            f"split and a defect-free image: raise AcceptanceImages to at least {len(chosen)}")
+    for item in order:
+        if len(chosen) >= k:
+            break
+        if item not in chosen:
+            chosen.append(item)
+    return chosen
+
+
+def file_sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def label_boxes_in_pixels(boxes, width, height):
+    """YOLO-normalised (class, cx, cy, w, h) as pixel corners of the original image, the form predictions take."""
+    return [
+        {"classId": c, "box": [round((cx - w / 2) * width, 3), round((cy - h / 2) * height, 3),
+                               round((cx + w / 2) * width, 3), round((cy + h / 2) * height, 3)]}
+        for c, cx, cy, w, h in boxes
+    ]
+
+
+def acceptance_set(model_path, class_names, imgsz, thresholds, images, metrics):
+    """
+    The acceptance set document (acceptance.json). ``images`` holds, per image: file (relative to the document),
+    sha256, width, height, labels (pixel corners) and predictions (the model's own boxes at ``thresholds``:
+    classId, confidence, box as [x1, y1, x2, y2] in pixels of the original image). ``metrics`` are the model's
+    metrics on the whole test split at the same thresholds. The model's SHA-256 ties the set to the file it was
+    computed with.
+    """
+    for image in images:
+        for prediction in image["predictions"]:
+            if not 0 <= prediction["classId"] < len(class_names):
+                raise ValueError(f"{image['file']}: prediction of class {prediction['classId']}, but there are {len(class_names)} classes")
+    return {
+        "format": ACCEPTANCE_FORMAT,
+        "model": {"file": os.path.basename(model_path), "sha256": file_sha256(model_path), "imageSize": int(imgsz),
+                  "classNames": list(class_names)},
+        "thresholds": {"confidence": float(thresholds["confidence"]), "iou": float(thresholds["iou"])},
+        "metrics": dict(metrics),
+        "images": images,
+    }
+
+
+def prediction_entries(xyxy, cls, conf):
+    """One result's boxes (lists from boxes.xyxy, boxes.cls, boxes.conf) as acceptance-set predictions, best first."""
+    entries = [
+        {"classId": int(c), "confidence": round(float(p), 6), "box": [round(float(v), 3) for v in box]}
+        for box, c, p in zip(xyxy, cls, conf)
+    ]
+    return sorted(entries, key=lambda e: -e["confidence"])
+
+
+def write_acceptance_set(output_dir, document, image_paths):
+    """Writes acceptance/acceptance.json and copies the images beside it; returns the document's path."""
+    folder = os.path.join(output_dir, ACCEPTANCE_FOLDER)
+    os.makedirs(os.path.join(folder, ACCEPTANCE_IMAGES_FOLDER), exist_ok=True)
+    for entry, source in zip(document["images"], image_paths):
+        shutil.copyfile(source, os.path.join(folder, entry["file"]))
+    path = os.path.join(folder, ACCEPTANCE_FILE)
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(document, handle, indent=2)
+    return path

@@ -35,6 +35,14 @@ public sealed class NotificationTopic : Construct
             Resources = ["*"],
         }));
 
+        // CloudWatch alarms publish as the service too (an alarm on an encrypted topic needs the key).
+        Key.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Principals = [new ServicePrincipal("cloudwatch.amazonaws.com")],
+            Actions = ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resources = ["*"],
+        }));
+
         Topic = new Topic(this, "Resource", new TopicProps
         {
             DisplayName = props.DisplayName,

@@ -23,6 +23,13 @@ public static class ModelPackageMetadata
     /// </summary>
     public const string OnnxModelUri = "onnxModelUri";
 
+    /// <summary>
+    /// s3:// URI of the model's acceptance set, <c>acceptance/acceptance.json</c> beside <c>model.onnx</c> (its images
+    /// in <c>acceptance/images/</c>): test images with their labels and the model's own predictions at the device
+    /// thresholds, and the test-split metrics. Written by the Evaluate step (evaluate.py; format in docs/training.md).
+    /// </summary>
+    public const string AcceptanceSetUri = "acceptanceSetUri";
+
     public const string DatasetUri = "datasetUri";
     public const string DatasetSnapshotId = "datasetSnapshotId";
     public const string LabelCount = "labelCount";

@@ -6,8 +6,14 @@ namespace EdgeMlOps.Contracts;
 /// </summary>
 public static class OnnxMetadataKeys
 {
-    /// <summary>Class names by id, a Python dict literal such as <c>{0: 'scratch', 1: 'dent'}</c>.</summary>
+    /// <summary>
+    /// Class names by id as ultralytics' exporter writes it, <c>str()</c> of a Python dict such as
+    /// <c>{0: 'scratch', 1: 'dent'}</c> (train.py keeps that form; the component also reads JSON).
+    /// </summary>
     public const string Names = "names";
+
+    /// <summary>Class names in class-id order as a JSON list, <c>["scratch", "dent"]</c>; added by train.py.</summary>
+    public const string ClassNames = "class_names";
 
     /// <summary>Input size, <c>[640, 640]</c> as [height, width], or a single <c>640</c>.</summary>
     public const string ImageSize = "imgsz";
@@ -22,5 +28,5 @@ public static class OnnxMetadataKeys
     public const string Description = "description";
 
     /// <summary>The keys the component reads from a model file.</summary>
-    public static IReadOnlyList<string> All { get; } = [Names, ImageSize, Stride, Task, Version, Description];
+    public static IReadOnlyList<string> All { get; } = [Names, ClassNames, ImageSize, Stride, Task, Version, Description];
 }

@@ -42,11 +42,32 @@ public sealed record InferenceRecipeProps
     /// <inheritdoc cref="ModelComponentVersionKey"/>
     public string ModelPackageVersionKey { get; init; } = "/modelPackageVersion";
 
+    /// <summary>
+    /// Configuration key of the model component holding its class names joined with ',' (the edge workflow's model
+    /// recipe writes it from the model package metadata), passed as the component's <c>classNames</c>: the names
+    /// used when the model file carries none. Default: /classNamesArgument. Left unresolved when absent, which the
+    /// component ignores.
+    /// </summary>
+    public string ModelClassNamesKey { get; init; } = "/classNamesArgument";
+
     /// <summary>Results topic; <c>{thingName}</c> is replaced by the component, <c>{iot:thingName}</c> by Greengrass. Default: edgemlops/{thingName}/inference/results.</summary>
     public string ResultsTopic { get; init; } = InferenceConfiguration.Defaults.ResultsTopic;
 
     /// <summary>Health topic. Default: edgemlops/{thingName}/inference/health.</summary>
     public string HealthTopic { get; init; } = InferenceConfiguration.Defaults.HealthTopic;
+
+    /// <summary>
+    /// The device prerequisites component (.NET runtime, libturbojpeg; <see cref="DevicePrerequisitesRecipeRenderer"/>)
+    /// this one depends on (HARD: Greengrass installs it first and starts inference only once its Install succeeded).
+    /// Default: null, no dependency (the device must already have the runtime and libturbojpeg).
+    /// </summary>
+    public string? PrerequisitesComponentName { get; init; }
+
+    /// <summary>
+    /// Accepted prerequisites component versions, e.g. "=1.0.123" (exact: the pair is released together). Required
+    /// with <see cref="PrerequisitesComponentName"/>. Default: null.
+    /// </summary>
+    public string? PrerequisitesVersionRequirement { get; init; }
 
     /// <summary>
     /// Depend on aws.greengrass.TokenExchangeService, which gives the capture uploader AWS credentials for S3.
@@ -102,6 +123,21 @@ public sealed record InferenceRecipeProps
         if (string.IsNullOrWhiteSpace(ModelFile) || ModelFile.StartsWith('/') || ModelFile.Contains("..", StringComparison.Ordinal))
         {
             problems.Add($"ModelFile '{ModelFile}' must be a relative path inside the model component's artifacts.");
+        }
+
+        if (PrerequisitesComponentName is not null)
+        {
+            if (string.IsNullOrWhiteSpace(PrerequisitesComponentName)
+                || PrerequisitesComponentName == ComponentName
+                || PrerequisitesComponentName == ModelComponentName)
+            {
+                problems.Add($"PrerequisitesComponentName '{PrerequisitesComponentName}' must be a name other than ComponentName and ModelComponentName.");
+            }
+
+            if (string.IsNullOrWhiteSpace(PrerequisitesVersionRequirement))
+            {
+                problems.Add($"PrerequisitesVersionRequirement must be given with PrerequisitesComponentName '{PrerequisitesComponentName}'.");
+            }
         }
 
         foreach (var (name, topic) in new[] { ("ResultsTopic", ResultsTopic), ("HealthTopic", HealthTopic) })

@@ -7,7 +7,8 @@ using K = EdgeMlOps.Contracts.InferenceConfiguration.Keys;
 namespace EdgeMlOps.Edge.Packaging;
 
 /// <summary>
-/// Renders the inference component's Greengrass v2 recipe (JSON): a HARD dependency on the model component, one
+/// Renders the inference component's Greengrass v2 recipe (JSON): a HARD dependency on the model component (and,
+/// when given, on the device prerequisites component that installs the .NET runtime and libturbojpeg), one
 /// manifest per architecture (each passing its own ONNX Runtime library), the model path through the model
 /// component's artifact variables, default configuration (thresholds, interval, topics, capture) and IPC access to
 /// PublishToIoTCore on exactly the results and health topics.
@@ -61,6 +62,16 @@ public static class InferenceRecipeRenderer
                 ["DependencyType"] = "HARD",
             },
         };
+        if (props.PrerequisitesComponentName is { } prerequisites)
+        {
+            // HARD: the runtime and libturbojpeg must be installed before the component can start at all.
+            dependencies[prerequisites] = new JsonObject
+            {
+                ["VersionRequirement"] = props.PrerequisitesVersionRequirement,
+                ["DependencyType"] = "HARD",
+            };
+        }
+
         if (props.UseTokenExchangeService)
         {
             dependencies[TokenExchangeService] = new JsonObject { ["VersionRequirement"] = ">=2.0.0 <3.0.0", ["DependencyType"] = "HARD" };
@@ -100,6 +111,8 @@ public static class InferenceRecipeRenderer
             $"--model \"{ModelPath(props)}\"",
             $"--model-component-version \"{{{props.ModelComponentName}:configuration:{props.ModelComponentVersionKey}}}\"",
             $"--model-package-version \"{{{props.ModelComponentName}:configuration:{props.ModelPackageVersionKey}}}\"",
+            // Fallback class names for a model file without names metadata; they change only with the model.
+            $"--set \"classNames={{{props.ModelComponentName}:configuration:{props.ModelClassNamesKey}}}\"",
             // Loaded once into the process; changes only with a new artifact (a new component version).
             $"--onnxruntime \"{app}/{InferenceArtifactLayout.OnnxRuntimeEntry(rid)}\"",
             "--thing-name \"{iot:thingName}\"",

@@ -23,7 +23,10 @@ public sealed class SynthesizedAppsGateFixture : IDisposable
         // The feature flags of cdk.json change the templates (e.g. access-log delivery by bucket policy instead
         // of an ACL), so the app gets the same context the CDK CLI would give it.
         var app = new Amazon.CDK.App(new Amazon.CDK.AppProps { Outdir = CloudAssemblyFolder, Context = CdkJsonContext() });
-        var settings = SettingsLoader.LoadEnvironment(TestPaths.RepositoryRoot, "dev");
+        // The shipped dev configuration with the EC2 digital twin switched on, so the gates cover its VPC, instance
+        // and role too (dev.yaml leaves it off).
+        var dev = SettingsLoader.LoadEnvironment(TestPaths.RepositoryRoot, "dev");
+        var settings = dev with { Edge = dev.Edge with { DigitalTwin = dev.Edge.DigitalTwin with { Enabled = true } } };
         AppComposer.Compose(app, settings, new BuildOptions { RepositoryRoot = TestPaths.RepositoryRoot, SkipBundling = true }, AppComposer.AllApps);
         app.Synth();
 

@@ -23,6 +23,16 @@ public sealed class SettingsTests
         Assert.Equal(["scratch", "dent"], options.Settings.ClassNames);
     }
 
+    [Theory]
+    [InlineData("{com.edgemlops.Model:configuration:/classNamesArgument}")]
+    [InlineData("")]
+    public void Class_names_left_uninterpolated_by_greengrass_or_empty_give_no_fallback_names(string value)
+    {
+        var options = CommandLine.Parse(["--model", "m.onnx", "--images", "imgs", "--set", $"classNames={value}"]);
+
+        Assert.Empty(options.Settings.ClassNames);
+    }
+
     [Fact]
     public void Fails_if_values_are_out_of_range_naming_every_key()
     {

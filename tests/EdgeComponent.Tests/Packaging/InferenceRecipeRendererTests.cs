@@ -33,6 +33,31 @@ public sealed partial class InferenceRecipeRendererTests
     }
 
     [Fact]
+    public void Depends_hard_on_the_device_prerequisites_at_the_given_version_when_named()
+    {
+        var recipe = JsonNode.Parse(InferenceRecipeRenderer.Render(Props with
+        {
+            PrerequisitesComponentName = "com.edgemlops.DevicePrerequisites",
+            PrerequisitesVersionRequirement = "=1.0.4242",
+        }))!;
+
+        var dependency = recipe["ComponentDependencies"]!["com.edgemlops.DevicePrerequisites"]!;
+        Assert.Equal("=1.0.4242", (string?)dependency["VersionRequirement"]);
+        Assert.Equal("HARD", (string?)dependency["DependencyType"]);
+        Assert.Null(Recipe()["ComponentDependencies"]!["com.edgemlops.DevicePrerequisites"]);
+    }
+
+    [Fact]
+    public void Fails_when_the_prerequisites_component_has_no_version_requirement_or_reuses_a_name()
+    {
+        var noVersion = Assert.Throws<ArgumentException>(() => InferenceRecipeRenderer.Render(Props with { PrerequisitesComponentName = "com.edgemlops.DevicePrerequisites" }));
+        var sameName = Assert.Throws<ArgumentException>(() => InferenceRecipeRenderer.Render(Props with { PrerequisitesComponentName = "com.edgemlops.Model", PrerequisitesVersionRequirement = "=1.0.0" }));
+
+        Assert.Contains("PrerequisitesVersionRequirement must be given", noVersion.Message);
+        Assert.Contains("PrerequisitesComponentName 'com.edgemlops.Model' must be a name other than", sameName.Message);
+    }
+
+    [Fact]
     public void Token_exchange_dependency_can_be_left_out()
     {
         var recipe = JsonNode.Parse(InferenceRecipeRenderer.Render(Props with { UseTokenExchangeService = false }))!;
@@ -59,6 +84,15 @@ public sealed partial class InferenceRecipeRendererTests
             Assert.Equal("ZIP", (string?)artifact["Unarchive"]);
             Assert.Equal(20, (int)manifest["Lifecycle"]!["Shutdown"]!["Timeout"]!);
         }
+    }
+
+    [Fact]
+    public void Lifecycle_passes_the_model_components_class_names_as_the_fallback_names()
+    {
+        var run = (string)Recipe()["Manifests"]![0]!["Lifecycle"]!["Run"]!["Script"]!;
+
+        // The key the edge workflow's model recipe writes (ModelRecipe.ClassNamesArgumentKey), spelled out here.
+        Assert.Contains("--set \"classNames={com.edgemlops.Model:configuration:/classNamesArgument}\"", run, StringComparison.Ordinal);
     }
 
     [Fact]

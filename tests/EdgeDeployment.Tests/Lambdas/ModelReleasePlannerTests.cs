@@ -64,6 +64,58 @@ public sealed class ModelReleasePlannerTests
     }
 
     [Fact]
+    public void Passes_the_class_names_as_a_comma_separated_string_the_inference_recipe_interpolates()
+    {
+        var configuration = JsonNode.Parse(Plan(Package(classNames: "scratch/rust spot")).Release!.Recipe)!["ComponentConfiguration"]!["DefaultConfiguration"]!;
+
+        Assert.Equal("scratch,rust spot", configuration[ModelRecipe.ClassNamesArgumentKey]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("[\"scratch\",\"it's\"]")]
+    [InlineData("[\"scratch\",\"$(reboot)\"]")]
+    [InlineData("[\"a\\\"b\"]")]
+    public void Fails_if_a_class_name_holds_a_character_the_lifecycle_command_line_cannot_carry(string classNames)
+    {
+        var decision = Plan(Package(classNames: classNames));
+
+        Assert.False(decision.Valid);
+        Assert.Contains(decision.Problems, p => p.Contains("classNames may hold only", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Passes_the_acceptance_set_uri_of_the_package_to_the_release()
+    {
+        var package = Package();
+        package["CustomerMetadataProperties"]!["acceptanceSetUri"] = "s3://training-bucket/models/onnx/x1/acceptance/acceptance.json";
+
+        var release = Plan(package).Release!;
+
+        Assert.Equal("s3://training-bucket/models/onnx/x1/acceptance/acceptance.json", release.AcceptanceSetUri);
+        Assert.Equal(release.AcceptanceSetUri, release.ToJson()["acceptanceSetUri"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void A_package_without_an_acceptance_set_is_still_deployable()
+    {
+        var release = Plan(Package()).Release!;
+
+        Assert.Null(release.AcceptanceSetUri);
+    }
+
+    [Fact]
+    public void Fails_if_the_acceptance_set_uri_is_not_an_s3_json_object()
+    {
+        var package = Package();
+        package["CustomerMetadataProperties"]!["acceptanceSetUri"] = "https://example.com/acceptance.json";
+
+        var decision = Plan(package);
+
+        Assert.False(decision.Valid);
+        Assert.Contains(decision.Problems, p => p.Contains("acceptanceSetUri", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Accepts_comma_separated_class_names()
     {
         Assert.Equal(["scratch", "dent"], Plan(Package(classNames: "scratch, dent")).Release!.ClassNames);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Amazon.CDK.Assertions;
 using EdgeMlOps.Contracts;
+using EdgeMlOps.Testing.StateMachines;
 using Xunit;
 
 namespace EdgeDeployment.Tests.Template;
@@ -78,7 +79,8 @@ public sealed class EdgeStageTemplateTests
     [Fact]
     public void Health_rule_keeps_the_latest_heartbeat_of_each_device_from_the_component_health_topic()
     {
-        var rule = Assert.Single(EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::IoT::TopicRule")).Resource;
+        var rule = Assert.Single(EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::IoT::TopicRule"),
+            r => r.Resource["Properties"]!["TopicRulePayload"]!["Actions"]![0]!["DynamoDBv2"] is not null).Resource;
         var sql = rule["Properties"]!["TopicRulePayload"]!["Sql"]!.GetValue<string>();
 
         Assert.Contains("FROM 'edgemlops/+/inference/health'", sql);
@@ -94,22 +96,82 @@ public sealed class EdgeStageTemplateTests
     [Fact]
     public void Inference_component_version_derives_from_the_artifact_hash_and_depends_on_the_model_component()
     {
-        var component = Assert.Single(EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::GreengrassV2::ComponentVersion")).Resource;
-        var recipeText = EdgeStageFixture.Text(component["Properties"]!["InlineRecipe"]);
-        var recipe = JsonNode.Parse(recipeText.Replace("{token}", "token", StringComparison.Ordinal))!;
-        var inference = _stage.Stage.Workflow.StateMachine;
+        var recipe = Recipe(_stage.TemplateJson, _stage.Settings.Edge.InferenceComponentName);
 
-        Assert.Equal(_stage.Settings.Edge.InferenceComponentName, recipe["ComponentName"]!.GetValue<string>());
         Assert.Matches(@"^1\.0\.\d+$", recipe["ComponentVersion"]!.GetValue<string>());
         Assert.Equal("HARD", recipe["ComponentDependencies"]![_stage.Settings.Edge.ModelComponentName]!["DependencyType"]!.GetValue<string>());
-        Assert.NotNull(inference);
     }
+
+    [Fact]
+    public void Device_prerequisites_component_installs_as_root_from_its_script_and_inference_requires_exactly_that_version()
+    {
+        var prerequisites = _stage.Stage.Prerequisites;
+        var recipe = Recipe(_stage.TemplateJson, prerequisites.ComponentName);
+        var inference = Recipe(_stage.TemplateJson, _stage.Settings.Edge.InferenceComponentName);
+
+        Assert.Equal("com.edgemlops.DevicePrerequisites", prerequisites.ComponentName);
+        Assert.Equal(prerequisites.ComponentVersion, recipe["ComponentVersion"]!.GetValue<string>());
+        var install = recipe["Manifests"]![0]!["Lifecycle"]!["Install"]!;
+        Assert.True(install["RequiresPrivilege"]!.GetValue<bool>());
+        var artifact = recipe["Manifests"]![0]!["Artifacts"]![0]!["Uri"]!.GetValue<string>();
+        Assert.EndsWith("/" + prerequisites.Script.S3ObjectKey, artifact);
+        Assert.Contains($"{{artifacts:path}}/{prerequisites.Script.S3ObjectKey}", install["Script"]!.GetValue<string>());
+        var dependency = inference["ComponentDependencies"]![prerequisites.ComponentName]!;
+        Assert.Equal("HARD", dependency["DependencyType"]!.GetValue<string>());
+        Assert.Equal($"={prerequisites.ComponentVersion}", dependency["VersionRequirement"]!.GetValue<string>());
+        // The script is the real artifact even when bundling is skipped: the asset hash is the script's.
+        Assert.Equal(64, prerequisites.Script.AssetHash.Length);
+    }
+
+    [Fact]
+    public void Token_exchange_role_reads_the_prerequisites_script_object_only()
+    {
+        var prerequisites = _stage.Stage.Prerequisites;
+        var statement = EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::IAM::Policy")
+            .SelectMany(p => EdgeStageFixture.List(p.Resource["Properties"]!["PolicyDocument"]!["Statement"]))
+            .OfType<JsonObject>()
+            .Single(s => s["Sid"]?.GetValue<string>() == "DevicePrerequisitesArtifact");
+
+        Assert.Equal(["s3:GetObject"], EdgeStageFixture.List(statement["Action"]).Select(a => a!.GetValue<string>()));
+        Assert.EndsWith("/" + prerequisites.Script.S3ObjectKey, EdgeStageFixture.Text(Assert.Single(EdgeStageFixture.List(statement["Resource"]))));
+    }
+
+    [Fact]
+    public void Digital_twin_gets_the_device_prerequisites_with_every_canary_deployment()
+    {
+        var machine = LocalStateMachine.FromTemplate(_stage.TwinTemplateJson, options: new LocalStateMachineOptions
+        {
+            SsmParameters = new Dictionary<string, string>
+            {
+                ["/edgemlops/dev/training/model-package-group-name"] = "metal-tag-detector",
+                ["/edgemlops/dev/labeling/data-bucket-name"] = "labeling-data-bucket",
+                ["/edgemlops/dev/labeling/capture-prefix"] = "images/captured/",
+            },
+        });
+        var prerequisites = _stage.TwinStage.Prerequisites;
+        var updates = machine.Definition["States"]!["Revise deployment"]!["Parameters"]!["Payload"]!["updates"]!.AsArray();
+        var instance = Assert.Single(EdgeStageFixture.Resources(_stage.TwinTemplateJson, "AWS::EC2::Instance")).Resource;
+
+        var update = Assert.Single(updates, u => u!["componentName"]?.GetValue<string>() == prerequisites.ComponentName)!;
+        Assert.Equal(prerequisites.ComponentVersion, update["componentVersion"]!.GetValue<string>());
+        // The twin is a core device of the canary group, the target of "Revise deployment" before the fleet.
+        Assert.Contains($"--thing-group-name {_stage.TwinSettings.Edge.CanaryThingGroup}", instance["Properties"]!["UserData"]!.ToJsonString());
+        Assert.Equal(_stage.TwinSettings.Edge.CanaryThingGroup, machine.Definition["States"]!["Target the canary group"]!["Result"]!["thingGroupName"]!.GetValue<string>());
+        // The nucleus runs as root (system service), so the Install step's RequiresPrivilege can take effect.
+        Assert.Contains("--setup-system-service true", instance["Properties"]!["UserData"]!.ToJsonString());
+        Recipe(_stage.TwinTemplateJson, prerequisites.ComponentName);
+    }
+
+    /// <summary>The recipe of the component version named <paramref name="componentName"/> (tokens as "token").</summary>
+    private static JsonNode Recipe(JsonObject template, string componentName) =>
+        EdgeStageFixture.Resources(template, "AWS::GreengrassV2::ComponentVersion")
+            .Select(c => JsonNode.Parse(EdgeStageFixture.Text(c.Resource["Properties"]!["InlineRecipe"]).Replace("{token}", "token", StringComparison.Ordinal))!)
+            .Single(r => r["ComponentName"]!.GetValue<string>() == componentName);
 
     [Fact]
     public void The_synthesized_inference_recipe_defaults_come_from_the_contract()
     {
-        var component = Assert.Single(EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::GreengrassV2::ComponentVersion")).Resource;
-        var recipe = JsonNode.Parse(EdgeStageFixture.Text(component["Properties"]!["InlineRecipe"]).Replace("{token}", "token", StringComparison.Ordinal))!;
+        var recipe = Recipe(_stage.TemplateJson, _stage.Settings.Edge.InferenceComponentName);
         var defaults = recipe["ComponentConfiguration"]!["DefaultConfiguration"]!;
         var capture = defaults[InferenceConfiguration.Keys.Capture]!;
 

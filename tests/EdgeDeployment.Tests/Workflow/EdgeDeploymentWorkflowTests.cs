@@ -18,9 +18,11 @@ public sealed class EdgeDeploymentWorkflowTests
     private readonly LocalStateMachine _machine;
     private readonly string _canary;
     private readonly string _fleet;
+    private readonly EdgeStageFixture _stage;
 
     public EdgeDeploymentWorkflowTests(EdgeStageFixture stage)
     {
+        _stage = stage;
         _machine = LocalStateMachine.FromTemplate(stage.TemplateJson, options: new LocalStateMachineOptions
         {
             SsmParameters = new Dictionary<string, string>
@@ -270,6 +272,23 @@ public sealed class EdgeDeploymentWorkflowTests
         Assert.Equal([_canary, _canary], fake.Deployments.Select(d => d.TargetArn));
         Assert.Empty(fake.Deployments[1].Components);
         Assert.Contains(fake.Notifications, n => n.Message.Contains("FleetRolloutRejected", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Every_deployment_of_a_release_includes_the_device_prerequisites_the_inference_component_requires()
+    {
+        var fake = Fake();
+        var prerequisites = _stage.Stage.Prerequisites;
+
+        var result = await RunAsync(fake);
+
+        Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
+        Assert.Equal([_canary, _fleet], fake.Deployments.Select(d => d.TargetArn));
+        Assert.All(fake.Deployments, d =>
+        {
+            Assert.Equal(prerequisites.ComponentVersion, d.Components[prerequisites.ComponentName]!["ComponentVersion"]!.GetValue<string>());
+            Assert.NotNull(d.Components[_stage.Settings.Edge.InferenceComponentName]);
+        });
     }
 
     [Fact]

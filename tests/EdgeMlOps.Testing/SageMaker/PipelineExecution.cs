@@ -53,6 +53,40 @@ public sealed partial class PipelineExecution
     public JsonObject StepOfType(string type) =>
         _steps.Values.FirstOrDefault(s => s["Type"]?.GetValue<string>() == type) ?? throw new InvalidOperationException($"The pipeline has no {type} step.");
 
+    /// <summary>
+    /// Whether the Condition step <paramref name="stepName"/> takes its IfSteps: every condition holds once its
+    /// values are resolved (numbers compared as numbers, anything else by its text for Equals).
+    /// </summary>
+    public bool ConditionHolds(string stepName)
+    {
+        if (!_steps.TryGetValue(stepName, out var step) || step["Type"]?.GetValue<string>() != "Condition")
+        {
+            throw new InvalidOperationException($"The pipeline has no Condition step {stepName}.");
+        }
+
+        return (step["Arguments"]?["Conditions"] as JsonArray ?? []).All(c =>
+        {
+            var left = Resolve(c?["LeftValue"]);
+            var right = Resolve(c?["RightValue"]);
+            var type = c?["Type"]?.GetValue<string>();
+            if (type == "Equals" && (left.GetValueKind() != JsonValueKind.Number || right.GetValueKind() != JsonValueKind.Number))
+            {
+                return Text(left) == Text(right);
+            }
+
+            var (l, r) = (Number(left), Number(right));
+            return type switch
+            {
+                "Equals" => l == r,
+                "GreaterThan" => l > r,
+                "GreaterThanOrEqualTo" => l >= r,
+                "LessThan" => l < r,
+                "LessThanOrEqualTo" => l <= r,
+                _ => throw new InvalidOperationException($"Condition type {type} is not simulated."),
+            };
+        });
+    }
+
     /// <summary>Every expression inside <paramref name="node"/> replaced by its value.</summary>
     public JsonNode Resolve(JsonNode? node) => node switch
     {
@@ -167,6 +201,10 @@ public sealed partial class PipelineExecution
             }
         }
     }
+
+    private static double Number(JsonNode node) => node.GetValueKind() == JsonValueKind.Number
+        ? node.GetValue<double>()
+        : throw new InvalidOperationException($"A condition compares {node.ToJsonString()}, which is not a number.");
 
     private static string Text(JsonNode node) => node.GetValueKind() switch
     {

@@ -279,7 +279,10 @@ public sealed class CoreDevice : IAsyncDisposable
         if (runScript.Length == 0)
         {
             Update(name, new RunningComponent(component, runScript, null, null));
-            Log($"{name} {component.Recipe.Version}: installed (no Run step)");
+            // An Install step (the device prerequisites' package installs) is not run here: this machine already has
+            // the .NET runtime and libturbojpeg the step would install (scripts/device-prereqs-check.sh runs it for real).
+            var install = component.Recipe.Script("Install") is null ? string.Empty : "; Install step not run by the simulated device";
+            Log($"{name} {component.Recipe.Version}: installed (no Run step{install})");
             return;
         }
 

@@ -38,6 +38,9 @@ public sealed class TwinReport
 
     public string InferenceComponentVersion { get; set; } = string.Empty;
 
+    /// <summary>The device prerequisites component version the edge stack registers (<c>name:version</c>).</summary>
+    public string PrerequisitesComponentVersion { get; set; } = string.Empty;
+
     /// <summary>Every Greengrass component version that exists at the end (<c>name:version</c>): the stack's and the workflow's.</summary>
     public List<string> ComponentVersions { get; } = [];
 

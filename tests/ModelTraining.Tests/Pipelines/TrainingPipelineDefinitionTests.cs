@@ -145,6 +145,58 @@ public sealed partial class TrainingPipelineDefinitionTests
         Assert.Equal($"\"{localPath}\"", arguments[arguments.IndexOf("\"--onnx-output-dir\"") + 1]);
     }
 
+    [Fact]
+    public void Evaluate_scores_at_the_device_thresholds_of_the_edge_settings_passed_as_parameters()
+    {
+        var evaluate = StepArguments(_definition, TrainingPipelineDefinition.EvaluateStepName);
+        var arguments = evaluate["AppSpecification"]!["ContainerArguments"]!.AsArray();
+        string ParameterAfter(string flag) =>
+            arguments[arguments.Select(a => a!.ToJsonString()).ToList().IndexOf($"\"{flag}\"") + 1]!["Std:Join"]!["Values"]![0]!["Get"]!.GetValue<string>();
+
+        Assert.Equal("Parameters.DeviceConfidenceThreshold", ParameterAfter("--conf"));
+        Assert.Equal("Parameters.DeviceIouThreshold", ParameterAfter("--iou"));
+        Assert.Equal("Parameters.AcceptanceImages", ParameterAfter("--acceptance-images"));
+        Assert.Equal(TestSettings.Dev.Edge.Inference.ConfidenceThreshold, ParameterDefault(_definition, "DeviceConfidenceThreshold").GetValue<double>());
+        Assert.Equal(TestSettings.Dev.Edge.Inference.IouThreshold, ParameterDefault(_definition, "DeviceIouThreshold").GetValue<double>());
+        Assert.Equal(16, ParameterDefault(_definition, "AcceptanceImages").GetValue<int>());
+    }
+
+    [Fact]
+    public void Other_device_thresholds_become_the_parameter_defaults()
+    {
+        var definition = JsonNode.Parse(TrainingPipelineDefinition.Create(TestSettings.PipelineInputs() with { DeviceThresholds = new DeviceThresholds(0.4, 0.6) }).ToJsonString())!.AsObject();
+
+        Assert.Equal(0.4, ParameterDefault(definition, "DeviceConfidenceThreshold").GetValue<double>());
+        Assert.Equal(0.6, ParameterDefault(definition, "DeviceIouThreshold").GetValue<double>());
+    }
+
+    [Fact]
+    public void Registers_the_acceptance_set_beside_the_onnx_file()
+    {
+        var register = AllSteps().Single(s => s["Type"]!.GetValue<string>() == "RegisterModel");
+        var metadata = register["Arguments"]!["CustomerMetadataProperties"]!;
+
+        Assert.Equal(
+            metadata["onnxModelUri"]!.ToJsonString().Replace("/model.onnx", "/acceptance/acceptance.json", StringComparison.Ordinal),
+            metadata["acceptanceSetUri"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Fails_if_the_device_thresholds_are_outside_0_to_1()
+    {
+        var error = Assert.Throws<ArgumentException>(() => TrainingPipelineDefinition.Create(TestSettings.PipelineInputs() with { DeviceThresholds = new DeviceThresholds(1.5, 0.45) }));
+        Assert.Contains("edge.inference.confidenceThreshold", error.Message, StringComparison.Ordinal);
+        Assert.Contains("1.5", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fails_if_the_classes_and_a_defect_free_image_do_not_fit_the_acceptance_set()
+    {
+        var names = Enumerable.Range(0, 16).Select(i => $"c{i}").ToList();
+        var error = Assert.Throws<ArgumentException>(() => TrainingPipelineDefinition.Create(TestSettings.PipelineInputs(classNames: names)));
+        Assert.Contains("acceptance set of 16 images", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("scratch,dent")]
     [InlineData("scratch/dent")]

@@ -52,11 +52,57 @@ class HyperparameterTests(unittest.TestCase):
 
 
 class OnnxMetadataTests(unittest.TestCase):
-    def test_holds_class_names_and_square_image_size(self):
-        metadata = yolo_helpers.onnx_metadata(["scratch"], 640)
-        self.assertEqual(json.loads(metadata["class_names"]), ["scratch"])
-        self.assertEqual(json.loads(metadata["names"]), {"0": "scratch"})
-        self.assertEqual(json.loads(metadata["imgsz"]), [640, 640])
+    def test_reads_names_in_the_form_ultralytics_writes(self):
+        self.assertEqual(yolo_helpers.parse_ultralytics_names("{0: 'scratch', 1: \"rust spot\"}"), ["scratch", "rust spot"])
+
+    def test_refuses_names_rewritten_as_json_with_string_ids(self):
+        with self.assertRaises(ValueError):
+            yolo_helpers.parse_ultralytics_names('{"0": "scratch"}')
+
+    def test_accepts_exported_metadata_matching_the_dataset(self):
+        yolo_helpers.check_exported_metadata({"names": "{0: 'scratch'}", "imgsz": "[640, 640]"}, ["scratch"], 640)
+
+    def test_fails_listing_every_mismatch_between_the_export_and_the_dataset(self):
+        with self.assertRaises(ValueError) as raised:
+            yolo_helpers.check_exported_metadata({"names": "{0: 'dent', 1: 'scratch'}", "imgsz": "[320, 320]"}, ["scratch", "dent"], 640)
+        self.assertIn("differ from the dataset's classNames", str(raised.exception))
+        self.assertIn("imgsz", str(raised.exception))
+
+    def test_class_names_entry_is_a_json_list(self):
+        self.assertEqual(json.loads(yolo_helpers.class_names_metadata(["scratch", "dent"])), ["scratch", "dent"])
+
+
+class AcceptanceSelectionTests(unittest.TestCase):
+    ITEMS = [(f"/d/images/test/img{i:02d}.jpg", boxes) for i, boxes in enumerate(
+        [[(0, 0.5, 0.5, 0.1, 0.1)]] * 20 + [[(1, 0.5, 0.5, 0.1, 0.1)]] + [[]] * 2)]
+
+    def test_covers_every_class_and_a_defect_free_image(self):
+        chosen = yolo_helpers.select_acceptance_images(self.ITEMS, 2, 4)
+        self.assertEqual(len(chosen), 4)
+        classes = {box[0] for _, boxes in chosen for box in boxes}
+        self.assertEqual(classes, {0, 1})
+        self.assertTrue(any(not boxes for _, boxes in chosen))
+
+    def test_is_deterministic_and_independent_of_input_order(self):
+        first = yolo_helpers.select_acceptance_images(self.ITEMS, 2, 5)
+        second = yolo_helpers.select_acceptance_images(list(reversed(self.ITEMS)), 2, 5)
+        self.assertEqual(first, second)
+
+    def test_takes_the_whole_split_when_it_is_smaller_than_k(self):
+        self.assertEqual(len(yolo_helpers.select_acceptance_images(self.ITEMS, 2, 100)), len(self.ITEMS))
+
+    def test_fails_if_k_cannot_cover_the_classes_and_a_defect_free_image(self):
+        with self.assertRaises(ValueError) as raised:
+            yolo_helpers.select_acceptance_images(self.ITEMS, 2, 2)
+        self.assertIn("at least 3", str(raised.exception))
+
+    def test_converts_yolo_labels_to_pixel_corners(self):
+        self.assertEqual(yolo_helpers.label_boxes_in_pixels([(0, 0.5, 0.5, 0.2, 0.1)], 450, 300),
+                         [{"classId": 0, "box": [180.0, 135.0, 270.0, 165.0]}])
+
+    def test_orders_predictions_best_first(self):
+        entries = yolo_helpers.prediction_entries([[0, 0, 1, 1], [2, 2, 3, 3]], [0.0, 1.0], [0.3, 0.9])
+        self.assertEqual([e["classId"] for e in entries], [1, 0])
 
 
 class EvaluationReportTests(unittest.TestCase):
@@ -92,15 +138,15 @@ class EvaluationReportTests(unittest.TestCase):
 
 
 class ModelArtifactTests(unittest.TestCase):
-    def test_extracts_best_pt_from_model_tar_gz(self):
+    def test_extracts_model_tar_gz_in_place(self):
         with tempfile.TemporaryDirectory() as folder:
             with tarfile.open(os.path.join(folder, "model.tar.gz"), "w:gz") as tar:
                 data = b"weights"
                 info = tarfile.TarInfo("best.pt")
                 info.size = len(data)
                 tar.addfile(info, io.BytesIO(data))
-            path = yolo_helpers.extract_model(folder)
-            with open(path, "rb") as handle:
+            self.assertEqual(yolo_helpers.extract_model(folder), folder)
+            with open(os.path.join(folder, "best.pt"), "rb") as handle:
                 self.assertEqual(handle.read(), b"weights")
 
     def test_refuses_an_archive_member_outside_the_folder(self):

@@ -215,9 +215,16 @@ public static class CommandLine
 
         // Values stay text: numbers and booleans are read from strings by the parser, and a string key such as a
         // version "12" must not turn into a number.
-        node[parts[^1]] = string.Equals(parts[^1], "classNames", StringComparison.OrdinalIgnoreCase)
-            ? new JsonArray(value.Split(',').Select(v => (JsonNode?)JsonValue.Create(v.Trim())).ToArray())
-            : JsonValue.Create(value);
+        if (string.Equals(parts[^1], "classNames", StringComparison.OrdinalIgnoreCase))
+        {
+            // A recipe variable Greengrass left uninterpolated ("{model:configuration:/key}", the model component
+            // lacks the key) or an empty value gives no names: the model's own metadata or class{id} apply.
+            var names = value.StartsWith('{') && value.EndsWith('}') ? [] : value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            node[parts[^1]] = new JsonArray(names.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
+            return;
+        }
+
+        node[parts[^1]] = JsonValue.Create(value);
     }
 }
 

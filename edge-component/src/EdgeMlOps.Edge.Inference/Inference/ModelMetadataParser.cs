@@ -1,14 +1,32 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace EdgeMlOps.Edge.Inference.Inference;
 
-/// <summary>Parses the custom metadata ultralytics writes into exported ONNX models.</summary>
+/// <summary>Parses the custom metadata of exported ONNX models: ultralytics' own form, and JSON.</summary>
 public static partial class ModelMetadataParser
 {
+    /// <summary>Metadata key of the class names by id (ultralytics writes it); OnnxMetadataKeys.Names of the contracts (a test keeps them equal).</summary>
+    public const string NamesKey = "names";
+
+    /// <summary>Metadata key of the class names as a JSON list in class-id order (train.py adds it); OnnxMetadataKeys.ClassNames.</summary>
+    public const string ClassNamesKey = "class_names";
+
     /// <summary>
-    /// Parses <c>names</c>, a Python dict literal such as <c>{0: 'scratch', 1: "dent"}</c>, into class names by id.
-    /// Returns null when the text holds no entries.
+    /// Class names by id from a model's metadata: <c>names</c> in any form <see cref="ParseNames"/> reads, else the
+    /// <c>class_names</c> list. Null when neither holds a name.
+    /// </summary>
+    public static IReadOnlyDictionary<int, string>? ParseClassNames(IReadOnlyDictionary<string, string> metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        return ParseNames(metadata.GetValueOrDefault(NamesKey)) ?? ParseNames(metadata.GetValueOrDefault(ClassNamesKey));
+    }
+
+    /// <summary>
+    /// Parses class names by id from <c>names</c> as ultralytics' exporter writes it (<c>str()</c> of a Python dict:
+    /// <c>{0: 'scratch', 1: "dent"}</c>), as JSON (<c>{"0": "scratch"}</c>), or as a JSON list in class-id order
+    /// (<c>["scratch", "dent"]</c>, the <c>class_names</c> form). Returns null when the text holds no entries.
     /// </summary>
     public static IReadOnlyDictionary<int, string>? ParseNames(string? text)
     {
@@ -17,14 +35,7 @@ public static partial class ModelMetadataParser
             return null;
         }
 
-        var names = new Dictionary<int, string>();
-        foreach (Match match in NameEntry().Matches(text))
-        {
-            var id = int.Parse(match.Groups["id"].Value, CultureInfo.InvariantCulture);
-            var name = match.Groups["single"].Success ? match.Groups["single"].Value : match.Groups["double"].Value;
-            names[id] = Regex.Unescape(name);
-        }
-
+        var names = ParseJson(text) ?? ParsePythonDict(text);
         return names.Count == 0 ? null : names;
     }
 
@@ -43,6 +54,70 @@ public static partial class ModelMetadataParser
             2 when numbers[0] > 0 && numbers[1] > 0 => (numbers[0], numbers[1]),
             _ => null,
         };
+    }
+
+    private static Dictionary<int, string> ParsePythonDict(string text)
+    {
+        var names = new Dictionary<int, string>();
+        foreach (Match match in NameEntry().Matches(text))
+        {
+            var id = int.Parse(match.Groups["id"].Value, CultureInfo.InvariantCulture);
+            var name = match.Groups["single"].Success ? match.Groups["single"].Value : match.Groups["double"].Value;
+            names[id] = Regex.Unescape(name);
+        }
+
+        return names;
+    }
+
+    // JSON only when the whole text is JSON of the expected shape: a Python literal ({0: 'a'}) is not JSON, and a
+    // JSON object whose keys are not class ids is not names.
+    private static Dictionary<int, string>? ParseJson(string text)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        using (document)
+        {
+            var names = new Dictionary<int, string>();
+            switch (document.RootElement.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var property in document.RootElement.EnumerateObject())
+                    {
+                        if (!int.TryParse(property.Name, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ||
+                            property.Value.ValueKind != JsonValueKind.String)
+                        {
+                            return null;
+                        }
+
+                        names[id] = property.Value.GetString()!;
+                    }
+
+                    return names;
+                case JsonValueKind.Array:
+                    var index = 0;
+                    foreach (var element in document.RootElement.EnumerateArray())
+                    {
+                        if (element.ValueKind != JsonValueKind.String)
+                        {
+                            return null;
+                        }
+
+                        names[index++] = element.GetString()!;
+                    }
+
+                    return names;
+                default:
+                    return null;
+            }
+        }
     }
 
     [GeneratedRegex(@"(?<id>\d+)\s*:\s*(?:'(?<single>(?:[^'\\]|\\.)*)'|""(?<double>(?:[^""\\]|\\.)*)"")")]

@@ -15,6 +15,15 @@ public sealed record KnownOutputModel(int InputSize, IReadOnlyList<string> Class
 {
     public bool WriteMetadata { get; init; } = true;
 
+    /// <summary>
+    /// The <c>names</c> metadata as written. Default: ultralytics' own form, <c>str()</c> of a Python dict
+    /// (<c>{0: 'scratch', 1: 'dent'}</c>).
+    /// </summary>
+    public string? NamesMetadata { get; init; }
+
+    /// <summary>Further metadata entries (e.g. <c>class_names</c>), written even when <see cref="WriteMetadata"/> is false. Default: none.</summary>
+    public IReadOnlyDictionary<string, string> ExtraMetadata { get; init; } = new Dictionary<string, string>();
+
     public int ClassCount => ClassNames.Count;
 
     /// <summary>The output tensor, row-major [1, 4+nc, N].</summary>
@@ -59,9 +68,14 @@ public sealed record KnownOutputModel(int InputSize, IReadOnlyList<string> Class
         var metadata = new Dictionary<string, string>();
         if (WriteMetadata)
         {
-            metadata["names"] = "{" + string.Join(", ", ClassNames.Select((name, i) => $"{i}: '{name}'")) + "}";
+            metadata["names"] = NamesMetadata ?? "{" + string.Join(", ", ClassNames.Select((name, i) => $"{i}: '{name}'")) + "}";
             metadata["imgsz"] = $"[{InputSize}, {InputSize}]";
             metadata["task"] = "detect";
+        }
+
+        foreach (var (key, value) in ExtraMetadata)
+        {
+            metadata[key] = value;
         }
 
         return graph.Build(metadata);

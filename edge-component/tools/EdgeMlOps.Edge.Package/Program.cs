@@ -1,0 +1,46 @@
+using EdgeMlOps.Edge.Packaging;
+
+// Usage: EdgeMlOps.Edge.Package --project <component.csproj> --onnxruntime-x64 <so> --onnxruntime-arm64 <so>
+//        --out <folder> [--images <folder>]
+// Prints the zip's path and its SHA-256; the zip is the artifact Greengrass unpacks (InferenceArtifactLayout).
+const string Usage = "Usage: EdgeMlOps.Edge.Package --project <csproj> --onnxruntime-x64 <file> --onnxruntime-arm64 <file> --out <folder> [--images <folder>]";
+var values = new Dictionary<string, string>(StringComparer.Ordinal);
+string[] known = ["--project", "--onnxruntime-x64", "--onnxruntime-arm64", "--out", "--images"];
+for (var i = 0; i < args.Length; i++)
+{
+    if (!known.Contains(args[i]) || i + 1 >= args.Length)
+    {
+        Console.Error.WriteLine($"Unknown argument or missing value: '{args[i]}'. {Usage}");
+        return 2;
+    }
+
+    values[args[i]] = args[++i];
+}
+
+var missing = known.Take(4).Where(k => !values.ContainsKey(k)).ToList();
+if (missing.Count > 0)
+{
+    Console.Error.WriteLine($"Missing {string.Join(", ", missing)}. {Usage}");
+    return 2;
+}
+
+try
+{
+    var package = await new InferenceComponentPackager(new InferenceComponentPackagerProps
+    {
+        ComponentProject = values["--project"],
+        OnnxRuntimeX64 = values["--onnxruntime-x64"],
+        OnnxRuntimeArm64 = values["--onnxruntime-arm64"],
+        SampleImagesDirectory = values.GetValueOrDefault("--images"),
+        OutputDirectory = values["--out"],
+    }).PackageAsync().ConfigureAwait(false);
+    Console.WriteLine($"zip\t{package.ZipPath}");
+    Console.WriteLine($"sha256\t{package.ContentHash}");
+    Console.WriteLine($"entries\t{package.Entries.Count}");
+    return 0;
+}
+catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+{
+    Console.Error.WriteLine(e.Message);
+    return 1;
+}

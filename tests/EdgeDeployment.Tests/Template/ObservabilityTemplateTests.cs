@@ -1,0 +1,237 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using EdgeMlOps.Cdk.EdgeDeployment.Observability;
+using EdgeMlOps.Contracts;
+using Xunit;
+
+namespace EdgeDeployment.Tests.Template;
+
+[Collection(EdgeStageCollection.Name)]
+public sealed partial class ObservabilityTemplateTests
+{
+    private static readonly string[] AlarmNames =
+    [
+        "edgemlops-dev-fleet-devices-silent",
+        "edgemlops-dev-fleet-failed-frames",
+        "edgemlops-dev-fleet-latency-regression",
+        "edgemlops-dev-fleet-capture-backlog-growing",
+        "edgemlops-dev-fleet-uploads-failing",
+        "edgemlops-dev-fleet-drift-high",
+        "edgemlops-dev-fleet-devices-errored",
+        "edgemlops-dev-edge-workflow-failed",
+    ];
+
+    private readonly EdgeStageFixture _stage;
+
+    public ObservabilityTemplateTests(EdgeStageFixture stage) => _stage = stage;
+
+    public static TheoryData<bool> Environments => [false, true];
+
+    private JsonObject Template(bool twin) => twin ? _stage.TwinTemplateJson : _stage.TemplateJson;
+
+    [Theory]
+    [MemberData(nameof(Environments))]
+    public void Every_environment_has_its_fleet_dashboard_with_every_alarm_and_the_release_widgets(bool twin)
+    {
+        var dashboard = Assert.Single(EdgeStageFixture.Resources(Template(twin), "AWS::CloudWatch::Dashboard")).Resource;
+        Assert.Equal("edgemlops-dev-fleet", dashboard["Properties"]!["DashboardName"]!.GetValue<string>());
+        var body = EdgeStageFixture.Text(dashboard["Properties"]!["DashboardBody"]);
+
+        foreach (var metric in FleetMetric.All.Where(m => m != FleetMetric.Heartbeats && m != FleetMetric.Errored))
+        {
+            Assert.Contains($"\"{metric.Name}\"", body);
+        }
+
+        Assert.Contains("SEARCH(", body);
+        Assert.Contains("Release phase: last states entered", body);
+        Assert.Contains("/states/home?region=", body);
+        Assert.Contains("Model package group", body);
+        Assert.Contains("\"type\":\"alarm\"", body);
+    }
+
+    [Theory]
+    [MemberData(nameof(Environments))]
+    public void Every_alarm_exists_and_notifies_the_app_topic_with_context(bool twin)
+    {
+        var template = Template(twin);
+        var topicId = Assert.Single(EdgeStageFixture.Resources(template, "AWS::SNS::Topic")).Id;
+        var alarms = EdgeStageFixture.Resources(template, "AWS::CloudWatch::Alarm")
+            .ToDictionary(a => a.Resource["Properties"]!["AlarmName"]!.GetValue<string>(), a => a.Resource["Properties"]!.AsObject());
+
+        Assert.Equal(AlarmNames.Order(), alarms.Keys.Order());
+        foreach (var (name, alarm) in alarms)
+        {
+            var actions = EdgeStageFixture.List(alarm["AlarmActions"]).Select(a => a!.ToJsonString()).ToList();
+            Assert.True(actions.Count == 1 && actions[0].Contains($"\"Ref\":\"{topicId}\"", StringComparison.Ordinal), $"{name} notifies {string.Join(", ", actions)}");
+            Assert.NotEqual(false, alarm["ActionsEnabled"]?.GetValue<bool>());
+            var description = alarm["AlarmDescription"]!.GetValue<string>();
+            Assert.Contains("Devices: the core devices of thing groups edgemlops-dev-canary", description);
+            Assert.Contains("Model version: the one in SSM parameter /edgemlops/dev/edge/deployed-model-package", description);
+            Assert.Contains("Look at: ", description);
+            Assert.Contains("Dashboard: edgemlops-dev-fleet", description);
+        }
+    }
+
+    [Fact]
+    public void Fleet_alarm_descriptions_name_a_saved_query_that_exists()
+    {
+        var queries = EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::Logs::QueryDefinition")
+            .Select(q => q.Resource["Properties"]!["Name"]!.GetValue<string>()).ToHashSet();
+        var fleetAlarms = EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::CloudWatch::Alarm")
+            .Select(a => a.Resource["Properties"]!)
+            .Where(a => a["AlarmName"]!.GetValue<string>().Contains("-fleet-", StringComparison.Ordinal));
+
+        Assert.Equal(8, queries.Count);
+        foreach (var alarm in fleetAlarms)
+        {
+            var named = QueryName().Matches(alarm["AlarmDescription"]!.GetValue<string>()).Select(m => m.Groups[1].Value).ToList();
+            Assert.NotEmpty(named);
+            Assert.All(named, n => Assert.Contains(n, queries));
+        }
+    }
+
+    [Fact]
+    public void Metric_rule_selects_only_named_fields_of_the_health_topic_into_the_fleet_log()
+    {
+        var rule = Assert.Single(EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::IoT::TopicRule"),
+            r => r.Resource["Properties"]!["TopicRulePayload"]!["Actions"]![0]!["CloudwatchLogs"] is not null).Resource;
+        var sql = rule["Properties"]!["TopicRulePayload"]!["Sql"]!.GetValue<string>();
+
+        Assert.StartsWith("SELECT ", sql);
+        Assert.DoesNotContain("*", sql);
+        Assert.EndsWith("FROM 'edgemlops/+/inference/health'", sql);
+        foreach (var field in FleetHealthLog.Fields)
+        {
+            Assert.Contains($"{field.Expression} AS {field.Name}", sql);
+        }
+
+        Assert.Equal(FleetHealthLog.Fields.Count, FleetHealthLog.Fields.Select(f => f.Name).Distinct().Count());
+    }
+
+    [Fact]
+    public void Every_field_the_metric_rule_reads_is_in_the_health_message_the_component_publishes()
+    {
+        // The contract type the component serialises (contracts/EdgeMlOps.Contracts), with every member set.
+        var message = JsonNode.Parse(new HealthMessage
+        {
+            ThingName = "thing-1",
+            State = ComponentStates.Running,
+            UptimeSeconds = 60,
+            Model = new HealthModel { ComponentVersion = "1.0.4", PackageVersion = "12", Loaded = true, LastError = "none" },
+            Frames = new HealthFrames { Processed = 10, Failed = 1, Published = 10, Detections = 3 },
+            Capture = new HealthCapture { Backlog = 2, Uploaded = 1, UploadFailures = 1, Dropped = 0 },
+            LatencyMs = new HealthLatency { WindowFrames = 10, P50 = 5, P95 = 9, InferenceP50 = 3, InferenceP95 = 4 },
+        }.ToJsonBytes())!;
+
+        var produced = FleetHealthLog.Fields.Where(f => f.Produced).SelectMany(f => f.MessagePaths).Distinct().ToList();
+        var missing = produced.Where(path => Read(message, path) is null && !HoldsNull(message, path)).ToList();
+        var planned = FleetHealthLog.Fields.Where(f => !f.Produced).SelectMany(f => f.MessagePaths).Except(produced).ToList();
+
+        Assert.Empty(missing);
+        Assert.NotEmpty(produced);
+        // A planned field that the component starts sending must be marked produced (and its metric documented).
+        Assert.All(planned, path => Assert.Null(Read(message, path)));
+    }
+
+    [Fact]
+    public void Metric_filters_publish_each_metric_fleet_wide_and_per_model_version_never_per_device()
+    {
+        var filters = EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::Logs::MetricFilter")
+            .Select(f => f.Resource["Properties"]!["MetricTransformations"]![0]!.AsObject())
+            .ToList();
+
+        Assert.Equal(FleetMetric.All.Count * 2, filters.Count);
+        Assert.All(filters, f => Assert.Equal("EdgeMlOps/edgemlops-dev", f["MetricNamespace"]!.GetValue<string>()));
+        foreach (var metric in FleetMetric.All)
+        {
+            var mine = filters.Where(f => f["MetricName"]!.GetValue<string>() == metric.Name).ToList();
+            Assert.Equal(2, mine.Count);
+            Assert.All(mine, f => Assert.Equal($"$.{metric.LogField}", f["MetricValue"]!.GetValue<string>()));
+            var dimensions = mine.Select(f => f["Dimensions"]?.ToJsonString() ?? "none").Order().ToList();
+            Assert.Equal("none", dimensions[1]);
+            Assert.Equal("[{\"Key\":\"ModelVersion\",\"Value\":\"$.modelVersion\"}]", dimensions[0]);
+        }
+
+        Assert.Contains(FleetMetric.All, m => FleetHealthLog.Fields.Single(f => f.Name == m.LogField) is not null);
+    }
+
+    [Fact]
+    public void Fleet_health_log_is_encrypted_kept_a_year_and_ranked_by_contributor_insights()
+    {
+        var rules = EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::CloudWatch::InsightRule").ToList();
+        Assert.Equal(3, rules.Count);
+        foreach (var (_, rule) in rules)
+        {
+            var body = JsonNode.Parse(EdgeStageFixture.Text(rule["Properties"]!["RuleBody"]).Replace("{token}", "log", StringComparison.Ordinal))!;
+            Assert.Equal("[\"$.thingName\",\"$.modelVersion\"]", body["Contribution"]!["Keys"]!.ToJsonString());
+            Assert.Equal("Max", body["AggregateOn"]!.GetValue<string>());
+        }
+
+        var logGroup = _stage.Stage.Metrics.LogGroup.Node.DefaultChild as Amazon.CDK.AWS.Logs.CfnLogGroup;
+        Assert.NotNull(logGroup);
+        var resource = Template(false)["Resources"]![_stage.Stage.Workload.GetLogicalId(logGroup!)]!["Properties"]!;
+        Assert.Equal(365, resource["RetentionInDays"]!.GetValue<int>());
+        Assert.NotNull(resource["KmsKeyId"]);
+    }
+
+    [Fact]
+    public void Release_ledger_keeps_one_record_per_package_version_encrypted_recoverable_and_without_expiry()
+    {
+        var table = Assert.Single(EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::DynamoDB::Table"),
+            t => t.Resource["Properties"]!["KeySchema"]!.ToJsonString().Contains("modelPackageGroupName", StringComparison.Ordinal)).Resource;
+        var properties = table["Properties"]!;
+
+        Assert.Equal("""[{"AttributeName":"modelPackageGroupName","KeyType":"HASH"},{"AttributeName":"modelPackageVersion","KeyType":"RANGE"}]""", properties["KeySchema"]!.ToJsonString());
+        Assert.Contains("""{"AttributeName":"modelPackageVersion","AttributeType":"N"}""", properties["AttributeDefinitions"]!.ToJsonString());
+        Assert.Null(properties["TimeToLiveSpecification"]);
+        Assert.True(properties["PointInTimeRecoverySpecification"]!["PointInTimeRecoveryEnabled"]!.GetValue<bool>());
+        Assert.Equal("KMS", properties["SSESpecification"]!["SSEType"]!.GetValue<string>());
+        Assert.True(properties["DeletionProtectionEnabled"]!.GetValue<bool>());
+        Assert.Equal("Retain", table["DeletionPolicy"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Notification_key_lets_cloudwatch_alarms_publish()
+    {
+        var keys = EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::KMS::Key")
+            .Where(k => k.Resource["Properties"]!["Description"]!.GetValue<string>().Contains("notification topic", StringComparison.Ordinal));
+        var policy = Assert.Single(keys).Resource["Properties"]!["KeyPolicy"]!.ToJsonString();
+
+        Assert.Contains("cloudwatch.amazonaws.com", policy);
+    }
+
+    [Fact]
+    public void Fails_if_an_alarm_threshold_is_out_of_range()
+    {
+        var app = new Amazon.CDK.App();
+        var stack = new Amazon.CDK.Stack(app, "S");
+        var error = Assert.Throws<ArgumentException>(() => new FleetAlarms(stack, "A", new FleetAlarmsProps
+        {
+            Metrics = _stage.Stage.Metrics,
+            Notifications = null!,
+            Workflow = _stage.Stage.Workflow.StateMachine.StateMachine,
+            FleetDescription = "x",
+            DeployedModelParameterName = "p",
+            DashboardName = "d",
+            NamePrefix = "n",
+            Thresholds = new FleetAlarmThresholds { FailedFrameRatio = 1.5, BacklogGrowthPeriods = 0 },
+        }));
+
+        Assert.Contains("Thresholds.FailedFrameRatio must be in (0, 1), got 1.5", error.Message);
+        Assert.Contains("Thresholds.BacklogGrowthPeriods must be between 1 and 288, got 0", error.Message);
+    }
+
+    private static JsonNode? Read(JsonNode node, string path) =>
+        path.Split('.').Aggregate<string, JsonNode?>(node, (n, part) => n?[part]);
+
+    private static bool HoldsNull(JsonNode node, string path)
+    {
+        var parts = path.Split('.');
+        var parent = parts[..^1].Aggregate<string, JsonNode?>(node, (n, part) => n?[part]) as JsonObject;
+        return parent is not null && parent.ContainsKey(parts[^1]);
+    }
+
+    [GeneratedRegex("query '([^']+)'")]
+    private static partial Regex QueryName();
+}

@@ -66,7 +66,7 @@ else
 fi
 
 step "Installing the pinned npm tools (package-lock.json)"
-# Install scripts stay off: onnxruntime-node would try to download binaries it already ships.
+# Install scripts stay off: every package used here ships what it needs (aws-crt its prebuilt binaries); nothing downloads at install time.
 lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
 if [ -f node_modules/.edgemlops-lock.sha256 ] && [ "$(cat node_modules/.edgemlops-lock.sha256)" = "$lock_hash" ]; then
   echo "node_modules matches package-lock.json"

@@ -90,13 +90,10 @@ public sealed class InferenceComponent : Construct
 
     private static InferencePackage Package(BuildOptions build)
     {
-        var onnxRuntime = build.Resolve("node_modules/onnxruntime-node/bin/napi-v6/linux");
         var output = build.Resolve(PackageOutputFolder);
         var packager = new InferenceComponentPackager(new InferenceComponentPackagerProps
         {
             PublishedDirectory = Publish(build.Resolve(ComponentProject), Path.Combine(output, "publish-app")),
-            OnnxRuntimeX64 = Path.Combine(onnxRuntime, "x64", "libonnxruntime.so.1"),
-            OnnxRuntimeArm64 = Path.Combine(onnxRuntime, "arm64", "libonnxruntime.so.1"),
             SampleImagesDirectory = build.Resolve(SampleImagesFolder),
             OutputDirectory = output,
         });

@@ -34,6 +34,7 @@ public static class InferenceConfiguration
         public const string ImagesPath = "imagesPath";
         public const string Source = "source";
         public const string MaxImagePixels = "maxImagePixels";
+        public const string MaxFileBytes = "maxFileBytes";
         public const string IntraOpThreads = "intraOpThreads";
         public const string AllowSpinning = "allowSpinning";
 
@@ -69,5 +70,11 @@ public static class InferenceConfiguration
         public const string CapturePrefix = CaptureLayout.DefaultPrefix;
         public const string CaptureSpoolDirectory = "capture-spool";
         public const int CaptureSpoolMaxMegabytes = 512;
+
+        /// <summary>
+        /// 64 MiB: above a 50-megapixel frame (the default pixel limit) saved at JPEG quality 95, about 1 byte per
+        /// pixel, and far below what a small device can hold twice (two pipeline slots).
+        /// </summary>
+        public const long MaxFileBytes = 64L * 1024 * 1024;
     }
 }

@@ -101,6 +101,21 @@ public sealed record HealthCapture
     public long UploadFailures { get; init; }
 
     public string? LastUploadError { get; init; }
+
+    /// <summary>Captures not queued because the write queue to the spool was full (added within schema version 1).</summary>
+    public long QueueOverflow { get; init; }
+
+    /// <summary>Captures lost to a failed spool write (disk full, I/O error).</summary>
+    public long WriteFailures { get; init; }
+
+    /// <summary>Captures larger than the whole spool quota.</summary>
+    public long Rejected { get; init; }
+
+    /// <summary>Captures whose image bytes were already pending or recently uploaded.</summary>
+    public long Duplicates { get; init; }
+
+    /// <summary>Spooled captures removed because they could not be read back for upload.</summary>
+    public long Discarded { get; init; }
 }
 
 /// <summary>Latency percentiles over the last <see cref="WindowFrames"/> frames, in milliseconds.</summary>

@@ -11,7 +11,8 @@ namespace EdgeMlOps.Edge.Capture;
 /// (committed entries, each <c>image.jpg</c> + <c>metadata.json</c>), <c>uploaded.log</c> (hashes already uploaded)
 /// and <c>dropped.count</c> (entries dropped for quota, kept across restarts).
 /// An entry is written in <c>tmp/</c>, flushed, then renamed into <c>pending/</c> in one step, so image and sidecar
-/// appear together or not at all; removal renames out of <c>pending/</c> first for the same reason.
+/// appear together or not at all, and <c>pending/</c> is flushed after the rename so a commit survives a power cut;
+/// removal renames out of <c>pending/</c> first for the same reason.
 /// Thread-safe: the capture path enqueues while the uploader drains.
 /// </summary>
 public sealed class CaptureSpool
@@ -133,8 +134,11 @@ public sealed class CaptureSpool
                 System.IO.Directory.CreateDirectory(staging);
                 WriteDurably(Path.Combine(staging, SpoolEntry.ImageFileName), image);
                 WriteDurably(Path.Combine(staging, SpoolEntry.MetadataFileName), sidecar);
-                // The commit point: one rename makes image and sidecar visible together.
+                DirectorySync.Flush(staging);
+                // The commit point: one rename makes image and sidecar visible together; flushing pending/ makes the
+                // rename itself survive a power cut.
                 System.IO.Directory.Move(staging, entry.Directory);
+                DirectorySync.Flush(_pendingRoot);
             }
             catch (IOException)
             {
@@ -355,6 +359,7 @@ public sealed class CaptureSpool
         var temp = Path.Combine(_tmp, Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N"));
         WriteDurably(temp, content);
         File.Move(temp, path, overwrite: true);
+        DirectorySync.Flush(Path.GetDirectoryName(path)!);
     }
 
     private static void WriteDurably(string path, ReadOnlySpan<byte> content)

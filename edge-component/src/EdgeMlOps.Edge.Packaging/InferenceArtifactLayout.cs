@@ -1,3 +1,5 @@
+using EdgeMlOps.Contracts;
+
 namespace EdgeMlOps.Edge.Packaging;
 
 /// <summary>
@@ -9,7 +11,8 @@ public static class InferenceArtifactLayout
 {
     public const string DefaultArchiveName = "edge-inference";
     public const string EntryAssembly = "EdgeMlOps.Edge.Component.dll";
-    public const string OnnxRuntimeFileName = "libonnxruntime.so.1";
+    public const string OnnxRuntimeFileName = OnnxRuntimeLayout.LibraryFileName;
+    public const string RuntimesFolder = "runtimes";
     public const string SampleImagesFolder = "sample-images";
 
     /// <summary>Greengrass platform architecture → .NET runtime identifier.</summary>
@@ -19,5 +22,13 @@ public static class InferenceArtifactLayout
         ("aarch64", "linux-arm64"),
     ];
 
-    public static string OnnxRuntimeEntry(string runtimeIdentifier) => $"runtimes/{runtimeIdentifier}/native/{OnnxRuntimeFileName}";
+    public static string OnnxRuntimeEntry(string runtimeIdentifier) => OnnxRuntimeLayout.PackagedLibraryEntry(runtimeIdentifier);
+
+    /// <summary>
+    /// Whether a published file goes into the zip: everything except the native libraries of platforms the recipe
+    /// does not target (the ONNX Runtime package ships Windows, macOS, Android and iOS ones too).
+    /// </summary>
+    public static bool IsShipped(string relativePath) =>
+        !relativePath.StartsWith(RuntimesFolder + "/", StringComparison.Ordinal) ||
+        Platforms.Any(p => relativePath.StartsWith($"{RuntimesFolder}/{p.RuntimeIdentifier}/", StringComparison.Ordinal));
 }

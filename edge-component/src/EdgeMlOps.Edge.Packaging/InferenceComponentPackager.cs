@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Security.Cryptography;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.Edge.Packaging;
 
@@ -12,12 +13,6 @@ public sealed record InferenceComponentPackagerProps
 
     /// <summary>An already published application folder to package as is. Default: null (the packager publishes).</summary>
     public string? PublishedDirectory { get; init; }
-
-    /// <summary>libonnxruntime.so.1 for linux-x64 (node_modules/onnxruntime-node/bin/napi-v6/linux/x64). Required.</summary>
-    public required string OnnxRuntimeX64 { get; init; }
-
-    /// <summary>libonnxruntime.so.1 for linux-arm64. Required.</summary>
-    public required string OnnxRuntimeArm64 { get; init; }
 
     /// <summary>Images for the simulated camera, shipped under sample-images/. Default: none.</summary>
     public string? SampleImagesDirectory { get; init; }
@@ -37,7 +32,8 @@ public sealed record InferencePackage(string ZipPath, string ContentHash, IReadO
 
 /// <summary>
 /// Publishes the component (Release, framework-dependent, portable, no apphost, no debug symbols) and zips it with
-/// both ONNX Runtime libraries and the sample images. The zip is deterministic — entries sorted, fixed timestamps
+/// the sample images, keeping of the Microsoft.ML.OnnxRuntime package's native libraries only linux-x64 and
+/// linux-arm64 (the platforms the recipe targets) and adding their SHA-256 manifest. The zip is deterministic — entries sorted, fixed timestamps
 /// and permissions — so its hash changes only when its content does, and the edge deployment app can derive the
 /// component version from <see cref="InferencePackage.ContentHash"/>.
 /// </summary>
@@ -52,14 +48,6 @@ public sealed class InferenceComponentPackager(InferenceComponentPackagerProps p
         if (props.PublishedDirectory is null && (props.ComponentProject is null || !File.Exists(props.ComponentProject)))
         {
             problems.Add($"ComponentProject '{props.ComponentProject}' does not exist (or give PublishedDirectory).");
-        }
-
-        foreach (var (name, path) in new[] { ("OnnxRuntimeX64", props.OnnxRuntimeX64), ("OnnxRuntimeArm64", props.OnnxRuntimeArm64) })
-        {
-            if (!File.Exists(path))
-            {
-                problems.Add($"{name} '{path}' does not exist.");
-            }
         }
 
         if (props.SampleImagesDirectory is not null && !Directory.Exists(props.SampleImagesDirectory))
@@ -79,14 +67,26 @@ public sealed class InferenceComponentPackager(InferenceComponentPackagerProps p
         foreach (var file in Directory.EnumerateFiles(published, "*", SearchOption.AllDirectories))
         {
             var relative = Path.GetRelativePath(published, file).Replace('\\', '/');
-            if (!relative.EndsWith(".pdb", StringComparison.Ordinal))
+            if (!relative.EndsWith(".pdb", StringComparison.Ordinal) && InferenceArtifactLayout.IsShipped(relative))
             {
                 files[relative] = file;
             }
         }
 
-        files[InferenceArtifactLayout.OnnxRuntimeEntry("linux-x64")] = props.OnnxRuntimeX64;
-        files[InferenceArtifactLayout.OnnxRuntimeEntry("linux-arm64")] = props.OnnxRuntimeArm64;
+        var missing = InferenceArtifactLayout.Platforms.Select(p => InferenceArtifactLayout.OnnxRuntimeEntry(p.RuntimeIdentifier))
+            .Where(entry => !files.ContainsKey(entry)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"The published component in '{published}' lacks {string.Join(", ", missing)} (the Microsoft.ML.OnnxRuntime package's native libraries).");
+        }
+
+        // Written at packaging time, checked by the component before it loads a native library.
+        var manifest = Path.Combine(props.OutputDirectory, NativeLibraryManifest.FileName);
+        await File.WriteAllTextAsync(manifest, NativeLibraryManifest.Format(files
+            .Where(f => f.Key.StartsWith(InferenceArtifactLayout.RuntimesFolder + "/", StringComparison.Ordinal))
+            .Select(f => KeyValuePair.Create(f.Key, NativeLibraryManifest.HashFile(f.Value)))), cancellationToken).ConfigureAwait(false);
+        files[NativeLibraryManifest.FileName] = manifest;
         if (props.SampleImagesDirectory is { } images)
         {
             foreach (var file in Directory.EnumerateFiles(images).Where(f => !Path.GetFileName(f).StartsWith('.')))

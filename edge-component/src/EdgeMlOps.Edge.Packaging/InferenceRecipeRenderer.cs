@@ -122,6 +122,7 @@ public static class InferenceRecipeRenderer
             "--source \"{configuration:/source}\"",
             // The JPEG decoder's limit and the ONNX Runtime session options are fixed when they are created.
             "--max-image-pixels \"{configuration:/maxImagePixels}\"",
+            $"--max-file-bytes \"{{configuration:/{K.MaxFileBytes}}}\"",
             "--threads \"{configuration:/intraOpThreads}\"",
             "--set \"allowSpinning={configuration:/allowSpinning}\"",
             // The uploader and the spool are built at start; the edge deployment workflow merges capture.bucket and
@@ -166,6 +167,7 @@ public static class InferenceRecipeRenderer
         [K.HealthIntervalSeconds] = D.HealthIntervalSeconds,
         // The component's default (JpegDecoderOptions.DefaultMaxPixels; a test keeps them equal): admits 45 MP frames, refuses 10000×10000.
         [K.MaxImagePixels] = 50_000_000,
+        [K.MaxFileBytes] = D.MaxFileBytes,
         [K.IntraOpThreads] = 0,
         [K.AllowSpinning] = false,
         [K.ResultsTopic] = props.ResultsTopic,

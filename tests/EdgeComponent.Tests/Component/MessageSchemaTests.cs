@@ -91,7 +91,8 @@ public sealed class MessageSchemaTests
     public void Health_message_reports_capture_upload_failures_and_the_last_error()
     {
         var payload = HealthMessageWriter.Write("thing-1", new ModelIdentity("1.0.4", "12"), new HealthTracker().Snapshot(), captureBacklog: 40,
-            captureDropped: 0, DateTimeOffset.UnixEpoch, new EdgeMlOps.Edge.Component.Capture.CaptureUploadStatus(7, 12, "HttpRequestException: Connection refused"));
+            captureDropped: 0, DateTimeOffset.UnixEpoch, new EdgeMlOps.Edge.Component.Capture.CaptureUploadStatus(7, 12, "HttpRequestException: Connection refused"),
+            new EdgeMlOps.Edge.Component.Capture.CaptureSpoolCounts(QueueOverflow: 5, WriteFailures: 4, Rejected: 3, Duplicates: 2, Discarded: 1));
 
         using var doc = JsonDocument.Parse(payload);
         var capture = doc.RootElement.GetProperty("capture");
@@ -100,6 +101,8 @@ public sealed class MessageSchemaTests
         Assert.Equal(12, capture.GetProperty("uploadFailures").GetInt64());
         Assert.Equal("HttpRequestException: Connection refused", capture.GetProperty("lastUploadError").GetString());
         Assert.Equal(40, capture.GetProperty("backlog").GetInt32());
+        Assert.Equal((5, 4, 3, 2, 1), (capture.GetProperty("queueOverflow").GetInt64(), capture.GetProperty("writeFailures").GetInt64(),
+            capture.GetProperty("rejected").GetInt64(), capture.GetProperty("duplicates").GetInt64(), capture.GetProperty("discarded").GetInt64()));
     }
 
     [Fact]

@@ -125,4 +125,39 @@ public sealed class SettingsTests
         Assert.Equal(0.35, settings.ConfidenceThreshold);
         Assert.False(settings.Capture.Enabled);
     }
+
+    [Fact]
+    public void Help_text_lists_every_alias_with_its_key_and_every_switch()
+    {
+        foreach (var alias in CommandLine.AliasTable)
+        {
+            Assert.Contains($"{alias.Name} {alias.Value}", CommandLine.Usage, StringComparison.Ordinal);
+            Assert.Contains($"({alias.Key})", CommandLine.Usage, StringComparison.Ordinal);
+        }
+
+        foreach (var (usage, _) in CommandLine.Switches)
+        {
+            Assert.Contains(usage, CommandLine.Usage, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(CommandLine.AliasTable.Count, CommandLine.Aliases.Count); // no alias listed twice
+    }
+
+    [Fact]
+    public void Max_file_bytes_threads_and_source_aliases_set_their_keys()
+    {
+        var options = CommandLine.Parse(["--model", "m.onnx", "--images", "/tmp", "--max-file-bytes", "4096", "--threads", "2", "--source", "Watch"]);
+
+        Assert.Equal(4096, options.Settings.MaxFileBytes);
+        Assert.Equal(2, options.Settings.IntraOpThreads);
+        Assert.Equal(FrameSourceKind.Watch, options.Settings.Source);
+    }
+
+    [Fact]
+    public void Fails_if_max_file_bytes_is_out_of_range()
+    {
+        var ex = Assert.Throws<SettingsException>(() => CommandLine.Parse(["--model", "m.onnx", "--images", "/tmp", "--max-file-bytes", "10"]));
+
+        Assert.Contains("maxFileBytes", ex.Message, StringComparison.Ordinal);
+    }
 }

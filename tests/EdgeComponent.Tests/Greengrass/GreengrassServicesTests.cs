@@ -84,7 +84,7 @@ public sealed class GreengrassServicesTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Spool_sink_stores_the_image_with_normalised_detections_and_the_result()
+    public async Task Spool_sink_stores_the_image_with_normalised_detections_and_the_result_off_the_callers_thread()
     {
         var spool = CaptureSpool.Open(new CaptureSpoolOptions { Directory = Path.Combine(_folder.Path, "spool") });
         var sink = new SpoolCaptureSink(spool);
@@ -93,9 +93,10 @@ public sealed class GreengrassServicesTests : IAsyncLifetime
         var stored = sink.TryEnqueue(image, CaptureSidecar.Build("frame.jpg", "thing-1", DateTimeOffset.UnixEpoch, CaptureReason.Uncertain, 0.45f,
             new ModelIdentity("1.0.2", "9"), "{\"messageType\":\"inference-result\"}"u8, 200, 100,
             [new Detection(0, 0.45f, new BoundingBox(20, 10, 120, 60))], ["scratch"]));
-
         Assert.True(stored);
-        Assert.Equal(1, sink.Backlog);
+        Assert.Equal(1, sink.Backlog); // queued or already on disk: counted once either way
+        await Eventually.TrueAsync(() => spool.Pending().Count == 1, "the background writer commits the capture");
+
         var entry = Assert.Single(spool.Pending());
         var metadata = CaptureSpool.ReadMetadata(entry);
         Assert.Equal("uncertain", metadata.Reason);
@@ -103,9 +104,37 @@ public sealed class GreengrassServicesTests : IAsyncLifetime
         var detection = Assert.Single(metadata.Detections);
         Assert.Equal(("scratch", 0.1f, 0.1f, 0.5f, 0.5f), (detection.Label, detection.X, detection.Y, detection.Width, detection.Height));
         Assert.Equal("inference-result", metadata.InferenceResult!.Value.GetProperty("messageType").GetString());
-        Assert.False(sink.TryEnqueue(image, CaptureSidecar.Build("again.jpg", "thing-1", DateTimeOffset.UnixEpoch, CaptureReason.Sampled, null,
-            new ModelIdentity("1.0.2", "9"), "{}"u8, 200, 100, [], [])), "the same bytes are a duplicate");
+
+        // The same bytes again: queued, then refused by the spool as a duplicate and counted for the health message.
+        sink.TryEnqueue(image, Sidecar("again.jpg", 200, 100));
+        await sink.DisposeAsync();
+        Assert.Equal(1, sink.Counts.Duplicates);
+        Assert.Single(spool.Pending());
     }
+
+    [Fact]
+    public async Task Spool_sink_counts_captures_that_overflow_its_queue_and_those_larger_than_the_quota()
+    {
+        var spool = CaptureSpool.Open(new CaptureSpoolOptions { Directory = Path.Combine(_folder.Path, "spool"), MaxBytes = 2048 });
+        // A byte budget of one image: while one capture waits, the next ones overflow.
+        var sink = new SpoolCaptureSink(spool, queueCapacity: 1, queueMaxBytes: 1);
+        var images = Enumerable.Range(0, 50).Select(i => TestImages.SolidJpeg(16 + i, 16)).ToList();
+        // Back to back: each capture waits for several disk flushes, so the next calls find the budget taken.
+        var offered = images.Select((image, i) => sink.TryEnqueue(image, Sidecar($"f{i}.jpg", 16 + i, 16))).Count(queued => queued);
+        await sink.DisposeAsync();
+
+        Assert.Equal(50, offered + sink.Counts.QueueOverflow);
+        Assert.True(sink.Counts.QueueOverflow > 0, "nothing overflowed");
+
+        var quota = new SpoolCaptureSink(CaptureSpool.Open(new CaptureSpoolOptions { Directory = Path.Combine(_folder.Path, "small"), MaxBytes = 1024 }));
+        Assert.True(quota.TryEnqueue(new byte[4096], Sidecar("huge.jpg", 64, 64)));
+        await quota.DisposeAsync();
+        Assert.Equal(1, quota.Counts.Rejected);
+    }
+
+    private static CaptureMetadata Sidecar(string imageId, int width, int height) =>
+        CaptureSidecar.Build(imageId, "thing-1", DateTimeOffset.UnixEpoch, CaptureReason.Sampled, null, new ModelIdentity("1.0.2", "9"), "{}"u8,
+            width, height, [], []);
 
     [Fact]
     public async Task Spool_sink_reports_the_uploaders_failures_while_s3_is_unreachable()
@@ -124,6 +153,7 @@ public sealed class GreengrassServicesTests : IAsyncLifetime
         var sink = new SpoolCaptureSink(spool, uploader);
         sink.TryEnqueue(TestImages.SolidJpeg(32, 32), CaptureSidecar.Build("f.jpg", "thing-1", DateTimeOffset.UnixEpoch, CaptureReason.Sampled, null,
             new ModelIdentity("1.0.2", "9"), "{}"u8, 32, 32, [], []));
+        await Eventually.TrueAsync(() => spool.Backlog == 1, "the background writer commits the capture");
         using var stop = new CancellationTokenSource();
 
         var run = uploader.RunAsync(stop.Token);

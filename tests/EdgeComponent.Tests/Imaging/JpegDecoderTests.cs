@@ -110,4 +110,63 @@ public sealed class JpegDecoderTests
 
         Assert.Equal(ImageFailureReason.Corrupt, decoder.Decode(bytes, new DecodedImage()));
     }
+
+    public static TheoryData<string> BadInputs => ["width-65535", "height-0", "truncated", "corrupt", "png", "text", "60000x60000", "cmyk", "empty"];
+
+    private static (byte[] Data, ImageFailureReason Reason) Bad(string name) => name switch
+    {
+        "width-65535" => (TestImages.WithHeaderSize(TestImages.SolidJpeg(64, 48), 65535, 48), ImageFailureReason.Corrupt),
+        "height-0" => (TestImages.WithHeaderSize(TestImages.SolidJpeg(64, 48), 64, 0), ImageFailureReason.Corrupt),
+        "truncated" => (TestImages.TruncatedJpeg(), ImageFailureReason.Truncated),
+        "corrupt" => ([0xFF, 0xD8, 0xFF, .. Enumerable.Range(0, 200).Select(i => (byte)(i * 37))], ImageFailureReason.Corrupt),
+        "png" => (TestImages.Png(), ImageFailureReason.UnsupportedFormat),
+        "text" => ("this is not an image\n"u8.ToArray(), ImageFailureReason.UnsupportedFormat),
+        "60000x60000" => (TestImages.HugeHeaderJpeg(60_000, 60_000), ImageFailureReason.TooLarge),
+        "cmyk" => (TestImages.CmykJpeg(), ImageFailureReason.UnsupportedFormat),
+        "empty" => ([], ImageFailureReason.Empty),
+        _ => throw new ArgumentOutOfRangeException(nameof(name)),
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInputs))]
+    public void A_bad_frame_never_affects_the_next_good_frames_on_the_same_decoder(string name)
+    {
+        using var decoder = new JpegDecoder();
+        var image = new DecodedImage();
+        var (data, reason) = Bad(name);
+        var good = TestImages.SolidJpeg(64, 48, r: 10, g: 200, b: 30);
+
+        Assert.Equal(reason, decoder.Decode(data, image, 64, 64));
+        Assert.NotEmpty(decoder.LastError);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(ImageFailureReason.None, decoder.Decode(good, image, 64, 64));
+            Assert.Equal((64, 48), (image.Width, image.Height));
+            Assert.InRange(image.Pixels[1], 190, 210); // green stays green: the decode is right, not just "no error"
+        }
+    }
+
+    [Fact]
+    public void Cmyk_jpeg_is_unsupported_format_not_corrupt()
+    {
+        using var decoder = new JpegDecoder();
+
+        Assert.Equal(ImageFailureReason.UnsupportedFormat, decoder.ReadHeader(TestImages.CmykJpeg(), out _, out _));
+        Assert.Contains("CMYK", decoder.LastError.ToUpperInvariant(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1, 1, false, false)]
+    [InlineData(450, 300, true, false)]
+    [InlineData(450, 300, false, true)]
+    [InlineData(450, 300, true, true)]
+    public void One_pixel_greyscale_and_progressive_jpegs_decode(int width, int height, bool greyscale, bool progressive)
+    {
+        using var decoder = new JpegDecoder();
+        var image = new DecodedImage();
+
+        Assert.Equal(ImageFailureReason.None, decoder.Decode(TestImages.SolidJpeg(width, height, 90, 90, 90, greyscale, progressive), image));
+        Assert.Equal((width, height), (image.Width, image.Height));
+        Assert.InRange(image.Pixels[0], 85, 95);
+    }
 }

@@ -1,7 +1,7 @@
 using EdgeComponent.Tests.Support;
 using EdgeMlOps.Edge.Inference.Imaging;
 using EdgeMlOps.Edge.Inference.Inference;
-using EdgeMlOps.Edge.Inference.Native;
+using EdgeMlOps.Edge.Inference.Runtime;
 using EdgeMlOps.Edge.ModelGen.Models;
 
 namespace EdgeComponent.Tests.Inference;
@@ -11,9 +11,46 @@ namespace EdgeComponent.Tests.Inference;
 public sealed class OnnxRuntimeModelTests(OnnxFixture onnx)
 {
     [Fact]
-    public void Loads_onnx_runtime_through_the_c_api()
+    public void Loads_the_official_onnx_runtime_package()
     {
-        Assert.Equal("1.30.0", onnx.Runtime.Version);
+        Assert.Equal("1.32.0", onnx.Runtime.Version);
+        Assert.Equal(Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetVersionString(), onnx.Runtime.Version);
+        Assert.EndsWith("runtimes/linux-x64/native/libonnxruntime.so", onnx.Runtime.LibraryPath, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Steady_state_inference_allocates_no_managed_memory()
+    {
+        using var model = DetectionModel.Load(onnx.Runtime, onnx.KnownOutputModel);
+        using var input = model.CreateInputTensor();
+        model.Run(input);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            model.Run(input);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Two_input_slots_share_the_output_and_each_runs_its_own_data()
+    {
+        using var model = DetectionModel.Load(onnx.Runtime, onnx.Yolov8nModel);
+        using var first = model.CreateInputTensor();
+        using var second = model.CreateInputTensor();
+        first.Data.Fill(0.2f);
+        second.Data.Fill(0.8f);
+
+        model.Run(first);
+        var fromFirst = model.Output.ToArray();
+        model.Run(second);
+        var fromSecond = model.Output.ToArray();
+        model.Run(first);
+
+        Assert.NotEqual(fromFirst, fromSecond);
+        Assert.Equal(fromFirst, model.Output.ToArray());
     }
 
     [Fact]
@@ -141,16 +178,17 @@ public sealed class OnnxRuntimeModelTests(OnnxFixture onnx)
         var path = Path.Combine(onnx.ModelDirectory, "garbage.onnx");
         File.WriteAllBytes(path, [1, 2, 3, 4, 5, 6, 7, 8]);
 
-        var ex = Assert.Throws<OrtException>(() => DetectionModel.Load(onnx.Runtime, path));
+        var ex = Assert.Throws<ModelValidationException>(() => DetectionModel.Load(onnx.Runtime, path));
 
         Assert.Contains("garbage.onnx", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Fails_if_the_library_is_not_onnx_runtime()
+    public void Fails_if_a_second_library_is_requested_in_the_same_process()
     {
-        var ex = Assert.Throws<OrtException>(() => OrtRuntime.Load("/nonexistent/libonnxruntime.so.1"));
+        var ex = Assert.Throws<OnnxRuntimeLoadException>(() => OnnxRuntimeEnvironment.Load("/nonexistent/libonnxruntime.so"));
 
-        Assert.Contains("/nonexistent/libonnxruntime.so.1", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("/nonexistent/libonnxruntime.so", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(onnx.Runtime.LibraryPath, ex.Message, StringComparison.Ordinal);
     }
 }

@@ -3,6 +3,8 @@ using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeComponent.Tests.Support;
+using EdgeMlOps.Contracts;
+using EdgeMlOps.Edge.Inference.Runtime;
 using EdgeMlOps.Edge.Packaging;
 
 namespace EdgeComponent.Tests.Packaging;
@@ -16,8 +18,6 @@ public sealed class PackagedComponentFixture : IDisposable
         Package = new InferenceComponentPackager(new InferenceComponentPackagerProps
         {
             ComponentProject = RepositoryPaths.ComponentProject,
-            OnnxRuntimeX64 = RepositoryPaths.OnnxRuntimeX64,
-            OnnxRuntimeArm64 = RepositoryPaths.OnnxRuntimeArm64,
             SampleImagesDirectory = RepositoryPaths.TestImages,
             OutputDirectory = Output.Path,
         }).PackageAsync().GetAwaiter().GetResult();
@@ -93,8 +93,8 @@ public sealed class InferenceComponentPackagerTests(PackagedComponentFixture pac
 
         Assert.Contains("EdgeMlOps.Edge.Component.dll", entries);
         Assert.Contains("EdgeMlOps.Edge.Inference.dll", entries);
-        Assert.Contains("runtimes/linux-x64/native/libonnxruntime.so.1", entries);
-        Assert.Contains("runtimes/linux-arm64/native/libonnxruntime.so.1", entries);
+        Assert.Contains("runtimes/linux-x64/native/libonnxruntime.so", entries);
+        Assert.Contains("runtimes/linux-arm64/native/libonnxruntime.so", entries);
         Assert.DoesNotContain("EdgeMlOps.Edge.Component", entries); // no native launcher
         Assert.DoesNotContain(entries, e => e.EndsWith(".pdb", StringComparison.Ordinal));
 
@@ -108,8 +108,8 @@ public sealed class InferenceComponentPackagerTests(PackagedComponentFixture pac
     [Fact]
     public void Each_architecture_gets_its_own_native_library()
     {
-        var x64 = File.ReadAllBytes(Path.Combine(packaged.AppFolder, "runtimes/linux-x64/native/libonnxruntime.so.1"));
-        var arm64 = File.ReadAllBytes(Path.Combine(packaged.AppFolder, "runtimes/linux-arm64/native/libonnxruntime.so.1"));
+        var x64 = File.ReadAllBytes(Path.Combine(packaged.AppFolder, "runtimes/linux-x64/native/libonnxruntime.so"));
+        var arm64 = File.ReadAllBytes(Path.Combine(packaged.AppFolder, "runtimes/linux-arm64/native/libonnxruntime.so"));
 
         // ELF e_machine at offset 18: 0x3E x86-64, 0xB7 AArch64.
         Assert.Equal(0x3E, x64[18]);
@@ -123,8 +123,6 @@ public sealed class InferenceComponentPackagerTests(PackagedComponentFixture pac
         var second = await new InferenceComponentPackager(new InferenceComponentPackagerProps
         {
             PublishedDirectory = Path.Combine(packaged.Output.Path, "publish"),
-            OnnxRuntimeX64 = RepositoryPaths.OnnxRuntimeX64,
-            OnnxRuntimeArm64 = RepositoryPaths.OnnxRuntimeArm64,
             SampleImagesDirectory = RepositoryPaths.TestImages,
             OutputDirectory = again.Path,
         }).PackageAsync();
@@ -134,17 +132,37 @@ public sealed class InferenceComponentPackagerTests(PackagedComponentFixture pac
     }
 
     [Fact]
-    public async Task Fails_if_a_native_library_is_missing()
+    public async Task Fails_if_a_native_library_is_missing_from_the_published_component()
     {
-        var ex = await Assert.ThrowsAsync<ArgumentException>(() => new InferenceComponentPackager(new InferenceComponentPackagerProps
+        using var published = new TempFolder();
+        CopyFolder(packaged.AppFolder, published.Path);
+        File.Delete(Path.Combine(published.Path, "runtimes/linux-arm64/native/libonnxruntime.so"));
+        using var output = new TempFolder();
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => new InferenceComponentPackager(new InferenceComponentPackagerProps
         {
-            PublishedDirectory = packaged.AppFolder,
-            OnnxRuntimeX64 = RepositoryPaths.OnnxRuntimeX64,
-            OnnxRuntimeArm64 = "/missing/libonnxruntime.so.1",
-            OutputDirectory = packaged.Output.Path,
+            PublishedDirectory = published.Path,
+            OutputDirectory = output.Path,
         }).PackageAsync());
 
-        Assert.Contains("OnnxRuntimeArm64", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("runtimes/linux-arm64/native/libonnxruntime.so", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Zip_keeps_only_the_linux_x64_and_arm64_native_libraries_with_their_sha256_manifest()
+    {
+        var runtimes = packaged.Package.Entries.Where(e => e.StartsWith("runtimes/", StringComparison.Ordinal)).ToList();
+        Assert.All(runtimes, e => Assert.True(e.StartsWith("runtimes/linux-x64/native/", StringComparison.Ordinal) ||
+            e.StartsWith("runtimes/linux-arm64/native/", StringComparison.Ordinal), $"unexpected native file '{e}'"));
+        Assert.Contains(NativeLibraryManifest.FileName, packaged.Package.Entries);
+
+        var manifest = NativeLibraryManifest.TryRead(packaged.AppFolder)!;
+        Assert.Equal(runtimes.Order(StringComparer.Ordinal), manifest.Hashes.Keys.Order(StringComparer.Ordinal));
+        foreach (var (entry, hash) in manifest.Hashes)
+        {
+            Assert.Equal(hash, NativeLibraryManifest.HashFile(Path.Combine(packaged.AppFolder, entry)));
+            Assert.Null(manifest.Check(packaged.AppFolder, Path.Combine(packaged.AppFolder, entry)));
+        }
     }
 
     [Fact]
@@ -158,6 +176,52 @@ public sealed class InferenceComponentPackagerTests(PackagedComponentFixture pac
         var results = lines.Select(l => JsonDocument.Parse(l).RootElement).Where(e => e.GetProperty("messageType").GetString() == "inference-result").ToList();
         Assert.Equal(Directory.GetFiles(RepositoryPaths.TestImages).Length, results.Count);
         Assert.Contains("runtimes/linux-x64/native", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("truncated")]
+    [InlineData("missing")]
+    [InlineData("altered")]
+    public async Task Damaged_onnx_runtime_library_is_errored_naming_the_file_and_the_process_stays_up_until_sigterm(string damage)
+    {
+        using var copy = new TempFolder();
+        CopyFolder(packaged.AppFolder, copy.Path);
+        var library = Path.Combine(copy.Path, "runtimes/linux-x64/native/libonnxruntime.so");
+        switch (damage)
+        {
+            case "truncated":
+                // What used to kill the process with SIGBUS on first use.
+                using (var file = new FileStream(library, FileMode.Open))
+                {
+                    file.SetLength(file.Length / 2);
+                }
+
+                break;
+            case "missing":
+                File.Delete(library);
+                break;
+            default:
+                // Same size, one byte changed: only the manifest can tell.
+                using (var file = new FileStream(library, FileMode.Open))
+                {
+                    file.Position = file.Length - 10;
+                    var b = file.ReadByte();
+                    file.Position = file.Length - 10;
+                    file.WriteByte((byte)(b ^ 0xFF));
+                }
+
+                break;
+        }
+
+        var (exitCode, stdout, stderr) = await RunAsync(["--model", packaged.KnownModel, "--images", RepositoryPaths.TestImages,
+            "--health-interval", "1", "--thing-name", "damaged-ort"], stopAfter: "\"state\":\"ERRORED\"", exitWithin: RecipeShutdownTimeout(), appFolder: copy.Path);
+
+        Assert.True(exitCode == 0, stderr); // stopped by SIGTERM, not crashed
+        var errored = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
+            .First(e => e.GetProperty("messageType").GetString() == "health" && e.GetProperty("state").GetString() == "ERRORED");
+        var lastError = errored.GetProperty("model").GetProperty("lastError").GetString();
+        Assert.Contains(library, lastError, StringComparison.Ordinal);
+        Assert.DoesNotContain("inference-result", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -270,6 +334,16 @@ public sealed class InferenceComponentPackagerTests(PackagedComponentFixture pac
         Assert.Equal("STOPPING", JsonDocument.Parse(lastHealth.Payload).RootElement.GetProperty("state").GetString());
     }
 
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
     /// <summary>
     /// Waits for <paramref name="process"/> to exit after SIGTERM; fails (and kills it, as Greengrass would) if it is
     /// still running after <paramref name="limit"/>.
@@ -292,10 +366,11 @@ public sealed class InferenceComponentPackagerTests(PackagedComponentFixture pac
     /// Runs the extracted app; with <paramref name="stopAfter"/>, sends SIGTERM once stdout shows that text and then
     /// requires the exit within <paramref name="exitWithin"/> of the signal (default 5 min; the whole run has a 10 min hang guard).
     /// </summary>
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string[] args, string? stopAfter, TimeSpan? exitWithin = null)
+    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string[] args, string? stopAfter, TimeSpan? exitWithin = null,
+        string? appFolder = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(packaged.AppFolder, "EdgeMlOps.Edge.Component.dll"));
+        start.ArgumentList.Add(Path.Combine(appFolder ?? packaged.AppFolder, "EdgeMlOps.Edge.Component.dll"));
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

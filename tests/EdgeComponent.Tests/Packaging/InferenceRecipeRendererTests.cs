@@ -75,7 +75,7 @@ public sealed partial class InferenceRecipeRendererTests
         {
             Assert.Equal("linux", (string?)manifest["Platform"]!["os"]);
             var run = (string)manifest["Lifecycle"]!["Run"]!["Script"]!;
-            Assert.Contains($"--onnxruntime \"{{artifacts:decompressedPath}}/edge-inference/runtimes/{own}/native/libonnxruntime.so.1\"", run, StringComparison.Ordinal);
+            Assert.Contains($"--onnxruntime \"{{artifacts:decompressedPath}}/edge-inference/runtimes/{own}/native/libonnxruntime.so\"", run, StringComparison.Ordinal);
             Assert.DoesNotContain(other, run, StringComparison.Ordinal);
             Assert.Contains("exec dotnet \"{artifacts:decompressedPath}/edge-inference/EdgeMlOps.Edge.Component.dll\"", run, StringComparison.Ordinal);
             Assert.Contains("--model \"{com.edgemlops.Model:artifacts:path}/model.onnx\"", run, StringComparison.Ordinal);
@@ -137,7 +137,7 @@ public sealed partial class InferenceRecipeRendererTests
 
             Assert.Empty(interpolated.Intersect(RuntimeKeys));
             Assert.Equal(
-                new[] { "allowSpinning", "capture/bucket", "capture/prefix", "capture/spoolMaxMegabytes", "imagesPath", "intraOpThreads", "maxImagePixels", "source" },
+                new[] { "allowSpinning", "capture/bucket", "capture/prefix", "capture/spoolMaxMegabytes", "imagesPath", "intraOpThreads", "maxFileBytes", "maxImagePixels", "source" },
                 interpolated.Order(StringComparer.Ordinal));
         }
 
@@ -224,11 +224,12 @@ public sealed partial class InferenceRecipeRendererTests
 
         Assert.Equal("/greengrass/v2/packages/artifacts/m/1.0.0/model.onnx", options.Settings.ModelPath);
         Assert.Equal("/greengrass/v2/packages/artifacts-unarchived/x/1.0.0/edge-inference/sample-images", options.Settings.EffectiveImagesPath);
-        Assert.EndsWith("runtimes/linux-arm64/native/libonnxruntime.so.1", options.Settings.OnnxRuntimeLibraryPath, StringComparison.Ordinal);
+        Assert.EndsWith("runtimes/linux-arm64/native/libonnxruntime.so", options.Settings.OnnxRuntimeLibraryPath, StringComparison.Ordinal);
         Assert.Equal("cam-1", options.Settings.ThingName);
         Assert.Equal(("unknown", "unknown"), options.Settings.ModelVersions()); // model component without those keys
         Assert.Equal(EdgeMlOps.Edge.Inference.Imaging.JpegDecoderOptions.DefaultMaxPixels, options.Settings.MaxImagePixels);
         Assert.True(10_000L * 10_000 > options.Settings.MaxImagePixels, "a 10000×10000 frame is refused by the recipe's default");
+        Assert.Equal(EdgeMlOps.Edge.Component.Frames.Frame.DefaultMaxFileBytes, options.Settings.MaxFileBytes);
         Assert.Equal(0, options.Settings.IntraOpThreads);
         Assert.False(options.Settings.AllowSpinning);
         Assert.Equal((string.Empty, EdgeMlOps.Contracts.CaptureLayout.DefaultPrefix, 512), (options.Settings.Runtime.Capture.Bucket, options.Settings.Runtime.Capture.Prefix,

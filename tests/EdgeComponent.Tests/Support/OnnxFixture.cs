@@ -1,10 +1,10 @@
-using EdgeMlOps.Edge.Inference.Native;
+using EdgeMlOps.Edge.Inference.Runtime;
 using EdgeMlOps.Edge.ModelGen.Models;
 
 namespace EdgeComponent.Tests.Support;
 
 /// <summary>
-/// Loads the real ONNX Runtime (from node_modules/onnxruntime-node) once and generates the test models into a
+/// Loads the real ONNX Runtime (the Microsoft.ML.OnnxRuntime package's library in the test's output folder) once and generates the test models into a
 /// temporary folder with the ModelGen builders.
 /// </summary>
 public sealed class OnnxFixture : IDisposable
@@ -13,10 +13,10 @@ public sealed class OnnxFixture : IDisposable
     {
         ModelDirectory = Path.Combine(Path.GetTempPath(), "edge-component-tests-" + Guid.NewGuid().ToString("N"));
         Models = ModelFiles.WriteAll(ModelDirectory);
-        Runtime = OrtRuntime.Load(RepositoryPaths.OnnxRuntimeX64);
+        Runtime = OnnxRuntimeEnvironment.Load(RepositoryPaths.OnnxRuntimeX64);
     }
 
-    public OrtRuntime Runtime { get; }
+    public OnnxRuntimeEnvironment Runtime { get; }
 
     public string ModelDirectory { get; }
 
@@ -32,7 +32,6 @@ public sealed class OnnxFixture : IDisposable
 
     public void Dispose()
     {
-        Runtime.Dispose();
         try
         {
             Directory.Delete(ModelDirectory, recursive: true);

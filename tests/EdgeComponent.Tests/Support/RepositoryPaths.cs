@@ -5,9 +5,11 @@ public static class RepositoryPaths
 {
     public static string Root { get; } = FindRoot();
 
-    public static string OnnxRuntimeX64 => Path.Combine(Root, "node_modules", "onnxruntime-node", "bin", "napi-v6", "linux", "x64", "libonnxruntime.so.1");
-
-    public static string OnnxRuntimeArm64 => Path.Combine(Root, "node_modules", "onnxruntime-node", "bin", "napi-v6", "linux", "arm64", "libonnxruntime.so.1");
+    /// <summary>
+    /// The Microsoft.ML.OnnxRuntime package's linux-x64 library as the build copies it next to the tests: the one
+    /// library a test process loads (a process cannot load two).
+    /// </summary>
+    public static string OnnxRuntimeX64 => Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libonnxruntime.so");
 
     public static string TestImages => Path.Combine(Root, "tests", "data", "edge", "images");
 

@@ -8,6 +8,14 @@ namespace EdgeMlOps.Edge.Component.Capture;
 /// <param name="LastError">The most recent upload error; null if none yet.</param>
 public readonly record struct CaptureUploadStatus(long Uploaded, long Failures, string? LastError);
 
+/// <summary>What happened to captures after they were offered, reported in the health message (all zero without a spool).</summary>
+/// <param name="QueueOverflow">Captures not queued because the write queue was full (the disk is slower than capture).</param>
+/// <param name="WriteFailures">Captures lost to a failed disk write (disk full, I/O error).</param>
+/// <param name="Rejected">Captures larger than the whole spool quota.</param>
+/// <param name="Duplicates">Captures whose image bytes were already pending or recently uploaded.</param>
+/// <param name="Discarded">Spooled captures removed because they could not be read back for upload.</param>
+public readonly record struct CaptureSpoolCounts(long QueueOverflow, long WriteFailures, long Rejected, long Duplicates, long Discarded);
+
 /// <summary>
 /// Where captured frames go. The Greengrass build plugs in the on-disk spool + S3 uploader; outside it the
 /// <see cref="NoOpCaptureSink"/> counts and drops. <see cref="TryEnqueue"/> must not block the inference loop:
@@ -26,6 +34,9 @@ public interface ICaptureSink
 
     /// <summary>The uploader behind the sink, if any.</summary>
     CaptureUploadStatus Upload { get; }
+
+    /// <summary>Captures lost or refused after being offered.</summary>
+    CaptureSpoolCounts Counts { get; }
 }
 
 /// <summary>Keeps nothing: counts what would have been captured.</summary>
@@ -40,6 +51,8 @@ public sealed class NoOpCaptureSink : ICaptureSink
     public long Dropped => 0;
 
     public CaptureUploadStatus Upload => default;
+
+    public CaptureSpoolCounts Counts => default;
 
     public bool TryEnqueue(ReadOnlySpan<byte> image, CaptureMetadata metadata)
     {

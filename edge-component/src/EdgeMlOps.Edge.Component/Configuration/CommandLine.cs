@@ -25,42 +25,62 @@ public sealed record CommandLineOptions
 /// </summary>
 public static class CommandLine
 {
-    /// <summary>Short argument names for the most used keys.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Aliases = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["--model"] = "modelPath",
-        ["--images"] = "imagesPath",
-        ["--thing-name"] = "thingName",
-        ["--model-component-version"] = "modelComponentVersion",
-        ["--model-package-version"] = "modelPackageVersion",
-        ["--onnxruntime"] = "onnxRuntimeLibraryPath",
-        ["--max-frames"] = "maxFrames",
-        ["--interval-ms"] = "frameIntervalMs",
-        ["--confidence"] = "confidenceThreshold",
-        ["--iou"] = "iouThreshold",
-        ["--max-detections"] = "maxDetections",
-        ["--threads"] = "intraOpThreads",
-        ["--health-interval"] = "healthIntervalSeconds",
-        ["--source"] = "source",
-        ["--results-topic"] = "resultsTopic",
-        ["--health-topic"] = "healthTopic",
-        ["--max-image-pixels"] = "maxImagePixels",
-    };
+    /// <summary>
+    /// Short argument names for the most used keys, with their help text: the one table both the parser and
+    /// <see cref="Usage"/> read, so the help cannot drift from what is accepted.
+    /// </summary>
+    public static readonly IReadOnlyList<CommandLineAlias> AliasTable =
+    [
+        new("--model", "modelPath", "<file.onnx>", "model to load"),
+        new("--images", "imagesPath", "<folder>", "images to replay or watch"),
+        new("--source", "source", "<Folder|Watch>", "replay the folder, or read each new file"),
+        new("--thing-name", "thingName", "<name>", "device name in messages"),
+        new("--model-component-version", "modelComponentVersion", "<version>", "reported in every message"),
+        new("--model-package-version", "modelPackageVersion", "<version>", "reported in every message"),
+        new("--onnxruntime", "onnxRuntimeLibraryPath", "<libonnxruntime.so>", "ONNX Runtime library (default: the packaged one)"),
+        new("--max-frames", "maxFrames", "<n>", "stop after n frames (0 = never)"),
+        new("--interval-ms", "frameIntervalMs", "<ms>", "pause between replayed frames"),
+        new("--confidence", "confidenceThreshold", "<0-1>", "confidence threshold"),
+        new("--iou", "iouThreshold", "<0-1>", "NMS IoU threshold"),
+        new("--max-detections", "maxDetections", "<n>", "detections per frame"),
+        new("--threads", "intraOpThreads", "<n>", "ONNX Runtime intra-op threads (0 = one per logical CPU)"),
+        new("--health-interval", "healthIntervalSeconds", "<s>", "seconds between health messages"),
+        new("--results-topic", "resultsTopic", "<topic>", "MQTT topic of results"),
+        new("--health-topic", "healthTopic", "<topic>", "MQTT topic of health messages"),
+        new("--max-image-pixels", "maxImagePixels", "<n>", "refuse JPEGs whose header declares more pixels"),
+        new("--max-file-bytes", "maxFileBytes", "<n>", "refuse files larger than this before reading them"),
+    ];
 
-    public const string Usage = """
-        EdgeMlOps.Edge.Component — YOLOv8 inference on a folder of images, results as JSON.
-          --model <file.onnx>        model to load (modelPath)
-          --images <folder>          images to replay or watch (imagesPath)
-          --config <file.json>       settings file (flat keys, see README); watched for runtime changes
-          --demo                     replay the folder once as fast as possible, print a summary, exit
-          --results-file <file>      write result lines to a file instead of standard output
-          --no-loop                  stop after the folder's last image
-          --no-pipelining            decode and infer strictly one after the other
-          --set key=value            any other key, e.g. --set capture.sampleFraction=0.05
-          --<alias> <value>          --thing-name --max-frames --interval-ms --confidence --iou --max-detections
-                                     --threads --health-interval --source (Folder|Watch) --onnxruntime
-                                     --model-component-version --model-package-version --max-image-pixels
-        """;
+    /// <summary>Alias → settings key, from <see cref="AliasTable"/>.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Aliases = AliasTable.ToDictionary(a => a.Name, a => a.Key, StringComparer.Ordinal);
+
+    /// <summary>The switches that are not settings keys (parsed in <see cref="Parse"/>), with their help text.</summary>
+    public static readonly IReadOnlyList<(string Usage, string Help)> Switches =
+    [
+        ("--config <file.json>", "settings file (flat keys, see README); watched for runtime changes"),
+        ("--demo", "replay the folder once as fast as possible, print a summary, exit"),
+        ("--results-file <file>", "write result lines to a file instead of standard output"),
+        ("--no-loop", "stop after the folder's last image (loop=false)"),
+        ("--no-pipelining", "decode and infer strictly one after the other (pipelining=false)"),
+        ("--set key=value", "any settings key, e.g. --set capture.sampleFraction=0.05"),
+        ("--help, -h", "this text"),
+    ];
+
+    /// <summary>The --help text, generated from <see cref="Switches"/> and <see cref="AliasTable"/>.</summary>
+    public static string Usage { get; } = BuildUsage();
+
+    private static string BuildUsage()
+    {
+        var rows = Switches.Concat(AliasTable.Select(a => ($"{a.Name} {a.Value}", $"{a.Help} ({a.Key})"))).ToList();
+        var width = rows.Max(r => r.Item1.Length) + 2;
+        var text = new System.Text.StringBuilder("EdgeMlOps.Edge.Component — YOLOv8 inference on a folder of images, results as JSON.\n");
+        foreach (var (usage, help) in rows)
+        {
+            text.Append("  ").Append(usage.PadRight(width)).Append(help).Append('\n');
+        }
+
+        return text.ToString();
+    }
 
     public static CommandLineOptions Parse(IReadOnlyList<string> args)
     {
@@ -207,3 +227,6 @@ public static class CommandLine
         node[parts[^1]] = JsonValue.Create(value);
     }
 }
+
+/// <summary>A short argument for one settings key: <c>--name value</c> sets <see cref="Key"/>.</summary>
+public sealed record CommandLineAlias(string Name, string Key, string Value, string Help);

@@ -27,7 +27,7 @@ public sealed record ComponentSettings
     /// <summary>Version of the model package the model came from. Default: "unknown".</summary>
     public string ModelPackageVersion { get; init; } = "unknown";
 
-    /// <summary>libonnxruntime.so.1 to load. Default: the packaged runtimes/linux-{arch}/native copy, else the system loader.</summary>
+    /// <summary>The ONNX Runtime library to load. Default: runtimes/linux-{arch}/native/libonnxruntime.so in the application folder (the Microsoft.ML.OnnxRuntime package's copy, checked against the artifact's SHA-256 manifest).</summary>
     public string? OnnxRuntimeLibraryPath { get; init; }
 
     /// <summary>Class names when the model has no "names" metadata. Default: class{id}.</summary>
@@ -68,6 +68,12 @@ public sealed record ComponentSettings
     /// 45 MP industrial camera frame, refuses 10000×10000; see <see cref="EdgeMlOps.Edge.Inference.Imaging.JpegDecoderOptions.DefaultMaxPixels"/>).
     /// </summary>
     public long MaxImagePixels { get; init; } = EdgeMlOps.Edge.Inference.Imaging.JpegDecoderOptions.DefaultMaxPixels;
+
+    /// <summary>
+    /// Files larger than this are refused (<c>too-large</c>) before a byte is read. Default: 67,108,864 (64 MiB; see
+    /// <see cref="Frames.Frame.DefaultMaxFileBytes"/>).
+    /// </summary>
+    public long MaxFileBytes { get; init; } = Frames.Frame.DefaultMaxFileBytes;
 
     /// <summary>Decode the next frame while the current one runs. Default: true.</summary>
     public bool Pipelining { get; init; } = true;
@@ -115,6 +121,8 @@ public sealed record ComponentSettings
         RuntimeSettings.CheckRange(problems, "intraOpThreads", IntraOpThreads, 0, 256);
         RuntimeSettings.CheckRange(problems, "maxFrames", MaxFrames, 0, long.MaxValue);
         RuntimeSettings.CheckRange(problems, "maxImagePixels", MaxImagePixels, 1, 1_000_000_000);
+        // A frame is read into one array: at most 2 GiB - 1 bytes.
+        RuntimeSettings.CheckRange(problems, "maxFileBytes", MaxFileBytes, 1024, int.MaxValue);
         RuntimeSettings.CheckRange(problems, "modelRetrySeconds", ModelRetrySeconds, 1, 3600);
         problems.AddRange(Runtime.Validate());
         return problems;

@@ -6,9 +6,11 @@ namespace EdgeMlOps.Edge.Component.Frames;
 /// The simulated camera: replays every file of a folder (sorted by name, hidden files skipped; content is not
 /// filtered by extension, so a bad file reaches the decoder and is counted) with a pause between frames read
 /// from <paramref name="interval"/> on each frame, so interval changes apply at once. With <paramref name="recursive"/>,
-/// files in subfolders are replayed too (a dataset laid out by date and class, as the benchmark reads it).
+/// files in subfolders are replayed too (a dataset laid out by date and class, as the benchmark reads it). Files
+/// above <paramref name="maxFileBytes"/> and anything but regular files become failed frames (see <see cref="Frame.ReadFileAsync"/>).
 /// </summary>
-public sealed class FolderReplaySource(string folder, Func<TimeSpan> interval, bool loop, long maxFrames = 0, bool recursive = false) : IFrameSource
+public sealed class FolderReplaySource(string folder, Func<TimeSpan> interval, bool loop, long maxFrames = 0, bool recursive = false,
+    long maxFileBytes = Frame.DefaultMaxFileBytes) : IFrameSource
 {
     public async IAsyncEnumerable<Frame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -38,7 +40,7 @@ public sealed class FolderReplaySource(string folder, Func<TimeSpan> interval, b
                 cancellationToken.ThrowIfCancellationRequested();
                 started = true;
                 produced++;
-                yield return await Frame.ReadFileAsync(file, cancellationToken).ConfigureAwait(false);
+                yield return await Frame.ReadFileAsync(file, cancellationToken, maxFileBytes).ConfigureAwait(false);
             }
         }
         while (loop && !cancellationToken.IsCancellationRequested);

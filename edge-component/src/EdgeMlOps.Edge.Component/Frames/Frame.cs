@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Globalization;
+using EdgeMlOps.Edge.Inference.Imaging;
 
 namespace EdgeMlOps.Edge.Component.Frames;
 
@@ -10,13 +12,18 @@ public sealed class Frame : IDisposable
 {
     private byte[]? _buffer;
 
-    private Frame(string imageId, byte[] buffer, int length, DateTimeOffset capturedAt, string? failure)
+    /// <summary>64 MiB (<see cref="EdgeMlOps.Contracts.InferenceConfiguration.Defaults.MaxFileBytes"/>).</summary>
+    public const long DefaultMaxFileBytes = EdgeMlOps.Contracts.InferenceConfiguration.Defaults.MaxFileBytes;
+
+    private Frame(string imageId, byte[] buffer, int length, DateTimeOffset capturedAt, string? failure,
+        ImageFailureReason failureReason = ImageFailureReason.None)
     {
         ImageId = imageId;
         _buffer = buffer;
         Length = length;
         CapturedAt = capturedAt;
         ReadFailure = failure;
+        FailureReason = failure is null ? ImageFailureReason.None : failureReason;
     }
 
     /// <summary>The image's id in messages (the file name for folder sources).</summary>
@@ -28,6 +35,9 @@ public sealed class Frame : IDisposable
 
     /// <summary>Set when the source could not read the image (the frame carries no bytes then).</summary>
     public string? ReadFailure { get; }
+
+    /// <summary>Why the source did not read the image (<see cref="ImageFailureReason.None"/> when it did).</summary>
+    public ImageFailureReason FailureReason { get; }
 
     public ReadOnlySpan<byte> Data => _buffer is null ? ReadOnlySpan<byte>.Empty : _buffer.AsSpan(0, Length);
 
@@ -41,22 +51,45 @@ public sealed class Frame : IDisposable
         return new Frame(imageId, buffer, data.Length, capturedAt, null);
     }
 
-    /// <summary>Reads a file into a pooled buffer; an I/O error gives a frame with <see cref="ReadFailure"/> set.</summary>
-    public static async ValueTask<Frame> ReadFileAsync(string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a regular file into a pooled buffer. Never blocks on a FIFO or device and never allocates beyond
+    /// <paramref name="maxFileBytes"/>: anything else gives a frame with <see cref="ReadFailure"/> and
+    /// <see cref="FailureReason"/> set (<c>unsupported-file</c>, <c>too-large</c>, <c>unreadable</c>).
+    /// </summary>
+    public static ValueTask<Frame> ReadFileAsync(string path, CancellationToken cancellationToken, long maxFileBytes = DefaultMaxFileBytes)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(ReadFile(path, maxFileBytes));
+    }
+
+    private static Frame ReadFile(string path, long maxFileBytes)
     {
         var imageId = Path.GetFileName(path);
+        Frame Failed(ImageFailureReason reason, string message) => new(imageId, [], 0, DateTimeOffset.UtcNow, message, reason);
+        var opened = RegularFile.Open(path);
+        if (opened.Handle is null)
+        {
+            return Failed(opened.Failure, opened.Problem!);
+        }
+
+        using var handle = opened.Handle;
+        if (opened.Length > maxFileBytes)
+        {
+            return Failed(ImageFailureReason.TooLarge, string.Create(CultureInfo.InvariantCulture,
+                $"{opened.Length} bytes is above the maxFileBytes limit of {maxFileBytes}; nothing was read"));
+        }
+
+        var length = (int)opened.Length;
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
         try
         {
-            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, useAsync: false);
-            var length = checked((int)stream.Length);
-            var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
             var read = 0;
             while (read < length)
             {
-                var n = await stream.ReadAsync(buffer.AsMemory(read, length - read), cancellationToken).ConfigureAwait(false);
+                var n = RandomAccess.Read(handle, buffer.AsSpan(read, length - read), read);
                 if (n == 0)
                 {
-                    break;
+                    break; // shrank while being read: what is there is decoded (and reported as truncated if it is)
                 }
 
                 read += n;
@@ -64,9 +97,10 @@ public sealed class Frame : IDisposable
 
             return new Frame(imageId, buffer, read, DateTimeOffset.UtcNow, null);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or OverflowException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return new Frame(imageId, [], 0, DateTimeOffset.UtcNow, ex.Message);
+            ArrayPool<byte>.Shared.Return(buffer);
+            return Failed(ImageFailureReason.Unreadable, ex.Message);
         }
     }
 

@@ -5,19 +5,26 @@ namespace EdgeMlOps.Edge.Component.Frames;
 /// <summary>
 /// Yields each file that appears in a folder after start (a camera or another process writing JPEGs). Polls the
 /// folder, and takes a file only once its size has stopped changing between two polls, so half-written files are
-/// not read. Files present at start are ignored unless <paramref name="includeExisting"/>.
+/// not read. Files present when the source is created are ignored unless <paramref name="includeExisting"/>: that
+/// set is fixed in the constructor, not at the first poll, so a file written after the source started is always
+/// yielded however late the reader begins.
 /// </summary>
-public sealed class WatchedFolderSource(string folder, TimeSpan pollInterval, bool includeExisting = false, long maxFrames = 0) : IFrameSource
+public sealed class WatchedFolderSource(string folder, TimeSpan pollInterval, bool includeExisting = false, long maxFrames = 0,
+    long maxFileBytes = Frame.DefaultMaxFileBytes) : IFrameSource
 {
+    private readonly string[] _existing = includeExisting ? [] : [.. ExistingFiles(folder)];
+
+    private static IReadOnlyList<string> ExistingFiles(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        return FolderReplaySource.ListImages(folder);
+    }
+
     public async IAsyncEnumerable<Frame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(folder);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(_existing, StringComparer.Ordinal);
         var pending = new Dictionary<string, long>(StringComparer.Ordinal);
-        if (!includeExisting)
-        {
-            seen.UnionWith(FolderReplaySource.ListImages(folder));
-        }
 
         long produced = 0;
         while (!cancellationToken.IsCancellationRequested)
@@ -48,7 +55,7 @@ public sealed class WatchedFolderSource(string folder, TimeSpan pollInterval, bo
                 pending.Remove(file);
                 seen.Add(file);
                 produced++;
-                yield return await Frame.ReadFileAsync(file, cancellationToken).ConfigureAwait(false);
+                yield return await Frame.ReadFileAsync(file, cancellationToken, maxFileBytes).ConfigureAwait(false);
                 if (maxFrames > 0 && produced >= maxFrames)
                 {
                     yield break;

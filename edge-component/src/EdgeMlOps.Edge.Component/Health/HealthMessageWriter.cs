@@ -11,11 +11,11 @@ namespace EdgeMlOps.Edge.Component.Health;
 public static class HealthMessageWriter
 {
     public static byte[] Write(string thingName, ModelIdentity model, HealthSnapshot snapshot, int captureBacklog,
-        long captureDropped, DateTimeOffset timestamp, CaptureUploadStatus upload = default) =>
-        Build(thingName, model, snapshot, captureBacklog, captureDropped, timestamp, upload).ToJsonBytes();
+        long captureDropped, DateTimeOffset timestamp, CaptureUploadStatus upload = default, CaptureSpoolCounts spool = default) =>
+        Build(thingName, model, snapshot, captureBacklog, captureDropped, timestamp, upload, spool).ToJsonBytes();
 
     public static HealthMessage Build(string thingName, ModelIdentity model, HealthSnapshot snapshot, int captureBacklog,
-        long captureDropped, DateTimeOffset timestamp, CaptureUploadStatus upload = default)
+        long captureDropped, DateTimeOffset timestamp, CaptureUploadStatus upload = default, CaptureSpoolCounts spool = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -52,6 +52,12 @@ public static class HealthMessageWriter
                 Uploaded = upload.Uploaded,
                 UploadFailures = upload.Failures,
                 LastUploadError = upload.LastError,
+                // Added within schema version 1: captures lost or refused between the inference loop and S3.
+                QueueOverflow = spool.QueueOverflow,
+                WriteFailures = spool.WriteFailures,
+                Rejected = spool.Rejected,
+                Duplicates = spool.Duplicates,
+                Discarded = spool.Discarded,
             },
             LatencyMs = new HealthLatency
             {

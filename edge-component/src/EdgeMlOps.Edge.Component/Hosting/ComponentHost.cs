@@ -59,8 +59,7 @@ public sealed class ComponentHost(ComponentHostProps props)
             // published, not even health, before it has been read, so nothing goes to a default topic.
             await props.Configuration.StartAsync(cancellationToken).ConfigureAwait(false);
             healthLoop = Task.Run(() => HealthLoopAsync(identity, healthStop.Token), CancellationToken.None);
-            var (runtime, model) = await new ModelLoader(settings, _health, stateReporter, log).LoadAsync(cancellationToken).ConfigureAwait(false);
-            using (runtime)
+            var (_, model) = await new ModelLoader(settings, _health, stateReporter, log).LoadAsync(cancellationToken).ConfigureAwait(false);
             using (model)
             using (new ModelLoadedScope(_health))
             using (var pipeline = new InferencePipeline(model, new InferencePipelineProps
@@ -135,9 +134,9 @@ public sealed class ComponentHost(ComponentHostProps props)
     private IFrameSource CreateSource(ComponentSettings settings) => settings.Source switch
     {
         FrameSourceKind.Watch => new WatchedFolderSource(settings.EffectiveImagesPath, TimeSpan.FromMilliseconds(Math.Max(50, Math.Min(props.Configuration.Current.FrameIntervalMs, 1000))),
-            maxFrames: settings.MaxFrames),
+            maxFrames: settings.MaxFrames, maxFileBytes: settings.MaxFileBytes),
         _ => new FolderReplaySource(settings.EffectiveImagesPath, () => TimeSpan.FromMilliseconds(props.Configuration.Current.FrameIntervalMs),
-            settings.Loop, settings.MaxFrames),
+            settings.Loop, settings.MaxFrames, maxFileBytes: settings.MaxFileBytes),
     };
 
     private async Task HealthLoopAsync(ModelIdentity identity, CancellationToken cancellationToken)
@@ -160,7 +159,7 @@ public sealed class ComponentHost(ComponentHostProps props)
     {
         var topic = props.Configuration.Current.ForThing(props.Settings.ThingName).HealthTopic;
         var payload = HealthMessageWriter.Write(props.Settings.ThingName, identity, _health.Snapshot(), props.CaptureSink.Backlog,
-            props.CaptureSink.Dropped, DateTimeOffset.UtcNow, props.CaptureSink.Upload);
+            props.CaptureSink.Dropped, DateTimeOffset.UtcNow, props.CaptureSink.Upload, props.CaptureSink.Counts);
         try
         {
             await props.Publisher.PublishAsync(topic, payload, cancellationToken).ConfigureAwait(false);

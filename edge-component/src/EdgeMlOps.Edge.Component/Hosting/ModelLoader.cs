@@ -1,7 +1,7 @@
 using EdgeMlOps.Edge.Component.Configuration;
 using EdgeMlOps.Edge.Component.Health;
 using EdgeMlOps.Edge.Inference.Inference;
-using EdgeMlOps.Edge.Inference.Native;
+using EdgeMlOps.Edge.Inference.Runtime;
 
 namespace EdgeMlOps.Edge.Component.Hosting;
 
@@ -12,10 +12,8 @@ namespace EdgeMlOps.Edge.Component.Hosting;
 /// </summary>
 public sealed class ModelLoader(ComponentSettings settings, HealthTracker health, IComponentStateReporter state, ComponentLog log)
 {
-    private OrtRuntime? _runtime;
-
     /// <summary>Completes with a loaded model, or is cancelled.</summary>
-    public async Task<(OrtRuntime Runtime, DetectionModel Model)> LoadAsync(CancellationToken cancellationToken)
+    public async Task<(OnnxRuntimeEnvironment Runtime, DetectionModel Model)> LoadAsync(CancellationToken cancellationToken)
     {
         var attempt = 0;
         while (true)
@@ -23,8 +21,8 @@ public sealed class ModelLoader(ComponentSettings settings, HealthTracker health
             attempt++;
             try
             {
-                _runtime ??= OrtRuntime.Load(OrtRuntime.ResolveLibraryPath(settings.OnnxRuntimeLibraryPath, AppContext.BaseDirectory));
-                var model = DetectionModel.Load(_runtime, settings.ModelPath, new DetectionModelOptions
+                var runtime = OnnxRuntimeEnvironment.Load(settings.OnnxRuntimeLibraryPath);
+                var model = DetectionModel.Load(runtime, settings.ModelPath, new DetectionModelOptions
                 {
                     FallbackClassNames = settings.ClassNames,
                     FallbackImageSize = settings.ImageSize,
@@ -33,11 +31,11 @@ public sealed class ModelLoader(ComponentSettings settings, HealthTracker health
                 });
                 health.Error(null);
                 health.SetModelLoaded(true);
-                log.Info($"loaded model '{settings.ModelPath}' (ONNX Runtime {_runtime.Version} from '{_runtime.LibraryPath}'): input {model.InputWidth}x{model.InputHeight}, " +
+                log.Info($"loaded model '{settings.ModelPath}' ({runtime.Description}): input {model.InputWidth}x{model.InputHeight}, " +
                     $"{model.ClassCount} classes, {model.AnchorCount} anchors");
-                return (_runtime, model);
+                return (runtime, model);
             }
-            catch (Exception ex) when (ex is OrtException or ModelValidationException or FileNotFoundException or IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is OnnxRuntimeLoadException or ModelValidationException or FileNotFoundException or IOException or UnauthorizedAccessException)
             {
                 var message = ex.Message;
                 health.Error(message);

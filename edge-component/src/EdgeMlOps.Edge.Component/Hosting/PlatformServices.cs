@@ -99,7 +99,7 @@ public sealed class PlatformServices : IAsyncDisposable
             new GreengrassResultPublisher(client),
             new GreengrassConfigurationSource(client, options.Settings.Runtime, log, stateReporter),
             // The sink reports the uploader's failures in the health message.
-            new SpoolCaptureSink(spool, uploader),
+            new SpoolCaptureSink(spool, uploader, log: log.Warn),
             stateReporter,
             $"Greengrass IPC, capture spool '{spool.Directory}'",
             client);
@@ -142,6 +142,11 @@ public sealed class PlatformServices : IAsyncDisposable
         catch (OperationCanceledException)
         {
             // Stopped with the component.
+        }
+
+        if (CaptureSink is IAsyncDisposable sink)
+        {
+            await sink.DisposeAsync().ConfigureAwait(false);
         }
 
         await Configuration.DisposeAsync().ConfigureAwait(false);

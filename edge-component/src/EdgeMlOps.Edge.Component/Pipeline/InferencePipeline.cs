@@ -7,7 +7,7 @@ using EdgeMlOps.Edge.Component.Health;
 using EdgeMlOps.Edge.Component.Publishing;
 using EdgeMlOps.Edge.Inference.Imaging;
 using EdgeMlOps.Edge.Inference.Inference;
-using EdgeMlOps.Edge.Inference.Native;
+using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeMlOps.Edge.Component.Pipeline;
 
@@ -73,6 +73,15 @@ public sealed class InferencePipeline : IDisposable
     /// <summary>Raised on the inference thread after each published frame.</summary>
     public event Action<FrameTimings>? FrameCompleted;
 
+    /// <summary>
+    /// How long a stop waits for the producer after the last frame: a producer blocked in the operating system (a
+    /// read on a hung network share, a camera driver that ignores cancellation) is abandoned after this, so a stop
+    /// always finishes within the recipe's shutdown timeout.
+    /// </summary>
+    public static readonly TimeSpan ProducerStopGrace = TimeSpan.FromSeconds(2);
+
+    private bool _producerAbandoned;
+
     public async Task RunAsync(IFrameSource source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -86,7 +95,9 @@ public sealed class InferencePipeline : IDisposable
         var producer = Task.Run(() => ProduceAsync(source, free, ready.Writer, cancellationToken), CancellationToken.None);
         try
         {
-            await foreach (var slot in ready.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            // Cancellable wait: on a stop the frame in flight finishes, frames decoded but not yet run are dropped, and
+            // nothing waits on a producer that may be stuck.
+            await foreach (var slot in ready.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
                 {
@@ -99,9 +110,17 @@ public sealed class InferencePipeline : IDisposable
                 }
             }
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
         finally
         {
-            await producer.ConfigureAwait(false);
+            if (await Task.WhenAny(producer, Task.Delay(ProducerStopGrace, CancellationToken.None)).ConfigureAwait(false) != producer)
+            {
+                _producerAbandoned = true;
+                _props.Log.Warn($"the frame source did not stop within {ProducerStopGrace.TotalSeconds} s (blocked in a read?); leaving it behind");
+            }
         }
     }
 
@@ -149,7 +168,7 @@ public sealed class InferencePipeline : IDisposable
         {
             _model.Run(slot.Input);
         }
-        catch (OrtException ex)
+        catch (OnnxRuntimeException ex)
         {
             _props.Health.FrameFailed("inference-error");
             _props.Log.Warn($"inference failed on '{frame.ImageId}': {ex.Message}");
@@ -228,6 +247,12 @@ public sealed class InferencePipeline : IDisposable
 
     public void Dispose()
     {
+        if (_producerAbandoned)
+        {
+            // The producer may still write into a slot; the process is stopping, the OS reclaims the buffers.
+            return;
+        }
+
         foreach (var slot in _slots)
         {
             slot.Dispose();
@@ -247,7 +272,7 @@ public sealed class InferencePipeline : IDisposable
             Input = model.CreateInputTensor();
         }
 
-        public OrtTensor Input { get; }
+        public ModelInput Input { get; }
 
         public DecodedImage Image { get; } = new();
 
@@ -268,7 +293,7 @@ public sealed class InferencePipeline : IDisposable
             if (frame.ReadFailure is not null)
             {
                 LastError = frame.ReadFailure;
-                return ImageFailureReason.Unreadable.ToWireName();
+                return frame.FailureReason.ToWireName();
             }
 
             var started = Stopwatch.GetTimestamp();

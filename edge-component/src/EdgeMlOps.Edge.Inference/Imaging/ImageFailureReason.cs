@@ -6,16 +6,21 @@ public enum ImageFailureReason
     None,
     /// <summary>The file had no bytes.</summary>
     Empty,
-    /// <summary>The content is not JPEG (for example a PNG named .jpg).</summary>
+    /// <summary>The content is not a supported JPEG (for example a PNG named .jpg, or a CMYK JPEG).</summary>
     UnsupportedFormat,
-    /// <summary>The header declares more pixels than the configured limit; nothing was decoded.</summary>
+    /// <summary>
+    /// The file is larger than the configured byte limit (nothing was read), or its header declares more pixels than
+    /// the pixel limit (nothing was decoded).
+    /// </summary>
     TooLarge,
     /// <summary>The JPEG stream ends early.</summary>
     Truncated,
     /// <summary>The JPEG header or data is invalid.</summary>
     Corrupt,
-    /// <summary>The file could not be read.</summary>
+    /// <summary>The file could not be read (deleted before it was read, no permission, I/O error).</summary>
     Unreadable,
+    /// <summary>Not a regular file (FIFO, device, socket, directory, symbolic link loop): never opened for reading.</summary>
+    UnsupportedFile,
 }
 
 public static class ImageFailureReasonNames
@@ -30,6 +35,7 @@ public static class ImageFailureReasonNames
         ImageFailureReason.Truncated => "truncated",
         ImageFailureReason.Corrupt => "corrupt",
         ImageFailureReason.Unreadable => "unreadable",
+        ImageFailureReason.UnsupportedFile => "unsupported-file",
         _ => reason.ToString().ToLowerInvariant(),
     };
 }

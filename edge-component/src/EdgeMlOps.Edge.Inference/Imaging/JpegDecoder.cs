@@ -25,13 +25,15 @@ public sealed record JpegDecoderOptions
 
 /// <summary>
 /// Decodes JPEG bytes into a reusable <see cref="DecodedImage"/> with TurboJPEG. Failures are returned as a
-/// <see cref="ImageFailureReason"/>, not thrown: a bad frame is an expected event on a camera line. One instance per
-/// thread (a TurboJPEG handle is not thread-safe).
+/// <see cref="ImageFailureReason"/>, not thrown: a bad frame is an expected event on a camera line. After any failure
+/// the TurboJPEG handle is replaced by a fresh one: libjpeg keeps state from a failed read (a bad header leaves the
+/// handle refusing every later good frame), so one bad frame must never affect the next. One instance per thread (a
+/// TurboJPEG handle is not thread-safe).
 /// </summary>
 public sealed unsafe class JpegDecoder : IDisposable
 {
-    private readonly TurboJpegHandle _handle = TurboJpegHandle.CreateDecompressor();
     private readonly JpegDecoderOptions _options;
+    private TurboJpegHandle _handle = TurboJpegHandle.CreateDecompressor();
     private readonly TurboJpegInterop.ScalingFactor[] _scalingFactors;
 
     public JpegDecoder(JpegDecoderOptions? options = null)
@@ -66,14 +68,23 @@ public sealed unsafe class JpegDecoder : IDisposable
             return ImageFailureReason.UnsupportedFormat;
         }
 
+        int colorspace;
         fixed (byte* jpeg = data)
         {
             if (TurboJpegInterop.DecompressHeader(_handle.DangerousGetHandle(), jpeg, (nuint)data.Length,
-                    out width, out height, out _, out _) != 0)
+                    out width, out height, out _, out colorspace) != 0)
             {
                 LastError = _handle.LastError();
+                ResetHandle();
                 return data.Length < 64 ? ImageFailureReason.Truncated : ImageFailureReason.Corrupt;
             }
+        }
+
+        if (colorspace is TurboJpegInterop.ColorspaceCmyk or TurboJpegInterop.ColorspaceYcck)
+        {
+            // Print-workflow JPEGs; decoding them to RGB would need an ICC profile to be right, and cameras never send them.
+            LastError = $"CMYK JPEG{(colorspace == TurboJpegInterop.ColorspaceYcck ? " (stored as YCCK)" : "")}; only greyscale and YCbCr/RGB JPEGs are supported";
+            return ImageFailureReason.UnsupportedFormat;
         }
 
         if ((long)width * height > _options.MaxPixels)
@@ -119,6 +130,7 @@ public sealed unsafe class JpegDecoder : IDisposable
             if (status != 0)
             {
                 LastError = _handle.LastError();
+                ResetHandle();
                 return LastError.Contains("Premature end", StringComparison.OrdinalIgnoreCase)
                     ? ImageFailureReason.Truncated
                     : ImageFailureReason.Corrupt;
@@ -156,6 +168,14 @@ public sealed unsafe class JpegDecoder : IDisposable
         return best;
     }
 
+    /// <summary>Replaces the handle after a failure, so no state of the failed frame reaches the next one.</summary>
+    private void ResetHandle()
+    {
+        var fresh = TurboJpegHandle.CreateDecompressor();
+        _handle.Dispose();
+        _handle = fresh;
+    }
+
     private static string SniffFormat(ReadOnlySpan<byte> data)
     {
         if (data.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47]))
@@ -182,7 +202,11 @@ public sealed unsafe class JpegDecoder : IDisposable
 /// <summary>Encodes RGB pixels to JPEG (synthetic frames, tests, capture thumbnails).</summary>
 public static unsafe class JpegEncoder
 {
-    public static byte[] EncodeRgb(ReadOnlySpan<byte> rgb, int width, int height, int quality = 90)
+    /// <summary>
+    /// Encodes <paramref name="rgb"/>; <paramref name="greyscale"/> writes a one-component JPEG, <paramref name="progressive"/>
+    /// a progressive one (both kinds a camera may send).
+    /// </summary>
+    public static byte[] EncodeRgb(ReadOnlySpan<byte> rgb, int width, int height, int quality = 90, bool greyscale = false, bool progressive = false)
     {
         if (rgb.Length != width * height * 3)
         {
@@ -195,7 +219,38 @@ public static unsafe class JpegEncoder
         fixed (byte* source = rgb)
         {
             if (TurboJpegInterop.Compress(handle.DangerousGetHandle(), source, width, width * 3, height,
-                    TurboJpegInterop.PixelFormatRgb, &jpeg, &size, TurboJpegInterop.Subsampling420, quality, 0) != 0)
+                    TurboJpegInterop.PixelFormatRgb, &jpeg, &size, greyscale ? TurboJpegInterop.SubsamplingGray : TurboJpegInterop.Subsampling420,
+                    quality, progressive ? TurboJpegInterop.FlagProgressive : 0) != 0)
+            {
+                throw new InvalidOperationException("JPEG encoding failed: " + handle.LastError());
+            }
+        }
+
+        try
+        {
+            return new ReadOnlySpan<byte>(jpeg, (int)size).ToArray();
+        }
+        finally
+        {
+            TurboJpegInterop.Free(jpeg);
+        }
+    }
+
+    /// <summary>Encodes CMYK pixels (4 bytes per pixel) to a CMYK/YCCK JPEG (tests of the refusal of such files).</summary>
+    public static byte[] EncodeCmyk(ReadOnlySpan<byte> cmyk, int width, int height, int quality = 90)
+    {
+        if (cmyk.Length != width * height * 4)
+        {
+            throw new ArgumentException($"Expected {width * height * 4} bytes for {width}x{height} CMYK.", nameof(cmyk));
+        }
+
+        using var handle = TurboJpegHandle.CreateCompressor();
+        byte* jpeg = null;
+        nuint size = 0;
+        fixed (byte* source = cmyk)
+        {
+            if (TurboJpegInterop.Compress(handle.DangerousGetHandle(), source, width, width * 4, height,
+                    TurboJpegInterop.PixelFormatCmyk, &jpeg, &size, TurboJpegInterop.Subsampling444, quality, 0) != 0)
             {
                 throw new InvalidOperationException("JPEG encoding failed: " + handle.LastError());
             }

@@ -11,7 +11,13 @@ internal static unsafe partial class TurboJpegInterop
     public const int FlagFastUpsample = 256; // TJFLAG_FASTUPSAMPLE
     public const int FlagFastDct = 2048; // TJFLAG_FASTDCT
     public const int FlagStopOnWarning = 8192; // TJFLAG_STOPONWARNING
+    public const int FlagProgressive = 16384; // TJFLAG_PROGRESSIVE
+    public const int SubsamplingGray = 3; // TJSAMP_GRAY
+    public const int PixelFormatCmyk = 11; // TJPF_CMYK
+    public const int Subsampling444 = 0; // TJSAMP_444
     public const int Subsampling420 = 2; // TJSAMP_420
+    public const int ColorspaceCmyk = 3; // TJCS_CMYK
+    public const int ColorspaceYcck = 4; // TJCS_YCCK
 
     // tjhandle tjInitDecompress(void)
     [LibraryImport(Library, EntryPoint = "tjInitDecompress")]

@@ -40,6 +40,48 @@ if (typeof Promise.withResolvers !== 'function') {
 const { StateMachine, ExecutionError, ExecutionTimeoutError, ExecutionAbortedError } = await import('aws-local-stepfunctions');
 const readline = await import('node:readline');
 
+// Quotas must be enforced while the execution runs, not when its event log is read (the log is consumed
+// asynchronously and lags behind). So every execution's event logger is watched synchronously: the root execution's
+// own events, and the state events of Map iterations and Parallel branches (their start/end are counted from the
+// forwarded MapIteration* events). The hook travels in the run options, which nested executions inherit.
+let nextRunIsNested = false;
+const originalRun = StateMachine.prototype.run;
+StateMachine.prototype.run = function run(input, options) {
+  const previous = nextRunIsNested;
+  nextRunIsNested = Boolean(options?._rootAbortSignal);
+  try {
+    return originalRun.call(this, input, options);
+  } finally {
+    nextRunIsNested = previous;
+  }
+};
+const originalExecute = StateMachine.prototype.execute;
+StateMachine.prototype.execute = function execute(input, options, cleanupFn) {
+  const hook = options?.runOptions?.quotaHook;
+  if (hook) watchEvents(options.eventLogger, hook, nextRunIsNested);
+  return originalExecute.call(this, input, options, cleanupFn);
+};
+
+function watchEvents(logger, hook, nested) {
+  let forwarding = 0;
+  const dispatch = logger.dispatch.bind(logger);
+  logger.dispatch = event => {
+    if (forwarding === 0 && !(nested && event.type.startsWith('Execution'))) hook(event);
+    dispatch(event);
+  };
+  for (const name of ['forwardNestedMapEvent', 'forwardNestedParallelEvent']) {
+    const forward = logger[name].bind(logger);
+    logger[name] = (...args) => {
+      forwarding++;
+      try {
+        forward(...args);
+      } finally {
+        forwarding--;
+      }
+    };
+  }
+}
+
 const pendingCalls = new Map(); // "<run>/<call>" -> { resolve, reject }
 // Validating a definition (asl-validator) costs ~350 ms; runs of one StateMachine are independent, so reuse it.
 const machines = new Map(); // definition JSON text + validate flag -> StateMachine
@@ -133,6 +175,7 @@ class QuotaMeter {
   }
 
   addEvents(count) {
+    if (this.failure) return;
     this.historyEvents += count;
     if (!this.express && this.historyEvents > this.limits.historyEvents) {
       this.fail('States.HistoryLimitExceeded',
@@ -141,6 +184,7 @@ class QuotaMeter {
   }
 
   measure(value, where) {
+    if (this.failure) return 0;
     const bytes = payloadBytes(value);
     if (bytes > this.maxPayloadBytes) {
       this.maxPayloadBytes = bytes;
@@ -188,8 +232,15 @@ class QuotaMeter {
     };
   }
 
-  /** Counts one interpreter event as the history events Step Functions records for it, and measures its data. */
-  onEvent(event, states) {
+  /**
+   * Counts one interpreter event as the history events Step Functions records for it, and measures its data.
+   * "sync" events come from the watched loggers as they happen; "log" events from the execution's event log, of
+   * which only the MapIteration* ones (forwarded from nested executions) are counted here.
+   */
+  onEvent(event, states, source) {
+    if (this.failure) return;
+    const iterationEvent = event.type.startsWith('MapIteration');
+    if ((source === 'log') !== iterationEvent) return;
     const where = event.state ? `${event.state.type} state '${event.state.name}'` : 'the execution';
     switch (event.type) {
       case 'ExecutionStarted':
@@ -310,7 +361,9 @@ async function execute(request) {
     execution = machine.run(input ?? {}, {
       overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
       context: context ?? {},
+      quotaHook: event => quota.onEvent(event, states, 'sync'),
     });
+    if (quota.failure) execution.abort(); // e.g. the input itself, measured before run() returned
   } catch (err) {
     send({ type: 'done', run: runId, status: 'INVALID', error: 'States.InvalidDefinition', cause: String(err?.message ?? err), events });
     return;
@@ -326,7 +379,7 @@ async function execute(request) {
 
   const collectEvents = (async () => {
     for await (const event of execution.eventLogs) {
-      quota.onEvent(event, states);
+      quota.onEvent(event, states, 'log');
       const entry = { type: event.type };
       if (event.state) {
         entry.state = event.state.name;

@@ -68,6 +68,14 @@ public sealed class LabelingStage : Stage
             Schedule = labeling.Schedule,
         });
 
+        // Every failure notifies, including those no Catch sees (history or payload limits, timeouts, aborts).
+        FailureNotification = new ExecutionFailureNotification(Workload, "WorkflowFailureNotification", new ExecutionFailureNotificationProps
+        {
+            StateMachine = Workflow.StateMachine.StateMachine,
+            Topic = Topic,
+            WorkflowTitle = "Labeling",
+        });
+
         PublishContract(new ParameterContract(settings), labeling.IncomingPrefix, labeling.CapturePrefix);
         KmsGrantRestriction.ApplyTo(this);
     }
@@ -75,6 +83,9 @@ public sealed class LabelingStage : Stage
     public Stack Workload { get; }
 
     public NotificationTopic Topic { get; }
+
+    /// <summary>The rule reporting failed, timed-out and aborted workflow executions to the topic.</summary>
+    public ExecutionFailureNotification FailureNotification { get; }
 
     public SecureBucket Data { get; }
 

@@ -133,7 +133,18 @@ public sealed class LabelingWorkflow : Construct
         var workteamArn = labeling.UsePublicWorkforce
             ? $"arn:aws:sagemaker:{settings.Region}:{PublicWorkteamAccount}:workteam/public-crowd/default"
             : labeling.WorkteamArn!;
-        var maxPolls = (int)Math.Ceiling(labeling.MaxWaitHours * 3600.0 / labeling.PollIntervalSeconds);
+        var waitPlan = PollWindowPlan.For(labeling.MaxWaitHours, labeling.PollIntervalSeconds);
+        var stateMachineName = $"{settings.ResourcePrefix}-labeling";
+        // The Distributed Maps start child executions of this state machine (their Map Runs) and read the chunk list.
+        var ownArn = stack.FormatArn(new ArnComponents
+        {
+            Service = "states", Resource = "stateMachine", ResourceName = stateMachineName, ArnFormat = ArnFormat.COLON_RESOURCE_NAME,
+        });
+        var childExecutions = new[]
+        {
+            stack.FormatArn(new ArnComponents { Service = "states", Resource = "execution", ResourceName = $"{stateMachineName}/*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME }),
+            stack.FormatArn(new ArnComponents { Service = "states", Resource = "express", ResourceName = $"{stateMachineName}/*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME }),
+        };
         var fg = props.FeatureGroup;
         var labelingJobArns = stack.FormatArn(new ArnComponents { Service = "sagemaker", Resource = "labeling-job", ResourceName = $"{JobNamePrefix}-*" });
         var glueResources = new[]
@@ -147,7 +158,7 @@ public sealed class LabelingWorkflow : Construct
         {
             DefinitionFile = "statemachines/labeling.asl.json",
             Build = props.Build,
-            StateMachineName = $"{settings.ResourcePrefix}-labeling",
+            StateMachineName = stateMachineName,
             Substitutions = new Dictionary<string, string>
             {
                 ["AthenaWorkGroup"] = WorkGroup.Name,
@@ -184,7 +195,10 @@ public sealed class LabelingWorkflow : Construct
                 ["TaskAvailabilityLifetimeSeconds"] = Invariant(labeling.TaskAvailabilityLifetimeSeconds),
                 ["MaxConcurrentTaskCount"] = Invariant(labeling.MaxConcurrentTaskCount),
                 ["PollIntervalSeconds"] = Invariant(labeling.PollIntervalSeconds),
-                ["MaxPollCount"] = Invariant(maxPolls),
+                ["MaxPollCount"] = Invariant(waitPlan.MaxPolls),
+                ["PollsPerWindow"] = Invariant(waitPlan.PollsPerWindow),
+                ["PollWindowCount"] = Invariant(waitPlan.WindowCount),
+                ["DataBucketName"] = bucket.BucketName,
                 ["VerificationEnabled"] = labeling.VerificationEnabled ? "true" : "false",
                 ["PutRecordConcurrency"] = Invariant(labeling.PutRecordConcurrency),
             },
@@ -198,6 +212,8 @@ public sealed class LabelingWorkflow : Construct
                 Statement(["sagemaker:PutRecord"], [fg.FeatureGroupArn]),
                 Statement(["sns:Publish"], [props.Topic.TopicArn]),
                 Statement(["events:PutEvents"], [stack.FormatArn(new ArnComponents { Service = "events", Resource = "event-bus", ResourceName = "default" })]),
+                Statement(["states:StartExecution"], [ownArn]),
+                Statement(["s3:GetObject"], [bucket.Bucket.ArnForObjects($"{LabelingLayout.RecordsPrefix}*")]),
             ],
             SupportingPermissions =
             [
@@ -214,6 +230,8 @@ public sealed class LabelingWorkflow : Construct
                 new(["kms:Decrypt", "kms:GenerateDataKey*"], [bucket.Key.KeyArn],
                     "Athena reads the KMS-encrypted offline store and writes encrypted results; the data key also encrypts the labeling job output"),
                 new(["kms:Decrypt", "kms:GenerateDataKey*"], [props.Topic.Key.KeyArn], "Publishing to the KMS-encrypted notification topic"),
+                new(["states:DescribeExecution", "states:StopExecution"], childExecutions,
+                    "The Distributed Maps (poll windows, feature record writes) track and stop the child executions of their Map Runs"),
             ],
         });
     }

@@ -146,6 +146,14 @@ public sealed class TrainingStage : Stage
             InputJson = "{\"trigger\":\"manual\"}",
         });
 
+        // Every failure notifies, including those no Catch sees (history or payload limits, timeouts, aborts).
+        FailureNotification = new ExecutionFailureNotification(Workload, "WorkflowFailureNotification", new ExecutionFailureNotificationProps
+        {
+            StateMachine = Workflow.StateMachine.StateMachine,
+            Topic = Topic,
+            WorkflowTitle = "Training",
+        });
+
         PublishContract(contract);
         KmsGrantRestriction.ApplyTo(this);
     }
@@ -153,6 +161,9 @@ public sealed class TrainingStage : Stage
     public Stack Workload { get; }
 
     public NotificationTopic Topic { get; }
+
+    /// <summary>The rule reporting failed, timed-out and aborted workflow executions to the topic.</summary>
+    public ExecutionFailureNotification FailureNotification { get; }
 
     public SecureBucket Artifacts { get; }
 

@@ -111,14 +111,17 @@ public sealed class S3LambdaTests : IClassFixture<S3Fixture>
         var settings = new BuildSettings(bucket, "labeling/feature-records/", "label", "label-verification", "correct", 1, 2);
 
         var built = await BuildHandler.RunAsync(s3, settings, new BuildRequest("s3://records/labeling/output/job/manifests/output/output.manifest", true, "job"), 1700000000);
-        Assert.Equal(3, built.ChunkKeys.Count);
+        Assert.Equal(3, built.ChunkCount);
+        var chunkList = await S3Json.GetAsync<List<ChunkListItem>>(s3, bucket, built.ChunkListKey);
+        var chunkKeys = chunkList.Select(c => c.ChunkKey).ToList();
+        Assert.Equal(3, chunkKeys.Count);
         Assert.Equal((5, 4, 1, 1), (built.RecordCount, built.ApprovedCount, built.RejectedCount, built.Skipped.Count));
 
-        var chunk = await LoadChunkHandler.RunAsync(s3, bucket, new LoadChunkRequest(built.ChunkKeys[0]));
+        var chunk = await LoadChunkHandler.RunAsync(s3, bucket, new LoadChunkRequest(chunkKeys[0]));
         Assert.Equal(2, chunk.Records.Count);
         Assert.Equal(LabelStatus.Approved, FeatureRecordCodec.FromFeatureValues(chunk.Records[0].Record).Status);
 
-        foreach (var key in built.ChunkKeys)
+        foreach (var key in chunkKeys)
         {
             var records = (await LoadChunkHandler.RunAsync(s3, bucket, new LoadChunkRequest(key))).Records;
             var outcomes = records.Select(r => r.SourceRef.EndsWith("3.jpg", StringComparison.Ordinal)

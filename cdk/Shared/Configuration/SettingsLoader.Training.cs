@@ -22,6 +22,18 @@ public static partial class SettingsLoader
             split.Problem("testPercent", $"plus validationPercent must leave at least 20 percent for training, got {validationPercent} + {testPercent}");
         }
 
+        var pollInterval = polls.Int("intervalSeconds", 300, 10, 3_600);
+        var maxWaitHours = polls.Int("maxWaitHours", 24, 1, 120);
+        var neededPolls = (int)Math.Ceiling(maxWaitHours * 3600.0 / pollInterval);
+        if (neededPolls > TrainingSettings.MaxPolls)
+        {
+            var minInterval = (int)Math.Ceiling(maxWaitHours * 3600.0 / TrainingSettings.MaxPolls);
+            polls.Problem("intervalSeconds",
+                $"with maxWaitHours {maxWaitHours} needs {neededPolls} polls, more than the {TrainingSettings.MaxPolls} that fit one workflow execution " +
+                $"({TrainingSettings.HistoryEventsPerPoll} history events per poll, kept under half of the 25,000-event Step Functions limit): " +
+                $"set intervalSeconds to at least {minInterval}, or lower maxWaitHours, got {pollInterval}");
+        }
+
         return new TrainingSettings
         {
             TrainingInstanceType = s.OptionalString("trainingInstanceType", "ml.g4dn.xlarge", "a SageMaker instance type such as ml.g4dn.xlarge", InstanceTypePattern())!,
@@ -34,8 +46,8 @@ public static partial class SettingsLoader
             ModelApprovalStatus = s.OneOf("modelApprovalStatus", "PendingManualApproval", "PendingManualApproval", "Approved"),
             PretrainedWeightsUri = s.OptionalString("pretrainedWeightsUri", null, "an s3:// URI", S3UriPattern()),
             MinNewLabelsToRetrain = s.Int("minNewLabelsToRetrain", 50, 1, 1_000_000),
-            PollIntervalSeconds = polls.Int("intervalSeconds", 300, 10, 3_600),
-            MaxWaitHours = polls.Int("maxWaitHours", 24, 1, 120),
+            PollIntervalSeconds = pollInterval,
+            MaxWaitHours = maxWaitHours,
             ContainerImageUri = s.OptionalString("containerImageUri", null, "an ECR image URI such as 763104351884.dkr.ecr.eu-west-1.amazonaws.com/pytorch-training:2.3.0-gpu-py311", EcrImageUriPattern()),
             SplitSeed = split.Int("seed", 42, 0, int.MaxValue),
             ValidationPercent = validationPercent,

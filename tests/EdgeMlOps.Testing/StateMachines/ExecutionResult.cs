@@ -75,9 +75,12 @@ public sealed class ExecutionResult
     /// <summary>Every Task call of this execution and its child executions.</summary>
     public IEnumerable<TaskInvocation> AllTaskInvocations => SelfAndDescendants.SelectMany(e => e.TaskInvocations);
 
-    /// <summary>The calls made by a Task state name or for a resource ARN.</summary>
+    /// <summary>
+    /// The calls made by a Task state name or for a resource ARN, in this execution and its child executions
+    /// (a Distributed Map's item processor runs in children).
+    /// </summary>
     public IReadOnlyList<TaskInvocation> InvocationsOf(string stateNameOrResource) =>
-        [.. TaskInvocations.Where(i => i.StateName == stateNameOrResource || i.Resource == stateNameOrResource)];
+        [.. AllTaskInvocations.Where(i => i.StateName == stateNameOrResource || i.Resource == stateNameOrResource)];
 
     /// <summary>A multi-line summary (status, error, states, calls) for assertion messages.</summary>
     public override string ToString()

@@ -88,6 +88,8 @@ public sealed class LabelingWorkflow : Construct
                 ["MANIFEST_PREFIX"] = LabelingLayout.ManifestPrefix,
                 ["MAX_IMAGES_PER_JOB"] = labeling.MaxImagesPerJob.ToString(CultureInfo.InvariantCulture),
                 ["JOB_NAME_PREFIX"] = JobNamePrefix,
+                ["CAPTURE_PREFIX"] = labeling.CapturePrefix,
+                ["SCAN_STATE_KEY"] = LabelingLayout.ScanStateKey,
             },
         });
         foreach (var prefix in labeling.ScanPrefixes)
@@ -97,6 +99,7 @@ public sealed class LabelingWorkflow : Construct
 
         bucket.GrantRead(FindUnlabeledImages.Role, $"{LabelingLayout.AthenaResultsPrefix}*");
         bucket.GrantPut(FindUnlabeledImages.Role, $"{LabelingLayout.ManifestPrefix}*");
+        bucket.GrantReadWrite(FindUnlabeledImages.Role, LabelingLayout.ScanStateKey);
 
         var recordsEnvironment = new Dictionary<string, string>
         {

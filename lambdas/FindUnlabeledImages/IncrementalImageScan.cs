@@ -41,9 +41,22 @@ public sealed class IncrementalImageScan(IObjectLister lister, IAmazonS3? sniffe
             if (prefix == capturePrefix)
             {
                 var folders = new List<string>();
-                await foreach (var folder in lister.ListFoldersAsync(bucket, prefix, cancellationToken).ConfigureAwait(false))
+                await foreach (var entry in lister.ListLevelAsync(bucket, prefix, cancellationToken).ConfigureAwait(false))
                 {
-                    folders.Add(folder);
+                    if (entry.Key.EndsWith('/'))
+                    {
+                        folders.Add(entry.Key);
+                        continue;
+                    }
+
+                    // An object outside any device folder (not the component's layout, e.g. a manual upload): listed
+                    // with the level on every run, judged like the rest.
+                    listed++;
+                    if (!entry.Key.EndsWith(CaptureLayout.SidecarSuffix, StringComparison.Ordinal)
+                        && Judge(bucket, entry, skipped, mayDownload: false) == Verdict.Image)
+                    {
+                        images.Add(new ImageObject(bucket, entry.Key, entry.LastModified));
+                    }
                 }
 
                 devices += folders.Count;

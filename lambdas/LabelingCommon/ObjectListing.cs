@@ -15,8 +15,11 @@ public interface IObjectLister
     /// <summary>Keys under <paramref name="prefix"/> after <paramref name="startAfter"/> (exclusive), in key order.</summary>
     IAsyncEnumerable<ListedObject> ListAsync(string bucket, string prefix, string? startAfter, CancellationToken cancellationToken = default);
 
-    /// <summary>The folders directly below <paramref name="prefix"/>, each ending with '/'.</summary>
-    IAsyncEnumerable<string> ListFoldersAsync(string bucket, string prefix, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// One level below <paramref name="prefix"/> (delimiter '/'): each folder as an entry whose key ends with '/'
+    /// (size 0), and each object directly under the prefix as itself.
+    /// </summary>
+    IAsyncEnumerable<ListedObject> ListLevelAsync(string bucket, string prefix, CancellationToken cancellationToken = default);
 }
 
 /// <summary><see cref="IObjectLister"/> on S3 ListObjectsV2, page by page (1,000 keys a page).</summary>
@@ -40,7 +43,7 @@ public sealed class S3ObjectLister(IAmazonS3 s3) : IObjectLister
         while (page.IsTruncated == true);
     }
 
-    public async IAsyncEnumerable<string> ListFoldersAsync(
+    public async IAsyncEnumerable<ListedObject> ListLevelAsync(
         string bucket, string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var request = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, Delimiter = "/" };
@@ -50,7 +53,12 @@ public sealed class S3ObjectLister(IAmazonS3 s3) : IObjectLister
             page = await s3.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
             foreach (var folder in page.CommonPrefixes ?? [])
             {
-                yield return folder;
+                yield return new ListedObject(folder, 0, DateTime.MinValue);
+            }
+
+            foreach (var entry in page.S3Objects ?? [])
+            {
+                yield return new ListedObject(entry.Key, entry.Size ?? 0, entry.LastModified?.ToUniversalTime() ?? DateTime.MinValue);
             }
 
             request.ContinuationToken = page.NextContinuationToken;

@@ -84,7 +84,7 @@ public sealed class S3LambdaTests : IClassFixture<S3Fixture>
         await PutAsync(s3, bucket, "images/other/ignored.jpg", JpegHead);                 // not a scanned prefix
         // Label history (the Athena result): two images already APPROVED, one garbage row.
         await PutAsync(s3, bucket, "labeling/athena-results/q1.csv", Encoding.UTF8.GetBytes(
-            "\"source_ref\"\n\"s3://find-many/images/incoming/img-0000.jpg\"\n\"s3://find-many/images/captured/device-1/cap-1.jpg\"\n\"garbage\"\n"));
+            "\"source_ref\"\n\"s3://find-many/images/incoming/img-0000.jpg\"\n\"s3://find-many/images/captured/device-1/2026/12/01/cap-1.jpg\"\n\"garbage\"\n"));
 
         var settings = Settings(bucket, 2000);
         var request = new FindUnlabeledImagesRequest("arn:aws:states:us-east-1:1:execution:sm:e1", DateTimeOffset.UnixEpoch, $"s3://{bucket}/labeling/athena-results/q1.csv");

@@ -65,9 +65,10 @@ internal sealed class DistributedMap(LocalStateMachine machine, string stateName
                 };
                 foreach (var field in new[] { "InputPath", "ResultSelector", "ResultPath", "OutputPath", "Retry", "Catch", "Next", "End" })
                 {
-                    if (state[field] is { } value)
+                    // ContainsKey, not a null check: "ResultPath": null (discard the result) is a JSON null.
+                    if (state.TryGetPropertyValue(field, out var value))
                     {
-                        task[field] = value.DeepClone();
+                        task[field] = value?.DeepClone();
                     }
                 }
 

@@ -15,13 +15,35 @@ public sealed class InMemoryObjectStore : IObjectLister
     private readonly DateTime[] _modified;
     private long _returned;
 
-    /// <summary>A store of the given objects (any order; duplicates keep the last).</summary>
+    /// <summary>A store of the given objects (any order; keys must be unique).</summary>
+    /// <exception cref="ArgumentException">A key occurs twice.</exception>
     public InMemoryObjectStore(IEnumerable<ListedObject> objects)
     {
-        var sorted = objects.GroupBy(o => o.Key, StringComparer.Ordinal).Select(g => g.Last()).OrderBy(o => o.Key, StringComparer.Ordinal).ToArray();
-        _keys = [.. sorted.Select(o => o.Key)];
-        _sizes = [.. sorted.Select(o => o.Size)];
-        _modified = [.. sorted.Select(o => o.LastModified)];
+        var all = objects.ToArray();
+        _keys = [.. all.Select(o => o.Key)];
+        _sizes = [.. all.Select(o => o.Size)];
+        _modified = [.. all.Select(o => o.LastModified)];
+        var order = Enumerable.Range(0, _keys.Length).ToArray();
+        var sorted = true;
+        for (var i = 1; i < _keys.Length && sorted; i++)
+        {
+            sorted = string.CompareOrdinal(_keys[i - 1], _keys[i]) < 0;
+        }
+
+        if (!sorted)
+        {
+            Array.Sort((string[])_keys.Clone(), order, StringComparer.Ordinal);
+            _keys = [.. order.Select(i => all[i].Key)];
+            _sizes = [.. order.Select(i => all[i].Size)];
+            _modified = [.. order.Select(i => all[i].LastModified)];
+            for (var i = 1; i < _keys.Length; i++)
+            {
+                if (_keys[i - 1] == _keys[i])
+                {
+                    throw new ArgumentException($"The key '{_keys[i]}' occurs twice.", nameof(objects));
+                }
+            }
+        }
     }
 
     /// <summary>Objects in the store.</summary>
@@ -54,7 +76,7 @@ public sealed class InMemoryObjectStore : IObjectLister
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<string> ListFoldersAsync(
+    public async IAsyncEnumerable<ListedObject> ListLevelAsync(
         string bucket, string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await Task.Yield();
@@ -65,12 +87,14 @@ public sealed class InMemoryObjectStore : IObjectLister
             var slash = _keys[i].IndexOf('/', prefix.Length);
             if (slash < 0)
             {
+                Interlocked.Increment(ref _returned);
+                yield return new ListedObject(_keys[i], _sizes[i], _modified[i]);
                 i++;
                 continue;
             }
 
             var folder = _keys[i][..(slash + 1)];
-            yield return folder;
+            yield return new ListedObject(folder, 0, DateTime.MinValue);
             i = FirstAtOrAfter(folder[..^1] + (char)('/' + 1)); // the first key past the folder
         }
     }

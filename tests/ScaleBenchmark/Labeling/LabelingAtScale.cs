@@ -35,9 +35,19 @@ public sealed class LabelingAtScale(LabelingScaleOptions options) : IScaleScenar
 
     public async Task<ScaleScenarioResult> RunAsync(CancellationToken cancellationToken)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        void Phase(string what)
+        {
+            if (System.Environment.GetEnvironmentVariable("SCALE_VERBOSE") == "1")
+            {
+                Console.Error.WriteLine($"  [{clock.Elapsed.TotalSeconds,6:F1} s] {what}");
+            }
+        }
+
         var settings = SettingsLoader.LoadEnvironment(RepositoryRoot.Path, "dev");
         settings = settings with { Labeling = settings.Labeling with { MaxImagesPerJob = options.MaxImagesPerJob } };
         var machine = LocalStateMachine.FromTemplate(Synthesize(settings));
+        Phase("synthesized");
         var scanFunction = machine.LambdaFunctions.Values.Single(f => f.Environment.ContainsKey("SCAN_STATE_KEY"));
         var env = scanFunction.Environment;
         var scanSettings = new FindUnlabeledImagesSettings(
@@ -58,6 +68,7 @@ public sealed class LabelingAtScale(LabelingScaleOptions options) : IScaleScenar
         await S3Json.PutAsync(client, scanSettings.Bucket, scanSettings.ScanStateKey,
             new ScanState(captures.PreviousPositions(), []), cancellationToken);
         var store = captures.Build();
+        Phase($"bucket of {store.Count} objects built");
 
         var groundTruth = new FakeGroundTruth(client) { PollsBeforeDone = 3 };
         var scenario = new Scenario { Timeout = TimeSpan.FromMinutes(15) }
@@ -73,11 +84,13 @@ public sealed class LabelingAtScale(LabelingScaleOptions options) : IScaleScenar
 
         var result = await machine.RunAsync(new JsonObject { ["trigger"] = "schedule" }, scenario, cancellationToken);
         LastExecution = result;
+        Phase("execution ended");
         var written = result.InvocationsOf(PutRecord).Count(c => !c.Failed);
         var asExpected = result.Status == ExecutionStatus.Succeeded && written == options.MaxImagesPerJob;
         var standard = result.SelfAndDescendants.Where(e => e.WorkflowType == WorkflowType.Standard).Max(e => e.Quota.HistoryEvents);
+        var failure = result.InvocationsOf("NotifyWorkflowFailure").FirstOrDefault()?.Parameters?["Message"]?.GetValue<string>();
         var outcome = string.Create(CultureInfo.InvariantCulture,
-            $"{result.Status.ToString().ToLowerInvariant()}{(result.Error is null ? "" : $" ({result.Error}: {result.Cause})")}: {written:N0} labels written, " +
+            $"{result.Status.ToString().ToLowerInvariant()}{(result.Error is null ? "" : $" ({result.Error}: {failure ?? result.Cause})")}: {written:N0} labels written, " +
             $"{result.ChildExecutions.Count:N0} child executions, scan listed {ScanAnswer.LastListed:N0} of {store.Count:N0} objects");
         return new ScaleScenarioResult(Name, outcome, asExpected, standard, result.MaxPayloadBytes, captures.Devices, store.Count);
     }
@@ -102,7 +115,13 @@ public sealed class LabelingAtScale(LabelingScaleOptions options) : IScaleScenar
         {
             var payload = call.Parameters?["Payload"] ?? throw new InvalidOperationException("FindUnlabeledImages called without a Payload");
             var request = payload.Deserialize<FindUnlabeledImagesRequest>(LambdaJson.Options)!;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var result = await Function.RunAsync(s3, store, settings, request, cancellationToken);
+            if (System.Environment.GetEnvironmentVariable("SCALE_VERBOSE") == "1")
+            {
+                Console.Error.WriteLine($"  scan: {clock.Elapsed.TotalSeconds:F1} s, listed {result.ListedObjectCount}");
+            }
+
             LastListed = result.ListedObjectCount;
             return new JsonObject
             {

@@ -50,6 +50,13 @@ internal sealed class DistributedMap(LocalStateMachine machine, string stateName
                 continue;
             }
 
+            // A Task without TimeoutSeconds has no timeout in AWS (the Lambda's own timeout applies); the interpreter
+            // would give it 60 s of real time. A day keeps setTimeout in range; Scenario.Timeout bounds the run.
+            if (state["Type"]?.GetValue<string>() == "Task" && !state.ContainsKey("TimeoutSeconds") && !state.ContainsKey("TimeoutSecondsPath"))
+            {
+                state["TimeoutSeconds"] = 86_400;
+            }
+
             var processor = (state["ItemProcessor"] ?? state["Iterator"]) as JsonObject;
             if (state["Type"]?.GetValue<string>() == "Map" && IsDistributed(state))
             {

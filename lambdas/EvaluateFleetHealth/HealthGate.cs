@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.EdgeDeployment.EvaluateFleetHealth;
 
@@ -137,6 +138,12 @@ public static class HealthGate
             return DeviceState.Pending;
         }
 
+        if (heartbeat.Unreadable is { } unreadable)
+        {
+            reason = $"health heartbeat unreadable: {unreadable}";
+            return DeviceState.Pending;
+        }
+
         var age = input.Now - heartbeat.ReceivedAt;
         if (age > TimeSpan.FromSeconds(settings.HeartbeatMaxAgeSeconds))
         {
@@ -150,7 +157,7 @@ public static class HealthGate
             return DeviceState.Pending;
         }
 
-        if (heartbeat.State == "ERRORED")
+        if (heartbeat.State == ComponentStates.Errored)
         {
             reason = $"the inference component reports ERRORED: {heartbeat.LastError ?? "no error message"}";
             return DeviceState.Failed;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.EdgeDeployment.EvaluateFleetHealth;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Amazon.S3;
 using Amazon.S3.Model;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Labeling.Common;
 
 namespace EdgeMlOps.Labeling.FindUnlabeledImages;
@@ -17,7 +18,7 @@ public sealed record ScanOutcome(
 /// Lists the scanned prefixes incrementally. Under the capture prefix each device folder is listed after its
 /// remembered position (ListObjectsV2 StartAfter, restarting at the day folder of the last key seen), so a run lists
 /// the new captures and at most one day per device again, whatever is stored. Sidecars are recognised by
-/// <see cref="CaptureLayout.SidecarSuffix"/> and never downloaded. Other prefixes (manual uploads, no ordering
+/// <see cref="CaptureLayout.IsSidecar"/> (the contract) and never downloaded. Other prefixes (manual uploads, no ordering
 /// guarantee) are listed whole on every run, and an object there without an image extension is identified by a
 /// ranged GET of its first bytes.
 /// </summary>
@@ -52,7 +53,7 @@ public sealed class IncrementalImageScan(IObjectLister lister, IAmazonS3? sniffe
                     // An object outside any device folder (not the component's layout, e.g. a manual upload): listed
                     // with the level on every run, judged like the rest.
                     listed++;
-                    if (!entry.Key.EndsWith(CaptureLayout.SidecarSuffix, StringComparison.Ordinal)
+                    if (!CaptureLayout.IsSidecar(entry.Key)
                         && Judge(bucket, entry, skipped, mayDownload: false) == Verdict.Image)
                     {
                         images.Add(new ImageObject(bucket, entry.Key, entry.LastModified));
@@ -67,7 +68,7 @@ public sealed class IncrementalImageScan(IObjectLister lister, IAmazonS3? sniffe
                     {
                         Interlocked.Increment(ref listed);
                         last = entry.Key;
-                        if (entry.Key.EndsWith(CaptureLayout.SidecarSuffix, StringComparison.Ordinal))
+                        if (CaptureLayout.IsSidecar(entry.Key))
                         {
                             Interlocked.Increment(ref sidecars);
                             continue;
@@ -81,7 +82,7 @@ public sealed class IncrementalImageScan(IObjectLister lister, IAmazonS3? sniffe
 
                     if (last is not null)
                     {
-                        newPositions[folder] = CaptureLayout.RestartPositionAfter(last);
+                        newPositions[folder] = CaptureScanPosition.RestartAfter(last);
                     }
                 }).ConfigureAwait(false);
                 continue;

@@ -50,12 +50,13 @@ public sealed class LargeScanTests
     }
 
     [Fact]
-    public void Sidecar_suffix_matches_the_edge_components_capture_keys()
+    public void A_devices_image_and_its_sidecar_restart_at_the_same_day_folder()
     {
-        var metadata = new EdgeMlOps.Edge.Capture.CaptureMetadata { ThingName = "cam-1", ModelVersion = "1.0.0", CapturedAt = DateTimeOffset.UnixEpoch };
-        var sidecar = EdgeMlOps.Edge.Capture.CaptureObjectKeys.SidecarKey(Captures, metadata, "abc");
-        var image = EdgeMlOps.Edge.Capture.CaptureObjectKeys.ImageKey(Captures, metadata, "abc");
-        Assert.EndsWith(CaptureLayout.SidecarSuffix, sidecar, StringComparison.Ordinal);
-        Assert.Equal(CaptureLayout.RestartPositionAfter(image), CaptureLayout.RestartPositionAfter(sidecar));
+        var at = new DateTimeOffset(2026, 12, 3, 8, 0, 0, TimeSpan.Zero);
+        var image = EdgeMlOps.Contracts.CaptureLayout.ImageKey(Captures, "cam-1", at, "abc");
+        var sidecar = EdgeMlOps.Contracts.CaptureLayout.SidecarKey(Captures, "cam-1", at, "abc");
+        Assert.True(EdgeMlOps.Contracts.CaptureLayout.IsSidecar(sidecar));
+        Assert.Equal($"{Captures}cam-1/2026/12/03/", CaptureScanPosition.RestartAfter(image));
+        Assert.Equal(CaptureScanPosition.RestartAfter(image), CaptureScanPosition.RestartAfter(sidecar));
     }
 }

@@ -13,6 +13,9 @@ public static class LabelingLayout
     public const string AthenaResultsPrefix = "labeling/athena-results/";
     public const string OfflineStorePrefix = "feature-store/";
 
+    /// <summary>What the labeling scan remembers between runs: positions per device folder and the unlabeled backlog.</summary>
+    public const string ScanStateKey = "labeling/scan-state/state.json";
+
     public const string LabelingTemplateFile = "bounding-box.liquid.html";
     public const string VerificationTemplateFile = "verification.liquid.html";
     public const string LabelCategoriesFile = "class-labels.json";

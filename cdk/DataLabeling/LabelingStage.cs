@@ -57,9 +57,20 @@ public sealed class LabelingStage : AppStage
             Schedule = labeling.Schedule,
         });
 
+        // Every failure notifies, including those no Catch sees (history or payload limits, timeouts, aborts).
+        FailureNotification = new ExecutionFailureNotification(Workload, "WorkflowFailureNotification", new ExecutionFailureNotificationProps
+        {
+            StateMachine = Workflow.StateMachine.StateMachine,
+            Topic = Topic,
+            WorkflowTitle = "Labeling",
+        });
+
         PublishContract(labeling.IncomingPrefix, labeling.CapturePrefix);
         RestrictKmsGrants();
     }
+
+    /// <summary>The rule reporting failed, timed-out and aborted workflow executions to the topic.</summary>
+    public ExecutionFailureNotification FailureNotification { get; }
 
     public SecureBucket Data { get; }
 

@@ -89,6 +89,8 @@ public sealed class LabelingWorkflow : Construct
                 ["MANIFEST_PREFIX"] = LabelingLayout.ManifestPrefix,
                 ["MAX_IMAGES_PER_JOB"] = labeling.MaxImagesPerJob.ToString(CultureInfo.InvariantCulture),
                 ["JOB_NAME_PREFIX"] = JobNamePrefix,
+                ["CAPTURE_PREFIX"] = labeling.CapturePrefix,
+                ["SCAN_STATE_KEY"] = LabelingLayout.ScanStateKey,
             },
         });
         foreach (var prefix in labeling.ScanPrefixes)
@@ -98,6 +100,7 @@ public sealed class LabelingWorkflow : Construct
 
         bucket.GrantRead(FindUnlabeledImages.Role, $"{LabelingLayout.AthenaResultsPrefix}*");
         bucket.GrantPut(FindUnlabeledImages.Role, $"{LabelingLayout.ManifestPrefix}*");
+        bucket.GrantReadWrite(FindUnlabeledImages.Role, LabelingLayout.ScanStateKey);
 
         var recordsEnvironment = new Dictionary<string, string>
         {
@@ -134,7 +137,18 @@ public sealed class LabelingWorkflow : Construct
         var workteamArn = labeling.UsePublicWorkforce
             ? $"arn:aws:sagemaker:{settings.Region}:{PublicWorkteamAccount}:workteam/public-crowd/default"
             : labeling.WorkteamArn!;
-        var maxPolls = (int)Math.Ceiling(labeling.MaxWaitHours * 3600.0 / labeling.PollIntervalSeconds);
+        var waitPlan = PollWindowPlan.For(labeling.MaxWaitHours, labeling.PollIntervalSeconds);
+        var stateMachineName = $"{settings.ResourcePrefix}-labeling";
+        // The Distributed Maps start child executions of this state machine (their Map Runs) and read the chunk list.
+        var ownArn = stack.FormatArn(new ArnComponents
+        {
+            Service = "states", Resource = "stateMachine", ResourceName = stateMachineName, ArnFormat = ArnFormat.COLON_RESOURCE_NAME,
+        });
+        var childExecutions = new[]
+        {
+            stack.FormatArn(new ArnComponents { Service = "states", Resource = "execution", ResourceName = $"{stateMachineName}/*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME }),
+            stack.FormatArn(new ArnComponents { Service = "states", Resource = "express", ResourceName = $"{stateMachineName}/*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME }),
+        };
         var fg = props.FeatureGroup;
         var labelingJobArns = stack.FormatArn(new ArnComponents { Service = "sagemaker", Resource = "labeling-job", ResourceName = $"{JobNamePrefix}-*" });
         var glueResources = new[]
@@ -148,7 +162,7 @@ public sealed class LabelingWorkflow : Construct
         {
             DefinitionFile = "statemachines/labeling.asl.json",
             Build = props.Build,
-            StateMachineName = $"{settings.ResourcePrefix}-labeling",
+            StateMachineName = stateMachineName,
             Substitutions = new Dictionary<string, string>
             {
                 ["AthenaWorkGroup"] = WorkGroup.Name,
@@ -185,7 +199,10 @@ public sealed class LabelingWorkflow : Construct
                 ["TaskAvailabilityLifetimeSeconds"] = Invariant(labeling.TaskAvailabilityLifetimeSeconds),
                 ["MaxConcurrentTaskCount"] = Invariant(labeling.MaxConcurrentTaskCount),
                 ["PollIntervalSeconds"] = Invariant(labeling.PollIntervalSeconds),
-                ["MaxPollCount"] = Invariant(maxPolls),
+                ["MaxPollCount"] = Invariant(waitPlan.MaxPolls),
+                ["PollsPerWindow"] = Invariant(waitPlan.PollsPerWindow),
+                ["PollWindowCount"] = Invariant(waitPlan.WindowCount),
+                ["DataBucketName"] = bucket.BucketName,
                 ["VerificationEnabled"] = labeling.VerificationEnabled ? "true" : "false",
                 ["PutRecordConcurrency"] = Invariant(labeling.PutRecordConcurrency),
             },
@@ -199,6 +216,8 @@ public sealed class LabelingWorkflow : Construct
                 Statement(["sagemaker:PutRecord"], [fg.FeatureGroupArn]),
                 Statement(["sns:Publish"], [props.Topic.TopicArn]),
                 Statement(["events:PutEvents"], [stack.FormatArn(new ArnComponents { Service = "events", Resource = "event-bus", ResourceName = "default" })]),
+                Statement(["states:StartExecution"], [ownArn]),
+                Statement(["s3:GetObject"], [bucket.Bucket.ArnForObjects($"{LabelingLayout.RecordsPrefix}*")]),
             ],
             SupportingPermissions =
             [
@@ -215,6 +234,8 @@ public sealed class LabelingWorkflow : Construct
                 new(["kms:Decrypt", "kms:GenerateDataKey*"], [bucket.Key.KeyArn],
                     "Athena reads the KMS-encrypted offline store and writes encrypted results; the data key also encrypts the labeling job output"),
                 new(["kms:Decrypt", "kms:GenerateDataKey*"], [props.Topic.Key.KeyArn], "Publishing to the KMS-encrypted notification topic"),
+                new(["states:DescribeExecution", "states:StopExecution"], childExecutions,
+                    "The Distributed Maps (poll windows, feature record writes) track and stop the child executions of their Map Runs"),
             ],
         });
     }

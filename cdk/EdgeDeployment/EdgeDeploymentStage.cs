@@ -130,6 +130,14 @@ public sealed class EdgeDeploymentStage : AppStage
             Twin = new DigitalTwin.DigitalTwin(Workload, "DigitalTwin", new DigitalTwin.DigitalTwinProps { Settings = settings, Fleet = Fleet });
         }
 
+        // Every failure notifies, including those no Catch sees (history or payload limits, timeouts, aborts).
+        FailureNotification = new ExecutionFailureNotification(Workload, "WorkflowFailureNotification", new ExecutionFailureNotificationProps
+        {
+            StateMachine = Workflow.StateMachine.StateMachine,
+            Topic = notifications,
+            WorkflowTitle = "Edge deployment",
+        });
+
         // Last: every key of the stack exists now (CT.KMS.PR.3, grants only for AWS services).
         RestrictKmsGrants();
     }
@@ -140,6 +148,9 @@ public sealed class EdgeDeploymentStage : AppStage
 
     /// <summary>Fleet metrics, queries and worst-device rules from the devices' health messages.</summary>
     public FleetMetrics Metrics { get; }
+
+    /// <summary>The rule reporting failed, timed-out and aborted workflow executions to the topic.</summary>
+    public ExecutionFailureNotification FailureNotification { get; }
 
     public ModelApprovalTrigger Trigger { get; }
 

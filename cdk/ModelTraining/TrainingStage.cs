@@ -138,9 +138,20 @@ public sealed class TrainingStage : AppStage
             InputJson = "{\"trigger\":\"manual\"}",
         });
 
+        // Every failure notifies, including those no Catch sees (history or payload limits, timeouts, aborts).
+        FailureNotification = new ExecutionFailureNotification(Workload, "WorkflowFailureNotification", new ExecutionFailureNotificationProps
+        {
+            StateMachine = Workflow.StateMachine.StateMachine,
+            Topic = Topic,
+            WorkflowTitle = "Training",
+        });
+
         PublishContract(contract);
         RestrictKmsGrants();
     }
+
+    /// <summary>The rule reporting failed, timed-out and aborted workflow executions to the topic.</summary>
+    public ExecutionFailureNotification FailureNotification { get; }
 
     public SecureBucket Artifacts { get; }
 

@@ -14,10 +14,17 @@ public sealed record FeatureRecordChunk(IReadOnlyList<FeatureRecordItem> Records
 /// <param name="LabelingJobName">The labeling job; also names the run's folder.</param>
 public sealed record BuildRequest(string OutputManifestUri, bool Verified, string LabelingJobName);
 
-/// <summary>Result of <see cref="BuildHandler"/>: chunk keys (in the data bucket) and counts, never the records.</summary>
+/// <summary>One line of the chunk list the workflow's Distributed Map reads (its ItemReader, a JSON array).</summary>
+public sealed record ChunkListItem(string ChunkKey);
+
+/// <summary>
+/// Result of <see cref="BuildHandler"/>: where the chunk list is (in the data bucket) and counts, never the records
+/// or the chunk keys, so the result stays the same size for a job of any size.
+/// </summary>
 public sealed record BuildResult(
     string RunPrefix,
-    IReadOnlyList<string> ChunkKeys,
+    string ChunkListKey,
+    int ChunkCount,
     int RecordCount,
     int ApprovedCount,
     int RejectedCount,

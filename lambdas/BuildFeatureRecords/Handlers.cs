@@ -10,7 +10,8 @@ namespace EdgeMlOps.Labeling.BuildFeatureRecords;
 
 /// <summary>
 /// <c>BuildFeatureRecords::EdgeMlOps.Labeling.BuildFeatureRecords.BuildHandler::HandleAsync</c>: reads the output
-/// manifest, writes the feature records in chunks under <c>&lt;RECORDS_PREFIX&gt;&lt;labeling job&gt;/chunks/</c>.
+/// manifest, writes the feature records in chunks under <c>&lt;RECORDS_PREFIX&gt;&lt;labeling job&gt;/chunks/</c> and the
+/// list of chunks as <c>&lt;RECORDS_PREFIX&gt;&lt;labeling job&gt;/chunks.json</c> (the workflow's Distributed Map reads it).
 /// </summary>
 public static class BuildHandler
 {
@@ -41,23 +42,29 @@ public static class BuildHandler
         }
 
         var runPrefix = $"{settings.RecordsPrefix}{request.LabelingJobName}/";
-        var keys = new List<string>();
+        var keys = new List<ChunkListItem>();
         var chunks = RecordChunker.Chunk(labels, settings.ChunkSize);
         for (var i = 0; i < chunks.Count; i++)
         {
             var key = $"{runPrefix}chunks/chunk-{i.ToString("D5", CultureInfo.InvariantCulture)}.json";
             await S3Json.PutAsync(s3, settings.Bucket, key, chunks[i], cancellationToken).ConfigureAwait(false);
-            keys.Add(key);
+            keys.Add(new ChunkListItem(key));
         }
 
+        var chunkListKey = ChunkListKeyOf(runPrefix);
+        await S3Json.PutAsync(s3, settings.Bucket, chunkListKey, keys, cancellationToken).ConfigureAwait(false);
         return new BuildResult(
             runPrefix,
-            keys,
+            chunkListKey,
+            keys.Count,
             labels.Count,
             labels.Count(l => l.Status == LabelStatus.Approved),
             labels.Count(l => l.Status == LabelStatus.Rejected),
             skipped.ToReport());
     }
+
+    /// <summary>The chunk list of a run (outside <c>chunks/</c>, so the summary never mistakes it for a chunk).</summary>
+    public static string ChunkListKeyOf(string runPrefix) => $"{runPrefix}chunks.json";
 }
 
 /// <summary><c>...LoadChunkHandler::HandleAsync</c>: returns the records of one chunk for the inner Map state.</summary>

@@ -12,6 +12,16 @@ public static class LabelHistory
     public static IReadOnlySet<string> ReadApprovedSourceRefs(TextReader csv, SkipTally skipped)
     {
         var approved = new HashSet<string>(StringComparer.Ordinal);
+        ForEachApproved(csv, skipped, sourceRef => approved.Add(sourceRef));
+        return approved;
+    }
+
+    /// <summary>
+    /// Streams the CSV and calls <paramref name="onApproved"/> per APPROVED source ref, holding no more than one row:
+    /// the scan checks each against its pending images instead of loading every label ever written.
+    /// </summary>
+    public static void ForEachApproved(TextReader csv, SkipTally skipped, Action<string> onApproved)
+    {
         var first = true;
         foreach (var row in CsvLines.Parse(csv))
         {
@@ -30,9 +40,7 @@ public static class LabelHistory
                 continue;
             }
 
-            approved.Add(row[0]);
+            onApproved(row[0]);
         }
-
-        return approved;
     }
 }

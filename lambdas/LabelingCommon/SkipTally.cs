@@ -13,13 +13,17 @@ public sealed class SkipTally
     private readonly SortedDictionary<string, int> _counts = new(StringComparer.Ordinal);
     private readonly List<SkippedItem> _examples = [];
 
+    /// <summary>Counts a skipped item (thread-safe: scans add from parallel listings).</summary>
     public void Add(string item, string reason, string detail)
     {
-        _counts.TryGetValue(reason, out var count);
-        _counts[reason] = count + 1;
-        if (count < ExamplesPerReason)
+        lock (_counts)
         {
-            _examples.Add(new SkippedItem(item, reason, detail));
+            _counts.TryGetValue(reason, out var count);
+            _counts[reason] = count + 1;
+            if (count < ExamplesPerReason)
+            {
+                _examples.Add(new SkippedItem(item, reason, detail));
+            }
         }
     }
 

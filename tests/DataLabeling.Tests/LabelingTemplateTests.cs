@@ -105,6 +105,8 @@ public sealed class LabelingTemplateTests : IClassFixture<LabelingStageFixture>
             "athena:StartQueryExecution", "athena:GetQueryExecution", "athena:StopQueryExecution",
             // CreateLabelingJob hands the Ground Truth role to SageMaker.
             "iam:PassRole",
+            // The Distributed Maps (poll windows, record writes): Map Runs start, track and stop child executions.
+            "states:StartExecution", "states:DescribeExecution", "states:StopExecution",
             // Athena runs the latest-label query as the caller: catalog, offline-store objects, results in the bucket.
             "athena:GetDataCatalog", "glue:GetDatabase", "glue:GetTable", "glue:GetPartitions",
             "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket", "s3:PutObject", "s3:AbortMultipartUpload",
@@ -285,5 +287,23 @@ public sealed class LabelingTemplateTests : IClassFixture<LabelingStageFixture>
             f => f.LogicalId.StartsWith("CustomCDKBucketDeployment", StringComparison.Ordinal));
         var reasons = handler["Metadata"]!["guard"]!["Reasons"]!;
         Assert.Contains("public endpoint", reasons["lambda_inside_vpc_check"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Every_failed_timed_out_or_aborted_execution_is_reported_to_the_topic()
+    {
+        EdgeMlOps.Testing.CloudFormation.ExecutionFailureRule.AssertNotifiesTopic(_stage.Json);
+    }
+
+    [Fact]
+    public void Distributed_maps_may_start_only_this_state_machine_and_read_only_the_record_chunk_lists()
+    {
+        var statements = StateMachineRoleDocument()["Statement"]!.AsArray();
+        var start = statements.Single(s => ActionsOf(s!).Contains("states:StartExecution"))!;
+        Assert.Contains("stateMachine:edgemlops-dev-labeling", start["Resource"]!.ToJsonString());
+        var track = statements.Single(s => ActionsOf(s!).Contains("states:DescribeExecution"))!;
+        Assert.Contains("execution:edgemlops-dev-labeling/*", track["Resource"]!.ToJsonString());
+        var reader = statements.Single(s => ActionsOf(s!).SequenceEqual(["s3:GetObject"]))!;
+        Assert.Contains("labeling/feature-records/*", reader["Resource"]!.ToJsonString());
     }
 }

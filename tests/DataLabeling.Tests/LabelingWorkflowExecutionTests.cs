@@ -70,6 +70,7 @@ public sealed class LabelingWorkflowExecutionTests : IClassFixture<LabelingStage
             .Respond("QueryLatestLabels", latestLabelsQuery ?? TaskAnswer.Return($"{{\"QueryExecution\":{{\"QueryExecutionId\":\"q\",\"Status\":{{\"State\":\"SUCCEEDED\"}},\"ResultConfiguration\":{{\"OutputLocation\":\"s3://{_bucket}/labeling/athena-results/q.csv\"}}}}}}"))
             .Respond("arn:aws:states:::aws-sdk:sagemaker:createLabelingJob", TaskAnswer.From(groundTruth))
             .Respond("DescribeJob", TaskAnswer.From(groundTruth))
+            .Respond("PollJobStatus", TaskAnswer.From(groundTruth))
             .Respond("StopOverdueJob", "{}")
             .Respond("arn:aws:states:::sns:publish", "{\"MessageId\":\"m-1\"}")
             .Respond("PublishLabelsUpdated", "{\"Entries\":[{\"EventId\":\"e-1\"}],\"FailedEntryCount\":0}")
@@ -176,7 +177,13 @@ public sealed class LabelingWorkflowExecutionTests : IClassFixture<LabelingStage
         Assert.Equal(ExecutionStatus.Failed, result.Status);
         Assert.Equal("Labeling.JobOverdue", result.Error);
         Assert.Equal(groundTruth.CreatedJobs[0], result.InvocationsOf("StopOverdueJob").Single().Parameters!["LabelingJobName"]!.GetValue<string>());
-        Assert.Equal(2881, result.InvocationsOf("DescribeJob").Count); // the first poll plus the 2,880 the config allows
+        // The dev config allows 2,880 polls (240 h at 300 s): 3 windows of at most 1,000 polls, each a child
+        // execution polling once more than it waits; the parent reads the status once after the last window.
+        Assert.Equal(3, result.ChildExecutions.Count);
+        Assert.Equal(3 * 1_001, result.InvocationsOf("PollJobStatus").Count);
+        Assert.Single(result.InvocationsOf("DescribeJob"));
+        Assert.All(result.ChildExecutions, window => Assert.InRange(window.Quota.HistoryEvents, 10_000, 12_500));
+        Assert.InRange(result.Quota.HistoryEvents, 1, 200);
         Assert.Contains("was stopped", Message(result, "NotifyJobOverdue"));
     }
 
@@ -229,7 +236,7 @@ public sealed class LabelingWorkflowExecutionTests : IClassFixture<LabelingStage
         Assert.Equal(4, result.InvocationsOf("PutLabelRecord").Count);
         Assert.Equal(2, result.InvocationsOf("PutLabelRecord").Count(c => c.Failed));
         Assert.Equal(2, EventDetail(result)["newLabelCount"]!.GetValue<int>());
-        Assert.Contains(result.Events, e => e.Type == "StateRetried" && e.StateName == "PutLabelRecord");
+        Assert.Contains(result.SelfAndDescendants.SelectMany(e => e.Events), e => e.Type == "StateRetried" && e.StateName == "PutLabelRecord");
     }
 
     [Fact]

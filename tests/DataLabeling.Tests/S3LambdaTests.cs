@@ -34,6 +34,40 @@ public sealed class S3LambdaTests : IClassFixture<S3Fixture>
         return await reader.ReadToEndAsync();
     }
 
+    private static FindUnlabeledImagesSettings Settings(string bucket, int maxImages) => new(
+        bucket, ["images/incoming/", "images/captured/"], "labeling/manifests/", maxImages, "edgemlops-dev", "images/captured/", "labeling/scan-state/state.json");
+
+    [Fact]
+    public async Task Second_scan_lists_only_what_is_new_per_device_and_keeps_the_unlabeled_backlog()
+    {
+        const string bucket = "find-incremental";
+        await _server.CreateBucketsAsync(bucket);
+        using var s3 = _server.CreateClient();
+        foreach (var day in new[] { "01", "02" })
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await PutAsync(s3, bucket, $"images/captured/cam-a/2026/12/{day}/a{i}.jpg", JpegHead);
+                await PutAsync(s3, bucket, $"images/captured/cam-a/2026/12/{day}/a{i}.json", "{}"u8.ToArray());
+                await PutAsync(s3, bucket, $"images/captured/cam-b/2026/12/{day}/b{i}.jpg", JpegHead);
+            }
+        }
+
+        var settings = Settings(bucket, 4) with { ScanPrefixes = ["images/captured/"] };
+        var first = await Function.RunAsync(s3, settings, new FindUnlabeledImagesRequest("e-1", DateTimeOffset.UnixEpoch, null));
+        Assert.Equal((18, 6, 4, 8), (first.ListedObjectCount, first.SidecarCount, first.ImageCount, first.DeferredCount));
+
+        // A new capture on the same day (a hash sorting first) and one on a new day, for cam-a only.
+        await PutAsync(s3, bucket, "images/captured/cam-a/2026/12/02/0000.jpg", JpegHead);
+        await PutAsync(s3, bucket, "images/captured/cam-a/2026/12/03/a9.jpg", JpegHead);
+        var second = await Function.RunAsync(s3, settings, new FindUnlabeledImagesRequest("e-2", DateTimeOffset.UnixEpoch, null));
+
+        // Only the last day of each device is listed again (cam-a: 6 + 2 new, cam-b: 3), not days 01.
+        Assert.Equal(11, second.ListedObjectCount);
+        Assert.Equal(14, second.UnlabeledCount); // the 12 remembered plus the 2 new
+        Assert.Equal(4, second.ImageCount);
+    }
+
     [Fact]
     public async Task Finds_unlabeled_images_across_both_prefixes_over_many_pages_and_writes_the_manifest()
     {
@@ -43,20 +77,22 @@ public sealed class S3LambdaTests : IClassFixture<S3Fixture>
         // 1,050 incoming images: ListObjectsV2 returns at most 1,000 per page.
         await Parallel.ForEachAsync(Enumerable.Range(0, 1050), new ParallelOptions { MaxDegreeOfParallelism = 16 },
             async (i, _) => await PutAsync(s3, bucket, $"images/incoming/img-{i:D4}.jpg", JpegHead));
-        await PutAsync(s3, bucket, "images/captured/device-1/cap-1.jpg", JpegHead);
-        await PutAsync(s3, bucket, "images/captured/device-1/cap-2.jpg_0", JpegHead);   // JPEG content, odd name
-        await PutAsync(s3, bucket, "images/captured/device-1/notes.txt", "not an image"u8.ToArray());
-        await PutAsync(s3, bucket, "images/captured/device-1/empty.jpg", []);
+        await PutAsync(s3, bucket, "images/incoming/odd.jpg_0", JpegHead);                // JPEG content, odd name: sniffed
+        await PutAsync(s3, bucket, "images/captured/device-1/2026/12/01/cap-1.jpg", JpegHead);
+        await PutAsync(s3, bucket, "images/captured/device-1/2026/12/01/cap-1.json", "{\"thingName\":\"device-1\"}"u8.ToArray()); // sidecar
+        await PutAsync(s3, bucket, "images/captured/device-1/2026/12/01/notes.txt", "not an image"u8.ToArray());
+        await PutAsync(s3, bucket, "images/captured/device-2/2026/12/01/empty.jpg", []);
         await PutAsync(s3, bucket, "images/other/ignored.jpg", JpegHead);                 // not a scanned prefix
         // Label history (the Athena result): two images already APPROVED, one garbage row.
         await PutAsync(s3, bucket, "labeling/athena-results/q1.csv", Encoding.UTF8.GetBytes(
-            "\"source_ref\"\n\"s3://find-many/images/incoming/img-0000.jpg\"\n\"s3://find-many/images/captured/device-1/cap-1.jpg\"\n\"garbage\"\n"));
+            "\"source_ref\"\n\"s3://find-many/images/incoming/img-0000.jpg\"\n\"s3://find-many/images/captured/device-1/2026/12/01/cap-1.jpg\"\n\"garbage\"\n"));
 
-        var settings = new FindUnlabeledImagesSettings(bucket, ["images/incoming/", "images/captured/"], "labeling/manifests/", 2000, "edgemlops-dev");
+        var settings = Settings(bucket, 2000);
         var request = new FindUnlabeledImagesRequest("arn:aws:states:us-east-1:1:execution:sm:e1", DateTimeOffset.UnixEpoch, $"s3://{bucket}/labeling/athena-results/q1.csv");
         var result = await Function.RunAsync(s3, settings, request);
 
         Assert.Equal(1050 - 1 + 1, result.ImageCount);  // incoming minus one approved, plus the sniffed .jpg_0
+        Assert.Equal((1, 2), (result.SidecarCount, result.DeviceFolderCount));
         Assert.Equal(2, result.AlreadyApprovedCount);
         Assert.Equal(0, result.DeferredCount);
         Assert.Equal(3, result.Skipped.Count);
@@ -68,7 +104,7 @@ public sealed class S3LambdaTests : IClassFixture<S3Fixture>
         Assert.Equal($"labeling/manifests/{result.LabelingJobName}/input.manifest", manifestKey);
         var lines = (await ReadAsync(s3, bucket, manifestKey)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(result.ImageCount, lines.Length);
-        Assert.Contains("{\"source-ref\":\"s3://find-many/images/captured/device-1/cap-2.jpg_0\"}", lines);
+        Assert.Contains("{\"source-ref\":\"s3://find-many/images/incoming/odd.jpg_0\"}", lines);
         Assert.Contains("{\"source-ref\":\"s3://find-many/images/incoming/img-1049.jpg\"}", lines);
         Assert.DoesNotContain(lines, l => l.Contains("img-0000.jpg", StringComparison.Ordinal) || l.Contains("other/", StringComparison.Ordinal));
     }
@@ -84,7 +120,7 @@ public sealed class S3LambdaTests : IClassFixture<S3Fixture>
         await PutAsync(s3, bucket, image, JpegHead);
         await PutAsync(s3, bucket, CaptureLayout.SidecarKey(CaptureLayout.DefaultPrefix, "cam-1", capturedAt, "ab12"), "{\"reason\": \"uncertain\"}"u8.ToArray());
 
-        var settings = new FindUnlabeledImagesSettings(bucket, [CaptureLayout.DefaultPrefix], "labeling/manifests/", 10, "edgemlops-dev");
+        var settings = new FindUnlabeledImagesSettings(bucket, [CaptureLayout.DefaultPrefix], "labeling/manifests/", 10, "edgemlops-dev", CaptureLayout.DefaultPrefix, "labeling/scan-state/state.json");
         var result = await Function.RunAsync(s3, settings, new FindUnlabeledImagesRequest("e-captures", DateTimeOffset.UnixEpoch, null));
 
         Assert.Equal(1, result.ImageCount);
@@ -103,12 +139,12 @@ public sealed class S3LambdaTests : IClassFixture<S3Fixture>
             await PutAsync(s3, bucket, $"images/incoming/{i}.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
         }
 
-        var settings = new FindUnlabeledImagesSettings(bucket, ["images/incoming/", "images/captured/"], "labeling/manifests/", 2, "edgemlops-dev");
+        var settings = Settings(bucket, 2);
         var capped = await Function.RunAsync(s3, settings, new FindUnlabeledImagesRequest("e-cap", DateTimeOffset.UnixEpoch, null));
         Assert.Equal(2, capped.ImageCount);
         Assert.Equal(3, capped.DeferredCount);
 
-        var empty = await Function.RunAsync(s3, settings with { ScanPrefixes = ["images/captured/"] }, new FindUnlabeledImagesRequest("e-empty", DateTimeOffset.UnixEpoch, null));
+        var empty = await Function.RunAsync(s3, settings with { ScanPrefixes = ["images/captured/"], ScanStateKey = "labeling/scan-state/fresh.json" }, new FindUnlabeledImagesRequest("e-empty", DateTimeOffset.UnixEpoch, null));
         Assert.Equal(0, empty.ImageCount);
         Assert.Null(empty.ManifestUri);
     }
@@ -131,14 +167,17 @@ public sealed class S3LambdaTests : IClassFixture<S3Fixture>
         var settings = new BuildSettings(bucket, "labeling/feature-records/", "label", "label-verification", "correct", 1, 2);
 
         var built = await BuildHandler.RunAsync(s3, settings, new BuildRequest("s3://records/labeling/output/job/manifests/output/output.manifest", true, "job"), 1700000000);
-        Assert.Equal(3, built.ChunkKeys.Count);
+        Assert.Equal(3, built.ChunkCount);
+        var chunkList = await S3Json.GetAsync<List<ChunkListItem>>(s3, bucket, built.ChunkListKey);
+        var chunkKeys = chunkList.Select(c => c.ChunkKey).ToList();
+        Assert.Equal(3, chunkKeys.Count);
         Assert.Equal((5, 4, 1, 1), (built.RecordCount, built.ApprovedCount, built.RejectedCount, built.Skipped.Count));
 
-        var chunk = await LoadChunkHandler.RunAsync(s3, bucket, new LoadChunkRequest(built.ChunkKeys[0]));
+        var chunk = await LoadChunkHandler.RunAsync(s3, bucket, new LoadChunkRequest(chunkKeys[0]));
         Assert.Equal(2, chunk.Records.Count);
         Assert.Equal(LabelStatus.Approved, FeatureRecordCodec.FromFeatureValues(chunk.Records[0].Record).Status);
 
-        foreach (var key in built.ChunkKeys)
+        foreach (var key in chunkKeys)
         {
             var records = (await LoadChunkHandler.RunAsync(s3, bucket, new LoadChunkRequest(key))).Records;
             var outcomes = records.Select(r => r.SourceRef.EndsWith("3.jpg", StringComparison.Ordinal)

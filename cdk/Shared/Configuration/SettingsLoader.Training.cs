@@ -18,6 +18,18 @@ public static partial class SettingsLoader
             r.Problem(SettingsSchema.Training.TestPercent, $"plus validationPercent must leave at least 20 percent for training, got {validationPercent} + {testPercent}");
         }
 
+        var pollInterval = r.Integer(SettingsSchema.Training.PollIntervalSeconds);
+        var maxWaitHours = r.Integer(SettingsSchema.Training.MaxWaitHours);
+        var neededPolls = (int)Math.Ceiling(maxWaitHours * 3600.0 / pollInterval);
+        if (neededPolls > TrainingSettings.MaxPolls)
+        {
+            var minInterval = (int)Math.Ceiling(maxWaitHours * 3600.0 / TrainingSettings.MaxPolls);
+            r.Problem(SettingsSchema.Training.PollIntervalSeconds,
+                $"with maxWaitHours {maxWaitHours} needs {neededPolls} polls, more than the {TrainingSettings.MaxPolls} that fit one workflow execution " +
+                $"({TrainingSettings.HistoryEventsPerPoll} history events per poll, kept under half of the 25,000-event Step Functions limit): " +
+                $"set intervalSeconds to at least {minInterval}, or lower maxWaitHours, got {pollInterval}");
+        }
+
         return new TrainingSettings
         {
             TrainingInstanceType = r.Text(SettingsSchema.Training.TrainingInstanceType)!,
@@ -30,8 +42,8 @@ public static partial class SettingsLoader
             ModelApprovalStatus = r.Choice(SettingsSchema.Training.ModelApprovalStatus),
             PretrainedWeightsUri = r.Text(SettingsSchema.Training.PretrainedWeightsUri),
             MinNewLabelsToRetrain = r.Integer(SettingsSchema.Training.MinNewLabelsToRetrain),
-            PollIntervalSeconds = r.Integer(SettingsSchema.Training.PollIntervalSeconds),
-            MaxWaitHours = r.Integer(SettingsSchema.Training.MaxWaitHours),
+            PollIntervalSeconds = pollInterval,
+            MaxWaitHours = maxWaitHours,
             ContainerImageUri = r.Text(SettingsSchema.Training.ContainerImageUri),
             SplitSeed = r.Integer(SettingsSchema.Training.SplitSeed),
             ValidationPercent = validationPercent,

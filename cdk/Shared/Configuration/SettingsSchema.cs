@@ -116,11 +116,11 @@ public static partial class SettingsSchema
 
         public static readonly IntegerSetting PollIntervalSeconds = new("labeling.polling.intervalSeconds", "Seconds between job status polls", 300, 10, 3_600);
 
-        public static readonly IntegerSetting MaxWaitHours = new("labeling.polling.maxWaitHours", "Hours to wait for one job before it is stopped; polls = ceil(hours x 3600 / interval)", 240, 1, 720);
+        public static readonly IntegerSetting MaxWaitHours = new("labeling.polling.maxWaitHours", "Wait per job before it is stopped (any value fits: the wait runs in poll windows of at most 1,000 polls, each a child execution)", 240, 1, 720);
 
         public static readonly TextSetting Schedule = new("labeling.schedule", "Schedule of the labeling workflow pipeline", "rate(1 day)", SchedulePhrase, SchedulePattern());
 
-        public static readonly IntegerSetting PutRecordConcurrency = new("labeling.putRecordConcurrency", "Concurrent Feature Store `PutRecord` calls per chunk (`MaxConcurrencyPath`)", 10, 1, 40);
+        public static readonly IntegerSetting PutRecordConcurrency = new("labeling.putRecordConcurrency", "Concurrent Feature Store `PutRecord` calls per chunk of the Distributed Map that writes the records", 10, 1, 40);
     }
 
     public static class Training
@@ -164,7 +164,8 @@ public static partial class SettingsSchema
 
         public static readonly IntegerSetting PollIntervalSeconds = new("training.polling.intervalSeconds", "Seconds between pipeline status polls", 300, 10, 3_600);
 
-        public static readonly IntegerSetting MaxWaitHours = new("training.polling.maxWaitHours", "Hours the workflow waits for a pipeline execution (also the jobs' maximum runtime)", 24, 1, 120);
+        public static readonly IntegerSetting MaxWaitHours = new("training.polling.maxWaitHours", "Hours the workflow waits for a pipeline execution (also the jobs' maximum runtime)", 24, 1, 120)
+        { Rule = "with `intervalSeconds` at most 900 polls (the wait loop runs in one execution: 13 history events per poll, kept under half of the 25,000-event limit)" };
     }
 
     public static class Edge

@@ -33,6 +33,18 @@ public sealed record TrainingSettings
     /// <summary>New labels needed before a LabelsUpdated event starts retraining.</summary>
     public required int MinNewLabelsToRetrain { get; init; }
 
+    /// <summary>
+    /// History events one poll of the training workflow costs (wait 2, describe task 5, two choices 4, count 2): the
+    /// wait loop runs in one Standard execution.
+    /// </summary>
+    public const int HistoryEventsPerPoll = 13;
+
+    /// <summary>
+    /// Most polls the configuration may ask for (maxWaitHours × 3600 / intervalSeconds): 900 × 13 = 11,700 events plus
+    /// the workflow's fixed part stays under half of the 25,000-event limit.
+    /// </summary>
+    public const int MaxPolls = 900;
+
     /// <summary>Seconds between pipeline status polls.</summary>
     public required int PollIntervalSeconds { get; init; }
 

@@ -9,6 +9,26 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../package.json'));
 const S3rver = require('s3rver');
+const FilesystemStore = require('s3rver/lib/stores/filesystem');
+
+// s3rver 3.7.1 lists with a delimiter by walking its folders, but never below a common prefix: a key two levels
+// down (images/captured/<thing>/<day>/x.jpg) yields no common prefix at all, where S3 reports "<thing>/". So a
+// delimited listing is computed here from the full listing of the prefix, as S3 defines it.
+const listObjects = FilesystemStore.prototype.listObjects;
+FilesystemStore.prototype.listObjects = async function listObjectsWithNestedCommonPrefixes(bucket, options) {
+  if (!options?.delimiter) return listObjects.call(this, bucket, options);
+  const prefix = options.prefix ?? '';
+  const all = await listObjects.call(this, bucket, { ...options, delimiter: '', maxKeys: Infinity });
+  const commonPrefixes = new Set();
+  const objects = [];
+  for (const object of all.objects) {
+    const idx = object.key.slice(prefix.length).indexOf(options.delimiter);
+    if (idx !== -1) commonPrefixes.add(object.key.slice(0, prefix.length + idx + 1));
+    else objects.push(object);
+  }
+  const maxKeys = options.maxKeys ?? Infinity;
+  return { objects: objects.slice(0, maxKeys), commonPrefixes: [...commonPrefixes].sort(), isTruncated: objects.length > maxKeys };
+};
 
 const [directory, port] = process.argv.slice(2);
 if (!directory || !port) {

@@ -81,7 +81,11 @@ public sealed partial class LocalStateMachine
         var lambdas = template.LogicalIdsOfType("AWS::Lambda::Function")
             .Select(id => DescribeLambda(template, resolver, id))
             .ToList();
-        return new LocalStateMachine(logicalId, name, definition, lambdas, options);
+        var type = properties["StateMachineType"] is { } declaredType
+            && resolver.ResolveString(declaredType, $"{logicalId}.Properties.StateMachineType") == "EXPRESS"
+            ? WorkflowType.Express
+            : WorkflowType.Standard;
+        return new LocalStateMachine(logicalId, name, definition, lambdas, options) { WorkflowType = type };
     }
 
     /// <summary>Builds the state machine from template JSON (a JsonNode).</summary>
@@ -123,42 +127,84 @@ public sealed partial class LocalStateMachine
         }
 
         var executionName = $"local-{Interlocked.Increment(ref _executionCount)}";
+        return await ExecuteAsync(Definition, input, scenario, WorkflowType, Name, executionName, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs one execution of a definition (the state machine's, or a Distributed Map's item processor as a child
+    /// execution) under the service quotas of its workflow type.
+    /// </summary>
+    internal async Task<ExecutionResult> ExecuteAsync(
+        JsonObject definition,
+        JsonNode? input,
+        Scenario scenario,
+        WorkflowType workflowType,
+        string stateMachineName,
+        string executionName,
+        CancellationToken cancellationToken)
+    {
         var invocations = new List<TaskInvocation>();
+        var children = new List<ExecutionResult>();
+        var distributedMaps = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        var runnable = DistributedMap.Rewrite(definition, distributedMaps);
+        var context = ContextObject(stateMachineName, executionName);
         var request = new JsonObject
         {
-            ["definition"] = Definition,
+            ["definition"] = runnable,
             ["input"] = input?.DeepClone() ?? new JsonObject(),
-            ["context"] = ContextObject(executionName),
+            ["context"] = context.DeepClone(),
             ["realWaits"] = scenario.RealWaits,
             ["validate"] = _options.ValidateDefinition,
+            ["express"] = workflowType == WorkflowType.Express,
+            ["limits"] = _options.Quotas.ToRunnerLimits(),
         };
 
+        Task<JsonObject> OnTask(TaskCall call, CancellationToken ct) =>
+            call.Resource == DistributedMap.Resource && distributedMaps.TryGetValue(call.StateName, out var map)
+                ? new DistributedMap(this, call.StateName, map, scenario, executionName).RunAsync(call, children, ct)
+                : AnswerAsync(call, scenario, invocations, ct);
+
         var done = await StateMachineRunnerProcess.Shared
-            .RunAsync(request, (call, ct) => AnswerAsync(call, scenario, invocations, ct), scenario.Timeout, cancellationToken)
+            .RunAsync(request, OnTask, scenario.Timeout, cancellationToken)
             .ConfigureAwait(false);
 
         var status = done["status"]?.GetValue<string>();
         var error = done["error"]?.GetValue<string>();
         var cause = done["cause"]?.GetValue<string>();
         var events = (done["events"] as JsonArray ?? []).Select(ToEvent).ToList();
+        var quota = QuotaUsage.From(done["quota"]);
         List<TaskInvocation> calls;
+        List<ExecutionResult> childResults;
         lock (invocations)
         {
             calls = [.. invocations];
         }
 
+        lock (children)
+        {
+            childResults = [.. children];
+        }
+
+        ExecutionResult Result(ExecutionStatus executionStatus, JsonNode? output) =>
+            new(executionStatus, output, error, cause, events, calls, quota, workflowType, childResults);
+
         return status switch
         {
-            "SUCCEEDED" => new ExecutionResult(ExecutionStatus.Succeeded, done["output"]?.DeepClone(), null, null, events, calls),
-            "FAILED" => new ExecutionResult(ExecutionStatus.Failed, null, error, cause, events, calls),
-            "TIMED_OUT" => new ExecutionResult(ExecutionStatus.TimedOut, null, error, cause, events, calls),
-            "ABORTED" => new ExecutionResult(ExecutionStatus.Aborted, null, error, cause, events, calls),
+            "SUCCEEDED" => Result(ExecutionStatus.Succeeded, done["output"]?.DeepClone()),
+            "FAILED" => Result(ExecutionStatus.Failed, null),
+            "TIMED_OUT" => Result(ExecutionStatus.TimedOut, null),
+            "ABORTED" => Result(ExecutionStatus.Aborted, null),
             "INVALID" => throw new StateMachineHarnessException($"State machine '{LogicalId}' is not valid ASL: {cause}"),
             _ => throw new StateMachineHarnessException($"Run of '{LogicalId}' stopped: {cause}"),
         };
     }
 
-    private async Task<JsonObject> AnswerAsync(TaskCall call, Scenario scenario, List<TaskInvocation> invocations, CancellationToken cancellationToken)
+    /// <summary>Standard or Express, from the template's <c>StateMachineType</c>.</summary>
+    public WorkflowType WorkflowType { get; private init; }
+
+    internal LocalStateMachineOptions Options => _options;
+
+    internal async Task<JsonObject> AnswerAsync(TaskCall call, Scenario scenario, List<TaskInvocation> invocations, CancellationToken cancellationToken)
     {
         var queue = scenario.QueueFor(call);
         var lambda = LambdaTarget(call);
@@ -289,18 +335,18 @@ public sealed partial class LocalStateMachine
 
     private static JsonObject Abort(string reason) => new() { ["abort"] = reason };
 
-    private JsonObject ContextObject(string executionName) => new()
+    private JsonObject ContextObject(string stateMachineName, string executionName) => new()
     {
         ["Execution"] = new JsonObject
         {
-            ["Id"] = FakeAws.Arn("states", $"execution:{Name}:{executionName}"),
+            ["Id"] = FakeAws.Arn("states", $"execution:{stateMachineName}:{executionName}"),
             ["Name"] = executionName,
             ["RoleArn"] = $"arn:{FakeAws.Partition}:iam::{FakeAws.AccountId}:role/{Name}Role",
         },
         ["StateMachine"] = new JsonObject
         {
-            ["Id"] = FakeAws.Arn("states", $"stateMachine:{Name}"),
-            ["Name"] = Name,
+            ["Id"] = FakeAws.Arn("states", $"stateMachine:{stateMachineName}"),
+            ["Name"] = stateMachineName,
         },
         ["Task"] = new JsonObject { ["Token"] = TaskToken },
     };

@@ -22,4 +22,10 @@ public sealed record LocalStateMachineOptions
     /// Validate the definition with asl-validator (JSONPaths and ARNs included) before each run. Default: true.
     /// </summary>
     public bool ValidateDefinition { get; init; } = true;
+
+    /// <summary>
+    /// The service quotas every run is held to (history events, payload size, Express duration). Default:
+    /// <see cref="ServiceQuotas.Aws"/>, the service's own values; only tests of the harness lower them.
+    /// </summary>
+    public ServiceQuotas Quotas { get; init; } = ServiceQuotas.Aws;
 }

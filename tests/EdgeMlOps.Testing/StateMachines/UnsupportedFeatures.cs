@@ -10,13 +10,13 @@ internal static class UnsupportedFeatures
 {
     private static readonly (string Field, string Why)[] s_stateFields =
     [
-        ("ItemReader", "Distributed Map item readers are ignored (the Map would iterate its input instead)"),
-        ("ResultWriter", "Map result writers are ignored"),
-        ("ItemBatcher", "Map item batching is ignored"),
-        ("ToleratedFailurePercentage", "Map failure tolerance is ignored (any failed item fails the Map)"),
-        ("ToleratedFailurePercentagePath", "Map failure tolerance is ignored"),
-        ("ToleratedFailureCount", "Map failure tolerance is ignored"),
-        ("ToleratedFailureCountPath", "Map failure tolerance is ignored"),
+        ("ItemReader", "item readers need a DISTRIBUTED Map (ProcessorConfig.Mode), which the harness runs itself"),
+        ("ResultWriter", "Map result writers are not supported by the harness"),
+        ("ItemBatcher", "item batching needs a DISTRIBUTED Map"),
+        ("ToleratedFailurePercentage", "failure tolerance needs a DISTRIBUTED Map"),
+        ("ToleratedFailurePercentagePath", "failure tolerance needs a DISTRIBUTED Map"),
+        ("ToleratedFailureCount", "failure tolerance needs a DISTRIBUTED Map"),
+        ("ToleratedFailureCountPath", "failure tolerance needs a DISTRIBUTED Map"),
         ("Assign", "variables are not supported"),
         ("Output", "JSONata is not supported"),
         ("Arguments", "JSONata is not supported"),
@@ -45,8 +45,15 @@ internal static class UnsupportedFeatures
                 continue;
             }
 
+            var distributed = DistributedMap.IsDistributed(state);
             foreach (var (field, why) in s_stateFields)
             {
+                if (distributed && field is "ItemReader" or "ItemBatcher" or "ToleratedFailurePercentage" or "ToleratedFailurePercentagePath"
+                    or "ToleratedFailureCount" or "ToleratedFailureCountPath")
+                {
+                    continue; // DistributedMap runs these
+                }
+
                 if (state.ContainsKey(field) && !(field == "QueryLanguage" && state[field]?.GetValue<string>() == "JSONPath"))
                 {
                     problems.Add($"State '{name}': {field}: {why}");

@@ -39,4 +39,22 @@ public sealed class TrainingSettingsTests
         var yaml = DevYaml.Replace("  minNewLabelsToRetrain: 50\n", $"  minNewLabelsToRetrain: 50\n  containerImageUri: {image}\n", StringComparison.Ordinal);
         Assert.Equal(image, SettingsLoader.Parse(yaml, "config/dev.yaml", "dev").Training.ContainerImageUri);
     }
+
+    [Fact]
+    public void Fails_if_the_wait_needs_more_polls_than_one_execution_history_holds()
+    {
+        // 120 h at 10 s is 43,200 polls, 13 history events each: far above the 25,000-event limit.
+        var yaml = DevYaml.Replace("    intervalSeconds: 300\n    maxWaitHours: 24\n", "    intervalSeconds: 10\n    maxWaitHours: 120\n", StringComparison.Ordinal);
+        var error = Assert.Throws<ConfigurationException>(() => SettingsLoader.Parse(yaml, "config/dev.yaml", "dev"));
+        Assert.Contains("training.polling.intervalSeconds with maxWaitHours 120 needs 43200 polls, more than the 900", error.Message, StringComparison.Ordinal);
+        Assert.Contains("25,000-event", error.Message, StringComparison.Ordinal);
+        Assert.Contains("at least 480", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Accepts_the_longest_wait_at_a_poll_interval_that_fits()
+    {
+        var yaml = DevYaml.Replace("    intervalSeconds: 300\n    maxWaitHours: 24\n", "    intervalSeconds: 480\n    maxWaitHours: 120\n", StringComparison.Ordinal);
+        Assert.Equal(120, SettingsLoader.Parse(yaml, "config/dev.yaml", "dev").Training.MaxWaitHours);
+    }
 }

@@ -51,6 +51,9 @@ public static class OptimizedIntegrations
         new("sagemaker:updateEndpoint", "sagemaker", "UpdateEndpoint", [""], ["sagemaker:UpdateEndpoint"], []),
         new("glue:startJobRun", "glue", "StartJobRun", ["", Sync], ["glue:StartJobRun"], ["glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"]),
         new("codebuild:startBuild", "codebuild", "StartBuild", ["", Sync], ["codebuild:StartBuild"], ["codebuild:StopBuild", "codebuild:BatchGetBuilds", .. s_syncRule]),
+        // Distributed Map item readers (AslTasks lists each reader as a task of its Map).
+        new("s3:getObject", "s3", "GetObject", [""], ["s3:GetObject"], []),
+        new("s3:listObjectsV2", "s3", "ListObjectsV2", [""], ["s3:ListBucket"], []),
         new("dynamodb:getItem", "dynamodb", "GetItem", [""], ["dynamodb:GetItem"], []),
         new("dynamodb:putItem", "dynamodb", "PutItem", [""], ["dynamodb:PutItem"], []),
         new("dynamodb:updateItem", "dynamodb", "UpdateItem", [""], ["dynamodb:UpdateItem"], []),

@@ -17,9 +17,17 @@ public sealed record AslTask(string Path, string Resource, JsonNode? Request)
     public TaskIntegration Integration => TaskIntegration.Parse(Resource);
 }
 
-/// <summary>Finds every Task state: top level, inside Parallel branches and inside Map item processors.</summary>
+/// <summary>
+/// Finds every Task state: top level, inside Parallel branches and inside Map item processors. A DISTRIBUTED Map
+/// also calls AWS itself, so it yields two tasks of its own: its <c>ItemReader</c> (e.g. <c>s3:getObject</c> with
+/// its Parameters) as <c>&lt;Map&gt;/ItemReader</c>, and its Map Run, which starts child executions of the state
+/// machine (<c>states:startExecution</c>), as <c>&lt;Map&gt;/MapRun</c>.
+/// </summary>
 public static class AslTasks
 {
+    /// <summary>What a Distributed Map's Map Run calls: StartExecution of the state machine it belongs to.</summary>
+    public const string MapRunResource = "arn:aws:states:::states:startExecution";
+
     public static IReadOnlyList<AslTask> In(JsonObject definition)
     {
         var tasks = new List<AslTask>();
@@ -55,6 +63,17 @@ public static class AslTasks
 
                     break;
                 case "Map" when (state["ItemProcessor"] ?? state["Iterator"]) is JsonObject processor:
+                    if (processor["ProcessorConfig"]?["Mode"]?.GetValue<string>() == "DISTRIBUTED")
+                    {
+                        if (state["ItemReader"] is JsonObject reader && reader["Resource"] is JsonValue readerResource
+                            && readerResource.TryGetValue<string>(out var readerArn))
+                        {
+                            tasks.Add(new AslTask($"{path}/ItemReader", readerArn, reader["Parameters"] ?? reader["Arguments"]));
+                        }
+
+                        tasks.Add(new AslTask($"{path}/MapRun", MapRunResource, new JsonObject { ["StateMachineArn"] = "(this state machine)" }));
+                    }
+
                     Collect(processor, $"{path}/ItemProcessor/", tasks);
                     break;
             }

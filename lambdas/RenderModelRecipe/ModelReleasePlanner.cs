@@ -59,7 +59,7 @@ public static class ModelReleasePlanner
             return new ModelReleaseDecision(null, problems);
         }
 
-        var componentVersion = ModelComponentVersion.FromModelPackageVersion(version);
+        var componentVersion = ModelComponentVersion.FromModelPackageVersion(version, request.Attempt);
         var artifactKey = $"models/{group}/{version}/{ModelRecipe.ModelFileName}";
         var artifactUri = $"s3://{request.ArtifactsBucket}/{artifactKey}";
         var recipe = ModelRecipe.Render(request.ModelComponentName, componentVersion, artifactUri, arn!, group!, version, imageSize!.Value, classNames!);

@@ -4,9 +4,10 @@ namespace EdgeMlOps.EdgeDeployment.RenderModelRecipe;
 
 /// <summary>
 /// Input of the Lambda: <c>modelPackage</c> is the DescribeModelPackage result as Step Functions returns it
-/// (PascalCase members), <c>modelComponentName</c> and <c>artifactsBucket</c> come from the configuration.
+/// (PascalCase members), <c>modelComponentName</c> and <c>artifactsBucket</c> come from the configuration,
+/// <c>attempt</c> (optional, default 0) counts the component versions of this package Greengrass marked FAILED before.
 /// </summary>
-public sealed record RenderModelRecipeRequest(JsonObject ModelPackage, string ModelComponentName, string ArtifactsBucket)
+public sealed record RenderModelRecipeRequest(JsonObject ModelPackage, string ModelComponentName, string ArtifactsBucket, int Attempt = 0)
 {
     public static RenderModelRecipeRequest FromJson(JsonObject json) => new(
         json["modelPackage"] as JsonObject ?? throw new ArgumentException("modelPackage must be an object (the DescribeModelPackage result)"),

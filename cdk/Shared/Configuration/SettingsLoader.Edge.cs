@@ -23,6 +23,7 @@ public static partial class SettingsLoader
         var health = s.Section("healthGate");
         var runtime = s.Section("inference");
         var twin = s.Section("digitalTwin");
+        var fleetSection = s.Section("fleet");
         var settings = new EdgeSettings
         {
             CanaryThingGroup = canary,
@@ -56,7 +57,7 @@ public static partial class SettingsLoader
                 HealthIntervalSeconds = runtime.Int("healthIntervalSeconds", 30, 1, 3_600),
             },
             RequireManualApproval = s.Bool("requireManualApproval", true),
-            ExpectedFleetSize = s.Section("fleet").Int("expectedSize", 10_000, 1, 1_000_000),
+            ExpectedFleetSize = fleetSection.Int("expectedSize", 10_000, 1, 1_000_000),
             DigitalTwin = new DigitalTwinSettings
             {
                 Enabled = twin.Bool("enabled", false),
@@ -86,7 +87,7 @@ public static partial class SettingsLoader
         var events = EdgeReleaseHistory.WorstCaseEvents(settings);
         if (events > EdgeReleaseHistory.QuotaEvents)
         {
-            s.Section("fleet").Problem("expectedSize",
+            fleetSection.Problem("expectedSize",
                 $"cannot be released within the Step Functions history quota of {EdgeReleaseHistory.QuotaEvents} events with these settings: " +
                 $"a release to {settings.ExpectedFleetSize} devices at edge.rollout.maximumPerMinute {settings.Rollout.MaximumPerMinute}, polled every " +
                 $"{settings.HealthGate.PollIntervalSeconds} s for up to {settings.HealthGate.MaxDeploymentMinutes} min plus the rollout time and a " +

@@ -43,6 +43,9 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
     /// <summary>What DescribeComponent reports for a created version. Default: DEPLOYABLE.</summary>
     public (string State, string Message) ComponentStatus { get; set; } = ("DEPLOYABLE", "NONE");
 
+    /// <summary>What DescribeComponent reports for a component version ARN. Default: <see cref="ComponentStatus"/>.</summary>
+    public Func<string, (string State, string Message)>? ComponentStatusOf { get; set; }
+
     /// <summary>Devices of each thing group by group ARN.</summary>
     public Dictionary<string, List<string>> Groups { get; } = new(StringComparer.Ordinal);
 
@@ -130,7 +133,8 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
 
                 return new JsonObject { ["ComponentName"] = recipe["ComponentName"]!.DeepClone(), ["ComponentVersion"] = recipe["ComponentVersion"]!.DeepClone(), ["Status"] = new JsonObject { ["ComponentState"] = "REQUESTED" } };
             case DescribeComponent:
-                return new JsonObject { ["Arn"] = p["Arn"]!.DeepClone(), ["Status"] = new JsonObject { ["ComponentState"] = ComponentStatus.State, ["Message"] = ComponentStatus.Message } };
+                var (componentState, componentMessage) = ComponentStatusOf?.Invoke(p["Arn"]!.GetValue<string>()) ?? ComponentStatus;
+                return new JsonObject { ["Arn"] = p["Arn"]!.DeepClone(), ["Status"] = new JsonObject { ["ComponentState"] = componentState, ["Message"] = componentMessage } };
             case ListDeployments:
                 var target = p["TargetArn"]!.GetValue<string>();
                 return _latestByTarget.TryGetValue(target, out var latest)

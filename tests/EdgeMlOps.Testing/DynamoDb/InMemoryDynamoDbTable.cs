@@ -65,12 +65,12 @@ public sealed class InMemoryDynamoDbTable
         }
     }
 
-    /// <summary>The item with partition key value <paramref name="key"/> (a copy), or null.</summary>
+    /// <summary>The item whose (string) partition key is <paramref name="key"/> (a copy), or null.</summary>
     public JsonObject? Get(string key)
     {
         lock (_lock)
         {
-            return _items.TryGetValue(key, out var item) ? (JsonObject)item.DeepClone() : null;
+            return _items.TryGetValue(JsonValue.Create(key).ToJsonString(), out var item) ? (JsonObject)item.DeepClone() : null;
         }
     }
 

@@ -225,7 +225,8 @@ public sealed partial class TwinRun
         });
         var group = execution.Resolve(execution.StepOfType("RegisterModel")["Arguments"]!["ModelPackageGroupName"]).GetValue<string>();
         var arn = $"arn:aws:sagemaker:{FakeAws.Region}:{FakeAws.AccountId}:model-package/{group}/{version}";
-        var package = execution.RegisteredModelPackage(arn, version, DateTimeOffset.UtcNow.AddMinutes(version));
+        // Registered for manual approval, as the training pipeline registers; the operator approves each at its rollout.
+        var package = execution.RegisteredModelPackage(arn, version, DateTimeOffset.UtcNow.AddMinutes(version), "PendingManualApproval");
         var onnxUri = package["CustomerMetadataProperties"]?["onnxModelUri"]?.GetValue<string>()
             ?? throw new InvalidOperationException("The training pipeline registers no onnxModelUri metadata.");
         var (onnxBucket, onnxKey) = S3Uri.Parse(onnxUri);
@@ -243,6 +244,7 @@ public sealed partial class TwinRun
     {
         await StepAsync($"Approve model package version {model.Version} ({scenario}): the EventBridge rule starts the edge deployment workflow", async lines =>
         {
+            registry.Approve(model.ModelPackageArn);
             var approval = registry.StateChangeEvent(model.ModelPackageArn, FakeAws.AccountId, FakeAws.Region);
             if (!rule.Matches(approval))
             {

@@ -3,6 +3,7 @@ using Amazon.CDK.AWS.SSM;
 using Constructs;
 using EdgeMlOps.Cdk.Shared;
 using EdgeMlOps.Cdk.Shared.Constructs;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.Cdk.DataLabeling;
 
@@ -68,7 +69,7 @@ public sealed class LabelingStage : Stage
             Schedule = labeling.Schedule,
         });
 
-        PublishContract(new ParameterContract(settings), labeling.IncomingPrefix, labeling.CapturePrefix);
+        PublishContract(new ParameterContract(settings.ParameterRoot), labeling.IncomingPrefix, labeling.CapturePrefix);
         KmsGrantRestriction.ApplyTo(this);
     }
 

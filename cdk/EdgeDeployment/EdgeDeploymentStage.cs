@@ -6,6 +6,7 @@ using EdgeMlOps.Cdk.EdgeDeployment.Fleet;
 using EdgeMlOps.Cdk.EdgeDeployment.Workflow;
 using EdgeMlOps.Cdk.Shared;
 using EdgeMlOps.Cdk.Shared.Constructs;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.Cdk.EdgeDeployment;
 
@@ -20,7 +21,7 @@ public sealed class EdgeDeploymentStage : Stage
         : base(scope, id, new StageProps { Env = props.ResolveEnv() })
     {
         var settings = props.Settings;
-        var contract = new ParameterContract(settings);
+        var contract = new ParameterContract(settings.ParameterRoot);
         Workload = new Stack(this, "Workload", new StackProps
         {
             StackName = $"{settings.ResourcePrefix}-edge",

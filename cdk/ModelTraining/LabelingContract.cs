@@ -2,6 +2,7 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.SSM;
 using Constructs;
 using EdgeMlOps.Cdk.Shared;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.Cdk.ModelTraining;
 

@@ -5,6 +5,7 @@ using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.S3.Assets;
 using Constructs;
 using EdgeMlOps.Cdk.Shared.Constructs;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.Cdk.ModelTraining;
 
@@ -99,15 +100,15 @@ public sealed partial class TrainingPipelineRole : Construct
             Actions = ["s3:GetObject"],
             Resources = [props.SourceDir.Bucket.ArnForObjects(props.SourceDir.S3ObjectKey)],
         }));
-        if (props.ExternalWeightsUri is { } weights)
+        if (props.ExternalWeightsUri is { } weightsUri && S3Uri.Parse(weightsUri) is var weights)
         {
             Role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
             {
                 Sid = "ReadPretrainedWeights",
                 Actions = ["s3:GetObject"],
-                Resources = [$"arn:{stack.Partition}:s3:::{weights["s3://".Length..]}"],
+                Resources = [$"arn:{stack.Partition}:s3:::{weights.Bucket}/{weights.Key}"],
             }));
-            var bucket = weights["s3://".Length..].Split('/')[0];
+            var bucket = weights.Bucket;
             Role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
             {
                 Sid = "ListPretrainedWeights",

@@ -5,6 +5,7 @@ using Constructs;
 using EdgeMlOps.Cdk.ModelTraining.Pipelines;
 using EdgeMlOps.Cdk.Shared;
 using EdgeMlOps.Cdk.Shared.Constructs;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.Cdk.ModelTraining;
 
@@ -25,7 +26,7 @@ public sealed class TrainingStage : Stage
     {
         var settings = props.Settings;
         var training = settings.Training;
-        var contract = new ParameterContract(settings);
+        var contract = new ParameterContract(settings.ParameterRoot);
         Workload = new Stack(this, "Workload", new StackProps
         {
             StackName = $"{settings.ResourcePrefix}-training",

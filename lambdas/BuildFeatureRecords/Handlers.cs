@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Labeling.Common;
 
 namespace EdgeMlOps.Labeling.BuildFeatureRecords;

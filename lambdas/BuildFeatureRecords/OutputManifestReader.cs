@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Labeling.Common;
 
 namespace EdgeMlOps.Labeling.BuildFeatureRecords;

@@ -1,5 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.EdgeDeployment.EvaluateFleetHealth;
 
@@ -9,14 +8,6 @@ namespace EdgeMlOps.EdgeDeployment.EvaluateFleetHealth;
 /// </summary>
 public static class Function
 {
-    public static Stream Handle(Stream input)
-    {
-        var json = JsonNode.Parse(input) as JsonObject
-            ?? throw new ArgumentException("The input must be a JSON object");
-        var verdict = HealthGate.Evaluate(HealthGateInput.FromJson(json));
-        var output = new MemoryStream();
-        JsonSerializer.Serialize(output, verdict.ToJson());
-        output.Position = 0;
-        return output;
-    }
+    public static Stream Handle(Stream input) =>
+        JsonLambda.Handle(input, request => HealthGate.Evaluate(HealthGateInput.FromJson(request)).ToJson());
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.EdgeDeployment.EvaluateFleetHealth;
 

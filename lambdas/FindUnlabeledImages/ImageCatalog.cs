@@ -1,5 +1,6 @@
 using Amazon.S3;
 using Amazon.S3.Model;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Labeling.Common;
 
 namespace EdgeMlOps.Labeling.FindUnlabeledImages;
@@ -46,6 +47,11 @@ public sealed class ImageCatalog
         if (entry.Key.EndsWith('/'))
         {
             return false; // a folder marker, not an object anyone uploaded
+        }
+
+        if (CaptureLayout.IsSidecar(entry.Key))
+        {
+            return false; // a device's capture sidecar, uploaded next to its image: not an image, and not a problem
         }
 
         if (entry.Size is null or 0)

@@ -1,3 +1,4 @@
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Labeling.Common;
 
 namespace EdgeMlOps.Labeling.FindUnlabeledImages;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.Lambdas.PrepareYoloDataset;
 
@@ -125,20 +126,8 @@ public static class DatasetPlanner
     /// <summary>The object key of an s3:// URI (the image id used for the split).</summary>
     public static bool TryObjectKey(string sourceRef, out string key)
     {
-        key = string.Empty;
-        if (!sourceRef.StartsWith("s3://", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        var slash = sourceRef.IndexOf('/', 5);
-        if (slash < 0 || slash == sourceRef.Length - 1)
-        {
-            return false;
-        }
-
-        key = sourceRef[(slash + 1)..];
-        return true;
+        key = S3Uri.TryParse(sourceRef, out var uri) ? uri.Key : string.Empty;
+        return key.Length > 0;
     }
 
     private static bool IsInside(PixelBox box, int width, int height) =>

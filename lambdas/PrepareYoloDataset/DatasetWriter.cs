@@ -1,5 +1,6 @@
 using Amazon.S3;
 using Amazon.S3.Model;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.Lambdas.PrepareYoloDataset;
 
@@ -76,9 +77,8 @@ public sealed class DatasetWriter
     private async Task<HashSet<string>> ListExistingImagesAsync(IEnumerable<LabelRecord> rows, CancellationToken cancellationToken)
     {
         var folders = rows
-            .Select(r => r.SourceRef)
-            .Where(r => r.StartsWith("s3://", StringComparison.Ordinal) && r.LastIndexOf('/') > 5)
-            .Select(r => S3Uri.Parse(r[..(r.LastIndexOf('/') + 1)]))
+            .Select(r => S3Uri.TryParse(r.SourceRef, out var uri) ? (uri.Bucket, Key: uri.KeyFolder) : default)
+            .Where(f => f.Bucket is not null)
             .Distinct()
             .ToList();
         var existing = new HashSet<string>(StringComparer.Ordinal);
@@ -91,7 +91,7 @@ public sealed class DatasetWriter
                 page = await _s3.ListObjectsV2Async(request, cancellationToken);
                 foreach (var item in page.S3Objects ?? [])
                 {
-                    existing.Add($"s3://{folder.Bucket}/{item.Key}");
+                    existing.Add(new S3Uri(folder.Bucket, item.Key).ToString());
                 }
 
                 request.ContinuationToken = page.NextContinuationToken;

@@ -1,5 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.EdgeDeployment.RenderModelRecipe;
 
@@ -9,14 +8,6 @@ namespace EdgeMlOps.EdgeDeployment.RenderModelRecipe;
 /// </summary>
 public static class Function
 {
-    public static Stream Handle(Stream input)
-    {
-        var request = JsonNode.Parse(input) as JsonObject
-            ?? throw new ArgumentException("The input must be a JSON object");
-        var result = ModelReleasePlanner.Plan(RenderModelRecipeRequest.FromJson(request));
-        var output = new MemoryStream();
-        JsonSerializer.Serialize(output, result.ToJson());
-        output.Position = 0;
-        return output;
-    }
+    public static Stream Handle(Stream input) =>
+        JsonLambda.Handle(input, request => ModelReleasePlanner.Plan(RenderModelRecipeRequest.FromJson(request)).ToJson());
 }

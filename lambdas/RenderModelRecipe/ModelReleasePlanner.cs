@@ -61,7 +61,7 @@ public static class ModelReleasePlanner
 
         var componentVersion = ModelComponentVersion.FromModelPackageVersion(version, request.Attempt);
         var artifactKey = $"models/{group}/{version}/{ModelRecipe.ModelFileName}";
-        var artifactUri = $"s3://{request.ArtifactsBucket}/{artifactKey}";
+        var artifactUri = new S3Uri(request.ArtifactsBucket, artifactKey).ToString();
         var recipe = ModelRecipe.Render(request.ModelComponentName, componentVersion, artifactUri, arn!, group!, version, imageSize!.Value, classNames!);
         return new ModelReleaseDecision(
             new ModelRelease(arn!, group!, version, request.ModelComponentName, componentVersion, source!.Value.CopySource, artifactKey, artifactUri, imageSize.Value, classNames!, recipe),
@@ -97,16 +97,14 @@ public static class ModelReleasePlanner
             }
         }
 
-        if (!onnx.StartsWith("s3://", StringComparison.Ordinal) || onnx.IndexOf('/', 5) is var slash && slash < 6)
+        if (!S3Uri.TryParse(onnx, out var location, out var error))
         {
-            problems.Add($"the ONNX artifact must be an s3://bucket/key URI, got {onnx}");
+            problems.Add($"the ONNX artifact: {error}");
             return null;
         }
 
-        var bucket = onnx[5..slash];
-        var key = onnx[(slash + 1)..];
-        var encodedKey = string.Join('/', key.Split('/').Select(Uri.EscapeDataString));
-        return (bucket, key, $"{bucket}/{encodedKey}");
+        var encodedKey = string.Join('/', location.Key.Split('/').Select(Uri.EscapeDataString));
+        return (location.Bucket, location.Key, $"{location.Bucket}/{encodedKey}");
     }
 
     private static int? ReadImageSize(JsonObject? metadata, List<string> problems)

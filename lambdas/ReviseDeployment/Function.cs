@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.EdgeDeployment.ReviseDeployment;
 
@@ -11,10 +11,10 @@ namespace EdgeMlOps.EdgeDeployment.ReviseDeployment;
 /// </summary>
 public static class Function
 {
-    public static Stream Handle(Stream input)
+    public static Stream Handle(Stream input) => JsonLambda.Handle(input, Revise);
+
+    private static JsonNode Revise(JsonObject request)
     {
-        var request = JsonNode.Parse(input) as JsonObject
-            ?? throw new ArgumentException("The input must be a JSON object");
         var current = request["currentComponents"] as JsonObject ?? [];
         var updates = (request["updates"] as JsonArray ?? throw new ArgumentException("updates must be a list"))
             .Select(u => new ComponentUpdate(
@@ -22,10 +22,6 @@ public static class Function
                 u?["componentVersion"]?.GetValue<string>() ?? throw new ArgumentException("an update has no componentVersion"),
                 u?["configurationMerge"] as JsonObject))
             .ToList();
-        var revision = DeploymentReviser.Revise(current, updates);
-        var output = new MemoryStream();
-        JsonSerializer.Serialize(output, revision.ToJson());
-        output.Position = 0;
-        return output;
+        return DeploymentReviser.Revise(current, updates).ToJson();
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using EdgeMlOps.Cdk.Shared;
 using EdgeMlOps.Cdk.Shared.Configuration;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.Cdk.Tests;
 
@@ -29,7 +30,7 @@ public sealed partial class ReadmeTests
     public void Readme_contract_section_lists_every_ssm_parameter()
     {
         var settings = SettingsLoader.LoadEnvironment(TestPaths.RepositoryRoot, "dev");
-        var contract = new ParameterContract(settings);
+        var contract = new ParameterContract(settings.ParameterRoot);
         var names = typeof(ParameterContract).GetProperties()
             .Where(p => p.PropertyType == typeof(string))
             .Select(p => ((string)p.GetValue(contract)!)[(settings.ParameterRoot.Length + 1)..])

@@ -1,4 +1,5 @@
 using EdgeMlOps.Cdk.Shared.Configuration;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Testing;
 using Xunit;
 
@@ -14,6 +15,15 @@ public sealed class LabelingSettingsTests
         var labeling = SettingsLoader.Parse(DevYaml, "config/dev.yaml", "dev").Labeling;
         Assert.Contains(labeling.CapturePrefix, labeling.ScanPrefixes);
         Assert.Contains(labeling.IncomingPrefix, labeling.ScanPrefixes);
+    }
+
+    [Fact]
+    public void Without_a_capture_prefix_the_labeling_app_uses_the_contracts_default()
+    {
+        var yaml = DevYaml.Replace("  capturePrefix: images/captured/\n", string.Empty, StringComparison.Ordinal);
+        Assert.DoesNotContain("capturePrefix", yaml, StringComparison.Ordinal);
+
+        Assert.Equal(CaptureLayout.DefaultPrefix, SettingsLoader.Parse(yaml, "config/dev.yaml", "dev").Labeling.CapturePrefix);
     }
 
     [Fact]

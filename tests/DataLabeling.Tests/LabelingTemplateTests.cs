@@ -4,6 +4,7 @@ using Amazon.CDK.Assertions;
 using EdgeMlOps.Cdk.DataLabeling;
 using EdgeMlOps.Cdk.Shared;
 using EdgeMlOps.Cdk.Shared.Configuration;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Testing;
 using Xunit;
 
@@ -192,7 +193,7 @@ public sealed class LabelingTemplateTests : IClassFixture<LabelingStageFixture>
     [Fact]
     public void Publishes_the_contract_parameters_and_schedules_the_workflow_pipeline()
     {
-        var contract = new ParameterContract(_stage.Settings);
+        var contract = new ParameterContract(_stage.Settings.ParameterRoot);
         var names = _stage.Resources("AWS::SSM::Parameter").Select(p => p.Resource["Properties"]!["Name"]!.GetValue<string>()).ToHashSet();
         Assert.Superset(names, new HashSet<string>
         {

@@ -1,6 +1,7 @@
 using System.Text;
 using Amazon.S3;
 using Amazon.S3.Model;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Labeling.BuildFeatureRecords;
 using EdgeMlOps.Labeling.Common;
 using EdgeMlOps.Labeling.FindUnlabeledImages;
@@ -70,6 +71,25 @@ public sealed class S3LambdaTests : IClassFixture<S3Fixture>
         Assert.Contains("{\"source-ref\":\"s3://find-many/images/captured/device-1/cap-2.jpg_0\"}", lines);
         Assert.Contains("{\"source-ref\":\"s3://find-many/images/incoming/img-1049.jpg\"}", lines);
         Assert.DoesNotContain(lines, l => l.Contains("img-0000.jpg", StringComparison.Ordinal) || l.Contains("other/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_devices_capture_sidecar_is_passed_over_without_counting_as_skipped()
+    {
+        const string bucket = "find-captures";
+        await _server.CreateBucketsAsync(bucket);
+        using var s3 = _server.CreateClient();
+        var capturedAt = new DateTimeOffset(2026, 12, 3, 10, 0, 0, TimeSpan.Zero);
+        var image = CaptureLayout.ImageKey(CaptureLayout.DefaultPrefix, "cam-1", capturedAt, "ab12");
+        await PutAsync(s3, bucket, image, JpegHead);
+        await PutAsync(s3, bucket, CaptureLayout.SidecarKey(CaptureLayout.DefaultPrefix, "cam-1", capturedAt, "ab12"), "{\"reason\": \"uncertain\"}"u8.ToArray());
+
+        var settings = new FindUnlabeledImagesSettings(bucket, [CaptureLayout.DefaultPrefix], "labeling/manifests/", 10, "edgemlops-dev");
+        var result = await Function.RunAsync(s3, settings, new FindUnlabeledImagesRequest("e-captures", DateTimeOffset.UnixEpoch, null));
+
+        Assert.Equal(1, result.ImageCount);
+        Assert.Equal(0, result.Skipped.Count);
+        Assert.Equal($"{{\"source-ref\":\"s3://{bucket}/{image}\"}}", (await ReadAsync(s3, bucket, S3Uri.Parse(result.ManifestUri!).Key)).Trim());
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Amazon.S3;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Labeling.Common;
 using EdgeMlOps.LocalTwin.Cloud;
 using EdgeMlOps.Testing;

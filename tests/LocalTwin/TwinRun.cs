@@ -5,6 +5,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using EdgeMlOps.Cdk.Shared;
 using EdgeMlOps.Cdk.Shared.Configuration;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Labeling.Common;
 using EdgeMlOps.LocalTwin.Cloud;
 using EdgeMlOps.LocalTwin.Device;
@@ -39,7 +40,7 @@ public sealed partial class TwinRun
         _options = options;
         _work = options.ResolveWorkDirectory();
         _settings = SettingsLoader.LoadEnvironment(options.RepositoryRoot, options.EnvironmentName);
-        _contract = new ParameterContract(_settings);
+        _contract = new ParameterContract(_settings.ParameterRoot);
     }
 
     public static Task<TwinReport> RunAsync(TwinOptions options, CancellationToken cancellationToken = default)

@@ -8,6 +8,7 @@ using Constructs;
 using EdgeMlOps.Cdk.Shared;
 using EdgeMlOps.Cdk.Shared.Configuration;
 using EdgeMlOps.Cdk.Shared.Constructs;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.Cdk.EdgeDeployment.Fleet;
 
@@ -106,7 +107,7 @@ public sealed class EdgeFleet : Construct
     private void AddCaptureWrite(AppSettings settings)
     {
         // Names from the labeling app's SSM contract, read at deploy time.
-        var contract = new ParameterContract(settings);
+        var contract = new ParameterContract(settings.ParameterRoot);
         var bucket = StringParameter.ValueForStringParameter(this, contract.LabelingDataBucketName);
         var prefix = StringParameter.ValueForStringParameter(this, contract.LabelingCapturePrefix);
         var keyArn = StringParameter.ValueForStringParameter(this, contract.LabelingDataBucketKeyArn);

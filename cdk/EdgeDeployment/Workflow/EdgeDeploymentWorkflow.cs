@@ -8,6 +8,7 @@ using EdgeMlOps.Cdk.EdgeDeployment.Fleet;
 using EdgeMlOps.Cdk.Shared;
 using EdgeMlOps.Cdk.Shared.Configuration;
 using EdgeMlOps.Cdk.Shared.Constructs;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.Cdk.EdgeDeployment.Workflow;
 
@@ -53,7 +54,7 @@ public sealed class EdgeDeploymentWorkflow : Construct
         var settings = props.Settings;
         var edge = settings.Edge;
         var stack = Stack.Of(this);
-        var contract = new ParameterContract(settings);
+        var contract = new ParameterContract(settings.ParameterRoot);
         var stateMachineName = $"{settings.ResourcePrefix}-edge-deployment";
         var stateMachineArn = stack.FormatArn(new ArnComponents { Service = "states", Resource = "stateMachine", ResourceName = stateMachineName, ArnFormat = ArnFormat.COLON_RESOURCE_NAME });
 

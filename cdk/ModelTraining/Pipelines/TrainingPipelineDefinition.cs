@@ -252,11 +252,10 @@ public static partial class TrainingPipelineDefinition
     /// </summary>
     public static string SourceDirFileName(string sourceDirUri)
     {
-        var slash = sourceDirUri.LastIndexOf('/');
-        var name = slash < 0 ? string.Empty : sourceDirUri[(slash + 1)..];
-        if (!sourceDirUri.StartsWith("s3://", StringComparison.Ordinal) || name.Length == 0)
+        var name = S3Uri.TryParse(sourceDirUri, out var location, out var error) ? location.FileName : string.Empty;
+        if (name.Length == 0)
         {
-            throw new ArgumentException($"TrainingPipelineInputs.SourceDirUri must be s3://bucket/key of a .tar.gz, got '{sourceDirUri}'");
+            throw new ArgumentException($"TrainingPipelineInputs.SourceDirUri must be s3://bucket/key of a .tar.gz, got '{sourceDirUri}'{(error.Length > 0 ? ": " + error : string.Empty)}");
         }
 
         return name;

@@ -1,3 +1,5 @@
+using EdgeMlOps.Contracts;
+
 namespace EdgeMlOps.Cdk.Shared.Configuration;
 
 /// <summary>Settings of the edge deployment app (section <c>edge</c>).</summary>
@@ -20,6 +22,7 @@ public sealed record EdgeSettings
 
     public required RolloutSettings Rollout { get; init; }
 
+    /// <summary>Health gate between canary and fleet (section <c>edge.healthGate</c>; defaults in the contract type).</summary>
     public required HealthGateSettings HealthGate { get; init; }
 
     /// <summary>Inference settings every deployment merges into the inference component's configuration.</summary>
@@ -58,28 +61,6 @@ public sealed record RolloutSettings
 
     /// <summary>Seconds components get to validate new configuration. Default: 30.</summary>
     public required int ConfigurationValidationTimeoutSeconds { get; init; }
-}
-
-/// <summary>Health gate between canary and fleet (section <c>edge.healthGate</c>).</summary>
-public sealed record HealthGateSettings
-{
-    /// <summary>Minutes every canary device must report healthy. Default: 15.</summary>
-    public required int SoakMinutes { get; init; }
-
-    /// <summary>Highest tolerated inference error rate (failed frames / frames). Default: 0.05.</summary>
-    public required double MaxErrorRate { get; init; }
-
-    /// <summary>Frames a device must have processed in the soak for its health to count. Default: 10.</summary>
-    public required int MinFramesPerDevice { get; init; }
-
-    /// <summary>Seconds between deployment and health polls. Default: 60.</summary>
-    public required int PollIntervalSeconds { get; init; }
-
-    /// <summary>Minutes a deployment may stay in progress before it is rolled back. Default: 60.</summary>
-    public required int MaxDeploymentMinutes { get; init; }
-
-    /// <summary>Seconds after which a device's last health heartbeat no longer counts (30-3600). Default: 300.</summary>
-    public required int HeartbeatMaxAgeSeconds { get; init; }
 }
 
 /// <summary>

@@ -15,7 +15,7 @@ public sealed record LabelingSettings
     /// <summary>Prefix where line cameras drop new images. Default: images/incoming/.</summary>
     public required string IncomingPrefix { get; init; }
 
-    /// <summary>Prefix where devices upload uncertain images. Default: images/captured/.</summary>
+    /// <summary>Prefix where devices upload uncertain images. Default: images/captured/ (<see cref="EdgeMlOps.Contracts.CaptureLayout.DefaultPrefix"/>).</summary>
     public required string CapturePrefix { get; init; }
 
     /// <summary>Prefixes scanned for unlabeled images. Default: the incoming and capture prefixes.</summary>

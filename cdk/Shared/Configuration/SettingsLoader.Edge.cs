@@ -1,3 +1,5 @@
+using EdgeMlOps.Contracts;
+
 namespace EdgeMlOps.Cdk.Shared.Configuration;
 
 /// <summary>Reads section <c>edge</c>; owned by the edge deployment app.</summary>
@@ -42,19 +44,19 @@ public static partial class SettingsLoader
             },
             HealthGate = new HealthGateSettings
             {
-                SoakMinutes = health.Int("soakMinutes", 15, 0, 1_440),
-                MaxErrorRate = health.Double("maxErrorRate", 0.05, 0, 1),
-                MinFramesPerDevice = health.Int("minFramesPerDevice", 10, 1, 1_000_000),
-                PollIntervalSeconds = health.Int("pollIntervalSeconds", 60, 5, 3_600),
-                MaxDeploymentMinutes = health.Int("maxDeploymentMinutes", 60, 1, 10_080),
-                HeartbeatMaxAgeSeconds = health.Int("heartbeatMaxAgeSeconds", 300, 30, 3_600),
+                SoakMinutes = health.Int("soakMinutes", HealthGateSettings.Default.SoakMinutes, 0, 1_440),
+                MaxErrorRate = health.Double("maxErrorRate", HealthGateSettings.Default.MaxErrorRate, 0, 1),
+                MinFramesPerDevice = health.Int("minFramesPerDevice", HealthGateSettings.Default.MinFramesPerDevice, 1, 1_000_000),
+                PollIntervalSeconds = health.Int("pollIntervalSeconds", HealthGateSettings.Default.PollIntervalSeconds, 5, 3_600),
+                MaxDeploymentMinutes = health.Int("maxDeploymentMinutes", HealthGateSettings.Default.MaxDeploymentMinutes, 1, 10_080),
+                HeartbeatMaxAgeSeconds = health.Int("heartbeatMaxAgeSeconds", HealthGateSettings.Default.HeartbeatMaxAgeSeconds, 30, 3_600),
             },
             Inference = new InferenceRuntimeSettings
             {
-                ConfidenceThreshold = runtime.Double("confidenceThreshold", 0.25, 0, 1),
-                IouThreshold = runtime.Double("iouThreshold", 0.45, 0, 1),
-                FrameIntervalMs = runtime.Int("frameIntervalMs", 1_000, 0, 60_000),
-                HealthIntervalSeconds = runtime.Int("healthIntervalSeconds", 30, 1, 3_600),
+                ConfidenceThreshold = runtime.Double("confidenceThreshold", InferenceConfiguration.Defaults.ConfidenceThreshold, 0, 1),
+                IouThreshold = runtime.Double("iouThreshold", InferenceConfiguration.Defaults.IouThreshold, 0, 1),
+                FrameIntervalMs = runtime.Int("frameIntervalMs", InferenceConfiguration.Defaults.FrameIntervalMs, 0, 60_000),
+                HealthIntervalSeconds = runtime.Int("healthIntervalSeconds", InferenceConfiguration.Defaults.HealthIntervalSeconds, 1, 3_600),
             },
             RequireManualApproval = s.Bool("requireManualApproval", true),
             ExpectedFleetSize = fleetSection.Int("expectedSize", 10_000, 1, 1_000_000),

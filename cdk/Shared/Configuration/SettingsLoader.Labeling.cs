@@ -1,3 +1,5 @@
+using EdgeMlOps.Contracts;
+
 namespace EdgeMlOps.Cdk.Shared.Configuration;
 
 /// <summary>Reads section <c>labeling</c>; owned by the labeling app.</summary>
@@ -25,7 +27,7 @@ public static partial class SettingsLoader
         }
 
         var incoming = s.OptionalString("incomingPrefix", "images/incoming/", "an S3 prefix ending in '/'", PrefixPattern())!;
-        var capture = s.OptionalString("capturePrefix", "images/captured/", "an S3 prefix ending in '/'", PrefixPattern())!;
+        var capture = s.OptionalString("capturePrefix", CaptureLayout.DefaultPrefix, "an S3 prefix ending in '/'", PrefixPattern())!;
         var polls = s.Section("polling");
         var scanPrefixes = s.StringList("scanPrefixes", [incoming, capture], 1, "an S3 prefix ending in '/'", PrefixPattern());
         // Devices upload uncertain images to the capture prefix: a scan that misses it would never label them.

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.Edge.Capture;
 
@@ -19,12 +20,6 @@ public sealed class CaptureSpool
     private const string PendingFolder = "pending";
     private const string UploadedLog = "uploaded.log";
     private const string DroppedFile = "dropped.count";
-
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
 
     private readonly CaptureSpoolOptions _options;
     private readonly object _lock = new();
@@ -100,7 +95,7 @@ public sealed class CaptureSpool
     {
         ArgumentNullException.ThrowIfNull(metadata);
         var sha = Convert.ToHexString(SHA256.HashData(image)).ToLowerInvariant();
-        var sidecar = JsonSerializer.SerializeToUtf8Bytes(metadata with { ImageSha256 = sha }, s_json);
+        var sidecar = (metadata with { ImageSha256 = sha }).ToJsonBytes();
         var size = image.Length + (long)sidecar.Length;
 
         lock (_lock)
@@ -204,8 +199,7 @@ public sealed class CaptureSpool
     public static CaptureMetadata ReadMetadata(SpoolEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return JsonSerializer.Deserialize<CaptureMetadata>(File.ReadAllBytes(entry.MetadataPath), s_json)
-            ?? throw new InvalidDataException($"Empty sidecar {entry.MetadataPath}.");
+        return CaptureMetadata.Read(File.ReadAllBytes(entry.MetadataPath));
     }
 
     /// <summary>

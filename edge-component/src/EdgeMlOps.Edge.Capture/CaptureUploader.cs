@@ -3,6 +3,7 @@ using System.Text.Json;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.Edge.Capture;
 
@@ -135,10 +136,10 @@ public sealed class CaptureUploader
 
         try
         {
-            await PutAsync(CaptureObjectKeys.ImageKey(_options.CapturePrefix, metadata, entry.Sha256), entry.ImagePath, "image/jpeg", metadata, ct)
-                .ConfigureAwait(false);
-            await PutAsync(CaptureObjectKeys.SidecarKey(_options.CapturePrefix, metadata, entry.Sha256), entry.MetadataPath, "application/json", metadata, ct)
-                .ConfigureAwait(false);
+            await PutAsync(CaptureLayout.ImageKey(_options.CapturePrefix, metadata.ThingName, metadata.CapturedAt, entry.Sha256), entry.ImagePath,
+                "image/jpeg", metadata, ct).ConfigureAwait(false);
+            await PutAsync(CaptureLayout.SidecarKey(_options.CapturePrefix, metadata.ThingName, metadata.CapturedAt, entry.Sha256), entry.MetadataPath,
+                CaptureLayout.SidecarContentType, metadata, ct).ConfigureAwait(false);
             _spool.MarkUploaded(entry);
             Interlocked.Increment(ref _uploaded);
             Interlocked.Exchange(ref _consecutiveFailures, 0);

@@ -1,3 +1,5 @@
+using EdgeMlOps.Contracts;
+
 namespace EdgeMlOps.Edge.Capture;
 
 /// <summary>Where captures go in S3 and how hard the uploader retries; checked when the uploader is built.</summary>
@@ -6,7 +8,7 @@ public sealed record CaptureUploaderOptions
     /// <summary>The labeling app's bucket. Required.</summary>
     public required string BucketName { get; init; }
 
-    /// <summary>The labeling app's capture prefix, empty or ending in "/", e.g. "captures/". Required.</summary>
+    /// <summary>The labeling app's capture prefix, empty or ending in "/" (<see cref="CaptureLayout.DefaultPrefix"/> unless configured). Required.</summary>
     public required string CapturePrefix { get; init; }
 
     /// <summary>First delay after a failed upload; it doubles per consecutive failure. Default: 1 s.</summary>
@@ -32,7 +34,7 @@ public sealed record CaptureUploaderOptions
             problems.Add("BucketName is empty.");
         }
 
-        if (CapturePrefix is null || (CapturePrefix.Length > 0 && !CapturePrefix.EndsWith('/')) || CapturePrefix.StartsWith('/'))
+        if (!CaptureLayout.IsValidPrefix(CapturePrefix))
         {
             problems.Add($"CapturePrefix must be empty or end with '/' (and not start with it), got '{CapturePrefix}'.");
         }

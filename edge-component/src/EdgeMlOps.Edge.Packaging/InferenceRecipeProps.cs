@@ -1,3 +1,5 @@
+using EdgeMlOps.Contracts;
+
 namespace EdgeMlOps.Edge.Packaging;
 
 /// <summary>Inputs of the inference component recipe.</summary>
@@ -41,10 +43,10 @@ public sealed record InferenceRecipeProps
     public string ModelPackageVersionKey { get; init; } = "/modelPackageVersion";
 
     /// <summary>Results topic; <c>{thingName}</c> is replaced by the component, <c>{iot:thingName}</c> by Greengrass. Default: edgemlops/{thingName}/inference/results.</summary>
-    public string ResultsTopic { get; init; } = "edgemlops/{thingName}/inference/results";
+    public string ResultsTopic { get; init; } = InferenceConfiguration.Defaults.ResultsTopic;
 
     /// <summary>Health topic. Default: edgemlops/{thingName}/inference/health.</summary>
-    public string HealthTopic { get; init; } = "edgemlops/{thingName}/inference/health";
+    public string HealthTopic { get; init; } = InferenceConfiguration.Defaults.HealthTopic;
 
     /// <summary>
     /// Depend on aws.greengrass.TokenExchangeService, which gives the capture uploader AWS credentials for S3.

@@ -1,5 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EdgeMlOps.Contracts;
+using D = EdgeMlOps.Contracts.InferenceConfiguration.Defaults;
+using K = EdgeMlOps.Contracts.InferenceConfiguration.Keys;
 
 namespace EdgeMlOps.Edge.Packaging;
 
@@ -15,16 +18,8 @@ public static class InferenceRecipeRenderer
     public const string PublishOperation = "aws.greengrass#PublishToIoTCore";
     public const string TokenExchangeService = "aws.greengrass.TokenExchangeService";
 
-    /// <summary>
-    /// Configuration keys (as JSON pointers below the component's configuration) the component applies while it runs,
-    /// through IPC. They must never appear in a lifecycle script: an interpolated key restarts the component on change.
-    /// </summary>
-    public static readonly IReadOnlyList<string> RuntimeConfigurationKeys =
-    [
-        "/confidenceThreshold", "/iouThreshold", "/maxDetections", "/frameIntervalMs", "/healthIntervalSeconds",
-        "/resultsTopic", "/healthTopic", "/capture/enabled", "/capture/uncertaintyLow", "/capture/uncertaintyHigh",
-        "/capture/sampleFraction",
-    ];
+    /// <summary>Configuration keys the component applies while it runs (<see cref="InferenceConfiguration.Keys.RuntimePointers"/>).</summary>
+    public static IReadOnlyList<string> RuntimeConfigurationKeys => InferenceConfiguration.Keys.RuntimePointers;
 
     /// <summary>Renders the recipe; throws <see cref="ArgumentException"/> listing every invalid property.</summary>
     public static string Render(InferenceRecipeProps props)
@@ -149,28 +144,28 @@ public static class InferenceRecipeRenderer
 
     private static JsonObject DefaultConfiguration(InferenceRecipeProps props) => new()
     {
-        ["imagesPath"] = props.ImagesPath,
-        ["source"] = "Folder",
-        ["confidenceThreshold"] = 0.25,
-        ["iouThreshold"] = 0.45,
-        ["maxDetections"] = 100,
-        ["frameIntervalMs"] = 1000,
-        ["healthIntervalSeconds"] = 30,
+        [K.ImagesPath] = props.ImagesPath,
+        [K.Source] = "Folder",
+        [K.ConfidenceThreshold] = D.ConfidenceThreshold,
+        [K.IouThreshold] = D.IouThreshold,
+        [K.MaxDetections] = D.MaxDetections,
+        [K.FrameIntervalMs] = D.FrameIntervalMs,
+        [K.HealthIntervalSeconds] = D.HealthIntervalSeconds,
         // The component's default (JpegDecoderOptions.DefaultMaxPixels; a test keeps them equal): admits 45 MP frames, refuses 10000×10000.
-        ["maxImagePixels"] = 50_000_000,
-        ["intraOpThreads"] = 0,
-        ["allowSpinning"] = false,
-        ["resultsTopic"] = props.ResultsTopic,
-        ["healthTopic"] = props.HealthTopic,
-        ["capture"] = new JsonObject
+        [K.MaxImagePixels] = 50_000_000,
+        [K.IntraOpThreads] = 0,
+        [K.AllowSpinning] = false,
+        [K.ResultsTopic] = props.ResultsTopic,
+        [K.HealthTopic] = props.HealthTopic,
+        [K.Capture] = new JsonObject
         {
-            ["enabled"] = true,
-            ["uncertaintyLow"] = 0.3,
-            ["uncertaintyHigh"] = 0.6,
-            ["sampleFraction"] = 0.01,
-            ["bucket"] = string.Empty,
-            ["prefix"] = "captures/",
-            ["spoolMaxMegabytes"] = 512,
+            [K.CaptureEnabled] = D.CaptureEnabled,
+            [K.CaptureUncertaintyLow] = D.CaptureUncertaintyLow,
+            [K.CaptureUncertaintyHigh] = D.CaptureUncertaintyHigh,
+            [K.CaptureSampleFraction] = D.CaptureSampleFraction,
+            [K.CaptureBucket] = D.CaptureBucket,
+            [K.CapturePrefix] = D.CapturePrefix,
+            [K.CaptureSpoolMaxMegabytes] = D.CaptureSpoolMaxMegabytes,
         },
         ["accessControl"] = new JsonObject
         {

@@ -1,10 +1,13 @@
 using System.Text.Json.Nodes;
 using EdgeComponent.Tests.Support;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Edge.Capture;
 using EdgeMlOps.Edge.Component.Capture;
 using EdgeMlOps.Edge.Component.Configuration;
 using EdgeMlOps.Edge.Component.Greengrass;
 using EdgeMlOps.Edge.Component.Health;
+using EdgeMlOps.Edge.Component.Publishing;
+using EdgeMlOps.Edge.Inference.Inference;
 using EdgeMlOps.Edge.Ipc;
 using EdgeMlOps.Edge.TestNucleus;
 
@@ -87,9 +90,9 @@ public sealed class GreengrassServicesTests : IAsyncLifetime
         var sink = new SpoolCaptureSink(spool);
         var image = TestImages.SolidJpeg(200, 100);
 
-        var stored = sink.TryEnqueue(image, new EdgeMlOps.Edge.Component.Capture.CaptureMetadata("frame.jpg", "thing-1", DateTimeOffset.UnixEpoch,
-            CaptureReason.Uncertain, 0.45f, "1.0.2", "9", "{\"messageType\":\"inference-result\"}", 200, 100,
-            [new CapturedDetection("scratch", 0.45f, 20, 10, 120, 60)]));
+        var stored = sink.TryEnqueue(image, CaptureSidecar.Build("frame.jpg", "thing-1", DateTimeOffset.UnixEpoch, CaptureReason.Uncertain, 0.45f,
+            new ModelIdentity("1.0.2", "9"), "{\"messageType\":\"inference-result\"}"u8, 200, 100,
+            [new Detection(0, 0.45f, new BoundingBox(20, 10, 120, 60))], ["scratch"]));
 
         Assert.True(stored);
         Assert.Equal(1, sink.Backlog);
@@ -100,8 +103,8 @@ public sealed class GreengrassServicesTests : IAsyncLifetime
         var detection = Assert.Single(metadata.Detections);
         Assert.Equal(("scratch", 0.1f, 0.1f, 0.5f, 0.5f), (detection.Label, detection.X, detection.Y, detection.Width, detection.Height));
         Assert.Equal("inference-result", metadata.InferenceResult!.Value.GetProperty("messageType").GetString());
-        Assert.False(sink.TryEnqueue(image, new EdgeMlOps.Edge.Component.Capture.CaptureMetadata("again.jpg", "thing-1", DateTimeOffset.UnixEpoch,
-            CaptureReason.Sampled, null, "1.0.2", "9", "{}", 200, 100, [])), "the same bytes are a duplicate");
+        Assert.False(sink.TryEnqueue(image, CaptureSidecar.Build("again.jpg", "thing-1", DateTimeOffset.UnixEpoch, CaptureReason.Sampled, null,
+            new ModelIdentity("1.0.2", "9"), "{}"u8, 200, 100, [], [])), "the same bytes are a duplicate");
     }
 
     [Fact]
@@ -114,13 +117,13 @@ public sealed class GreengrassServicesTests : IAsyncLifetime
         var uploader = new CaptureUploader(spool, s3, new CaptureUploaderOptions
         {
             BucketName = "b",
-            CapturePrefix = "captures/",
+            CapturePrefix = CaptureLayout.DefaultPrefix,
             InitialBackoff = TimeSpan.FromMilliseconds(20),
             MaxBackoff = TimeSpan.FromMilliseconds(50),
         });
         var sink = new SpoolCaptureSink(spool, uploader);
-        sink.TryEnqueue(TestImages.SolidJpeg(32, 32), new EdgeMlOps.Edge.Component.Capture.CaptureMetadata("f.jpg", "thing-1", DateTimeOffset.UnixEpoch,
-            CaptureReason.Sampled, null, "1.0.2", "9", "{}", 32, 32, []));
+        sink.TryEnqueue(TestImages.SolidJpeg(32, 32), CaptureSidecar.Build("f.jpg", "thing-1", DateTimeOffset.UnixEpoch, CaptureReason.Sampled, null,
+            new ModelIdentity("1.0.2", "9"), "{}"u8, 32, 32, [], []));
         using var stop = new CancellationTokenSource();
 
         var run = uploader.RunAsync(stop.Token);

@@ -197,7 +197,7 @@ public sealed partial class InferenceRecipeRendererTests
         Assert.True(10_000L * 10_000 > options.Settings.MaxImagePixels, "a 10000×10000 frame is refused by the recipe's default");
         Assert.Equal(0, options.Settings.IntraOpThreads);
         Assert.False(options.Settings.AllowSpinning);
-        Assert.Equal((string.Empty, "captures/", 512), (options.Settings.Runtime.Capture.Bucket, options.Settings.Runtime.Capture.Prefix,
+        Assert.Equal((string.Empty, EdgeMlOps.Contracts.CaptureLayout.DefaultPrefix, 512), (options.Settings.Runtime.Capture.Bucket, options.Settings.Runtime.Capture.Prefix,
             options.Settings.Runtime.Capture.SpoolMaxMegabytes));
         // The runtime keys are not on the command line: they start at the component's defaults and come from IPC.
         Assert.Equal(new RuntimeSettings().ConfidenceThreshold, options.Settings.Runtime.ConfidenceThreshold);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.EdgeDeployment.EvaluateFleetHealth;
 using EdgeMlOps.Testing.Greengrass;
 using Xunit;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Amazon.CDK.Assertions;
+using EdgeMlOps.Contracts;
 using Xunit;
 
 namespace EdgeDeployment.Tests.Template;
@@ -196,6 +197,22 @@ public sealed class EdgeStageTemplateTests
         Assert.Matches(@"^1\.0\.\d+$", recipe["ComponentVersion"]!.GetValue<string>());
         Assert.Equal("HARD", recipe["ComponentDependencies"]![_stage.Settings.Edge.ModelComponentName]!["DependencyType"]!.GetValue<string>());
         Assert.NotNull(inference);
+    }
+
+    [Fact]
+    public void The_synthesized_inference_recipe_defaults_come_from_the_contract()
+    {
+        var component = Assert.Single(EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::GreengrassV2::ComponentVersion")).Resource;
+        var recipe = JsonNode.Parse(EdgeStageFixture.Text(component["Properties"]!["InlineRecipe"]).Replace("{token}", "token", StringComparison.Ordinal))!;
+        var defaults = recipe["ComponentConfiguration"]!["DefaultConfiguration"]!;
+        var capture = defaults[InferenceConfiguration.Keys.Capture]!;
+
+        Assert.Equal(CaptureLayout.DefaultPrefix, capture[InferenceConfiguration.Keys.CapturePrefix]!.GetValue<string>());
+        Assert.Equal(InferenceConfiguration.Defaults.CaptureBucket, capture[InferenceConfiguration.Keys.CaptureBucket]!.GetValue<string>());
+        Assert.Equal(InferenceConfiguration.Defaults.ConfidenceThreshold, defaults[InferenceConfiguration.Keys.ConfidenceThreshold]!.GetValue<double>());
+        Assert.Equal(InferenceConfiguration.Defaults.HealthIntervalSeconds, defaults[InferenceConfiguration.Keys.HealthIntervalSeconds]!.GetValue<int>());
+        Assert.All(InferenceConfiguration.Keys.RuntimePointers, pointer =>
+            Assert.NotNull(pointer.Split('/', StringSplitOptions.RemoveEmptyEntries).Aggregate((JsonNode?)defaults, (n, key) => n?[key])));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text;
 using EdgeIpc.Tests.Support;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Edge.Capture;
 
 namespace EdgeIpc.Tests.Capture;

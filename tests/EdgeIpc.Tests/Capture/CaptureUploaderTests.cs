@@ -2,6 +2,7 @@ using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
 using EdgeIpc.Tests.Support;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Edge.Capture;
 using EdgeMlOps.Testing;
 using EdgeMlOps.Testing.Greengrass;
@@ -12,7 +13,7 @@ namespace EdgeIpc.Tests.Capture;
 public sealed class CaptureUploaderTests : IAsyncLifetime
 {
     private const string Bucket = "labeling-captures";
-    private const string Prefix = "captures/";
+    private const string Prefix = CaptureLayout.DefaultPrefix;
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
 
     private readonly S3rverServer _s3 = new();
@@ -253,8 +254,8 @@ public sealed class CaptureUploaderTests : IAsyncLifetime
     {
         var metadata = CaptureSpoolTests.Metadata(at: new DateTimeOffset(2026, 1, 2, 23, 30, 0, TimeSpan.FromHours(-5)));
 
-        Assert.Equal("cap/edge-device-01/2026/01/03/abc.jpg", CaptureObjectKeys.ImageKey("cap/", metadata, "abc"));
-        Assert.Equal("cap/edge-device-01/2026/01/03/abc.json", CaptureObjectKeys.SidecarKey("cap/", metadata, "abc"));
+        Assert.Equal("cap/edge-device-01/2026/01/03/abc.jpg", CaptureLayout.ImageKey("cap/", metadata.ThingName, metadata.CapturedAt, "abc"));
+        Assert.Equal("cap/edge-device-01/2026/01/03/abc.json", CaptureLayout.SidecarKey("cap/", metadata.ThingName, metadata.CapturedAt, "abc"));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Amazon.S3;
 using Amazon.S3.Model;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Labeling.Common;
 using EdgeMlOps.Testing.StateMachines;
 

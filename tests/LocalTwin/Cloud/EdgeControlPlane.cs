@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Amazon.S3;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Labeling.Common;
 using EdgeMlOps.LocalTwin.Device;
 using EdgeMlOps.Testing.DynamoDb;

@@ -1,4 +1,5 @@
 using Amazon.S3;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Labeling.Common;
 using EdgeMlOps.LocalTwin.Device;
 

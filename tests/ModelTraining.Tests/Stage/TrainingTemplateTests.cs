@@ -3,6 +3,7 @@ using Amazon.CDK.Assertions;
 using EdgeMlOps.Cdk.ModelTraining;
 using EdgeMlOps.Cdk.ModelTraining.Pipelines;
 using EdgeMlOps.Cdk.Shared;
+using EdgeMlOps.Contracts;
 
 namespace EdgeMlOps.ModelTraining.Tests.Stage;
 
@@ -60,7 +61,7 @@ public sealed class TrainingTemplateTests : IClassFixture<TrainingStageFixture>
     {
         var groupName = $"{_stage.Settings.ResourcePrefix}-defect-detector";
         _stage.Template.HasResourceProperties("AWS::SageMaker::ModelPackageGroup", new Dictionary<string, object> { ["ModelPackageGroupName"] = groupName });
-        var contract = new ParameterContract(_stage.Settings);
+        var contract = new ParameterContract(_stage.Settings.ParameterRoot);
         _stage.Template.HasResourceProperties("AWS::SSM::Parameter", Match.ObjectLike(new Dictionary<string, object>
         {
             ["Name"] = contract.TrainingModelPackageGroupName,
@@ -75,7 +76,7 @@ public sealed class TrainingTemplateTests : IClassFixture<TrainingStageFixture>
     [Fact]
     public void Reads_the_labeling_contract_from_ssm_at_deploy_time()
     {
-        var contract = new ParameterContract(_stage.Settings);
+        var contract = new ParameterContract(_stage.Settings.ParameterRoot);
         var parameters = _stage.Json["Parameters"]!.AsObject();
         foreach (var name in new[] { contract.LabelingDataBucketName, contract.LabelingDataBucketKeyArn, contract.LabelingOfflineStoreDatabase, contract.LabelingOfflineStoreTable, contract.LabelingOfflineStoreUri })
         {

@@ -1,21 +1,6 @@
+using EdgeMlOps.Contracts;
+
 namespace EdgeMlOps.Edge.Component.Capture;
-
-/// <summary>One detection of a captured frame, in original-image pixels.</summary>
-public readonly record struct CapturedDetection(string ClassName, float Confidence, float X1, float Y1, float X2, float Y2);
-
-/// <summary>What is stored next to a captured image (the sidecar).</summary>
-public sealed record CaptureMetadata(
-    string ImageId,
-    string ThingName,
-    DateTimeOffset Timestamp,
-    CaptureReason Reason,
-    float? BestConfidence,
-    string ModelComponentVersion,
-    string ModelPackageVersion,
-    string ResultJson,
-    int ImageWidth,
-    int ImageHeight,
-    IReadOnlyList<CapturedDetection> Detections);
 
 /// <summary>The background capture uploader's counters, reported in the health message (all zero/null without an uploader).</summary>
 /// <param name="Uploaded">Captures uploaded since start.</param>
@@ -30,7 +15,7 @@ public readonly record struct CaptureUploadStatus(long Uploaded, long Failures, 
 /// </summary>
 public interface ICaptureSink
 {
-    /// <summary>Queues the image; false when dropped (spool full or disabled). The bytes are copied if kept.</summary>
+    /// <summary>Queues the image with its sidecar; false when dropped (spool full or disabled). The bytes are copied if kept.</summary>
     bool TryEnqueue(ReadOnlySpan<byte> image, CaptureMetadata metadata);
 
     /// <summary>Images waiting for upload.</summary>

@@ -1,59 +1,63 @@
+using EdgeMlOps.Contracts;
+using D = EdgeMlOps.Contracts.InferenceConfiguration.Defaults;
+
 namespace EdgeMlOps.Edge.Component.Configuration;
 
 /// <summary>Capture policy: which frames are kept for labelling (uncertain ones, plus a random sample).</summary>
 public sealed record CaptureSettings
 {
     /// <summary>Capture at all. Default: true (frames go to the capture sink, which is a no-op outside Greengrass).</summary>
-    public bool Enabled { get; init; } = true;
+    public bool Enabled { get; init; } = D.CaptureEnabled;
 
     /// <summary>Lower edge of the uncertainty band on a frame's best confidence. Default: 0.3.</summary>
-    public double UncertaintyLow { get; init; } = 0.3;
+    public double UncertaintyLow { get; init; } = D.CaptureUncertaintyLow;
 
     /// <summary>Upper edge of the uncertainty band. Default: 0.6.</summary>
-    public double UncertaintyHigh { get; init; } = 0.6;
+    public double UncertaintyHigh { get; init; } = D.CaptureUncertaintyHigh;
 
     /// <summary>Fraction of all other frames captured at random (0–1). Default: 0.01.</summary>
-    public double SampleFraction { get; init; } = 0.01;
+    public double SampleFraction { get; init; } = D.CaptureSampleFraction;
 
     /// <summary>S3 bucket the capture uploader writes to (empty: captures stay in the local spool). Default: empty.</summary>
-    public string Bucket { get; init; } = string.Empty;
+    public string Bucket { get; init; } = D.CaptureBucket;
 
-    /// <summary>Key prefix of uploaded captures. Default: captures/.</summary>
-    public string Prefix { get; init; } = "captures/";
+    /// <summary>Key prefix of uploaded captures (set by each deployment to the labeling app's). Default: images/captured/ (<see cref="CaptureLayout.DefaultPrefix"/>).</summary>
+    public string Prefix { get; init; } = D.CapturePrefix;
 
     /// <summary>Folder of the on-disk capture spool (relative paths are below the working directory, Greengrass's work folder). Default: capture-spool.</summary>
-    public string SpoolDirectory { get; init; } = "capture-spool";
+    public string SpoolDirectory { get; init; } = D.CaptureSpoolDirectory;
 
     /// <summary>Largest size of the spool in megabytes; the oldest captures are dropped beyond it. Default: 512.</summary>
-    public int SpoolMaxMegabytes { get; init; } = 512;
+    public int SpoolMaxMegabytes { get; init; } = D.CaptureSpoolMaxMegabytes;
 }
 
 /// <summary>
 /// Settings that can change while the component runs (thresholds, interval, topics, capture), delivered by an
-/// <see cref="IRuntimeConfigurationSource"/>. JSON keys are the camelCase property names.
+/// <see cref="IRuntimeConfigurationSource"/>. JSON keys are the camelCase property names, listed with their
+/// defaults in <see cref="InferenceConfiguration"/>.
 /// </summary>
 public sealed record RuntimeSettings
 {
     /// <summary>Minimum confidence of a reported detection, 0–1. Default: 0.25.</summary>
-    public double ConfidenceThreshold { get; init; } = 0.25;
+    public double ConfidenceThreshold { get; init; } = D.ConfidenceThreshold;
 
     /// <summary>NMS IoU threshold, 0–1. Default: 0.45.</summary>
-    public double IouThreshold { get; init; } = 0.45;
+    public double IouThreshold { get; init; } = D.IouThreshold;
 
     /// <summary>Maximum detections per frame, 1–1000. Default: 100.</summary>
-    public int MaxDetections { get; init; } = 100;
+    public int MaxDetections { get; init; } = D.MaxDetections;
 
     /// <summary>Pause between frames of the simulated camera, in milliseconds (0 = as fast as possible). Default: 1000.</summary>
-    public int FrameIntervalMs { get; init; } = 1000;
+    public int FrameIntervalMs { get; init; } = D.FrameIntervalMs;
 
     /// <summary>MQTT topic of per-frame results. Default: edgemlops/{thingName}/inference/results.</summary>
-    public string ResultsTopic { get; init; } = "edgemlops/{thingName}/inference/results";
+    public string ResultsTopic { get; init; } = D.ResultsTopic;
 
     /// <summary>MQTT topic of the periodic health message. Default: edgemlops/{thingName}/inference/health.</summary>
-    public string HealthTopic { get; init; } = "edgemlops/{thingName}/inference/health";
+    public string HealthTopic { get; init; } = D.HealthTopic;
 
     /// <summary>Seconds between health messages, 1–3600. Default: 30.</summary>
-    public int HealthIntervalSeconds { get; init; } = 30;
+    public int HealthIntervalSeconds { get; init; } = D.HealthIntervalSeconds;
 
     public CaptureSettings Capture { get; init; } = new();
 

@@ -1,91 +1,66 @@
-using System.Text.Json;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Edge.Component.Capture;
 using EdgeMlOps.Edge.Component.Publishing;
 
 namespace EdgeMlOps.Edge.Component.Health;
 
 /// <summary>
-/// Serialises the periodic health message (schema version <see cref="SchemaVersion"/>, documented in
-/// edge-component/README.md; the edge deployment app's health gate reads it).
+/// Builds the periodic health message (<see cref="HealthMessage"/>, the contract the edge deployment app's health
+/// gate reads; documented in edge-component/README.md) from the tracker's snapshot.
 /// </summary>
 public static class HealthMessageWriter
 {
-    public const int SchemaVersion = 1;
-    public const string MessageType = "health";
-
     public static byte[] Write(string thingName, ModelIdentity model, HealthSnapshot snapshot, int captureBacklog,
+        long captureDropped, DateTimeOffset timestamp, CaptureUploadStatus upload = default) =>
+        Build(thingName, model, snapshot, captureBacklog, captureDropped, timestamp, upload).ToJsonBytes();
+
+    public static HealthMessage Build(string thingName, ModelIdentity model, HealthSnapshot snapshot, int captureBacklog,
         long captureDropped, DateTimeOffset timestamp, CaptureUploadStatus upload = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(snapshot);
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
+        return new HealthMessage
         {
-            w.WriteStartObject();
-            w.WriteNumber("schemaVersion", SchemaVersion);
-            w.WriteString("messageType", MessageType);
-            w.WriteString("thingName", thingName);
-            w.WriteString("timestamp", timestamp.UtcDateTime);
-            w.WriteString("state", snapshot.State.ToString().ToUpperInvariant());
-            w.WriteNumber("uptimeSeconds", Math.Round(snapshot.Uptime.TotalSeconds, 1));
-            w.WriteStartObject("model");
-            w.WriteString("componentVersion", model.ComponentVersion);
-            w.WriteString("packageVersion", model.PackageVersion);
-            w.WriteBoolean("loaded", snapshot.ModelLoaded);
-            // Under "model" because the edge deployment app's health gate reads model.lastError; it also carries
-            // frame-source failures, the other reason a component stops serving.
-            if (snapshot.LastError is null)
+            ThingName = thingName,
+            Timestamp = timestamp.UtcDateTime,
+            State = snapshot.State.ToString().ToUpperInvariant(),
+            UptimeSeconds = Math.Round(snapshot.Uptime.TotalSeconds, 1),
+            // lastError is under "model" because the health gate reads it there; it also carries frame-source
+            // failures, the other reason a component stops serving.
+            Model = new HealthModel
             {
-                w.WriteNull("lastError");
-            }
-            else
+                ComponentVersion = model.ComponentVersion,
+                PackageVersion = model.PackageVersion,
+                Loaded = snapshot.ModelLoaded,
+                LastError = snapshot.LastError,
+            },
+            Frames = new HealthFrames
             {
-                w.WriteString("lastError", snapshot.LastError);
-            }
-
-            w.WriteEndObject();
-
-            w.WriteStartObject("frames");
-            w.WriteNumber("processed", snapshot.FramesProcessed);
-            w.WriteNumber("failed", snapshot.FramesFailed);
-            w.WriteNumber("published", snapshot.ResultsPublished);
-            w.WriteNumber("publishFailures", snapshot.PublishFailures);
-            w.WriteNumber("detections", snapshot.Detections);
-            w.WriteEndObject();
-            w.WriteStartObject("failures");
-            foreach (var (reason, count) in snapshot.FailuresByReason)
+                Processed = snapshot.FramesProcessed,
+                Failed = snapshot.FramesFailed,
+                Published = snapshot.ResultsPublished,
+                PublishFailures = snapshot.PublishFailures,
+                Detections = snapshot.Detections,
+            },
+            Failures = snapshot.FailuresByReason.ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal),
+            Capture = new HealthCapture
             {
-                w.WriteNumber(reason, count);
-            }
-
-            w.WriteEndObject();
-            w.WriteStartObject("capture");
-            w.WriteNumber("captured", snapshot.FramesCaptured);
-            w.WriteNumber("backlog", captureBacklog);
-            w.WriteNumber("dropped", captureDropped);
-            // Added within schema version 1: a failing uploader shows here while the backlog grows.
-            w.WriteNumber("uploaded", upload.Uploaded);
-            w.WriteNumber("uploadFailures", upload.Failures);
-            if (upload.LastError is null)
+                Captured = snapshot.FramesCaptured,
+                Backlog = captureBacklog,
+                Dropped = captureDropped,
+                // Added within schema version 1: a failing uploader shows here while the backlog grows.
+                Uploaded = upload.Uploaded,
+                UploadFailures = upload.Failures,
+                LastUploadError = upload.LastError,
+            },
+            LatencyMs = new HealthLatency
             {
-                w.WriteNull("lastUploadError");
-            }
-            else
-            {
-                w.WriteString("lastUploadError", upload.LastError);
-            }
-
-            w.WriteEndObject();
-            w.WriteStartObject("latencyMs");
-            w.WriteNumber("windowFrames", snapshot.LatencyWindow);
-            w.WriteNumber("p50", Math.Round(snapshot.TotalLatency.P50, 3));
-            w.WriteNumber("p95", Math.Round(snapshot.TotalLatency.P95, 3));
-            w.WriteNumber("inferenceP50", Math.Round(snapshot.InferenceLatency.P50, 3));
-            w.WriteNumber("inferenceP95", Math.Round(snapshot.InferenceLatency.P95, 3));
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
-
-        return stream.ToArray();
+                WindowFrames = snapshot.LatencyWindow,
+                P50 = Math.Round(snapshot.TotalLatency.P50, 3),
+                P95 = Math.Round(snapshot.TotalLatency.P95, 3),
+                InferenceP50 = Math.Round(snapshot.InferenceLatency.P50, 3),
+                InferenceP95 = Math.Round(snapshot.InferenceLatency.P95, 3),
+            },
+        };
     }
 }

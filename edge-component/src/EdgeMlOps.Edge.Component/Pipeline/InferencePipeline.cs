@@ -184,12 +184,8 @@ public sealed class InferencePipeline : IDisposable
         var published = Stopwatch.GetTimestamp();
         if (capture != CaptureReason.None)
         {
-            var names = _model.ClassNames;
-            var captured = _detections.Select(d => new CapturedDetection(d.ClassId < names.Count ? names[d.ClassId] : $"class{d.ClassId}",
-                d.Confidence, d.Box.X1, d.Box.Y1, d.Box.X2, d.Box.Y2)).ToArray();
-            var metadata = new CaptureMetadata(frame.ImageId, _props.ThingName, frame.CapturedAt, capture, best,
-                _props.Model.ComponentVersion, _props.Model.PackageVersion, System.Text.Encoding.UTF8.GetString(payload.Span),
-                slot.Image.OriginalWidth, slot.Image.OriginalHeight, captured);
+            var metadata = CaptureSidecar.Build(frame.ImageId, _props.ThingName, frame.CapturedAt, capture, best, _props.Model,
+                payload.Span, slot.Image.OriginalWidth, slot.Image.OriginalHeight, _detections, _model.ClassNames);
             try
             {
                 if (_props.CaptureSink.TryEnqueue(frame.Data, metadata))

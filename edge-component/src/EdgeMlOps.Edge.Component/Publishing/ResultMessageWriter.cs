@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Edge.Inference.Inference;
+using F = EdgeMlOps.Contracts.InferenceResultMessage.Fields;
 
 namespace EdgeMlOps.Edge.Component.Publishing;
 
@@ -14,15 +16,12 @@ public readonly record struct StageLatency(double DecodeMs, double PreprocessMs,
 }
 
 /// <summary>
-/// Serialises the per-frame result message (schema version <see cref="SchemaVersion"/>, documented in
-/// edge-component/README.md) into a reused buffer: no per-frame allocation beyond what the writer itself needs.
-/// Not thread-safe: one instance per pipeline.
+/// Serialises the per-frame result message (<see cref="InferenceResultMessage"/>, documented in
+/// edge-component/README.md) into a reused buffer with the contract's names: no per-frame allocation beyond what
+/// the writer itself needs. Not thread-safe: one instance per pipeline.
 /// </summary>
 public sealed class ResultMessageWriter
 {
-    public const int SchemaVersion = 1;
-    public const string MessageType = "inference-result";
-
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
     private readonly Utf8JsonWriter _writer;
 
@@ -43,43 +42,43 @@ public sealed class ResultMessageWriter
         _writer.Reset(_buffer);
         var w = _writer;
         w.WriteStartObject();
-        w.WriteNumber("schemaVersion", SchemaVersion);
-        w.WriteString("messageType", MessageType);
-        w.WriteString("thingName", thingName);
-        w.WriteString("modelComponentVersion", model.ComponentVersion);
-        w.WriteString("modelPackageVersion", model.PackageVersion);
-        w.WriteString("imageId", imageId);
-        w.WriteString("timestamp", timestamp.UtcDateTime); // ISO 8601, UTC ("Z"), written without a string
-        w.WriteStartObject("image");
-        w.WriteNumber("width", imageWidth);
-        w.WriteNumber("height", imageHeight);
+        w.WriteNumber(F.SchemaVersion, InferenceResultMessage.CurrentSchemaVersion);
+        w.WriteString(F.MessageType, InferenceResultMessage.Type);
+        w.WriteString(F.ThingName, thingName);
+        w.WriteString(F.ModelComponentVersion, model.ComponentVersion);
+        w.WriteString(F.ModelPackageVersion, model.PackageVersion);
+        w.WriteString(F.ImageId, imageId);
+        w.WriteString(F.Timestamp, timestamp.UtcDateTime); // ISO 8601, UTC ("Z"), written without a string
+        w.WriteStartObject(F.Image);
+        w.WriteNumber(F.Width, imageWidth);
+        w.WriteNumber(F.Height, imageHeight);
         w.WriteEndObject();
-        w.WriteStartArray("detections");
+        w.WriteStartArray(F.Detections);
         for (var i = 0; i < detections.Count; i++)
         {
             var d = detections[i];
             w.WriteStartObject();
-            w.WriteNumber("classId", d.ClassId);
-            w.WriteString("className", d.ClassId >= 0 && d.ClassId < classNames.Count ? classNames[d.ClassId] : $"class{d.ClassId}");
-            w.WriteNumber("confidence", Math.Round(d.Confidence, 4));
-            w.WriteStartObject("box");
-            w.WriteNumber("x1", Math.Round(d.Box.X1, 1));
-            w.WriteNumber("y1", Math.Round(d.Box.Y1, 1));
-            w.WriteNumber("x2", Math.Round(d.Box.X2, 1));
-            w.WriteNumber("y2", Math.Round(d.Box.Y2, 1));
+            w.WriteNumber(F.ClassId, d.ClassId);
+            w.WriteString(F.ClassName, d.ClassId >= 0 && d.ClassId < classNames.Count ? classNames[d.ClassId] : $"class{d.ClassId}");
+            w.WriteNumber(F.Confidence, Math.Round(d.Confidence, 4));
+            w.WriteStartObject(F.Box);
+            w.WriteNumber(F.X1, Math.Round(d.Box.X1, 1));
+            w.WriteNumber(F.Y1, Math.Round(d.Box.Y1, 1));
+            w.WriteNumber(F.X2, Math.Round(d.Box.X2, 1));
+            w.WriteNumber(F.Y2, Math.Round(d.Box.Y2, 1));
             w.WriteEndObject();
             w.WriteEndObject();
         }
 
         w.WriteEndArray();
-        w.WriteStartObject("latencyMs");
-        w.WriteNumber("decode", Math.Round(latency.DecodeMs, 3));
-        w.WriteNumber("preprocess", Math.Round(latency.PreprocessMs, 3));
-        w.WriteNumber("inference", Math.Round(latency.InferenceMs, 3));
-        w.WriteNumber("postprocess", Math.Round(latency.PostprocessMs, 3));
-        w.WriteNumber("total", Math.Round(latency.TotalMs, 3));
+        w.WriteStartObject(F.LatencyMs);
+        w.WriteNumber(F.Decode, Math.Round(latency.DecodeMs, 3));
+        w.WriteNumber(F.Preprocess, Math.Round(latency.PreprocessMs, 3));
+        w.WriteNumber(F.Inference, Math.Round(latency.InferenceMs, 3));
+        w.WriteNumber(F.Postprocess, Math.Round(latency.PostprocessMs, 3));
+        w.WriteNumber(F.Total, Math.Round(latency.TotalMs, 3));
         w.WriteEndObject();
-        w.WriteBoolean("captured", captured);
+        w.WriteBoolean(F.Captured, captured);
         w.WriteEndObject();
         w.Flush();
         return _buffer.WrittenMemory;

@@ -1,6 +1,4 @@
-using EdgeMlOps.Cdk.Shared.Configuration;
-
-namespace EdgeMlOps.Cdk.Shared;
+namespace EdgeMlOps.Contracts;
 
 /// <summary>
 /// Names of the SSM parameters through which the apps meet. The owning app writes them, consumers read
@@ -10,9 +8,15 @@ public sealed class ParameterContract
 {
     private readonly string _root;
 
-    public ParameterContract(AppSettings settings)
+    /// <param name="parameterRoot">The environment's root, <c>/&lt;namePrefix&gt;/&lt;env&gt;</c> (AppSettings.ParameterRoot).</param>
+    public ParameterContract(string parameterRoot)
     {
-        _root = settings.ParameterRoot;
+        if (string.IsNullOrEmpty(parameterRoot) || !parameterRoot.StartsWith('/') || parameterRoot.EndsWith('/'))
+        {
+            throw new ArgumentException($"parameterRoot must start with '/' and not end with '/', got '{parameterRoot}'", nameof(parameterRoot));
+        }
+
+        _root = parameterRoot;
     }
 
     // Owned by the labeling app.

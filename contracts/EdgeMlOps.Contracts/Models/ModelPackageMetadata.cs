@@ -2,16 +2,14 @@ namespace EdgeMlOps.Contracts;
 
 /// <summary>
 /// The training → edge contract: the keys of a model package's <c>CustomerMetadataProperties</c>, written by the
-/// training pipeline's RegisterModel step and read by the edge deployment's ModelReleasePlanner. This one file is
-/// compiled into both (the training CDK project links it), so the two sides cannot drift apart; it is internal in
-/// each assembly, so the copies never clash in a project that references both.
+/// training pipeline's RegisterModel step and read by the edge deployment's ModelReleasePlanner.
 /// </summary>
 /// <remarks>
 /// SageMaker constrains every metadata value to letters, digits, spaces and <c>_ . : / = + - @</c> (1–256
 /// characters, pattern of CustomerMetadataValue in the API model): no commas, quotes or brackets, so class names
 /// are joined with <see cref="ClassNameSeparator"/>, and a class name may not contain it.
 /// </remarks>
-internal static class ModelPackageMetadata
+public static class ModelPackageMetadata
 {
     /// <summary>Square input size in pixels the model was trained and exported at, as a decimal integer.</summary>
     public const string ImageSize = "imageSize";

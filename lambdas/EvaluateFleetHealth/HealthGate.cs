@@ -4,71 +4,85 @@ using EdgeMlOps.Contracts;
 namespace EdgeMlOps.EdgeDeployment.EvaluateFleetHealth;
 
 /// <summary>
-/// The health gate of one target group at one poll. A device is
+/// The health gate of one target group at one poll, from counts over every device (never a per-device list):
 /// <list type="bullet">
-/// <item><b>failed</b> when its job execution ended other than SUCCEEDED, its core device is UNHEALTHY, or its
-/// fresh heartbeat from the new model reports the component ERRORED or an error rate above the limit (over at least
-/// the minimum frames);</item>
-/// <item><b>healthy</b> when its execution SUCCEEDED, its core device is HEALTHY, and its heartbeat is fresh,
-/// from the expected model component version, with at least the minimum frames and an error rate within the limit;</item>
-/// <item><b>pending</b> otherwise (still deploying, no or stale heartbeat, old model, too few frames).</item>
+/// <item><b>UNHEALTHY</b> at once when any job execution ended other than SUCCEEDED, the job was canceled (its abort
+/// criteria), Greengrass reports a core device of the group UNHEALTHY, or a fresh heartbeat from the new model
+/// reports the component ERRORED or an error rate above the limit (over at least the minimum frames);</item>
+/// <item><b>healthy this poll</b> when every execution SUCCEEDED and at least as many fresh healthy heartbeats from the
+/// expected model version arrived as devices succeeded;</item>
+/// <item><b>pending</b> otherwise.</item>
 /// </list>
-/// Any failed device makes the target UNHEALTHY at once. Every device healthy for the soak period's number of
-/// consecutive polls makes it HEALTHY. Pending devices reset the soak; pending beyond the deployment time limit
-/// is UNHEALTHY, and so is a watch longer than time limit plus soak — every watch ends.
+/// The soak period's number of consecutive healthy polls makes the target HEALTHY. Pending beyond the allowed
+/// deployment time (<see cref="HealthGateSettings.AllowedDeploymentMinutes"/>: the configured limit plus the rollout
+/// time the job's size and rate need) is UNHEALTHY, and so is a watch longer than that plus the soak. Failed devices
+/// are named, at most <see cref="MaxExamples"/> of them, with the total counts in the summary.
 /// </summary>
 public static class HealthGate
 {
-    private static readonly HashSet<string> s_endedBadly = new(StringComparer.Ordinal) { "FAILED", "TIMED_OUT", "REJECTED", "REMOVED", "CANCELED" };
+    /// <summary>Devices named in a verdict at most; the counts cover the rest.</summary>
+    public const int MaxExamples = 10;
+
+    /// <summary>Characters of a device's error text kept in a finding (the health rule stores at most 256).</summary>
+    public const int MaxErrorLength = 256;
 
     public static HealthVerdict Evaluate(HealthGateInput input)
     {
         var settings = input.Settings;
+        var job = input.Job;
         var polls = input.Watch.Polls + 1;
+        var next = input.Now.AddSeconds(-settings.HeartbeatMaxAgeSeconds).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         var failed = new List<DeviceFinding>();
-        var pending = new List<DeviceFinding>();
-        var healthy = 0;
-        foreach (var device in input.Devices)
+        var problems = new List<string>();
+
+        if (job.EndedBadly > 0)
         {
-            switch (Classify(device, input, out var reason))
-            {
-                case DeviceState.Failed:
-                    failed.Add(new DeviceFinding(device.ThingName, reason));
-                    break;
-                case DeviceState.Pending:
-                    pending.Add(new DeviceFinding(device.ThingName, reason));
-                    break;
-                default:
-                    healthy++;
-                    break;
-            }
+            failed.AddRange(input.FailedExecutionThings.Select(t => new DeviceFinding(t, "deployment job execution FAILED")));
+            problems.Add($"{job.EndedBadly} job execution(s) ended badly (failed {job.Failed}, timed out {job.TimedOut}, rejected {job.Rejected}, canceled {job.Canceled}, removed {job.Removed})");
         }
 
-        // Devices beyond the first page of executions only show in the job's counts.
-        if (input.Job is { } job)
+        if (job.Status == "CANCELED")
         {
-            var listedBad = input.Devices.Count(d => d.JobExecutionStatus is { } s && s_endedBadly.Contains(s));
-            var listedPending = input.Devices.Count(d => d.JobExecutionStatus is "IN_PROGRESS" or "QUEUED");
-            if (job.EndedBadly > listedBad)
-            {
-                failed.Add(new DeviceFinding("(not listed)", $"{job.EndedBadly - listedBad} more device(s) of the job ended FAILED, TIMED_OUT, REJECTED, CANCELED or REMOVED"));
-            }
-            else if (job.Pending > listedPending)
-            {
-                pending.Add(new DeviceFinding("(not listed)", $"{job.Pending - listedPending} more device(s) of the job still QUEUED or IN_PROGRESS"));
-            }
+            problems.Add("the deployment's IoT job was canceled (its abort criteria were met)");
+        }
+
+        if (input.UnhealthyCoreDevices.Count > 0)
+        {
+            failed.AddRange(input.UnhealthyCoreDevices.Select(t => new DeviceFinding(t, "Greengrass reports the core device UNHEALTHY (a component is broken or errored)")));
+            problems.Add($"{input.UnhealthyCoreDevices.Count}{(input.MoreUnhealthyCoreDevices ? " or more" : string.Empty)} core device(s) UNHEALTHY");
+        }
+
+        if (input.Heartbeats.Failing > 0)
+        {
+            failed.AddRange(input.Heartbeats.FailingExamples.Select(h => new DeviceFinding(h.ThingName, Reason(h, settings))));
+            problems.Add($"{input.Heartbeats.Failing} device(s) report errors from model component {input.ExpectedModelComponentVersion}");
+        }
+
+        if (problems.Count > 0)
+        {
+            var named = failed.DistinctBy(f => f.ThingName).Take(MaxExamples).ToList();
+            return new HealthVerdict(Verdict.Unhealthy, new WatchState(polls, 0, next), named,
+                $"{input.Phase}: {string.Join("; ", problems)} (of {job.Total} device(s)). {Describe(named)}");
         }
 
         var minutes = (polls * settings.PollIntervalSeconds / 60.0).ToString("0.#", CultureInfo.InvariantCulture);
-        if (failed.Count > 0)
+        var allowedMinutes = settings.AllowedDeploymentMinutes(job.Total, input.RolloutMaximumPerMinute);
+        var maxProgressPolls = settings.MaxProgressPolls(job.Total, input.RolloutMaximumPerMinute);
+        var unproven = Math.Max(0, job.Succeeded - input.Heartbeats.Healthy);
+        var pending = new List<string>();
+        if (job.Total == 0)
         {
-            return new HealthVerdict(Verdict.Unhealthy, new WatchState(polls, 0), failed, pending,
-                $"{input.Phase}: {failed.Count} of {input.Devices.Count} device(s) failed: {Describe(failed)}");
+            pending.Add("the deployment's job has no devices yet");
         }
 
-        if (input.Devices.Count == 0)
+        if (job.Pending > 0)
         {
-            pending.Add(new DeviceFinding("(none)", "the target group has no devices with the deployment yet"));
+            pending.Add($"{job.Pending} of {job.Total} device(s) still QUEUED or IN_PROGRESS");
+        }
+
+        if (unproven > 0)
+        {
+            pending.Add($"{unproven} of {job.Succeeded} deployed device(s) without a fresh healthy heartbeat from model component {input.ExpectedModelComponentVersion} (at least {settings.MinFramesPerDevice} frames)");
         }
 
         if (pending.Count == 0)
@@ -76,113 +90,41 @@ public static class HealthGate
             var healthyPolls = input.Watch.HealthyPolls + 1;
             if (healthyPolls >= settings.SoakPolls)
             {
-                return new HealthVerdict(Verdict.Healthy, new WatchState(polls, healthyPolls), [], [],
-                    $"{input.Phase}: all {healthy} device(s) healthy for {healthyPolls} consecutive poll(s) (soak {settings.SoakMinutes} min)");
+                return new HealthVerdict(Verdict.Healthy, new WatchState(polls, healthyPolls, next), [],
+                    $"{input.Phase}: all {job.Total} device(s) healthy for {healthyPolls} consecutive poll(s) (soak {settings.SoakMinutes} min)");
             }
 
-            return Bounded(new HealthVerdict(Verdict.Wait, new WatchState(polls, healthyPolls), [], [],
-                $"{input.Phase}: all {healthy} device(s) healthy, soaking ({healthyPolls} of {settings.SoakPolls} polls)"), settings, minutes, input.Phase);
+            var soaking = new HealthVerdict(Verdict.Wait, new WatchState(polls, healthyPolls, next), [],
+                $"{input.Phase}: all {job.Total} device(s) healthy, soaking ({healthyPolls} of {settings.SoakPolls} polls)");
+            return polls >= maxProgressPolls + settings.SoakPolls
+                ? soaking with
+                {
+                    Verdict = Verdict.Unhealthy,
+                    Summary = $"{input.Phase}: the soak did not complete within {minutes} min ({allowedMinutes} min allowed for the deployment plus {settings.SoakMinutes} min soak)",
+                }
+                : soaking;
         }
 
-        if (polls >= settings.MaxProgressPolls)
+        if (polls >= maxProgressPolls)
         {
-            return new HealthVerdict(Verdict.Unhealthy, new WatchState(polls, 0), pending, [],
-                $"{input.Phase}: {pending.Count} device(s) not healthy after {minutes} min (limit {settings.MaxDeploymentMinutes} min): {Describe(pending)}");
+            return new HealthVerdict(Verdict.Unhealthy, new WatchState(polls, 0, next), [],
+                $"{input.Phase}: not healthy after {minutes} min (limit {allowedMinutes} min: {settings.MaxDeploymentMinutes} min plus {job.Total} device(s) at {input.RolloutMaximumPerMinute}/min): {string.Join("; ", pending)}");
         }
 
-        return new HealthVerdict(Verdict.Wait, new WatchState(polls, 0), [], pending,
-            $"{input.Phase}: waiting for {pending.Count} device(s): {Describe(pending)}");
+        return new HealthVerdict(Verdict.Wait, new WatchState(polls, 0, next), [],
+            $"{input.Phase}: waiting: {string.Join("; ", pending)}");
     }
 
-    private static HealthVerdict Bounded(HealthVerdict verdict, HealthGateSettings settings, string minutes, string phase) =>
-        verdict.Watch.Polls >= settings.MaxProgressPolls + settings.SoakPolls
-            ? verdict with
-            {
-                Verdict = Verdict.Unhealthy,
-                Summary = $"{phase}: the soak did not complete within {minutes} min ({settings.MaxDeploymentMinutes} min limit plus {settings.SoakMinutes} min soak)",
-            }
-            : verdict;
-
-    private enum DeviceState
+    private static string Reason(FailingHeartbeat heartbeat, HealthGateSettings settings)
     {
-        Healthy,
-        Pending,
-        Failed,
-    }
-
-    private static DeviceState Classify(DeviceObservation device, HealthGateInput input, out string reason)
-    {
-        var settings = input.Settings;
-        if (device.JobExecutionStatus is { } status && s_endedBadly.Contains(status))
+        if (heartbeat.State == "ERRORED")
         {
-            reason = $"deployment job execution {status}";
-            return DeviceState.Failed;
+            var error = heartbeat.LastError is { } text ? (text.Length > MaxErrorLength ? text[..MaxErrorLength] : text) : "no error message";
+            return $"the inference component reports ERRORED: {error}";
         }
 
-        if (device.CoreDeviceStatus == "UNHEALTHY")
-        {
-            reason = "Greengrass reports the core device UNHEALTHY (a component is broken or errored)";
-            return DeviceState.Failed;
-        }
-
-        if (device.JobExecutionStatus != "SUCCEEDED")
-        {
-            reason = device.JobExecutionStatus is null ? "no deployment job execution yet" : $"deployment job execution {device.JobExecutionStatus}";
-            return DeviceState.Pending;
-        }
-
-        var heartbeat = device.Heartbeat;
-        if (heartbeat is null)
-        {
-            reason = "no health heartbeat received";
-            return DeviceState.Pending;
-        }
-
-        if (heartbeat.Unreadable is { } unreadable)
-        {
-            reason = $"health heartbeat unreadable: {unreadable}";
-            return DeviceState.Pending;
-        }
-
-        var age = input.Now - heartbeat.ReceivedAt;
-        if (age > TimeSpan.FromSeconds(settings.HeartbeatMaxAgeSeconds))
-        {
-            reason = $"last health heartbeat is {(int)age.TotalSeconds} s old (limit {settings.HeartbeatMaxAgeSeconds} s)";
-            return DeviceState.Pending;
-        }
-
-        if (heartbeat.ModelComponentVersion != input.ExpectedModelComponentVersion)
-        {
-            reason = $"heartbeat is from model component {heartbeat.ModelComponentVersion ?? "(unknown)"}, not {input.ExpectedModelComponentVersion}";
-            return DeviceState.Pending;
-        }
-
-        if (heartbeat.State == ComponentStates.Errored)
-        {
-            reason = $"the inference component reports ERRORED: {heartbeat.LastError ?? "no error message"}";
-            return DeviceState.Failed;
-        }
-
-        if (heartbeat.Frames < settings.MinFramesPerDevice)
-        {
-            reason = $"{heartbeat.Frames} frame(s) processed, {settings.MinFramesPerDevice} needed";
-            return DeviceState.Pending;
-        }
-
-        if (heartbeat.ErrorRate > settings.MaxErrorRate)
-        {
-            reason = string.Create(CultureInfo.InvariantCulture, $"inference error rate {heartbeat.ErrorRate:0.###} ({heartbeat.Failures} of {heartbeat.Frames} frames) above {settings.MaxErrorRate:0.###}");
-            return DeviceState.Failed;
-        }
-
-        if (device.CoreDeviceStatus != "HEALTHY")
-        {
-            reason = $"core device status {device.CoreDeviceStatus ?? "unknown"}";
-            return DeviceState.Pending;
-        }
-
-        reason = "healthy";
-        return DeviceState.Healthy;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"inference error rate {heartbeat.ErrorRate:0.###} ({heartbeat.FramesFailed} of {heartbeat.FramesSeen} frames) above {settings.MaxErrorRate:0.###}");
     }
 
     private static string Describe(IEnumerable<DeviceFinding> findings) =>

@@ -10,18 +10,17 @@ public enum Verdict
     Unhealthy,
 }
 
-/// <summary>A device that failed the gate, or that still held it up when the watch ran out, and why.</summary>
+/// <summary>A device that failed the gate, and why.</summary>
 public readonly record struct DeviceFinding(string ThingName, string Reason);
 
-/// <summary>The decision of one poll, with the counters for the next one and a readable summary.</summary>
-public sealed record HealthVerdict(Verdict Verdict, WatchState Watch, IReadOnlyList<DeviceFinding> FailedDevices, IReadOnlyList<DeviceFinding> PendingDevices, string Summary)
+/// <summary>The decision of one poll, with the counters for the next one, at most <see cref="HealthGate.MaxExamples"/> named devices and a readable summary with the counts.</summary>
+public sealed record HealthVerdict(Verdict Verdict, WatchState Watch, IReadOnlyList<DeviceFinding> FailedDevices, string Summary)
 {
     public JsonObject ToJson() => new()
     {
         ["verdict"] = Verdict.ToString().ToUpperInvariant(),
-        ["watch"] = new JsonObject { ["polls"] = Watch.Polls, ["healthyPolls"] = Watch.HealthyPolls },
+        ["watch"] = new JsonObject { ["polls"] = Watch.Polls, ["healthyPolls"] = Watch.HealthyPolls, ["heartbeatsSinceMs"] = Watch.HeartbeatsSinceMs },
         ["failedDevices"] = Findings(FailedDevices),
-        ["pendingDevices"] = Findings(PendingDevices),
         ["summary"] = Summary,
     };
 

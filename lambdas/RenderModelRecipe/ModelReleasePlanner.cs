@@ -61,7 +61,7 @@ public static partial class ModelReleasePlanner
             return new ModelReleaseDecision(null, problems);
         }
 
-        var componentVersion = ModelComponentVersion.FromModelPackageVersion(version);
+        var componentVersion = ModelComponentVersion.FromModelPackageVersion(version, request.Attempt);
         var artifactKey = $"models/{group}/{version}/{ModelRecipe.ModelFileName}";
         var artifactUri = new S3Uri(request.ArtifactsBucket, artifactKey).ToString();
         var recipe = ModelRecipe.Render(request.ModelComponentName, componentVersion, artifactUri, arn!, group!, version, imageSize!.Value, classNames!);

@@ -121,6 +121,31 @@ public sealed class DevicePieceTests
     }
 
     [Fact]
+    public void Health_rule_of_the_edge_stack_stores_only_named_bounded_fields()
+    {
+        var rule = HealthTopicRule.Parse(EdgeMlOps.Cdk.EdgeDeployment.Fleet.DeviceHealthStore.RuleSql("edgemlops/+/inference/health", 2_592_000), "health");
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(1_764_000_000_000);
+        var error = new string('e', 520);
+        PublishedMessage Health(string thing, string payload) =>
+            new("com.example.App", $"edgemlops/{thing}/inference/health", "AT_LEAST_ONCE", Encoding.UTF8.GetBytes(payload)) { ReceivedAt = at };
+
+        var items = rule.Items([
+            Health("press-07", $$"""{"state":"ERRORED","model":{"componentVersion":"2.0.0","lastError":"{{error}}"},"frames":{"processed":0,"failed":0},"junk":"{{new string('j', 10_000)}}"}"""),
+            Health("press-08", """{"state":"RUNNING","model":{"componentVersion":"1.0.0","lastError":null},"frames":{"processed":190,"failed":10}}"""),
+        ]);
+
+        var errored = items.Single(i => i["thingName"]!["S"]!.GetValue<string>() == "press-07");
+        Assert.Equal(["thingName", "receivedAt", "expiresAt", "state", "modelComponentVersion", "framesSeen", "framesFailed", "lastError"], errored.Select(a => a.Key));
+        Assert.Equal(new string('e', 256), errored["lastError"]!["S"]!.GetValue<string>());
+        Assert.Equal("0", errored["framesSeen"]!["N"]!.GetValue<string>());
+        var running = items.Single(i => i["thingName"]!["S"]!.GetValue<string>() == "press-08");
+        Assert.Equal("50000", running["errorPpm"]!["N"]!.GetValue<string>());
+        Assert.Equal("200", running["framesSeen"]!["N"]!.GetValue<string>());
+        Assert.Null(running["lastError"]);
+        Assert.Equal("1.0.0", running["modelComponentVersion"]!["S"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void Fails_if_the_health_rule_uses_sql_the_twin_does_not_evaluate()
     {
         var error = Assert.Throws<NotSupportedException>(() => HealthTopicRule.Parse("SELECT *, upper(state) AS s, topic(2) AS thingName FROM 'a/+/b'", "health"));

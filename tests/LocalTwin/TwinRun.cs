@@ -12,6 +12,7 @@ using EdgeMlOps.LocalTwin.Device;
 using EdgeMlOps.LocalTwin.Report;
 using EdgeMlOps.Testing;
 using EdgeMlOps.Testing.CloudFormation;
+using EdgeMlOps.Testing.DynamoDb;
 using EdgeMlOps.Testing.Greengrass;
 using EdgeMlOps.Testing.SageMaker;
 using EdgeMlOps.Testing.StateMachines;
@@ -119,6 +120,8 @@ public sealed partial class TwinRun
             Registry = registry,
             Groups = groups,
             HealthRule = HealthRule(edgeTemplate, resolver),
+            HealthIndex = HealthIndex(edgeTemplate),
+            LockTableName = HealthTableItems.TableNames(machine.Definition).LockTable,
             IotCore = iotCore,
             PollDelay = TimeSpan.FromSeconds(_settings.Edge.HealthGate.PollIntervalSeconds / (double)_options.TimeScale),
         });
@@ -231,7 +234,8 @@ public sealed partial class TwinRun
         });
         var group = execution.Resolve(execution.StepOfType("RegisterModel")["Arguments"]!["ModelPackageGroupName"]).GetValue<string>();
         var arn = $"arn:aws:sagemaker:{FakeAws.Region}:{FakeAws.AccountId}:model-package/{group}/{version}";
-        var package = execution.RegisteredModelPackage(arn, version, DateTimeOffset.UtcNow.AddMinutes(version));
+        // Registered for manual approval, as the training pipeline registers; the operator approves each at its rollout.
+        var package = execution.RegisteredModelPackage(arn, version, DateTimeOffset.UtcNow.AddMinutes(version), "PendingManualApproval");
         var onnxUri = package["CustomerMetadataProperties"]?["onnxModelUri"]?.GetValue<string>()
             ?? throw new InvalidOperationException("The training pipeline registers no onnxModelUri metadata.");
         var (onnxBucket, onnxKey) = S3Uri.Parse(onnxUri);
@@ -249,6 +253,7 @@ public sealed partial class TwinRun
     {
         await StepAsync($"Approve model package version {model.Version} ({scenario}): the EventBridge rule starts the edge deployment workflow", async lines =>
         {
+            registry.Approve(model.ModelPackageArn);
             var approval = registry.StateChangeEvent(model.ModelPackageArn, FakeAws.AccountId, FakeAws.Region);
             if (!rule.Matches(approval))
             {
@@ -377,6 +382,18 @@ public sealed partial class TwinRun
         var id = template.LogicalIdsOfType("AWS::IoT::TopicRule").Single(r => template.Properties(r)["TopicRulePayload"]?["Actions"]?[0]?["DynamoDBv2"] is not null);
         var payload = resolver.Resolve(template.Properties(id)["TopicRulePayload"], $"Resources.{id}.Properties.TopicRulePayload");
         return HealthTopicRule.Parse(payload["Sql"]!.GetValue<string>(), payload["Actions"]![0]!["DynamoDBv2"]!["PutItem"]!["TableName"]!.GetValue<string>());
+    }
+
+    /// <summary>The health table's index as the edge stack defines it (the only table with a global secondary index).</summary>
+    private static DynamoDbIndex HealthIndex(JsonObject edgeTemplate)
+    {
+        var template = new CloudFormationTemplate(edgeTemplate);
+        var index = template.LogicalIdsOfType("AWS::DynamoDB::Table")
+            .Select(id => template.Properties(id)["GlobalSecondaryIndexes"]?[0])
+            .Single(i => i is not null)!;
+        string Key(string type) => index["KeySchema"]!.AsArray().Single(k => k!["KeyType"]!.GetValue<string>() == type)!["AttributeName"]!.GetValue<string>();
+        return new DynamoDbIndex(index["IndexName"]!.GetValue<string>(), Key("HASH"), Key("RANGE"),
+            index["Projection"]?["NonKeyAttributes"] is JsonArray attributes ? [.. attributes.Select(a => a!.GetValue<string>())] : null);
     }
 
     private static JsonObject ApprovalRuleProperties(JsonObject edgeTemplate, IntrinsicResolver resolver)

@@ -19,13 +19,35 @@ public sealed record DeviceHealthStoreProps
 
 /// <summary>
 /// The cloud side of the component's health heartbeat: an IoT topic rule that writes each device's latest health
-/// message to a DynamoDB table (one item per thing, replaced on every message), where the deployment workflow's
-/// health gate reads it with GetItem. The rule adds <c>thingName</c> (from the topic), <c>receivedAt</c> (IoT
-/// Core's clock, epoch ms) and <c>expiresAt</c> (TTL, epoch s). Failed writes go to an encrypted log group.
+/// message to a DynamoDB table (one item per thing, replaced on every message). The rule stores only named,
+/// bounded fields (never <c>SELECT *</c>, so a device cannot decide an item's size): <c>thingName</c> (from the
+/// topic), <c>receivedAt</c> (IoT Core's clock, epoch ms), <c>expiresAt</c> (TTL, epoch s), <c>state</c> (at most
+/// 32 characters), <c>modelComponentVersion</c> (at most 64), <c>framesSeen</c> (processed plus failed),
+/// <c>framesFailed</c>, <c>errorPpm</c> (failed frames per million, absent without frames) and <c>lastError</c>
+/// (at most <see cref="MaxErrorLength"/> characters). The deployment workflow's health gate counts heartbeats
+/// with COUNT queries of the index <see cref="ModelVersionIndex"/> (model version, then receivedAt), so a poll
+/// costs a few pages however large the fleet. Failed writes go to an encrypted log group.
 /// </summary>
 public sealed class DeviceHealthStore : Construct
 {
     public const string PartitionKey = "thingName";
+
+    /// <summary>The index the health gate queries: partition <c>modelComponentVersion</c>, sort <c>receivedAt</c>.</summary>
+    public const string ModelVersionIndex = "byModelVersion";
+
+    /// <summary>Characters of the component's error text the rule keeps.</summary>
+    public const int MaxErrorLength = 256;
+
+    /// <summary>The attributes the index carries besides its keys (what the gate's filters and failure names read).</summary>
+    public static readonly string[] IndexedAttributes = ["state", "framesSeen", "framesFailed", "errorPpm", "lastError"];
+
+    /// <summary>The rule's SQL for the health topic filter <paramref name="topicFilter"/> and items kept <paramref name="ttlSeconds"/>.</summary>
+    public static string RuleSql(string topicFilter, int ttlSeconds) =>
+        $"SELECT topic(2) AS {PartitionKey}, timestamp() AS receivedAt, floor(timestamp() / 1000) + {ttlSeconds} AS expiresAt, " +
+        "substring(state, 0, 32) AS state, substring(model.componentVersion, 0, 64) AS modelComponentVersion, " +
+        "frames.processed + frames.failed AS framesSeen, frames.failed AS framesFailed, " +
+        "frames.failed * 1000000 / (frames.processed + frames.failed) AS errorPpm, " +
+        $"substring(model.lastError, 0, {MaxErrorLength}) AS lastError FROM '{topicFilter}'";
 
     public DeviceHealthStore(Construct scope, string id, DeviceHealthStoreProps props)
         : base(scope, id)
@@ -51,6 +73,14 @@ public sealed class DeviceHealthStore : Construct
             PointInTimeRecovery = true,
             TimeToLiveAttribute = "expiresAt",
             RemovalPolicy = RemovalPolicy.DESTROY,
+        });
+        Table.AddGlobalSecondaryIndex(new GlobalSecondaryIndexProps
+        {
+            IndexName = ModelVersionIndex,
+            PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "modelComponentVersion", Type = AttributeType.STRING },
+            SortKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "receivedAt", Type = AttributeType.NUMBER },
+            ProjectionType = ProjectionType.INCLUDE,
+            NonKeyAttributes = IndexedAttributes,
         });
 
         ErrorLog = new LogGroup(this, "RuleErrors", new LogGroupProps
@@ -88,7 +118,7 @@ public sealed class DeviceHealthStore : Construct
                 Description = "Keeps the latest inference health heartbeat of each core device for the deployment health gate",
                 AwsIotSqlVersion = "2016-03-23",
                 RuleDisabled = false,
-                Sql = $"SELECT *, topic(2) AS {PartitionKey}, timestamp() AS receivedAt, floor(timestamp() / 1000) + {ttlSeconds} AS expiresAt FROM '{props.Topics.AllHealth}'",
+                Sql = RuleSql(props.Topics.AllHealth, ttlSeconds),
                 Actions = new object[]
                 {
                     new CfnTopicRule.ActionProperty
@@ -121,4 +151,7 @@ public sealed class DeviceHealthStore : Construct
     public CfnTopicRule Rule { get; }
 
     public string TableName => Table.TableName;
+
+    /// <summary>ARN of <see cref="ModelVersionIndex"/>.</summary>
+    public string ModelVersionIndexArn => $"{Table.TableArn}/index/{ModelVersionIndex}";
 }

@@ -25,7 +25,7 @@ public sealed record EdgeFleetProps
 /// What the Greengrass core devices of the fleet are allowed to be: the canary and fleet thing groups, the IoT
 /// policy of a core device (its own client id, its own <c>$aws/things/&lt;name&gt;</c> topics and its component
 /// topics, nothing else), and the token exchange role with its role alias (read component artifacts, write the
-/// labeling app's capture prefix, write Greengrass logs).
+/// labeling app's capture prefix under the device's own thing name, write Greengrass logs).
 /// </summary>
 public sealed class EdgeFleet : Construct
 {
@@ -76,6 +76,9 @@ public sealed class EdgeFleet : Construct
         });
     }
 
+    /// <summary>IAM policy variable of the thing name of the device whose certificate obtained the credentials.</summary>
+    public const string CaptureThingNameVariable = "${credentials-iot:ThingName}";
+
     public CfnThingGroup CanaryGroup { get; }
 
     public CfnThingGroup FleetGroup { get; }
@@ -111,11 +114,15 @@ public sealed class EdgeFleet : Construct
         var bucket = StringParameter.ValueForStringParameter(this, contract.LabelingDataBucketName);
         var prefix = StringParameter.ValueForStringParameter(this, contract.LabelingCapturePrefix);
         var keyArn = StringParameter.ValueForStringParameter(this, contract.LabelingDataBucketKeyArn);
+        // Each device writes only under its own thing name: the capture key layout is
+        // <capturePrefix><thingName>/yyyy/MM/dd/<sha256>.{jpg,json} (EdgeMlOps.Edge.Capture.CaptureObjectKeys), and
+        // the credentials provider fills the policy variable from the thing name the token exchange service sends
+        // (x-amzn-iot-thingname, checked against the device certificate). Labeling reads the whole prefix.
         TokenExchangeRole.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
         {
             Sid = "WriteCapturedImages",
             Actions = ["s3:PutObject"],
-            Resources = [Fn.Join(string.Empty, ["arn:", Aws.PARTITION, ":s3:::", bucket, "/", prefix, "*"])],
+            Resources = [Fn.Join(string.Empty, ["arn:", Aws.PARTITION, ":s3:::", bucket, "/", prefix, CaptureThingNameVariable, "/*"])],
         }));
         TokenExchangeRole.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
         {

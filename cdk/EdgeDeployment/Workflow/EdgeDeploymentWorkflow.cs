@@ -65,6 +65,7 @@ public sealed class EdgeDeploymentWorkflow : Construct
         ReviseDeployment = Function("ReviseDeployment", props.Build, "Merges new component versions into a thing group's Greengrass deployment");
         EvaluateFleetHealth = Function("EvaluateFleetHealth", props.Build, "Health gate: decides WAIT, HEALTHY or UNHEALTHY for a deployment's devices");
 
+        Lock = new ReleaseLock(this, "ReleaseLock", new ReleaseLockProps());
         Approval = new ApprovalApi(this, "Approval", new ApprovalApiProps { StateMachineArn = stateMachineArn, RejectionError = RejectionError });
 
         var modelPackageGroup = StringParameter.ValueForStringParameter(this, contract.TrainingModelPackageGroupName);
@@ -74,6 +75,8 @@ public sealed class EdgeDeploymentWorkflow : Construct
         string Greengrass(string resource) => stack.FormatArn(new ArnComponents { Service = "greengrass", Resource = resource, ArnFormat = ArnFormat.NO_RESOURCE_NAME });
         var componentArnPrefix = $"arn:{stack.Partition}:greengrass:{stack.Region}:{stack.Account}:components:";
         var modelArtifacts = props.ArtifactsBucket.Bucket.ArnForObjects("models/*");
+        var iotJobs = stack.FormatArn(new ArnComponents { Service = "iot", Resource = "job", ResourceName = "*" });
+        var deployedModelParameterArn = stack.FormatArn(new ArnComponents { Service = "ssm", Resource = "parameter", ResourceName = props.DeployedModelParameter.ParameterName.TrimStart('/') });
 
         StateMachine = new AslStateMachine(this, "StateMachine", new AslStateMachineProps
         {
@@ -113,6 +116,9 @@ public sealed class EdgeDeploymentWorkflow : Construct
                 ["DevicePrerequisitesComponentName"] = props.Prerequisites.ComponentName,
                 ["DevicePrerequisitesComponentVersion"] = props.Prerequisites.ComponentVersion,
                 ["HealthTableName"] = props.HealthStore.TableName,
+                ["HealthIndexName"] = DeviceHealthStore.ModelVersionIndex,
+                ["HealthMaxErrorPpm"] = Number(Math.Round(edge.HealthGate.MaxErrorRate * 1_000_000)),
+                ["ReleaseLockTableName"] = Lock.TableName,
                 ["ApprovalApiUrl"] = Approval.Url,
                 ["DeployedModelParameterName"] = props.DeployedModelParameter.ParameterName,
                 ["InferenceConfidenceThreshold"] = Number(edge.Inference.ConfidenceThreshold),
@@ -130,15 +136,19 @@ public sealed class EdgeDeploymentWorkflow : Construct
                 Allow(["s3:PutObject"], [modelArtifacts]),
                 Allow(["greengrass:CreateComponentVersion"], [$"{componentArnPrefix}{edge.ModelComponentName}"]),
                 Allow(["greengrass:DescribeComponent"], [$"{componentArnPrefix}{edge.ModelComponentName}:versions:*"]),
-                // Greengrass V2 list calls and CreateDeployment have no resource-level scoping; the IoT job calls
-                // behind CreateDeployment (below) are scoped to our two thing groups.
-                Allow(["greengrass:ListDeployments", "greengrass:ListCoreDevices", "greengrass:CreateDeployment"], ["*"]),
+                // ListDeployments and ListCoreDevices have no resource-level scoping in the Service Authorization
+                // Reference; CreateDeployment is scoped to its targets, our two thing groups.
+                Allow(["greengrass:ListDeployments", "greengrass:ListCoreDevices"], ["*"]),
+                Allow(["greengrass:CreateDeployment"], [props.Fleet.CanaryGroupArn, props.Fleet.FleetGroupArn]),
                 Allow(["greengrass:GetDeployment"], [Greengrass("deployments:*")]),
-                Allow(["iot:ListJobExecutionsForJob", "iot:DescribeJob"], [stack.FormatArn(new ArnComponents { Service = "iot", Resource = "job", ResourceName = "*" })]),
-                Allow(["dynamodb:GetItem"], [props.HealthStore.Table.TableArn]),
+                Allow(["iot:ListJobExecutionsForJob", "iot:DescribeJob"], [iotJobs]),
+                Allow(["dynamodb:Query"], [props.HealthStore.ModelVersionIndexArn]),
+                Allow(["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem"], [Lock.TableArn]),
+                Allow(["states:DescribeExecution"], [stack.FormatArn(new ArnComponents { Service = "states", Resource = "execution", ResourceName = $"{stateMachineName}:*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME })]),
+                Allow(["ssm:GetParameter"], [deployedModelParameterArn]),
                 Allow(["lambda:InvokeFunction"], [RenderModelRecipe.FunctionArn, ReviseDeployment.FunctionArn, EvaluateFleetHealth.FunctionArn]),
                 Allow(["sns:Publish"], [props.Notifications.TopicArn]),
-                Allow(["ssm:PutParameter"], [stack.FormatArn(new ArnComponents { Service = "ssm", Resource = "parameter", ResourceName = props.DeployedModelParameter.ParameterName.TrimStart('/') })]),
+                Allow(["ssm:PutParameter"], [deployedModelParameterArn]),
             ],
             SupportingPermissions =
             [
@@ -146,10 +156,15 @@ public sealed class EdgeDeploymentWorkflow : Construct
                 new(["kms:Decrypt"], [trainingKeyArn], "s3:CopyObject reads the model artifact, encrypted with the training app's bucket key."),
                 new(["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"], [props.ArtifactsBucket.Key.KeyArn], "s3:CopyObject writes the model into the artifacts bucket, encrypted with its key; CreateComponentVersion reads it back to validate the artifact."),
                 new(["s3:GetObject", "s3:GetBucketLocation"], [modelArtifacts, props.ArtifactsBucket.BucketArn], "greengrass:CreateComponentVersion checks with the caller's credentials that the recipe's artifact can be read."),
-                new(["kms:Decrypt"], [props.HealthStore.Key.KeyArn], "dynamodb:GetItem reads the health table, encrypted with a customer-managed key."),
-                new(["iot:CreateJob", "iot:CancelJob", "iot:UpdateJob", "iot:DescribeThingGroup", "iot:DescribeThing", "iot:GetThingShadow", "iot:UpdateThingShadow", "iot:DeleteThingShadow"],
-                    [props.Fleet.CanaryGroupArn, props.Fleet.FleetGroupArn, stack.FormatArn(new ArnComponents { Service = "iot", Resource = "job", ResourceName = "*" }), stack.FormatArn(new ArnComponents { Service = "iot", Resource = "thing", ResourceName = "*" })],
-                    "greengrass:CreateDeployment creates and manages the deployment's IoT job on the target thing group with the caller's permissions."),
+                new(["kms:Decrypt"], [props.HealthStore.Key.KeyArn], "dynamodb:Query reads the health table's index, encrypted with a customer-managed key."),
+                // The IoT job behind a deployment: created on our thing groups only (no thing/* target); jobs have
+                // generated ids, so the job calls name every job of the account and region (job/*).
+                new(["iot:CreateJob"], [props.Fleet.CanaryGroupArn, props.Fleet.FleetGroupArn, iotJobs],
+                    "greengrass:CreateDeployment creates the deployment's IoT job on the target thing group with the caller's permissions."),
+                new(["iot:CancelJob", "iot:UpdateJob"], [iotJobs],
+                    "greengrass:CreateDeployment cancels or updates the target's previous deployment job, which it replaces."),
+                new(["iot:DescribeThingGroup"], [props.Fleet.CanaryGroupArn, props.Fleet.FleetGroupArn],
+                    "greengrass:CreateDeployment reads the target thing group."),
                 new(["greengrass:TagResource"], [Greengrass("deployments:*")], "greengrass:CreateDeployment with Tags (the deployed model package and component versions) needs TagResource."),
             ],
         });
@@ -162,6 +177,9 @@ public sealed class EdgeDeploymentWorkflow : Construct
     public DotnetFunction EvaluateFleetHealth { get; }
 
     public ApprovalApi Approval { get; }
+
+    /// <summary>The environment's release lock (one release at a time).</summary>
+    public ReleaseLock Lock { get; }
 
     public AslStateMachine StateMachine { get; }
 

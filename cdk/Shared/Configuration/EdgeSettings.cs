@@ -31,13 +31,20 @@ public sealed record EdgeSettings
     /// <summary>Wait for a person to approve before the fleet rollout.</summary>
     public required bool RequireManualApproval { get; init; }
 
+    /// <summary>
+    /// Devices the fleet group is sized for (<c>edge.fleet.expectedSize</c>, 1-1,000,000): the loader refuses rollout
+    /// and health-gate settings under which a release to this many devices cannot fit the Step Functions history
+    /// quota.
+    /// </summary>
+    public required int ExpectedFleetSize { get; init; }
+
     public required DigitalTwinSettings DigitalTwin { get; init; }
 }
 
 /// <summary>IoT job rollout of a Greengrass deployment (section <c>edge.rollout</c>).</summary>
 public sealed record RolloutSettings
 {
-    /// <summary>Devices notified per minute.</summary>
+    /// <summary>Devices notified per minute (the IoT job rollout rate; also lengthens the health gate's deployment limit by the rollout time).</summary>
     public required int MaximumPerMinute { get; init; }
 
     /// <summary>Failure percentage that aborts the rollout.</summary>

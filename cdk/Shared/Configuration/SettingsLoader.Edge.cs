@@ -54,6 +54,7 @@ public static partial class SettingsLoader
                 HealthIntervalSeconds = r.Integer(SettingsSchema.Edge.HealthIntervalSeconds),
             },
             RequireManualApproval = r.Boolean(SettingsSchema.Edge.RequireManualApproval),
+            ExpectedFleetSize = r.Integer(SettingsSchema.Edge.ExpectedFleetSize),
             DigitalTwin = new DigitalTwinSettings
             {
                 Enabled = r.Boolean(SettingsSchema.Edge.DigitalTwinEnabled),
@@ -78,6 +79,60 @@ public static partial class SettingsLoader
             r.Problem(SettingsSchema.Edge.HealthIntervalSeconds, $"must be at most half of edge.healthGate.heartbeatMaxAgeSeconds ({settings.HealthGate.HeartbeatMaxAgeSeconds}), got {settings.Inference.HealthIntervalSeconds}");
         }
 
+        // One release must fit the Step Functions history quota with the fleet it is sized for: a rate and a
+        // limit that cannot cover edge.fleet.expectedSize are refused here rather than failing a release.
+        var events = EdgeReleaseHistory.WorstCaseEvents(settings);
+        if (events > EdgeReleaseHistory.QuotaEvents)
+        {
+            r.Problem(SettingsSchema.Edge.ExpectedFleetSize,
+                $"cannot be released within the Step Functions history quota of {EdgeReleaseHistory.QuotaEvents} events with these settings: " +
+                $"a release to {settings.ExpectedFleetSize} devices at edge.rollout.maximumPerMinute {settings.Rollout.MaximumPerMinute}, polled every " +
+                $"{settings.HealthGate.PollIntervalSeconds} s for up to {settings.HealthGate.MaxDeploymentMinutes} min plus the rollout time and a " +
+                $"{settings.HealthGate.SoakMinutes} min soak, may need {events} events. Raise maximumPerMinute or pollIntervalSeconds, or lower maxDeploymentMinutes or soakMinutes");
+        }
+
         return settings;
+    }
+}
+
+/// <summary>
+/// The worst-case execution history of one edge release (statemachines/edge-deployment.asl.json), counted as Step
+/// Functions records events: a Task state costs 5 (entered, scheduled, started, succeeded or failed, exited), a
+/// Pass, Choice or Wait state 2. Per health poll: the wait, DescribeJob, one page each of failed executions and
+/// unhealthy core devices, two COUNT queries (a page per <see cref="DevicesPerCountPage"/> devices, each page a Task,
+/// a Pass and a Choice), the failing-count choice and note, the gate Lambda, the decision and the carried watch.
+/// </summary>
+public static class EdgeReleaseHistory
+{
+    /// <summary>The Step Functions Standard workflow quota of history events per execution.</summary>
+    public const int QuotaEvents = 25_000;
+
+    /// <summary>Events of everything but the health polls (lock, package, component, deployments, rollback, notifications), generously.</summary>
+    public const int FixedEvents = 400;
+
+    /// <summary>Events of the bounded wait for another release's lock: 200 attempts of at most 25 events.</summary>
+    public const int LockWaitEvents = 200 * 25;
+
+    /// <summary>Health-table index entries one COUNT page (1 MB) covers at least (an entry holds about 150 bytes).</summary>
+    public const int DevicesPerCountPage = 5_000;
+
+    /// <summary>Events of one health poll of a group of <paramref name="devices"/> devices.</summary>
+    public static int EventsPerPoll(int devices) => 42 + (2 * 9 * Math.Max(1, (int)Math.Ceiling(devices / (double)DevicesPerCountPage)));
+
+    /// <summary>Polls of the longest watch of <paramref name="devices"/> devices: the deployment limit plus the rollout time, then the soak.</summary>
+    public static int WorstCasePolls(EdgeSettings edge, int devices)
+    {
+        var gate = edge.HealthGate;
+        var minutes = gate.MaxDeploymentMinutes + Math.Ceiling(devices / (double)edge.Rollout.MaximumPerMinute);
+        return (int)Math.Ceiling(minutes * 60 / gate.PollIntervalSeconds) + Math.Max(1, (int)Math.Ceiling(gate.SoakMinutes * 60.0 / gate.PollIntervalSeconds));
+    }
+
+    /// <summary>Worst-case events of a release to the expected fleet (the canary counted as a group the rate notifies within a minute).</summary>
+    public static int WorstCaseEvents(EdgeSettings edge)
+    {
+        var canary = Math.Min(edge.ExpectedFleetSize, edge.Rollout.MaximumPerMinute);
+        return FixedEvents + LockWaitEvents
+            + (WorstCasePolls(edge, canary) * EventsPerPoll(canary))
+            + (WorstCasePolls(edge, edge.ExpectedFleetSize) * EventsPerPoll(edge.ExpectedFleetSize));
     }
 }

@@ -183,7 +183,7 @@ public static partial class SettingsSchema
 
         public static readonly TextSetting TopicPrefix = new("edge.topicPrefix", "MQTT prefix of `<prefix>/<thing>/inference/{results,health}` (policy, recipe, health rule)", "edgemlops", "an MQTT topic prefix without wildcards or leading '/'", TopicPrefixPattern());
 
-        public static readonly IntegerSetting MaximumPerMinute = new("edge.rollout.maximumPerMinute", "IoT job rollout rate (devices notified per minute)", 10, 1, 1_000);
+        public static readonly IntegerSetting MaximumPerMinute = new("edge.rollout.maximumPerMinute", "IoT job rollout rate (devices notified per minute); also lengthens the health gate's deployment limit by the rollout time", 500, 1, 1_000);
 
         public static readonly NumberSetting AbortFailurePercent = new("edge.rollout.abortFailurePercent", "Failed executions (%) that cancel the job", 10, 0, 100);
 
@@ -220,6 +220,9 @@ public static partial class SettingsSchema
 
         public static readonly BooleanSetting RequireManualApproval = new("edge.requireManualApproval", "E-mail approval between canary and fleet", true);
 
+        public static readonly IntegerSetting ExpectedFleetSize = new("edge.fleet.expectedSize", "Devices the fleet group is sized for: settings under which a release to this many devices cannot fit the Step Functions history quota are refused", 10_000, 1, 1_000_000)
+        { Rule = "with the rollout rate, poll interval, deployment limit and soak, a release must fit 25,000 history events" };
+
         public static readonly BooleanSetting DigitalTwinEnabled = new("edge.digitalTwin.enabled", "Create an EC2 digital twin (a core device in the canary group)", false);
 
         public static readonly TextSetting DigitalTwinInstanceType = new("edge.digitalTwin.instanceType", "Its instance type (Graviton `*g.*` types get the arm64 AMI)", "t3.medium", "an EC2 instance type such as t3.medium", Ec2InstanceTypePattern());
@@ -247,7 +250,7 @@ public static partial class SettingsSchema
         Edge.SoakMinutes, Edge.MaxErrorRate, Edge.MinFramesPerDevice, Edge.HealthPollIntervalSeconds, Edge.MaxDeploymentMinutes,
         Edge.HeartbeatMaxAgeSeconds,
         Edge.ConfidenceThreshold, Edge.IouThreshold, Edge.FrameIntervalMs, Edge.HealthIntervalSeconds,
-        Edge.RequireManualApproval, Edge.DigitalTwinEnabled, Edge.DigitalTwinInstanceType, Edge.DigitalTwinNucleusVersion,
+        Edge.RequireManualApproval, Edge.ExpectedFleetSize, Edge.DigitalTwinEnabled, Edge.DigitalTwinInstanceType, Edge.DigitalTwinNucleusVersion,
     ];
 
     /// <summary>The key at <paramref name="path"/>, or null when the schema has none.</summary>

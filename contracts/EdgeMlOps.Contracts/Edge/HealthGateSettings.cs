@@ -23,8 +23,17 @@ public sealed record HealthGateSettings(
     /// <summary>Every member at its default.</summary>
     public static HealthGateSettings Default { get; } = new();
 
-    /// <summary>Polls a deployment may stay in progress (or devices unproven) before it is rolled back.</summary>
-    public int MaxProgressPolls => Math.Max(1, (int)Math.Ceiling(MaxDeploymentMinutes * 60.0 / PollIntervalSeconds));
+    /// <summary>
+    /// Minutes a deployment to <paramref name="devices"/> devices may stay in progress (or devices unproven) before
+    /// it is rolled back: the configured limit plus the time the IoT job's rollout rate needs to notify every device,
+    /// so the bound follows the rollout instead of cutting a large fleet short.
+    /// </summary>
+    public int AllowedDeploymentMinutes(int devices, int rolloutMaximumPerMinute) =>
+        MaxDeploymentMinutes + (int)Math.Ceiling(Math.Max(0, devices) / (double)Math.Max(1, rolloutMaximumPerMinute));
+
+    /// <summary>Polls matching <see cref="AllowedDeploymentMinutes"/> (at least one).</summary>
+    public int MaxProgressPolls(int devices, int rolloutMaximumPerMinute) =>
+        Math.Max(1, (int)Math.Ceiling(AllowedDeploymentMinutes(devices, rolloutMaximumPerMinute) * 60.0 / PollIntervalSeconds));
 
     /// <summary>Consecutive all-healthy polls that make up the soak period (at least one).</summary>
     public int SoakPolls => Math.Max(1, (int)Math.Ceiling(SoakMinutes * 60.0 / PollIntervalSeconds));

@@ -36,9 +36,39 @@ public sealed class EdgeSettingsTests
     [Fact]
     public void Fails_on_a_malformed_rollout_number()
     {
-        var error = Assert.Throws<ConfigurationException>(() => Parse(s_devYaml.Replace("    maximumPerMinute: 10", "    maximumPerMinute: 0", StringComparison.Ordinal)));
+        var error = Assert.Throws<ConfigurationException>(() => Parse(s_devYaml.Replace("    maximumPerMinute: 500", "    maximumPerMinute: 0 #", StringComparison.Ordinal)));
 
         Assert.Contains(error.Problems, p => p.Contains("edge.rollout.maximumPerMinute", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Shipped_dev_configuration_releases_to_ten_thousand_devices_within_the_history_quota()
+    {
+        var edge = Parse(s_devYaml).Edge;
+
+        Assert.Equal(10_000, edge.ExpectedFleetSize);
+        Assert.Equal(500, edge.Rollout.MaximumPerMinute);
+        Assert.InRange(EdgeReleaseHistory.WorstCaseEvents(edge), 1, EdgeReleaseHistory.QuotaEvents);
+    }
+
+    [Fact]
+    public void Fails_when_the_rollout_rate_cannot_cover_the_expected_fleet_within_the_history_quota()
+    {
+        // 10,000 devices at 10/min: 1,000 min of rollout polled every 60 s cannot fit 25,000 events.
+        var error = Assert.Throws<ConfigurationException>(() => Parse(s_devYaml.Replace("    maximumPerMinute: 500", "    maximumPerMinute: 10 #", StringComparison.Ordinal)));
+
+        var problem = Assert.Single(error.Problems, p => p.Contains("edge.fleet.expectedSize", StringComparison.Ordinal));
+        Assert.Contains("history quota of 25000 events", problem);
+        Assert.Contains("10000 devices at edge.rollout.maximumPerMinute 10", problem);
+    }
+
+    [Fact]
+    public void A_smaller_fleet_fits_a_slower_rollout()
+    {
+        var edge = Parse(s_devYaml.Replace("    maximumPerMinute: 500", "    maximumPerMinute: 10 #", StringComparison.Ordinal)
+            .Replace("    expectedSize: 10000", "    expectedSize: 1000 #", StringComparison.Ordinal)).Edge;
+
+        Assert.Equal(1_000, edge.ExpectedFleetSize);
     }
 
     [Fact]

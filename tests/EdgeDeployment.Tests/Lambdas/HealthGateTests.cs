@@ -1,215 +1,216 @@
 using System.Text.Json.Nodes;
 using EdgeMlOps.Contracts;
 using EdgeMlOps.EdgeDeployment.EvaluateFleetHealth;
+using EdgeMlOps.Testing.Greengrass;
 using Xunit;
 
 namespace EdgeDeployment.Tests.Lambdas;
 
+/// <summary>The health gate decides from counts over every device and bounded pages of failures.</summary>
 public sealed class HealthGateTests
 {
     private static readonly DateTimeOffset s_now = new(2026, 11, 22, 3, 0, 0, TimeSpan.Zero);
 
-    // 60 s polls: 60 min limit = 60 polls, 3 min soak = 3 polls.
+    // 60 s polls: 60 min limit = 60 polls (plus the rollout time), 3 min soak = 3 polls.
     private static readonly HealthGateSettings s_settings = new(PollIntervalSeconds: 60, SoakMinutes: 3, MaxErrorRate: 0.05, MinFramesPerDevice: 10, MaxDeploymentMinutes: 60, HeartbeatMaxAgeSeconds: 300);
 
-    private static DeviceObservation Healthy(string thing, long frames = 100, long failures = 0) =>
-        new(thing, "SUCCEEDED", "HEALTHY", new DeviceHeartbeat(thing, s_now.AddSeconds(-30), frames, failures, "4.0.0"));
+    private static JobCounts Succeeded(int devices) => new(devices, 0, 0, 0, 0, 0, 0, 0, "IN_PROGRESS");
 
-    private static HealthVerdict Evaluate(WatchState watch, params DeviceObservation[] devices) =>
-        HealthGate.Evaluate(new HealthGateInput("canary", s_now, "4.0.0", devices, watch, s_settings));
+    private static HealthGateInput Input(JobCounts job, int healthy, WatchState? watch = null, int failing = 0, IReadOnlyList<FailingHeartbeat>? examples = null,
+        IReadOnlyList<string>? failedExecutions = null, IReadOnlyList<string>? unhealthy = null, int rate = 10) =>
+        new("canary", s_now, "4.0.0", job, failedExecutions ?? [], unhealthy ?? [], false, new HeartbeatCounts(healthy, failing, examples ?? []), watch ?? new WatchState(0, 0), s_settings, rate);
 
     [Fact]
     public void Waits_while_the_soak_runs_then_passes()
     {
-        var first = Evaluate(new WatchState(0, 0), Healthy("a"), Healthy("b"));
-        var second = Evaluate(first.Watch, Healthy("a"), Healthy("b"));
-        var third = Evaluate(second.Watch, Healthy("a"), Healthy("b"));
+        var first = HealthGate.Evaluate(Input(Succeeded(2), healthy: 2));
+        var second = HealthGate.Evaluate(Input(Succeeded(2), healthy: 2, first.Watch));
+        var third = HealthGate.Evaluate(Input(Succeeded(2), healthy: 2, second.Watch));
 
         Assert.Equal(Verdict.Wait, first.Verdict);
         Assert.Equal(Verdict.Wait, second.Verdict);
         Assert.Equal(Verdict.Healthy, third.Verdict);
-        Assert.Equal(new WatchState(3, 3), third.Watch);
+        Assert.Equal(3, third.Watch.Polls);
+        Assert.Equal(3, third.Watch.HealthyPolls);
     }
 
-    [Theory]
-    [InlineData("FAILED")]
-    [InlineData("TIMED_OUT")]
-    [InlineData("REJECTED")]
-    [InlineData("CANCELED")]
-    public void A_failed_job_execution_fails_the_gate_at_once_naming_the_device(string status)
+    [Fact]
+    public void The_next_poll_counts_only_heartbeats_younger_than_the_maximum_age()
     {
-        var verdict = Evaluate(new WatchState(0, 0), Healthy("a"), new DeviceObservation("b", status, "HEALTHY", null));
+        var verdict = HealthGate.Evaluate(Input(Succeeded(2), healthy: 2));
+
+        Assert.Equal(s_now.AddSeconds(-300).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), verdict.Watch.HeartbeatsSinceMs);
+    }
+
+    [Fact]
+    public void A_failed_job_execution_fails_the_gate_at_once_naming_the_device()
+    {
+        var verdict = HealthGate.Evaluate(Input(Succeeded(2) with { Failed = 1 }, healthy: 2, failedExecutions: ["b"]));
 
         Assert.Equal(Verdict.Unhealthy, verdict.Verdict);
         var finding = Assert.Single(verdict.FailedDevices);
-        Assert.Equal("b", finding.ThingName);
-        Assert.Equal($"deployment job execution {status}", finding.Reason);
+        Assert.Equal(new DeviceFinding("b", "deployment job execution FAILED"), finding);
+        Assert.Contains("1 job execution(s) ended badly (failed 1", verdict.Summary);
+    }
+
+    [Theory]
+    [InlineData(0, 1, 0, 0)]
+    [InlineData(0, 0, 1, 0)]
+    [InlineData(0, 0, 0, 1)]
+    public void Executions_that_timed_out_were_rejected_or_canceled_fail_the_gate_by_count(int failed, int timedOut, int rejected, int canceled)
+    {
+        var verdict = HealthGate.Evaluate(Input(new JobCounts(3, failed, timedOut, rejected, canceled, 0, 0, 0), healthy: 3));
+
+        Assert.Equal(Verdict.Unhealthy, verdict.Verdict);
+        Assert.Contains("1 job execution(s) ended badly", verdict.Summary);
+    }
+
+    [Fact]
+    public void A_canceled_job_fails_the_gate()
+    {
+        var verdict = HealthGate.Evaluate(Input(Succeeded(3) with { Status = "CANCELED" }, healthy: 3));
+
+        Assert.Equal(Verdict.Unhealthy, verdict.Verdict);
+        Assert.Contains("abort criteria", verdict.Summary);
     }
 
     [Fact]
     public void An_unhealthy_core_device_fails_the_gate()
     {
-        var verdict = Evaluate(new WatchState(0, 0), Healthy("a") with { CoreDeviceStatus = "UNHEALTHY" });
+        var verdict = HealthGate.Evaluate(Input(Succeeded(2), healthy: 2, unhealthy: ["a"]));
 
         Assert.Equal(Verdict.Unhealthy, verdict.Verdict);
+        Assert.Equal("a", verdict.FailedDevices[0].ThingName);
         Assert.Contains("UNHEALTHY", verdict.FailedDevices[0].Reason);
     }
 
     [Fact]
-    public void An_error_rate_above_the_limit_fails_the_gate()
+    public void A_component_reporting_errored_fails_the_gate_with_its_error_cut_to_the_limit()
     {
-        var verdict = Evaluate(new WatchState(0, 0), Healthy("a"), Healthy("b", frames: 100, failures: 6));
+        var error = new string('x', 520);
+        var verdict = HealthGate.Evaluate(Input(Succeeded(50), healthy: 47, failing: 3,
+            examples: [new FailingHeartbeat("a", "ERRORED", error, 0, 0), new FailingHeartbeat("b", "ERRORED", error, 0, 0), new FailingHeartbeat("c", "ERRORED", error, 0, 0)]));
 
         Assert.Equal(Verdict.Unhealthy, verdict.Verdict);
-        Assert.Equal("b", verdict.FailedDevices.Single().ThingName);
-        Assert.Contains("error rate 0.06 (6 of 100 frames) above 0.05", verdict.FailedDevices.Single().Reason);
+        Assert.Equal(["a", "b", "c"], verdict.FailedDevices.Select(f => f.ThingName));
+        Assert.All(verdict.FailedDevices, f => Assert.Equal($"the inference component reports ERRORED: {new string('x', HealthGate.MaxErrorLength)}", f.Reason));
+        Assert.Contains("3 device(s) report errors from model component 4.0.0 (of 50 device(s))", verdict.Summary);
     }
 
     [Fact]
-    public void An_error_rate_at_the_limit_passes()
+    public void An_error_rate_above_the_limit_fails_the_gate_with_the_rate()
     {
-        Assert.NotEqual(Verdict.Unhealthy, Evaluate(new WatchState(0, 0), Healthy("a", frames: 100, failures: 5)).Verdict);
-    }
-
-    [Theory]
-    [InlineData("IN_PROGRESS")]
-    [InlineData("QUEUED")]
-    [InlineData(null)]
-    public void A_device_still_deploying_keeps_the_gate_waiting_and_resets_the_soak(string? status)
-    {
-        var verdict = Evaluate(new WatchState(5, 2), Healthy("a"), new DeviceObservation("b", status, "HEALTHY", null));
-
-        Assert.Equal(Verdict.Wait, verdict.Verdict);
-        Assert.Equal(new WatchState(6, 0), verdict.Watch);
-    }
-
-    [Fact]
-    public void A_device_still_in_progress_at_the_time_limit_fails_the_gate()
-    {
-        var verdict = Evaluate(new WatchState(59, 0), Healthy("a"), new DeviceObservation("b", "IN_PROGRESS", "HEALTHY", null));
+        var verdict = HealthGate.Evaluate(Input(Succeeded(2), healthy: 1, failing: 1, examples: [new FailingHeartbeat("b", "RUNNING", null, 200, 40)]));
 
         Assert.Equal(Verdict.Unhealthy, verdict.Verdict);
-        Assert.Equal("b", verdict.FailedDevices.Single().ThingName);
-        Assert.Contains("deployment job execution IN_PROGRESS", verdict.Summary);
-        Assert.Contains("limit 60 min", verdict.Summary);
+        Assert.Equal("inference error rate 0.2 (40 of 200 frames) above 0.05", Assert.Single(verdict.FailedDevices).Reason);
     }
 
     [Fact]
-    public void Failed_devices_beyond_the_listed_page_fail_the_gate()
+    public void At_most_ten_failed_devices_are_named_and_the_counts_cover_the_rest()
     {
-        var job = new JobCounts(Succeeded: 150, Failed: 2, TimedOut: 0, Rejected: 0, Canceled: 0, Removed: 0, InProgress: 0, Queued: 0);
+        var things = Enumerable.Range(0, 10).Select(i => $"press-{i:D4}").ToList();
+        var verdict = HealthGate.Evaluate(Input(new JobCounts(9_000, 1_000, 0, 0, 0, 0, 0, 0), healthy: 9_000, failedExecutions: things,
+            failing: 500, examples: [.. Enumerable.Range(0, 100).Select(i => new FailingHeartbeat($"cam-{i}", "ERRORED", "boom", 0, 0))]));
 
-        var verdict = HealthGate.Evaluate(new HealthGateInput("fleet", s_now, "4.0.0", [Healthy("a"), Healthy("b")], new WatchState(0, 0), s_settings, job));
-
-        Assert.Equal(Verdict.Unhealthy, verdict.Verdict);
-        Assert.Contains("2 more device(s) of the job ended FAILED", verdict.FailedDevices.Single().Reason);
+        Assert.Equal(HealthGate.MaxExamples, verdict.FailedDevices.Count);
+        Assert.Contains("1000 job execution(s) ended badly", verdict.Summary);
+        Assert.Contains("500 device(s) report errors", verdict.Summary);
+        Assert.True(verdict.ToJson().ToJsonString().Length < 8_000);
     }
 
     [Fact]
-    public void Pending_devices_beyond_the_listed_page_keep_the_gate_waiting()
+    public void Devices_still_deploying_keep_the_gate_waiting_and_reset_the_soak()
     {
-        var job = new JobCounts(Succeeded: 2, Failed: 0, TimedOut: 0, Rejected: 0, Canceled: 0, Removed: 0, InProgress: 40, Queued: 8);
-
-        var verdict = HealthGate.Evaluate(new HealthGateInput("fleet", s_now, "4.0.0", [Healthy("a"), Healthy("b")], new WatchState(0, 0), s_settings, job));
+        var verdict = HealthGate.Evaluate(Input(new JobCounts(8, 0, 0, 0, 0, 0, 1, 1), healthy: 8, new WatchState(4, 2)));
 
         Assert.Equal(Verdict.Wait, verdict.Verdict);
-        Assert.Contains("48 more device(s)", verdict.PendingDevices.Single().Reason);
+        Assert.Equal(0, verdict.Watch.HealthyPolls);
+        Assert.Contains("2 of 10 device(s) still QUEUED or IN_PROGRESS", verdict.Summary);
     }
 
     [Fact]
-    public void A_stale_heartbeat_does_not_count()
+    public void Deployed_devices_without_a_fresh_healthy_heartbeat_keep_the_gate_waiting()
     {
-        var stale = Healthy("a") with { Heartbeat = new DeviceHeartbeat("a", s_now.AddMinutes(-10), 100, 0, "4.0.0") };
-
-        var verdict = Evaluate(new WatchState(0, 0), stale);
+        var verdict = HealthGate.Evaluate(Input(Succeeded(10), healthy: 7));
 
         Assert.Equal(Verdict.Wait, verdict.Verdict);
-        Assert.Equal("last health heartbeat is 600 s old (limit 300 s)", Assert.Single(verdict.PendingDevices).Reason);
-    }
-
-    [Fact]
-    public void A_heartbeat_from_the_previous_model_does_not_count()
-    {
-        var old = Healthy("a") with { Heartbeat = new DeviceHeartbeat("a", s_now, 100, 90, "3.0.0") };
-
-        var verdict = Evaluate(new WatchState(0, 0), old);
-
-        Assert.Equal(Verdict.Wait, verdict.Verdict);
-        Assert.Contains("not 4.0.0", verdict.PendingDevices.Single().Reason);
-    }
-
-    [Fact]
-    public void Too_few_frames_do_not_count()
-    {
-        var verdict = Evaluate(new WatchState(0, 0), Healthy("a", frames: 9, failures: 9));
-
-        Assert.Equal(Verdict.Wait, verdict.Verdict);
-        Assert.Equal("9 frame(s) processed, 10 needed", verdict.PendingDevices.Single().Reason);
+        Assert.Contains("3 of 10 deployed device(s) without a fresh healthy heartbeat from model component 4.0.0", verdict.Summary);
     }
 
     [Fact]
     public void An_empty_group_never_passes()
     {
-        var waiting = Evaluate(new WatchState(0, 0));
-        var timedOut = Evaluate(new WatchState(59, 0));
+        var verdict = HealthGate.Evaluate(Input(new JobCounts(0, 0, 0, 0, 0, 0, 0, 0), healthy: 0));
 
-        Assert.Equal(Verdict.Wait, waiting.Verdict);
-        Assert.Equal(Verdict.Unhealthy, timedOut.Verdict);
+        Assert.Equal(Verdict.Wait, verdict.Verdict);
+        Assert.Contains("no devices", verdict.Summary);
     }
 
     [Fact]
-    public void Every_watch_ends_even_when_health_flickers()
+    public void The_time_limit_grows_with_the_rollout_time_of_the_job()
     {
-        var verdict = Evaluate(new WatchState(62, 1), Healthy("a"));
+        // 10,000 devices at 500/min need 20 min of rollout: 60 + 20 = 80 polls of 60 s.
+        var deploying = new JobCounts(5_000, 0, 0, 0, 0, 0, 1_000, 4_000);
+
+        var before = HealthGate.Evaluate(Input(deploying, healthy: 5_000, new WatchState(78, 0), rate: 500));
+        var at = HealthGate.Evaluate(Input(deploying, healthy: 5_000, new WatchState(79, 0), rate: 500));
+
+        Assert.Equal(Verdict.Wait, before.Verdict);
+        Assert.Equal(Verdict.Unhealthy, at.Verdict);
+        Assert.Contains("not healthy after 80 min (limit 80 min: 60 min plus 10000 device(s) at 500/min)", at.Summary);
+    }
+
+    [Fact]
+    public void A_small_canary_keeps_the_configured_limit()
+    {
+        Assert.Equal(61, s_settings.MaxProgressPolls(devices: 50, rolloutMaximumPerMinute: 500));
+        Assert.Equal(65, s_settings.MaxProgressPolls(devices: 50, rolloutMaximumPerMinute: 10));
+    }
+
+    [Fact]
+    public void Every_watch_ends_even_when_the_soak_never_completes()
+    {
+        // Healthy but the soak counter keeps being reset elsewhere: the watch ends at limit plus soak.
+        var verdict = HealthGate.Evaluate(Input(Succeeded(1), healthy: 1, new WatchState(63, 0)));
 
         Assert.Equal(Verdict.Unhealthy, verdict.Verdict);
+        Assert.Contains("the soak did not complete", verdict.Summary);
     }
 
     [Fact]
-    public void Reads_raw_step_functions_results_and_dynamodb_items()
+    public void Reads_step_functions_results_and_dynamodb_items_as_the_workflow_passes_them()
     {
-        var input = JsonNode.Parse("""
+        var json = JsonNode.Parse($$$"""
             {
-              "phase": "canary", "now": "2026-11-22T03:00:00Z", "expectedModelComponentVersion": "4.0.0",
-              "executions": {"ExecutionSummaries": [
-                {"ThingArn": "arn:aws:iot:eu-west-1:1:thing/press-01", "JobExecutionSummary": {"Status": "SUCCEEDED", "ExecutionNumber": 1}}]},
-              "coreDevices": {"CoreDevices": [{"CoreDeviceThingName": "press-01", "Status": "HEALTHY"}]},
-              "heartbeats": [{"thingName": "press-01", "heartbeat": {"Item": {
-                "thingName": {"S": "press-01"}, "receivedAt": {"N": "RECEIVED_AT"},
-                "schemaVersion": {"N": "1"}, "messageType": {"S": "health"}, "state": {"S": "RUNNING"},
-                "frames": {"M": {"processed": {"N": "196"}, "failed": {"N": "4"}, "published": {"N": "196"}}},
-                "failures": {"M": {"corruptImage": {"N": "3"}, "inference": {"N": "1"}}},
-                "model": {"M": {"componentVersion": {"S": "4.0.0"}, "packageVersion": {"S": "4"}, "loaded": {"BOOL": true}, "lastError": {"NULL": true}}}}}}],
-              "watch": {"polls": 0, "healthyPolls": 0},
-              "healthGate": {"pollIntervalSeconds": 60, "soakMinutes": 0, "maxErrorRate": 0.05, "minFramesPerDevice": 10, "maxDeploymentMinutes": 60, "heartbeatMaxAgeSeconds": 300}
+              "phase": "fleet",
+              "expectedModelComponentVersion": "4.0.1",
+              "now": "2026-11-22T03:00:00Z",
+              "job": {"Status": "IN_PROGRESS", "JobProcessDetails": {"NumberOfSucceededThings": 2, "NumberOfFailedThings": 1, "NumberOfQueuedThings": 0}},
+              "failedExecutions": {"ExecutionSummaries": [{"ThingArn": "arn:aws:iot:us-east-1:111111111111:thing/press-3", "JobExecutionSummary": {"Status": "FAILED"}}]},
+              "unhealthyCoreDevices": {"CoreDevices": []},
+              "heartbeats": {"healthy": 1, "failing": 1, "failingExamples": [{{{HealthTableItems.Heartbeat("press-2", 1, "ERRORED", "4.0.1", 0, 0, "model file missing").ToJsonString()}}}]},
+              "watch": {"polls": 4, "healthyPolls": 0, "heartbeatsSinceMs": "0"},
+              "healthGate": {"pollIntervalSeconds": 60, "soakMinutes": 3, "maxErrorRate": 0.05, "minFramesPerDevice": 10, "maxDeploymentMinutes": 60, "heartbeatMaxAgeSeconds": 300},
+              "rolloutMaximumPerMinute": 500
             }
-            """.Replace("RECEIVED_AT", s_now.AddSeconds(-20).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))!.AsObject();
+            """)!.AsObject();
 
-        var parsed = HealthGateInput.FromJson(input);
-        var verdict = HealthGate.Evaluate(parsed);
-
-        var device = Assert.Single(parsed.Devices);
-        Assert.Equal(200, device.Heartbeat!.Frames);
-        Assert.Equal(4, device.Heartbeat.Failures);
-        Assert.Equal(Verdict.Healthy, verdict.Verdict);
-        Assert.Equal("HEALTHY", verdict.ToJson()["verdict"]!.GetValue<string>());
-    }
-
-    [Fact]
-    public void A_component_reporting_errored_fails_the_gate_with_its_error()
-    {
-        var errored = Healthy("a") with { Heartbeat = new DeviceHeartbeat("a", s_now, 0, 0, "4.0.0", "ERRORED", "model.onnx: output [1, 84, 8400] expected") };
-
-        var verdict = Evaluate(new WatchState(0, 0), errored);
+        var verdict = HealthGate.Evaluate(HealthGateInput.FromJson(json));
 
         Assert.Equal(Verdict.Unhealthy, verdict.Verdict);
-        Assert.Contains("ERRORED: model.onnx: output", verdict.FailedDevices.Single().Reason);
+        Assert.Equal(["press-3", "press-2"], verdict.FailedDevices.Select(f => f.ThingName));
+        Assert.Equal("the inference component reports ERRORED: model file missing", verdict.FailedDevices[1].Reason);
+        Assert.Equal(5, verdict.Watch.Polls);
     }
 
     [Fact]
-    public void A_device_that_never_reported_has_no_heartbeat()
+    public void Fails_if_the_rollout_rate_is_missing()
     {
-        Assert.Null(DeviceHeartbeat.FromItem("press-02", null));
-        Assert.Equal("press-02", HealthGateInput.ThingNameFromArn("arn:aws:iot:eu-west-1:123456789012:thing/press-02"));
+        var json = JsonNode.Parse("""{"expectedModelComponentVersion": "1.0.0", "healthGate": {"pollIntervalSeconds": 60, "soakMinutes": 3, "maxErrorRate": 0.05, "minFramesPerDevice": 10, "maxDeploymentMinutes": 60, "heartbeatMaxAgeSeconds": 300}}""")!.AsObject();
+
+        var error = Assert.Throws<ArgumentException>(() => HealthGateInput.FromJson(json));
+
+        Assert.Contains("rolloutMaximumPerMinute", error.Message);
     }
 }

@@ -94,6 +94,100 @@ public sealed class EdgeStageTemplateTests
     }
 
     [Fact]
+    public void No_heartbeat_rule_selects_everything_the_device_sends()
+    {
+        var rules = EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::IoT::TopicRule").ToList();
+
+        Assert.NotEmpty(rules);
+        Assert.All(rules, r => Assert.False(TopicRuleSelect.SelectsEverything(r.Resource["Properties"]!["TopicRulePayload"]!["Sql"]!.GetValue<string>()), r.Id));
+    }
+
+    [Fact]
+    public void Heartbeat_rule_names_bounded_fields_and_cuts_the_error_text()
+    {
+        var sql = Assert.Single(EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::IoT::TopicRule")).Resource["Properties"]!["TopicRulePayload"]!["Sql"]!.GetValue<string>();
+
+        Assert.Contains("substring(model.lastError, 0, 256) AS lastError", sql);
+        Assert.Contains("substring(state, 0, 32) AS state", sql);
+        Assert.Contains("substring(model.componentVersion, 0, 64) AS modelComponentVersion", sql);
+        Assert.Contains("frames.processed + frames.failed AS framesSeen", sql);
+    }
+
+    [Fact]
+    public void Select_check_flags_star_and_passes_named_columns()
+    {
+        Assert.True(TopicRuleSelect.SelectsEverything("SELECT *, topic(2) AS thingName FROM 'a/+/health'"));
+        Assert.True(TopicRuleSelect.SelectsEverything("SELECT topic(2) AS thingName, model.* FROM 'a/+/health'"));
+        Assert.False(TopicRuleSelect.SelectsEverything("SELECT topic(2) AS thingName, substring(state, 0, 32) AS state FROM 'a/+/health'"));
+    }
+
+    [Fact]
+    public void Health_table_has_the_model_version_index_the_gate_counts_with()
+    {
+        _stage.Template.HasResourceProperties("AWS::DynamoDB::Table", Match.ObjectLike(new Dictionary<string, object>
+        {
+            ["GlobalSecondaryIndexes"] = new[]
+            {
+                Match.ObjectLike(new Dictionary<string, object>
+                {
+                    ["IndexName"] = "byModelVersion",
+                    ["KeySchema"] = new[]
+                    {
+                        new Dictionary<string, object> { ["AttributeName"] = "modelComponentVersion", ["KeyType"] = "HASH" },
+                        new Dictionary<string, object> { ["AttributeName"] = "receivedAt", ["KeyType"] = "RANGE" },
+                    },
+                }),
+            },
+        }));
+    }
+
+    [Fact]
+    public void Capture_write_permission_carries_the_thing_name_variable()
+    {
+        var capture = TokenExchangeStatements().Single(s => s.Actions.Contains("s3:PutObject"));
+
+        var resource = Assert.Single(capture.Resources);
+        Assert.EndsWith("/{token}${credentials-iot:ThingName}/*", resource);
+    }
+
+    [Fact]
+    public void Deployment_permissions_name_the_canary_and_fleet_groups()
+    {
+        var statements = WorkflowStatements();
+        var groups = new[] { "CanaryGroup", "FleetGroup" };
+
+        var deploy = Assert.Single(statements, s => s.Actions.Contains("greengrass:CreateDeployment"));
+        Assert.Equal(2, deploy.Resources.Count);
+        Assert.All(deploy.Resources, r => Assert.Contains(groups, g => r.Contains(g, StringComparison.Ordinal)));
+        var createJob = Assert.Single(statements, s => s.Actions.Contains("iot:CreateJob"));
+        Assert.DoesNotContain(createJob.Resources, r => r.Contains(":thing/", StringComparison.Ordinal));
+        Assert.Equal(2, createJob.Resources.Count(r => groups.Any(g => r.Contains(g, StringComparison.Ordinal))));
+        Assert.DoesNotContain(statements, s => s.Resources.Any(r => r.EndsWith(":thing/*", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Statements of the workflow role, with Fn::GetAtt resources written as "GetAtt:LogicalId".</summary>
+    private List<(List<string> Actions, List<string> Resources)> WorkflowStatements()
+    {
+        var roleId = _stage.Stage.Workload.GetLogicalId((Amazon.CDK.CfnElement)_stage.Stage.Workflow.StateMachine.Role.Node.DefaultChild!);
+        return Statements(roleId);
+    }
+
+    private List<(List<string> Actions, List<string> Resources)> TokenExchangeStatements()
+    {
+        var role = EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::IAM::Role")
+            .Single(r => r.Resource["Properties"]!["AssumeRolePolicyDocument"]!.ToJsonString().Contains("credentials.iot.amazonaws.com", StringComparison.Ordinal));
+        return Statements(role.Id);
+    }
+
+    private List<(List<string> Actions, List<string> Resources)> Statements(string roleId) =>
+        [.. EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::IAM::Policy")
+            .Where(p => p.Resource["Properties"]!["Roles"]!.ToJsonString().Contains(roleId, StringComparison.Ordinal))
+            .SelectMany(p => EdgeStageFixture.List(p.Resource["Properties"]!["PolicyDocument"]!["Statement"]))
+            .OfType<JsonObject>()
+            .Select(s => (EdgeStageFixture.List(s["Action"]).Select(a => a!.GetValue<string>()).ToList(),
+                EdgeStageFixture.List(s["Resource"]).Select(r => r is JsonObject o && o["Fn::GetAtt"] is JsonArray att ? $"GetAtt:{att[0]}" : EdgeStageFixture.Text(r)).ToList()))];
+
+    [Fact]
     public void Inference_component_version_derives_from_the_artifact_hash_and_depends_on_the_model_component()
     {
         var recipe = Recipe(_stage.TemplateJson, _stage.Settings.Edge.InferenceComponentName);

@@ -41,7 +41,7 @@ public sealed class EdgeDeploymentWorkflowTests
 
     private FakeEdgeControlPlane Fake()
     {
-        var fake = new FakeEdgeControlPlane();
+        var fake = new FakeEdgeControlPlane(_machine.Definition);
         var package = ModelReleasePlannerTests.Package(modelDataUrl: "s3://edgemlops-dev-training-artifacts/runs/4/model.onnx", version: 4);
         package["ModelPackageArn"] = PackageArn;
         fake.Registry.Add(package);
@@ -77,7 +77,7 @@ public sealed class EdgeDeploymentWorkflowTests
         Assert.Equal("images/captured/", captureMerge["capture"]!["prefix"]!.GetValue<string>());
         var create = Assert.Single(result.InvocationsOf("Create revised deployment"), i => i.Parameters!["TargetArn"]!.GetValue<string>() == _fleet);
         Assert.Equal("ROLLBACK", create.Parameters!["DeploymentPolicies"]!["FailureHandlingPolicy"]!.GetValue<string>());
-        Assert.Equal(10, create.Parameters!["IotJobConfiguration"]!["JobExecutionsRolloutConfig"]!["MaximumPerMinute"]!.GetValue<int>());
+        Assert.Equal(500, create.Parameters!["IotJobConfiguration"]!["JobExecutionsRolloutConfig"]!["MaximumPerMinute"]!.GetValue<int>());
     }
 
     [Fact]
@@ -239,11 +239,11 @@ public sealed class EdgeDeploymentWorkflowTests
         var result = await RunAsync(fake);
 
         Assert.Equal("ReleaseRolledBack", result.Error);
-        // dev: 60 min limit / 60 s polls.
-        Assert.Equal(60, result.InvocationsOf("Evaluate device health").Count);
+        // dev: 60 min limit plus 1 min for the canary's one device at 500/min, 60 s polls.
+        Assert.Equal(61, result.InvocationsOf("Evaluate device health").Count);
         Assert.Equal(_canary, Assert.Single(result.InvocationsOf("Roll back target")).Parameters!["TargetArn"]!.GetValue<string>());
         Assert.Equal([_canary, _canary], fake.Deployments.Select(d => d.TargetArn));
-        Assert.Contains(fake.Notifications, n => n.Message.Contains("not healthy after 60 min", StringComparison.Ordinal));
+        Assert.Contains(fake.Notifications, n => n.Message.Contains("not healthy after 61 min", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using EdgeMlOps.Testing.DynamoDb;
+using EdgeMlOps.Testing.Greengrass;
 using EdgeMlOps.Testing.StateMachines;
 using static EdgeMlOps.Testing.Greengrass.EdgeDeploymentTasks;
 
@@ -10,13 +13,21 @@ public sealed record CreatedDeployment(string DeploymentId, string TargetArn, st
 /// <summary>
 /// A stateful fake of the AWS calls the edge deployment workflow makes: the model registry, S3 copy, Greengrass
 /// component versions, deployments per thing group (each creates an IoT job whose executions report what the
-/// scenario decides), core devices and their heartbeats, notifications, the approval and the SSM record.
-/// Answers are shaped like Step Functions SDK-integration results (PascalCase). Every resource it serves is in
-/// <see cref="EdgeMlOps.Testing.Greengrass.EdgeDeploymentTasks.All"/>; register it for all of them with <see cref="Register"/>.
+/// scenario decides; each DescribeJob is one poll), core devices, the health table (a heartbeat written as the
+/// health rule writes it for every device that finished its execution, at each poll), the release lock, the
+/// execution status of a lock holder, notifications, the approval and the SSM record. List calls page like AWS
+/// (MaxResults, NextToken, status filters). Answers are shaped like Step Functions SDK-integration results
+/// (PascalCase). Every resource it serves is in <see cref="EdgeDeploymentTasks.All"/>; register it for all of
+/// them with <see cref="Register"/>.
 /// </summary>
 public sealed class FakeEdgeControlPlane : ITaskHandler
 {
-
+    public FakeEdgeControlPlane(JsonObject definition)
+    {
+        var (health, releaseLock) = HealthTableItems.TableNames(definition);
+        HealthTable = HealthTableItems.HealthTable(health);
+        LockTable = HealthTableItems.LockTable(releaseLock);
+    }
 
     private readonly object _lock = new();
     private readonly Dictionary<string, JsonObject> _latestByTarget = new(StringComparer.Ordinal);
@@ -32,6 +43,9 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
     /// <summary>What DescribeComponent reports for a created version. Default: DEPLOYABLE.</summary>
     public (string State, string Message) ComponentStatus { get; set; } = ("DEPLOYABLE", "NONE");
 
+    /// <summary>What DescribeComponent reports for a component version ARN. Default: <see cref="ComponentStatus"/>.</summary>
+    public Func<string, (string State, string Message)>? ComponentStatusOf { get; set; }
+
     /// <summary>Devices of each thing group by group ARN.</summary>
     public Dictionary<string, List<string>> Groups { get; } = new(StringComparer.Ordinal);
 
@@ -40,6 +54,21 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
 
     /// <summary>(frames seen, failed frames) a device reports. Default: 120 frames, 1 failed.</summary>
     public Func<string, (long Frames, long Failures)> Heartbeat { get; set; } = _ => (120, 1);
+
+    /// <summary>(state, last error) a device reports. Default: RUNNING without error.</summary>
+    public Func<string, (string State, string? LastError)> HeartbeatState { get; set; } = _ => ("RUNNING", null);
+
+    /// <summary>Greengrass's status of a core device. Default: HEALTHY.</summary>
+    public Func<string, string> CoreDeviceStatus { get; set; } = _ => "HEALTHY";
+
+    /// <summary>The health table the workflow queries.</summary>
+    public InMemoryDynamoDbTable HealthTable { get; }
+
+    /// <summary>The release lock.</summary>
+    public InMemoryDynamoDbTable LockTable { get; }
+
+    /// <summary>Status DescribeExecution reports for an execution ARN. Default: RUNNING.</summary>
+    public Func<string, string> ExecutionStatus { get; set; } = _ => "RUNNING";
 
     /// <summary>The approval: true approves, false rejects through the link (SendTaskFailure).</summary>
     public bool Approve { get; set; } = true;
@@ -104,7 +133,8 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
 
                 return new JsonObject { ["ComponentName"] = recipe["ComponentName"]!.DeepClone(), ["ComponentVersion"] = recipe["ComponentVersion"]!.DeepClone(), ["Status"] = new JsonObject { ["ComponentState"] = "REQUESTED" } };
             case DescribeComponent:
-                return new JsonObject { ["Arn"] = p["Arn"]!.DeepClone(), ["Status"] = new JsonObject { ["ComponentState"] = ComponentStatus.State, ["Message"] = ComponentStatus.Message } };
+                var (componentState, componentMessage) = ComponentStatusOf?.Invoke(p["Arn"]!.GetValue<string>()) ?? ComponentStatus;
+                return new JsonObject { ["Arn"] = p["Arn"]!.DeepClone(), ["Status"] = new JsonObject { ["ComponentState"] = componentState, ["Message"] = componentMessage } };
             case ListDeployments:
                 var target = p["TargetArn"]!.GetValue<string>();
                 return _latestByTarget.TryGetValue(target, out var latest)
@@ -121,20 +151,21 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
                 _byJobId[$"job-{created.DeploymentId}"] = created;
                 return new JsonObject { ["DeploymentId"] = created.DeploymentId, ["IotJobId"] = $"job-{created.DeploymentId}", ["IotJobArn"] = $"arn:aws:iot:us-east-1:111111111111:job/job-{created.DeploymentId}" };
             case ListJobExecutions:
-                var job = _byJobId[p["JobId"]!.GetValue<string>()];
-                var poll = _executionPolls[job.DeploymentId] = _executionPolls.GetValueOrDefault(job.DeploymentId) + 1;
-                return new JsonObject
-                {
-                    ["ExecutionSummaries"] = new JsonArray(Devices(job.TargetArn)
-                        .Select(d => (JsonNode)new JsonObject
-                        {
-                            ["ThingArn"] = $"arn:aws:iot:us-east-1:111111111111:thing/{d}",
-                            ["JobExecutionSummary"] = new JsonObject { ["Status"] = JobExecutionStatus(d, poll), ["ExecutionNumber"] = 1 },
-                        }).ToArray()),
-                };
+                var listed = _byJobId[p["JobId"]!.GetValue<string>()];
+                var polled = _executionPolls.GetValueOrDefault(listed.DeploymentId);
+                return Page(p, "ExecutionSummaries", Devices(listed.TargetArn)
+                    .Select(d => (Thing: d, Status: JobExecutionStatus(d, polled)))
+                    .Where(e => p["Status"]?.GetValue<string>() is not { } wanted || e.Status == wanted)
+                    .Select(e => (JsonNode)new JsonObject
+                    {
+                        ["ThingArn"] = $"arn:aws:iot:us-east-1:111111111111:thing/{e.Thing}",
+                        ["JobExecutionSummary"] = new JsonObject { ["Status"] = e.Status, ["ExecutionNumber"] = 1 },
+                    }), 250);
             case DescribeJob:
                 var described = _byJobId[p["JobId"]!.GetValue<string>()];
-                var statuses = Devices(described.TargetArn).Select(d => JobExecutionStatus(d, _executionPolls.GetValueOrDefault(described.DeploymentId))).ToList();
+                var poll = _executionPolls[described.DeploymentId] = _executionPolls.GetValueOrDefault(described.DeploymentId) + 1;
+                var statuses = Devices(described.TargetArn).Select(d => JobExecutionStatus(d, poll)).ToList();
+                WriteHeartbeats(described, poll);
                 int Count(string status) => statuses.Count(s => s == status);
                 return new JsonObject
                 {
@@ -149,32 +180,30 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
                             ["NumberOfInProgressThings"] = Count("IN_PROGRESS"),
                             ["NumberOfQueuedThings"] = Count("QUEUED"),
                             ["NumberOfTimedOutThings"] = Count("TIMED_OUT"),
+                            ["NumberOfRejectedThings"] = Count("REJECTED"),
+                            ["NumberOfCanceledThings"] = Count("CANCELED"),
+                            ["NumberOfRemovedThings"] = Count("REMOVED"),
                         },
                     },
                 };
             case ListCoreDevices:
-                return new JsonObject
-                {
-                    ["CoreDevices"] = new JsonArray(Devices(p["ThingGroupArn"]!.GetValue<string>())
-                        .Select(d => (JsonNode)new JsonObject { ["CoreDeviceThingName"] = d, ["Status"] = "HEALTHY" }).ToArray()),
-                };
+                return Page(p, "CoreDevices", Devices(p["ThingGroupArn"]!.GetValue<string>())
+                    .Select(d => (Thing: d, Status: CoreDeviceStatus(d)))
+                    .Where(d => p["Status"]?.GetValue<string>() is not { } wanted || d.Status == wanted)
+                    .Select(d => (JsonNode)new JsonObject { ["CoreDeviceThingName"] = d.Thing, ["Status"] = d.Status }), 100);
+            case Query:
+                return HealthTable.Query(p);
+            case PutItem:
+                return LockTable.PutItem(p);
             case GetItem:
-                var thing = p["Key"]!["thingName"]!["S"]!.GetValue<string>();
-                var (frames, failures) = Heartbeat(thing);
-                var running = RunningModelVersion(thing);
-                return new JsonObject
-                {
-                    ["Item"] = new JsonObject
-                    {
-                        ["thingName"] = new JsonObject { ["S"] = thing },
-                        ["receivedAt"] = new JsonObject { ["N"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) },
-                        ["schemaVersion"] = new JsonObject { ["N"] = "1" },
-                        ["state"] = new JsonObject { ["S"] = "RUNNING" },
-                        ["frames"] = new JsonObject { ["M"] = new JsonObject { ["processed"] = Number(frames - failures), ["failed"] = Number(failures) } },
-                        ["failures"] = new JsonObject { ["M"] = new JsonObject { ["corruptImage"] = Number(failures) } },
-                        ["model"] = new JsonObject { ["M"] = new JsonObject { ["componentVersion"] = new JsonObject { ["S"] = running } } },
-                    },
-                };
+                return LockTable.GetItem(p);
+            case DeleteItem:
+                return LockTable.DeleteItem(p);
+            case DescribeExecution:
+                var execution = p["ExecutionArn"]!.GetValue<string>();
+                return new JsonObject { ["ExecutionArn"] = execution, ["Status"] = ExecutionStatus(execution) };
+            case GetParameter:
+                return new JsonObject { ["Parameter"] = new JsonObject { ["Name"] = p["Name"]!.DeepClone(), ["Value"] = RecordedReleases.LastOrDefault() ?? "none" } };
             case Publish:
                 Notifications.Add((p["Subject"]!.GetValue<string>(), p["Message"]!.GetValue<string>()));
                 return new JsonObject { ["MessageId"] = Guid.NewGuid().ToString() };
@@ -196,7 +225,31 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
         }
     }
 
-    private static JsonObject Number(long value) => new() { ["N"] = value.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+    /// <summary>One page of a list call: at most MaxResults (capped at <paramref name="maxCap"/>) after NextToken, with the next token when more remain.</summary>
+    private static JsonObject Page(JsonObject p, string member, IEnumerable<JsonNode> all, int maxCap)
+    {
+        var size = Math.Min(p["MaxResults"]?.GetValue<int>() ?? maxCap, maxCap);
+        var start = p["NextToken"]?.GetValue<string>() is { } token ? int.Parse(token, CultureInfo.InvariantCulture) : 0;
+        var items = all.ToList();
+        var page = new JsonObject { [member] = new JsonArray([.. items.Skip(start).Take(size).Select(i => i.DeepClone())]) };
+        if (start + size < items.Count)
+        {
+            page["NextToken"] = (start + size).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return page;
+    }
+
+    /// <summary>What the devices of a job that finished their execution publish at this poll.</summary>
+    private void WriteHeartbeats(CreatedDeployment deployment, int poll)
+    {
+        foreach (var thing in Devices(deployment.TargetArn).Where(d => JobExecutionStatus(d, poll) == "SUCCEEDED"))
+        {
+            var (frames, failures) = Heartbeat(thing);
+            var (state, error) = HeartbeatState(thing);
+            HealthTable.Put(HealthTableItems.Heartbeat(thing, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), state, RunningModelVersion(thing), frames - failures, failures, error));
+        }
+    }
 
     private IEnumerable<string> Devices(string groupArn) => Groups.GetValueOrDefault(groupArn) ?? [];
 

@@ -16,7 +16,7 @@ public sealed class InferenceSettingsRolloutTests(EdgeStageFixture stage)
         var machine = LocalStateMachine.FromTemplate(stage.TemplateJson);
         var canary = machine.Definition["States"]!["Target the canary group"]!["Result"]!["thingGroupArn"]!.GetValue<string>();
         var fleet = machine.Definition["States"]!["Target the fleet group"]!["Result"]!["thingGroupArn"]!.GetValue<string>();
-        var fake = new FakeEdgeControlPlane();
+        var fake = new FakeEdgeControlPlane(machine.Definition);
         var package = ModelReleasePlannerTests.Package(modelDataUrl: "s3://edgemlops-dev-training-artifacts/runs/4/model.onnx", version: 4);
         fake.Registry.Add(package);
         fake.Groups[canary] = ["canary-01"];

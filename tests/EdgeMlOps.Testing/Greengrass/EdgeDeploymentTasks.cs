@@ -41,8 +41,23 @@ public static class EdgeDeploymentTasks
     /// <summary>iot:DescribeJob.</summary>
     public const string DescribeJob = Sdk + "iot:describeJob";
 
-    /// <summary>dynamodb:GetItem (the health table).</summary>
+    /// <summary>dynamodb:GetItem (the release lock).</summary>
     public const string GetItem = Sdk + "dynamodb:getItem";
+
+    /// <summary>dynamodb:PutItem (taking the release lock).</summary>
+    public const string PutItem = Sdk + "dynamodb:putItem";
+
+    /// <summary>dynamodb:DeleteItem (releasing the release lock).</summary>
+    public const string DeleteItem = Sdk + "dynamodb:deleteItem";
+
+    /// <summary>dynamodb:Query (the health table's model-version index).</summary>
+    public const string Query = Sdk + "dynamodb:query";
+
+    /// <summary>sfn:DescribeExecution (is the release lock's holder still running).</summary>
+    public const string DescribeExecution = Sdk + "sfn:describeExecution";
+
+    /// <summary>ssm:GetParameter (the deployed release).</summary>
+    public const string GetParameter = Sdk + "ssm:getParameter";
 
     /// <summary>ssm:PutParameter (the deployed release).</summary>
     public const string PutParameter = Sdk + "ssm:putParameter";
@@ -57,6 +72,7 @@ public static class EdgeDeploymentTasks
     public static IReadOnlyList<string> All { get; } =
     [
         ListModelPackages, DescribeModelPackage, CopyObject, CreateComponentVersion, DescribeComponent, ListDeployments, GetDeployment,
-        CreateDeployment, ListCoreDevices, ListJobExecutions, DescribeJob, GetItem, PutParameter, Publish, PublishAndWait,
+        CreateDeployment, ListCoreDevices, ListJobExecutions, DescribeJob, GetItem, PutItem, DeleteItem, Query, DescribeExecution, GetParameter,
+        PutParameter, Publish, PublishAndWait,
     ];
 }

@@ -4,6 +4,7 @@ using Amazon.S3;
 using EdgeMlOps.Contracts;
 using EdgeMlOps.Labeling.Common;
 using EdgeMlOps.LocalTwin.Device;
+using EdgeMlOps.Testing.DynamoDb;
 using EdgeMlOps.Testing.StateMachines;
 using static EdgeMlOps.Testing.Greengrass.EdgeDeploymentTasks;
 
@@ -30,6 +31,18 @@ public sealed record EdgeControlPlaneProps
     /// <summary>What the devices published to IoT Core. Required.</summary>
     public required IotCoreMessages IotCore { get; init; }
 
+    /// <summary>The health table's index the health gate queries, as the edge stack defines it. Required.</summary>
+    public required DynamoDbIndex HealthIndex { get; init; }
+
+    /// <summary>The release lock table's name. Required.</summary>
+    public required string LockTableName { get; init; }
+
+    /// <summary>
+    /// Status DescribeExecution reports for a lock holder. Default: SUCCEEDED — the twin runs one execution at a
+    /// time, so a holder other than the running execution has ended.
+    /// </summary>
+    public Func<string, string> ExecutionStatus { get; init; } = _ => "SUCCEEDED";
+
     /// <summary>Real time one health-gate poll takes (the workflow's Wait itself takes no time locally). Default: 1 s.</summary>
     public TimeSpan PollDelay { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -41,8 +54,9 @@ public sealed record EdgeControlPlaneProps
 /// The AWS side of the edge deployment workflow, kept in memory across calls: the SageMaker model registry, S3
 /// (for real, on the local S3 server), Greengrass component versions and deployments per thing group (each
 /// creating an IoT job that the group's <see cref="CoreDevice"/>s carry out), core device status, the health table
-/// (the IoT rule over what devices published), SNS, the approval and SSM. Answers are shaped like Step Functions
-/// SDK-integration results (PascalCase).
+/// (the IoT rule over what devices published, queried through its index), the release lock, SNS, the approval and
+/// SSM. List calls page like AWS (MaxResults capped, NextToken, status filters). Answers are shaped like Step
+/// Functions SDK-integration results (PascalCase).
 /// </summary>
 public sealed class EdgeControlPlane : ITaskHandler, IComponentStore
 {
@@ -54,11 +68,13 @@ public sealed class EdgeControlPlane : ITaskHandler, IComponentStore
     private readonly List<Deployment> _deployments = [];
     private readonly List<(string Subject, string Message)> _notifications = [];
     private readonly Dictionary<string, string> _parameters = new(StringComparer.Ordinal);
+    private readonly InMemoryDynamoDbTable _releaseLock;
 
     public EdgeControlPlane(EdgeControlPlaneProps props)
     {
         ArgumentNullException.ThrowIfNull(props);
         _props = props;
+        _releaseLock = new InMemoryDynamoDbTable(props.LockTableName, "lockId");
     }
 
     /// <summary>Real time one health-gate poll takes.</summary>
@@ -149,9 +165,15 @@ public sealed class EdgeControlPlane : ITaskHandler, IComponentStore
                 return await CopyAsync(p, cancellationToken).ConfigureAwait(false);
             case CreateComponentVersion:
                 return await CreateComponentAsync(p, cancellationToken).ConfigureAwait(false);
-            case ListJobExecutions:
-                // One health-gate poll: the workflow's Wait is instant locally, the devices run in real time.
+            case DescribeJob:
+                // One health-gate poll starts here: the workflow's Wait is instant locally, the devices run in real time.
                 await Task.Delay(_props.PollDelay, cancellationToken).ConfigureAwait(false);
+                lock (_lock)
+                {
+                    return Answer(call.Resource, p);
+                }
+
+            case ListJobExecutions:
                 return JobExecutions(p);
             case CreateDeployment:
                 return Deploy(p, cancellationToken);
@@ -224,25 +246,39 @@ public sealed class EdgeControlPlane : ITaskHandler, IComponentStore
                             ["NumberOfSucceededThings"] = Count("SUCCEEDED"),
                             ["NumberOfFailedThings"] = Count("FAILED"),
                             ["NumberOfInProgressThings"] = Count("IN_PROGRESS"),
+                            ["NumberOfTimedOutThings"] = Count("TIMED_OUT"),
+                            ["NumberOfRejectedThings"] = Count("REJECTED"),
+                            ["NumberOfCanceledThings"] = Count("CANCELED"),
+                            ["NumberOfRemovedThings"] = Count("REMOVED"),
                             ["NumberOfQueuedThings"] = Count("QUEUED"),
                         },
                     },
                 };
             case ListCoreDevices:
-                return new JsonObject
+                return Page(p, "CoreDevices", Devices(Text(p, "ThingGroupArn"))
+                    .Select(d => (d.ThingName, d.Status))
+                    .Where(d => p["Status"]?.GetValue<string>() is not { } wanted || d.Status == wanted)
+                    .Select(d => (JsonNode)new JsonObject { ["CoreDeviceThingName"] = d.ThingName, ["Status"] = d.Status }), 100);
+            case Query:
+                var table = new InMemoryDynamoDbTable(_props.HealthRule.TableName, _props.HealthRule.PartitionKey, _props.HealthIndex);
+                foreach (var item in _props.HealthRule.Items(_props.IotCore.All()))
                 {
-                    ["CoreDevices"] = new JsonArray([.. Devices(Text(p, "ThingGroupArn"))
-                        .Select(d => (JsonNode)new JsonObject { ["CoreDeviceThingName"] = d.ThingName, ["Status"] = d.Status })]),
-                };
-            case GetItem:
-                var table = Text(p, "TableName");
-                if (table != _props.HealthRule.TableName)
-                {
-                    throw new TaskFailure("DynamoDB.ResourceNotFoundException", $"Requested resource not found: table {table}");
+                    table.Put(item);
                 }
 
-                var thing = p["Key"]?[_props.HealthRule.PartitionKey]?["S"]?.GetValue<string>() ?? throw new TaskFailure("DynamoDB.ValidationException", "The key does not match the table's key schema.");
-                return _props.HealthRule.LatestItem(_props.IotCore.All(), thing) is { } item ? new JsonObject { ["Item"] = item } : new JsonObject();
+                return table.Query(p);
+            case PutItem:
+                return _releaseLock.PutItem(p);
+            case GetItem:
+                return _releaseLock.GetItem(p);
+            case DeleteItem:
+                return _releaseLock.DeleteItem(p);
+            case DescribeExecution:
+                var execution = Text(p, "ExecutionArn");
+                return new JsonObject { ["ExecutionArn"] = execution, ["Status"] = _props.ExecutionStatus(execution) };
+            case GetParameter:
+                // Before the first release the parameter holds the value the stack created it with.
+                return new JsonObject { ["Parameter"] = new JsonObject { ["Name"] = Text(p, "Name"), ["Value"] = _parameters.GetValueOrDefault(Text(p, "Name"), "none") } };
             case PutParameter:
                 _parameters[Text(p, "Name")] = Text(p, "Value");
                 return new JsonObject { ["Version"] = 1, ["Tier"] = "Standard" };
@@ -349,14 +385,29 @@ public sealed class EdgeControlPlane : ITaskHandler, IComponentStore
     private JsonNode JobExecutions(JsonObject p)
     {
         var job = Job(Text(p, "JobId"));
-        return new JsonObject
-        {
-            ["ExecutionSummaries"] = new JsonArray([.. Devices(job.TargetArn).Select(d => (JsonNode)new JsonObject
+        return Page(p, "ExecutionSummaries", Devices(job.TargetArn)
+            .Select(d => (d.ThingName, d.Job(job.JobId).Status))
+            .Where(e => p["Status"]?.GetValue<string>() is not { } wanted || e.Status == wanted)
+            .Select(e => (JsonNode)new JsonObject
             {
-                ["ThingArn"] = $"arn:aws:iot:{Testing.CloudFormation.FakeAws.Region}:{Testing.CloudFormation.FakeAws.AccountId}:thing/{d.ThingName}",
-                ["JobExecutionSummary"] = new JsonObject { ["Status"] = d.Job(job.JobId).Status, ["ExecutionNumber"] = 1 },
-            })]),
-        };
+                ["ThingArn"] = $"arn:aws:iot:{Testing.CloudFormation.FakeAws.Region}:{Testing.CloudFormation.FakeAws.AccountId}:thing/{e.ThingName}",
+                ["JobExecutionSummary"] = new JsonObject { ["Status"] = e.Status, ["ExecutionNumber"] = 1 },
+            }), 250);
+    }
+
+    /// <summary>One page of a list call as AWS gives it: at most MaxResults (capped at <paramref name="maxCap"/>) after NextToken, and the next token while more remain.</summary>
+    private static JsonObject Page(JsonObject p, string member, IEnumerable<JsonNode> all, int maxCap)
+    {
+        var size = Math.Min(p["MaxResults"]?.GetValue<int>() ?? maxCap, maxCap);
+        var start = p["NextToken"]?.GetValue<string>() is { } token ? int.Parse(token, CultureInfo.InvariantCulture) : 0;
+        var items = all.ToList();
+        var page = new JsonObject { [member] = new JsonArray([.. items.Skip(start).Take(size).Select(i => i.DeepClone())]) };
+        if (start + size < items.Count)
+        {
+            page["NextToken"] = (start + size).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return page;
     }
 
     private Deployment Job(string jobId)

@@ -21,6 +21,17 @@ public sealed class ModelRegistry
         }
     }
 
+    /// <summary>What a reviewer's approval does: the package's ModelApprovalStatus becomes Approved.</summary>
+    public void Approve(string modelPackageArn)
+    {
+        lock (_lock)
+        {
+            var package = _packages.FirstOrDefault(p => p["ModelPackageArn"]?.GetValue<string>() == modelPackageArn)
+                ?? throw new ArgumentException($"No model package {modelPackageArn}", nameof(modelPackageArn));
+            package["ModelApprovalStatus"] = "Approved";
+        }
+    }
+
     public JsonObject? Describe(string modelPackageArn)
     {
         lock (_lock)

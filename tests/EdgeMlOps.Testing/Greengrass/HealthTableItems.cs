@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using EdgeMlOps.Testing.DynamoDb;
+
+namespace EdgeMlOps.Testing.Greengrass;
+
+/// <summary>
+/// The health table and release lock of the edge stack as in-memory tables, and health items written the way the
+/// edge stack's IoT rule writes them (cdk/EdgeDeployment/Fleet/DeviceHealthStore.cs: named fields only, the error
+/// text cut at 256 characters, <c>errorPpm</c> absent without frames), for fakes of the edge control plane that
+/// do not evaluate the rule's SQL themselves.
+/// </summary>
+public static class HealthTableItems
+{
+    /// <summary>The index the health gate queries.</summary>
+    public const string ModelVersionIndex = "byModelVersion";
+
+    /// <summary>Characters of the error text the rule keeps.</summary>
+    public const int MaxErrorLength = 256;
+
+    /// <summary>An empty health table named <paramref name="tableName"/> with the model-version index.</summary>
+    public static InMemoryDynamoDbTable HealthTable(string tableName) =>
+        new(tableName, "thingName", new DynamoDbIndex(ModelVersionIndex, "modelComponentVersion", "receivedAt", ["state", "framesSeen", "framesFailed", "errorPpm", "lastError"]));
+
+    /// <summary>An empty release lock table named <paramref name="tableName"/>.</summary>
+    public static InMemoryDynamoDbTable LockTable(string tableName) => new(tableName, "lockId");
+
+    /// <summary>The table names the synthesized edge workflow uses: the health table (its first COUNT query) and the lock (its first write).</summary>
+    public static (string HealthTable, string LockTable) TableNames(JsonObject definition)
+    {
+        var states = definition["States"]!;
+        return (states["Count healthy heartbeats"]!["Parameters"]!["TableName"]!.GetValue<string>(),
+            states["Acquire release lock"]!["Parameters"]!["TableName"]!.GetValue<string>());
+    }
+
+    /// <summary>The item the health rule writes for one health message.</summary>
+    public static JsonObject Heartbeat(string thingName, long receivedAtMs, string state, string modelComponentVersion, long framesProcessed, long framesFailed, string? lastError = null)
+    {
+        var item = new JsonObject
+        {
+            ["thingName"] = InMemoryDynamoDbTable.S(thingName),
+            ["receivedAt"] = InMemoryDynamoDbTable.N(receivedAtMs),
+            ["expiresAt"] = InMemoryDynamoDbTable.N((receivedAtMs / 1000) + (30 * 86_400)),
+            ["state"] = InMemoryDynamoDbTable.S(Cut(state, 32)),
+            ["modelComponentVersion"] = InMemoryDynamoDbTable.S(Cut(modelComponentVersion, 64)),
+            ["framesSeen"] = InMemoryDynamoDbTable.N(framesProcessed + framesFailed),
+            ["framesFailed"] = InMemoryDynamoDbTable.N(framesFailed),
+        };
+        if (framesProcessed + framesFailed > 0)
+        {
+            item["errorPpm"] = InMemoryDynamoDbTable.N(framesFailed * 1_000_000 / (framesProcessed + framesFailed));
+        }
+
+        if (lastError is not null)
+        {
+            item["lastError"] = InMemoryDynamoDbTable.S(Cut(lastError, MaxErrorLength));
+        }
+
+        return item;
+    }
+
+    private static string Cut(string text, int length) => text.Length > length ? text[..length] : text;
+}

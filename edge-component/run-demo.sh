@@ -21,7 +21,6 @@ dotnet "$root/edge-component/src/EdgeMlOps.Edge.Component/bin/Release/net8.0/Edg
   --demo \
   --model "$models/yolov8n-640-seeded.onnx" \
   --images "$root/tests/data/edge/images" \
-  --onnxruntime "$root/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1" \
   --thing-name demo-device \
   --model-component-version 1.0.0 --model-package-version demo \
   --results-file "$out/results.jsonl" \

@@ -68,13 +68,10 @@ mkdir -p "$work"
 # --- 1. the packaged component, the model and the runtime tarball ----------------------------------------------------
 say "packaging the inference component (dotnet publish + zip)"
 t="$(seconds)"
-onnx="$repo/node_modules/onnxruntime-node/bin/napi-v6/linux"
-[[ -f "$onnx/x64/libonnxruntime.so.1" ]] || die "ONNX Runtime library missing: run bash scripts/setup.sh first"
 dotnet build "$repo/edge-component/tools/EdgeMlOps.Edge.Package/EdgeMlOps.Edge.Package.csproj" -c Release --nologo -v q -clp:ErrorsOnly >/dev/null
 dotnet build "$repo/edge-component/tools/EdgeMlOps.Edge.ModelGen/EdgeMlOps.Edge.ModelGen.csproj" -c Release --nologo -v q -clp:ErrorsOnly >/dev/null
 dotnet "$repo/edge-component/tools/EdgeMlOps.Edge.Package/bin/Release/net10.0/EdgeMlOps.Edge.Package.dll" \
   --project "$repo/edge-component/src/EdgeMlOps.Edge.Component/EdgeMlOps.Edge.Component.csproj" \
-  --onnxruntime-x64 "$onnx/x64/libonnxruntime.so.1" --onnxruntime-arm64 "$onnx/arm64/libonnxruntime.so.1" \
   --images "$repo/tests/data/edge/images" --out "$work/package" | tee "$work/package.txt"
 zip="$(awk -F'\t' '$1 == "zip" { print $2 }' "$work/package.txt")"
 dotnet "$repo/edge-component/tools/EdgeMlOps.Edge.ModelGen/bin/Release/net10.0/EdgeMlOps.Edge.ModelGen.dll" --out "$work/models" >/dev/null
@@ -154,7 +151,6 @@ chroot --userspec=ggc_user:ggc_group "$root" /usr/bin/env -i HOME=/greengrass/v2
   PATH=/usr/local/bin:/usr/bin:/bin DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_gcServer=0 \
   sh -c "cd /greengrass/v2/work/com.edgemlops.Inference && exec dotnet '$app/EdgeMlOps.Edge.Component.dll' --demo \
     --model /greengrass/v2/packages/artifacts/com.edgemlops.Model/1.0.0/model.onnx \
-    --onnxruntime '$app/runtimes/linux-x64/native/libonnxruntime.so.1' \
     --images '$app/sample-images' --thing-name debootstrap-device \
     --model-component-version 1.0.0 --model-package-version device-prereqs-check \
     --results-file /greengrass/v2/work/com.edgemlops.Inference/results.jsonl" 2>&1 | tee "$work/component.log"

@@ -8,7 +8,6 @@ namespace EdgeMlOps.QualityGates.Tests;
 public sealed class AslFlowOrderTests
 {
     private const string OutOfOrder = "flow-order/out-of-order.asl.json";
-    private const string EnabledAfterReorder = "enabled after the coordinator reorders the ASL files (bash scripts/reorder-asl.sh, then AslStyleGate.EnabledInSuite = true)";
 
     public static TheoryData<string> RealFiles => new("statemachines/edge-deployment.asl.json", "statemachines/labeling.asl.json", "statemachines/training.asl.json");
 
@@ -94,7 +93,7 @@ public sealed class AslFlowOrderTests
         Directory.Delete(folder, recursive: true);
     }
 
-    [Theory(Skip = EnabledAfterReorder)]
+    [Theory]
     [MemberData(nameof(RealFiles))]
     public void Real_asl_files_are_in_flow_order(string file)
     {

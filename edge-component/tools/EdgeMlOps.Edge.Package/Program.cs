@@ -1,11 +1,11 @@
 using EdgeMlOps.Edge.Packaging;
 
-// Usage: EdgeMlOps.Edge.Package --project <component.csproj> --onnxruntime-x64 <so> --onnxruntime-arm64 <so>
-//        --out <folder> [--images <folder>]
+// Usage: EdgeMlOps.Edge.Package --project <component.csproj> --out <folder> [--images <folder>]
+// ONNX Runtime's linux-x64 and linux-arm64 libraries come from the NuGet package with the published component.
 // Prints the zip's path and its SHA-256; the zip is the artifact Greengrass unpacks (InferenceArtifactLayout).
-const string Usage = "Usage: EdgeMlOps.Edge.Package --project <csproj> --onnxruntime-x64 <file> --onnxruntime-arm64 <file> --out <folder> [--images <folder>]";
+const string Usage = "Usage: EdgeMlOps.Edge.Package --project <csproj> --out <folder> [--images <folder>]";
 var values = new Dictionary<string, string>(StringComparer.Ordinal);
-string[] known = ["--project", "--onnxruntime-x64", "--onnxruntime-arm64", "--out", "--images"];
+string[] known = ["--project", "--out", "--images"];
 for (var i = 0; i < args.Length; i++)
 {
     if (!known.Contains(args[i]) || i + 1 >= args.Length)
@@ -17,7 +17,7 @@ for (var i = 0; i < args.Length; i++)
     values[args[i]] = args[++i];
 }
 
-var missing = known.Take(4).Where(k => !values.ContainsKey(k)).ToList();
+var missing = known.Take(2).Where(k => !values.ContainsKey(k)).ToList();
 if (missing.Count > 0)
 {
     Console.Error.WriteLine($"Missing {string.Join(", ", missing)}. {Usage}");
@@ -29,8 +29,6 @@ try
     var package = await new InferenceComponentPackager(new InferenceComponentPackagerProps
     {
         ComponentProject = values["--project"],
-        OnnxRuntimeX64 = values["--onnxruntime-x64"],
-        OnnxRuntimeArm64 = values["--onnxruntime-arm64"],
         SampleImagesDirectory = values.GetValueOrDefault("--images"),
         OutputDirectory = values["--out"],
     }).PackageAsync().ConfigureAwait(false);

@@ -59,7 +59,7 @@ public sealed class ModelApprovalTriggerTests
 
     private JsonObject RuleProperties() =>
         Assert.Single(EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::Events::Rule"),
-            r => r.Resource["Properties"]!["EventPattern"]?["detail-type"] is not null).Resource["Properties"]!.AsObject();
+            r => r.Resource["Properties"]!["EventPattern"]?["source"]?[0]?.GetValue<string>() == "aws.sagemaker").Resource["Properties"]!.AsObject();
 
     /// <summary>The pattern with the deploy-time SSM reference replaced by the group name it resolves to.</summary>
     private JsonObject SynthesizedPattern()

@@ -40,7 +40,8 @@ public sealed class TrainingTemplateTests : IClassFixture<TrainingStageFixture>
     [Fact]
     public void LabelsUpdated_rule_passes_every_labeling_event_with_new_labels_to_the_counting_workflow()
     {
-        var rule = _stage.Resources("AWS::Events::Rule").Single(r => r.Resource["Properties"]!["EventPattern"] is not null).Resource["Properties"]!;
+        var rule = _stage.Resources("AWS::Events::Rule")
+            .Single(r => r.Resource["Properties"]!["EventPattern"]?["source"]?[0]?.GetValue<string>() == "edgemlops.labeling").Resource["Properties"]!;
         var pattern = rule["EventPattern"]!;
         Assert.Equal("edgemlops.labeling", pattern["source"]![0]!.GetValue<string>());
         Assert.Equal("LabelsUpdated", pattern["detail-type"]![0]!.GetValue<string>());

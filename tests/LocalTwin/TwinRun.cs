@@ -156,8 +156,8 @@ public sealed partial class TwinRun
                 }
 
                 var states = machine.Definition["States"]!;
-                groups[states["Target the canary group"]!["Result"]!["thingGroupArn"]!.GetValue<string>()] = [Device(CanaryDevice)];
-                groups[states["Target the fleet group"]!["Result"]!["thingGroupArn"]!.GetValue<string>()] = [.. s_fleetDevices.Select(Device)];
+                groups[states["TargetTheCanaryGroup"]!["Result"]!["thingGroupArn"]!.GetValue<string>()] = [Device(CanaryDevice)];
+                groups[states["TargetTheFleetGroup"]!["Result"]!["thingGroupArn"]!.GetValue<string>()] = [.. s_fleetDevices.Select(Device)];
                 foreach (var id in new CloudFormationTemplate(edgeTemplate).LogicalIdsOfType("AWS::GreengrassV2::ComponentVersion"))
                 {
                     var recipe = resolver.ResolveString(new CloudFormationTemplate(edgeTemplate).Properties(id)["InlineRecipe"], $"Resources.{id}.Properties.InlineRecipe");
@@ -277,7 +277,7 @@ public sealed partial class TwinRun
                 Deployments = [.. deployments.Select(d => (GroupName(d.TargetArn), ModelVersionOf(d.Components) ?? "(none)"))],
                 DeviceModelVersions = devices.ToDictionary(d => d.ThingName, d => d.ComponentVersions.GetValueOrDefault(_settings.Edge.ModelComponentName, "(none)"), StringComparer.Ordinal),
                 Notifications = [.. controlPlane.Notifications.Skip(notificationsBefore)],
-                HealthPolls = result.InvocationsOf("Evaluate device health").Count,
+                HealthPolls = result.InvocationsOf("EvaluateDeviceHealth").Count,
             };
             _report.Rollouts.Add(outcome);
             lines.Add($"{outcome.Verdict}: execution {outcome.ExecutionStatus}{(outcome.Error is null ? "" : $" with {outcome.Error}")} after {outcome.HealthPolls} health-gate poll(s)");

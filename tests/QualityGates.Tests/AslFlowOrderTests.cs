@@ -102,9 +102,7 @@ public sealed class AslFlowOrderTests
         Assert.DoesNotContain(findings, f => f.Check is "not-in-flow-order" or "unreachable-state");
     }
 
-    // Today statemachines/edge-deployment.asl.json names its 64 states in sentence case; labeling and training use
-    // PascalCase. Renaming changes names tests and the twin refer to, so it is a change of its own.
-    [Theory(Skip = "enabled after the edge state machine's 64 sentence-case state names are renamed to PascalCase")]
+    [Theory]
     [MemberData(nameof(RealFiles))]
     public void Real_asl_files_name_states_in_pascal_case(string file)
     {

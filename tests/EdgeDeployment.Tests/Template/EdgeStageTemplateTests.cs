@@ -244,14 +244,14 @@ public sealed class EdgeStageTemplateTests
             },
         });
         var prerequisites = _stage.TwinStage.Prerequisites;
-        var updates = machine.Definition["States"]!["Revise deployment"]!["Parameters"]!["Payload"]!["updates"]!.AsArray();
+        var updates = machine.Definition["States"]!["ReviseDeployment"]!["Parameters"]!["Payload"]!["updates"]!.AsArray();
         var instance = Assert.Single(EdgeStageFixture.Resources(_stage.TwinTemplateJson, "AWS::EC2::Instance")).Resource;
 
         var update = Assert.Single(updates, u => u!["componentName"]?.GetValue<string>() == prerequisites.ComponentName)!;
         Assert.Equal(prerequisites.ComponentVersion, update["componentVersion"]!.GetValue<string>());
-        // The twin is a core device of the canary group, the target of "Revise deployment" before the fleet.
+        // The twin is a core device of the canary group, the target of "ReviseDeployment" before the fleet.
         Assert.Contains($"--thing-group-name {_stage.TwinSettings.Edge.CanaryThingGroup}", instance["Properties"]!["UserData"]!.ToJsonString());
-        Assert.Equal(_stage.TwinSettings.Edge.CanaryThingGroup, machine.Definition["States"]!["Target the canary group"]!["Result"]!["thingGroupName"]!.GetValue<string>());
+        Assert.Equal(_stage.TwinSettings.Edge.CanaryThingGroup, machine.Definition["States"]!["TargetTheCanaryGroup"]!["Result"]!["thingGroupName"]!.GetValue<string>());
         // The nucleus runs as root (system service), so the Install step's RequiresPrivilege can take effect.
         Assert.Contains("--setup-system-service true", instance["Properties"]!["UserData"]!.ToJsonString());
         Recipe(_stage.TwinTemplateJson, prerequisites.ComponentName);

@@ -33,8 +33,8 @@ public sealed class EdgeDeploymentWorkflowTests
             },
         });
         var states = _machine.Definition["States"]!;
-        _canary = states["Target the canary group"]!["Result"]!["thingGroupArn"]!.GetValue<string>();
-        _fleet = states["Target the fleet group"]!["Result"]!["thingGroupArn"]!.GetValue<string>();
+        _canary = states["TargetTheCanaryGroup"]!["Result"]!["thingGroupArn"]!.GetValue<string>();
+        _fleet = states["TargetTheFleetGroup"]!["Result"]!["thingGroupArn"]!.GetValue<string>();
     }
 
     private static JsonObject ApprovalInput() => new() { ["modelPackageArn"] = PackageArn, ["trigger"] = "model-package-approved" };
@@ -75,7 +75,7 @@ public sealed class EdgeDeploymentWorkflowTests
         var captureMerge = JsonNode.Parse(fake.Deployments[0].Components["com.edgemlops.Inference"]!["ConfigurationUpdate"]!["Merge"]!.GetValue<string>())!;
         Assert.Equal("labeling-data-bucket", captureMerge["capture"]!["bucket"]!.GetValue<string>());
         Assert.Equal("images/captured/", captureMerge["capture"]!["prefix"]!.GetValue<string>());
-        var create = Assert.Single(result.InvocationsOf("Create revised deployment"), i => i.Parameters!["TargetArn"]!.GetValue<string>() == _fleet);
+        var create = Assert.Single(result.InvocationsOf("CreateRevisedDeployment"), i => i.Parameters!["TargetArn"]!.GetValue<string>() == _fleet);
         Assert.Equal("ROLLBACK", create.Parameters!["DeploymentPolicies"]!["FailureHandlingPolicy"]!.GetValue<string>());
         Assert.Equal(500, create.Parameters!["IotJobConfiguration"]!["JobExecutionsRolloutConfig"]!["MaximumPerMinute"]!.GetValue<int>());
     }
@@ -88,7 +88,7 @@ public sealed class EdgeDeploymentWorkflowTests
         var result = await RunAsync(fake);
 
         Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
-        var creates = result.InvocationsOf("Create revised deployment");
+        var creates = result.InvocationsOf("CreateRevisedDeployment");
         Assert.Equal([_canary, _fleet], creates.Select(c => c.Parameters!["TargetArn"]!.GetValue<string>()));
         for (var i = 0; i < creates.Count; i++)
         {
@@ -114,7 +114,7 @@ public sealed class EdgeDeploymentWorkflowTests
         Assert.Equal(ExecutionStatus.Failed, result.Status);
         Assert.Equal("ReleaseNotRecorded", result.Error);
         Assert.Equal([_canary, _fleet], fake.Deployments.Select(d => d.TargetArn));
-        Assert.Empty(result.InvocationsOf("Roll back target"));
+        Assert.Empty(result.InvocationsOf("RollBackTarget"));
         Assert.Empty(fake.RecordedReleases);
         Assert.DoesNotContain(fake.Notifications, n => n.Subject.Contains("rolled out to the fleet", StringComparison.Ordinal));
         var notice = Assert.Single(fake.Notifications, n => n.Subject.Contains("not recorded", StringComparison.Ordinal));
@@ -132,7 +132,7 @@ public sealed class EdgeDeploymentWorkflowTests
         var result = await RunAsync(fake, new JsonObject { ["trigger"] = "workflow-pipeline" });
 
         Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
-        Assert.Contains("Nothing deployed", result.EnteredStates);
+        Assert.Contains("NothingDeployed", result.EnteredStates);
         Assert.Empty(fake.Deployments);
         Assert.Contains(fake.Notifications, n => n.Subject.Contains("nothing to deploy", StringComparison.Ordinal));
         var list = Assert.Single(result.InvocationsOf(EdgeDeploymentTasks.ListModelPackages));
@@ -224,7 +224,7 @@ public sealed class EdgeDeploymentWorkflowTests
         Assert.Equal(ExecutionStatus.Failed, result.Status);
         Assert.Equal("ReleaseRolledBack", result.Error);
         Assert.DoesNotContain(result.TaskInvocations, i => i.Parameters?["TargetArn"]?.GetValue<string>() == _fleet || i.Parameters?["ThingGroupArn"]?.GetValue<string>() == _fleet);
-        var rollback = Assert.Single(result.InvocationsOf("Roll back target"));
+        var rollback = Assert.Single(result.InvocationsOf("RollBackTarget"));
         Assert.Equal(_canary, rollback.Parameters!["TargetArn"]!.GetValue<string>());
         Assert.True(JsonNode.DeepEquals(previous, rollback.Parameters!["Components"]), rollback.Parameters!["Components"]!.ToJsonString());
         Assert.Contains(fake.Notifications, n => n.Subject.Contains("rolled back", StringComparison.Ordinal) && n.Message.Contains("canary-01", StringComparison.Ordinal) && n.Message.Contains("deployment job execution FAILED", StringComparison.Ordinal));
@@ -240,8 +240,8 @@ public sealed class EdgeDeploymentWorkflowTests
 
         Assert.Equal("ReleaseRolledBack", result.Error);
         // dev: 60 min limit plus 1 min for the canary's one device at 500/min, 60 s polls.
-        Assert.Equal(61, result.InvocationsOf("Evaluate device health").Count);
-        Assert.Equal(_canary, Assert.Single(result.InvocationsOf("Roll back target")).Parameters!["TargetArn"]!.GetValue<string>());
+        Assert.Equal(61, result.InvocationsOf("EvaluateDeviceHealth").Count);
+        Assert.Equal(_canary, Assert.Single(result.InvocationsOf("RollBackTarget")).Parameters!["TargetArn"]!.GetValue<string>());
         Assert.Equal([_canary, _canary], fake.Deployments.Select(d => d.TargetArn));
         Assert.Contains(fake.Notifications, n => n.Message.Contains("not healthy after 61 min", StringComparison.Ordinal));
     }
@@ -268,7 +268,7 @@ public sealed class EdgeDeploymentWorkflowTests
         var result = await RunAsync(fake);
 
         Assert.Equal("ReleaseRolledBack", result.Error);
-        Assert.Single(result.InvocationsOf("Ask for fleet rollout approval"));
+        Assert.Single(result.InvocationsOf("AskForFleetRolloutApproval"));
         Assert.Equal([_canary, _canary], fake.Deployments.Select(d => d.TargetArn));
         Assert.Empty(fake.Deployments[1].Components);
         Assert.Contains(fake.Notifications, n => n.Message.Contains("FleetRolloutRejected", StringComparison.Ordinal));
@@ -303,7 +303,7 @@ public sealed class EdgeDeploymentWorkflowTests
         var result = await RunAsync(fake);
 
         Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
-        var canary = Assert.Single(result.InvocationsOf("Create revised deployment"), i => i.Parameters!["TargetArn"]!.GetValue<string>() == _canary);
+        var canary = Assert.Single(result.InvocationsOf("CreateRevisedDeployment"), i => i.Parameters!["TargetArn"]!.GetValue<string>() == _canary);
         var components = canary.Parameters!["Components"]!;
         Assert.Equal("1.2.0", components["com.example.Camera"]!["ComponentVersion"]!.GetValue<string>());
         Assert.Equal("camera:video", components["com.example.Camera"]!["RunWith"]!["PosixUser"]!.GetValue<string>());

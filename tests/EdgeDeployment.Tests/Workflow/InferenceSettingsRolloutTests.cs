@@ -14,8 +14,8 @@ public sealed class InferenceSettingsRolloutTests(EdgeStageFixture stage)
     public async Task Every_rollout_merges_the_configured_inference_settings_beside_the_capture_target()
     {
         var machine = LocalStateMachine.FromTemplate(stage.TemplateJson);
-        var canary = machine.Definition["States"]!["Target the canary group"]!["Result"]!["thingGroupArn"]!.GetValue<string>();
-        var fleet = machine.Definition["States"]!["Target the fleet group"]!["Result"]!["thingGroupArn"]!.GetValue<string>();
+        var canary = machine.Definition["States"]!["TargetTheCanaryGroup"]!["Result"]!["thingGroupArn"]!.GetValue<string>();
+        var fleet = machine.Definition["States"]!["TargetTheFleetGroup"]!["Result"]!["thingGroupArn"]!.GetValue<string>();
         var fake = new FakeEdgeControlPlane(machine.Definition);
         var package = ModelReleasePlannerTests.Package(modelDataUrl: "s3://edgemlops-dev-training-artifacts/runs/4/model.onnx", version: 4);
         fake.Registry.Add(package);

@@ -34,8 +34,8 @@ public sealed class ReleaseLockTests
             },
         });
         var states = _machine.Definition["States"]!;
-        _canary = states["Target the canary group"]!["Result"]!["thingGroupArn"]!.GetValue<string>();
-        _fleet = states["Target the fleet group"]!["Result"]!["thingGroupArn"]!.GetValue<string>();
+        _canary = states["TargetTheCanaryGroup"]!["Result"]!["thingGroupArn"]!.GetValue<string>();
+        _fleet = states["TargetTheFleetGroup"]!["Result"]!["thingGroupArn"]!.GetValue<string>();
     }
 
     private FakeEdgeControlPlane Fake(params int[] versionsNewestFirst)
@@ -66,9 +66,9 @@ public sealed class ReleaseLockTests
         var result = await RunAsync(fake);
 
         Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
-        var acquire = Assert.Single(result.InvocationsOf("Acquire release lock"));
+        var acquire = Assert.Single(result.InvocationsOf("AcquireReleaseLock"));
         Assert.Equal("attribute_not_exists(lockId)", acquire.Parameters!["ConditionExpression"]!.GetValue<string>());
-        Assert.Single(result.InvocationsOf("Release release lock"));
+        Assert.Single(result.InvocationsOf("ReleaseReleaseLock"));
         Assert.Equal(0, fake.LockTable.Count);
     }
 
@@ -104,8 +104,8 @@ public sealed class ReleaseLockTests
         var result = await RunAsync(fake);
 
         Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
-        Assert.Equal(3, result.EnteredStates.Count(s => s == "Wait for release lock"));
-        Assert.Equal(4, result.InvocationsOf("Acquire release lock").Count);
+        Assert.Equal(3, result.EnteredStates.Count(s => s == "WaitForReleaseLock"));
+        Assert.Equal(4, result.InvocationsOf("AcquireReleaseLock").Count);
         Assert.Equal([_canary, _fleet], fake.Deployments.Select(d => d.TargetArn));
     }
 
@@ -119,10 +119,10 @@ public sealed class ReleaseLockTests
         var result = await RunAsync(fake);
 
         Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
-        var takeOver = Assert.Single(result.InvocationsOf("Take over release lock"));
+        var takeOver = Assert.Single(result.InvocationsOf("TakeOverReleaseLock"));
         Assert.Equal("holder = :ended", takeOver.Parameters!["ConditionExpression"]!.GetValue<string>());
         Assert.Equal(OtherExecution, takeOver.Parameters!["ExpressionAttributeValues"]![":ended"]!["S"]!.GetValue<string>());
-        Assert.DoesNotContain("Wait for release lock", result.EnteredStates);
+        Assert.DoesNotContain("WaitForReleaseLock", result.EnteredStates);
         Assert.Equal(0, fake.LockTable.Count);
     }
 
@@ -135,7 +135,7 @@ public sealed class ReleaseLockTests
         var result = await RunAsync(fake);
 
         Assert.Equal("ReleaseLockNotAcquired", result.Error);
-        Assert.Equal(200, result.EnteredStates.Count(s => s == "Wait for release lock"));
+        Assert.Equal(200, result.EnteredStates.Count(s => s == "WaitForReleaseLock"));
         Assert.Empty(fake.Deployments);
         var notice = Assert.Single(fake.Notifications);
         Assert.Contains(Package4, notice.Message);
@@ -153,7 +153,7 @@ public sealed class ReleaseLockTests
         var result = await RunAsync(fake);
 
         Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
-        Assert.Contains("Already deployed", result.EnteredStates);
+        Assert.Contains("AlreadyDeployed", result.EnteredStates);
         Assert.Empty(fake.Deployments);
         Assert.Empty(result.InvocationsOf(EdgeDeploymentTasks.DescribeModelPackage));
         Assert.Equal(0, fake.LockTable.Count);
@@ -181,7 +181,7 @@ public sealed class ReleaseLockTests
         var result = await RunAsync(fake);
 
         Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
-        Assert.Equal(["4.0.0", "4.0.1"], result.InvocationsOf("Check package and render model recipe").Select(i => i.Output!["Payload"]!["release"]!["componentVersion"]!.GetValue<string>()));
+        Assert.Equal(["4.0.0", "4.0.1"], result.InvocationsOf("CheckPackageAndRenderModelRecipe").Select(i => i.Output!["Payload"]!["release"]!["componentVersion"]!.GetValue<string>()));
         Assert.All(fake.Deployments, d => Assert.Equal("4.0.1", d.Components["com.edgemlops.Model"]!["ComponentVersion"]!.GetValue<string>()));
     }
 }

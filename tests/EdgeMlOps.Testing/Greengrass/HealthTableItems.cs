@@ -28,8 +28,8 @@ public static class HealthTableItems
     public static (string HealthTable, string LockTable) TableNames(JsonObject definition)
     {
         var states = definition["States"]!;
-        return (states["Count healthy heartbeats"]!["Parameters"]!["TableName"]!.GetValue<string>(),
-            states["Acquire release lock"]!["Parameters"]!["TableName"]!.GetValue<string>());
+        return (states["CountHealthyHeartbeats"]!["Parameters"]!["TableName"]!.GetValue<string>(),
+            states["AcquireReleaseLock"]!["Parameters"]!["TableName"]!.GetValue<string>());
     }
 
     /// <summary>The item the health rule writes for one health message.</summary>

@@ -11,13 +11,6 @@ public sealed class AslStyleGate(string repoRoot)
 {
     public const string Name = "asl-flow-order";
 
-    /// <summary>
-    /// Whether <see cref="QualityGateSuite"/> runs this gate. Off until the coordinator has reordered the ASL files
-    /// (<c>bash scripts/reorder-asl.sh</c>) after merging the branches that edit them, and renamed the edge file's
-    /// sentence-case states; then set it to true.
-    /// </summary>
-    public static readonly bool EnabledInSuite = false;
-
     /// <param name="aslFiles">Repository-relative ASL files.</param>
     public GateResult Run(IReadOnlyList<string> aslFiles)
     {

@@ -23,11 +23,8 @@ public sealed class QualityGateSuite(RepositoryLayout layout)
             new AslValidationGate(new AslValidatorRunner(layout.AslValidatorPackage), layout.RepoRoot).Run(aslFiles, templates, partialAssembly),
             new SdkIntegrationGate(catalog).Run(AslDocument.Collect(layout.RepoRoot, aslFiles, templates)),
             new StateMachineRoleGate(new RequiredActions(catalog), layout.RepoRoot).Run(templates),
+            new AslStyleGate(layout.RepoRoot).Run(aslFiles),
         ];
-        if (AslStyleGate.EnabledInSuite)
-        {
-            results.Add(new AslStyleGate(layout.RepoRoot).Run(aslFiles));
-        }
 
         return results;
     }

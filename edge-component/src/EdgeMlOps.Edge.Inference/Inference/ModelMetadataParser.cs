@@ -1,3 +1,4 @@
+using EdgeMlOps.Contracts;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -7,11 +8,11 @@ namespace EdgeMlOps.Edge.Inference.Inference;
 /// <summary>Parses the custom metadata of exported ONNX models: ultralytics' own form, and JSON.</summary>
 public static partial class ModelMetadataParser
 {
-    /// <summary>Metadata key of the class names by id (ultralytics writes it); OnnxMetadataKeys.Names of the contracts (a test keeps them equal).</summary>
-    public const string NamesKey = "names";
+    /// <summary>Metadata key of the class names by id (ultralytics writes it), from the contracts.</summary>
+    public const string NamesKey = OnnxMetadataKeys.Names;
 
     /// <summary>Metadata key of the class names as a JSON list in class-id order (train.py adds it); OnnxMetadataKeys.ClassNames.</summary>
-    public const string ClassNamesKey = "class_names";
+    public const string ClassNamesKey = OnnxMetadataKeys.ClassNames;
 
     /// <summary>
     /// Class names by id from a model's metadata: <c>names</c> in any form <see cref="ParseNames"/> reads, else the

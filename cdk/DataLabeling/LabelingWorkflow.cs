@@ -37,9 +37,6 @@ public sealed record LabelingWorkflowProps
 /// </summary>
 public sealed class LabelingWorkflow : Construct
 {
-    /// <summary>Public (Mechanical Turk) workteam; AWS documents the same account in every region.</summary>
-    public const string PublicWorkteamAccount = "394669845002";
-
     public LabelingWorkflow(Construct scope, string id, LabelingWorkflowProps props)
         : base(scope, id)
     {
@@ -133,10 +130,7 @@ public sealed class LabelingWorkflow : Construct
         bucket.GrantReadWrite(SummarizeRecordWrites.Role, $"{LabelingLayout.RecordsPrefix}*");
 
         var functions = new[] { FindUnlabeledImages, BuildFeatureRecords, LoadRecordChunk, RecordChunkOutcome, SummarizeRecordWrites };
-        var price = SplitPrice(labeling.PublicTaskPriceUsd ?? 0);
-        var workteamArn = labeling.UsePublicWorkforce
-            ? $"arn:aws:sagemaker:{settings.Region}:{PublicWorkteamAccount}:workteam/public-crowd/default"
-            : labeling.WorkteamArn!;
+        var workforce = LabelingWorkforce.For(labeling, settings.Region);
         var waitPlan = PollWindowPlan.For(labeling.MaxWaitHours, labeling.PollIntervalSeconds);
         var stateMachineName = $"{settings.ResourcePrefix}-labeling";
         // The Distributed Maps start child executions of this state machine (their Map Runs) and read the chunk list.
@@ -163,7 +157,7 @@ public sealed class LabelingWorkflow : Construct
             DefinitionFile = "statemachines/labeling.asl.json",
             Build = props.Build,
             StateMachineName = stateMachineName,
-            Substitutions = new Dictionary<string, string>
+            Substitutions = new Dictionary<string, string>(workforce.Substitutions)
             {
                 ["AthenaWorkGroup"] = WorkGroup.Name,
                 ["OfflineStoreDatabase"] = fg.DatabaseName,
@@ -188,11 +182,7 @@ public sealed class LabelingWorkflow : Construct
                 ["BoundingBoxConsolidationLambdaArn"] = gtLambdas.BoundingBoxConsolidation,
                 ["VerificationPreLambdaArn"] = gtLambdas.VerificationPreHumanTask,
                 ["VerificationConsolidationLambdaArn"] = gtLambdas.VerificationConsolidation,
-                ["WorkteamArn"] = workteamArn,
-                ["Workforce"] = labeling.UsePublicWorkforce ? "public" : "private",
-                ["PublicTaskPriceDollars"] = Invariant(price.Dollars),
-                ["PublicTaskPriceCents"] = Invariant(price.Cents),
-                ["PublicTaskPriceTenthsOfACent"] = Invariant(price.TenthsOfACent),
+                ["WorkteamArn"] = workforce.WorkteamArn,
                 ["MaxImagesPerJob"] = Invariant(labeling.MaxImagesPerJob),
                 ["WorkersPerObject"] = Invariant(labeling.WorkersPerObject),
                 ["TaskTimeLimitSeconds"] = Invariant(labeling.TaskTimeLimitSeconds),
@@ -206,6 +196,7 @@ public sealed class LabelingWorkflow : Construct
                 ["VerificationEnabled"] = labeling.VerificationEnabled ? "true" : "false",
                 ["PutRecordConcurrency"] = Invariant(labeling.PutRecordConcurrency),
             },
+            OmittedFields = workforce.OmittedFields,
             TaskPermissions =
             [
                 Statement(["glue:GetTable"], glueResources),
@@ -258,12 +249,6 @@ public sealed class LabelingWorkflow : Construct
 
     public AslStateMachine StateMachine { get; }
 
-    /// <summary>A price in US dollars as Ground Truth's AmountInUsd wants it: dollars, cents, tenths of a cent.</summary>
-    public static (int Dollars, int Cents, int TenthsOfACent) SplitPrice(double usd)
-    {
-        var tenths = (int)Math.Round(usd * 1000, MidpointRounding.AwayFromZero);
-        return (tenths / 1000, tenths % 1000 / 10, tenths % 10);
-    }
 
     private Role CreateGroundTruthRole(SecureBucket bucket, LabelingSettings labeling)
     {

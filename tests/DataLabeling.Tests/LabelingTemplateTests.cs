@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.CDK;
 using Amazon.CDK.Assertions;
@@ -57,7 +58,7 @@ public sealed class LabelingTemplateTests : IClassFixture<LabelingStageFixture>
         Assert.Equal("statemachines/labeling.asl.json", machine["Metadata"]!["aslFile"]!.GetValue<string>());
         var substitutions = machine["Properties"]!["DefinitionSubstitutions"]!;
         Assert.Equal(_stage.Settings.Labeling.WorkteamArn, substitutions["WorkteamArn"]!.GetValue<string>());
-        Assert.Equal("private", substitutions["Workforce"]!.GetValue<string>());
+        Assert.Null(substitutions["PublicTaskPriceDollars"]);
         Assert.Equal("arn:aws:lambda:eu-west-1:568282634449:function:PRE-BoundingBox", substitutions["BoundingBoxPreLambdaArn"]!.GetValue<string>());
         Assert.Equal("arn:aws:lambda:eu-west-1:568282634449:function:ACS-VerificationBoundingBox", substitutions["VerificationConsolidationLambdaArn"]!.GetValue<string>());
         Assert.Equal("10", substitutions["PutRecordConcurrency"]!.GetValue<string>());
@@ -243,12 +244,40 @@ public sealed class LabelingTemplateTests : IClassFixture<LabelingStageFixture>
         {
             ["DefinitionSubstitutions"] = Match.ObjectLike(new Dictionary<string, object>
             {
-                ["Workforce"] = "public",
                 ["WorkteamArn"] = "arn:aws:sagemaker:eu-west-1:394669845002:workteam/public-crowd/default",
                 ["PublicTaskPriceCents"] = "3",
                 ["PublicTaskPriceTenthsOfACent"] = "6",
             }),
         });
+        var definition = SynthesizedDefinition(JsonNode.Parse(JsonSerializer.Serialize(Template.FromStack(stage.Workload).ToJSON()))!);
+        foreach (var state in LabelingWorkforce.JobStates)
+        {
+            var parameters = definition["States"]![state]!["Parameters"]!;
+            Assert.NotNull(parameters["HumanTaskConfig"]!["PublicWorkforceTaskPrice"]);
+            Assert.NotNull(parameters["InputConfig"]!["DataAttributes"]);
+        }
+    }
+
+    [Fact]
+    public void Private_workteam_is_chosen_at_synthesis_without_a_runtime_choice_or_public_fields()
+    {
+        var definition = SynthesizedDefinition(_stage.Json);
+        var states = definition["States"]!.AsObject();
+        Assert.DoesNotContain(states, s => s.Value!["Type"]!.GetValue<string>() == "Choice" && s.Value.ToJsonString().Contains("workforce", StringComparison.OrdinalIgnoreCase));
+        Assert.Null(definition["States"]!["LoadWorkflowSettings"]!["Parameters"]!["workforce"]);
+        foreach (var state in LabelingWorkforce.JobStates)
+        {
+            var parameters = states[state]!["Parameters"]!;
+            Assert.Equal("${WorkteamArn}", parameters["HumanTaskConfig"]!["WorkteamArn"]!.GetValue<string>());
+            Assert.Null(parameters["HumanTaskConfig"]!["PublicWorkforceTaskPrice"]);
+            Assert.Null(parameters["InputConfig"]!["DataAttributes"]);
+        }
+    }
+
+    private static JsonNode SynthesizedDefinition(JsonNode template)
+    {
+        var machine = template["Resources"]!.AsObject().Single(r => r.Value!["Type"]!.GetValue<string>() == "AWS::StepFunctions::StateMachine").Value!;
+        return JsonNode.Parse(machine["Properties"]!["DefinitionString"]!.GetValue<string>())!;
     }
 
     [Fact]

@@ -298,7 +298,7 @@ public sealed class LabelingWorkflowExecutionTests : IClassFixture<LabelingStage
         var result = await _publicMachine.RunAsync(scenario: BaseScenario(groundTruth));
 
         Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
-        Assert.Contains("StartLabelingJobWithPublicWorkforce", result.EnteredStates);
+        Assert.Contains("StartLabelingJob", result.EnteredStates);
         Assert.Single(groundTruth.CreatedJobs); // no verification job
         var task = groundTruth.CreateRequests[0]["HumanTaskConfig"]!;
         Assert.Equal("arn:aws:sagemaker:eu-west-1:394669845002:workteam/public-crowd/default", task["WorkteamArn"]!.GetValue<string>());

@@ -141,7 +141,7 @@ public sealed class LambdaCoreTests
     [InlineData(1.2, 1, 20, 0)]
     [InlineData(0.012, 0, 1, 2)]
     public void Public_price_splits_into_dollars_cents_and_tenths(double usd, int dollars, int cents, int tenths) =>
-        Assert.Equal((dollars, cents, tenths), LabelingWorkflow.SplitPrice(usd));
+        Assert.Equal((dollars, cents, tenths), LabelingWorkforce.SplitPrice(usd));
 
     [Fact]
     public void Every_supported_region_resolves_to_its_own_built_in_lambdas()

@@ -28,6 +28,12 @@ public sealed record AslStateMachineProps
     /// <summary>Value of every <c>${Placeholder}</c> in the file; each must be used. Default: none.</summary>
     public IReadOnlyDictionary<string, string> Substitutions { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Dot-separated paths of fields the synthesis removes from the definition before its placeholders are checked
+    /// (see <see cref="AslFieldOmission"/>). Default: none.
+    /// </summary>
+    public IReadOnlyList<string> OmittedFields { get; init; } = [];
+
     /// <summary>Exactly the actions the tasks call, scoped to their resources. Required.</summary>
     public required IReadOnlyList<PolicyStatement> TaskPermissions { get; init; }
 
@@ -60,7 +66,7 @@ public sealed partial class AslStateMachine : Construct
             throw new ArgumentException($"AslStateMachineProps.DefinitionFile '{props.DefinitionFile}' does not exist");
         }
 
-        var definition = File.ReadAllText(path);
+        var definition = AslFieldOmission.Apply(props.DefinitionFile, File.ReadAllText(path), props.OmittedFields);
         ValidatePlaceholders(props.DefinitionFile, definition, props.Substitutions);
         if (props.TaskPermissions.Count == 0)
         {

@@ -37,6 +37,7 @@ public static class Program
         string? library = null;
         var threads = Enumerable.Range(1, Environment.ProcessorCount).ToList();
         var spinning = false;
+        var soakOnly = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -49,8 +50,9 @@ public static class Program
                 case "--model": model = args[++i]; break;
                 case "--onnxruntime": library = args[++i]; break;
                 case "--spinning": spinning = true; break;
+                case "--soak-only": soakOnly = true; break;
                 default:
-                    Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: --frames N --bare-frames N --soak N --threads 1,2 --images DIR --model FILE --onnxruntime LIB --spinning");
+                    Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: --frames N --bare-frames N --soak N --threads 1,2 --images DIR --model FILE --onnxruntime LIB --spinning --soak-only");
                     return 2;
             }
         }
@@ -64,6 +66,13 @@ public static class Program
         Console.WriteLine($"{Environment.ProcessorCount} logical CPUs; intra-op threads {string.Join(", ", threads)}; spinning {(spinning ? "on" : "off")}; " +
             $"{bareFrames} bare frames x 2 rounds, {frames} pipeline frames per run after {Warmup} warm-up");
         Console.WriteLine($"load average at start: {LoadAverage()}");
+
+        if (soakOnly)
+        {
+            // Memory only (e.g. while investigating RSS growth): the soak at the first thread setting, no timing table.
+            await SoakAsync(detectors[threads[0]], threads[0], images, soak);
+            return 0;
+        }
 
         var bare = threads.ToDictionary(t => t, _ => new List<double>());
         foreach (var t in threads)
@@ -108,9 +117,7 @@ public static class Program
 
         if (soak > 0)
         {
-            var run = await PipelineAsync(detectors[bestPipelined], images, soak, pipelining: true);
-            Console.WriteLine($"soak: {run.Frames} pipelined frames at {bestPipelined} thread(s), {run.PerFrameMs:F2} ms/frame, {run.Skipped} skipped; " +
-                $"RSS after warm-up {run.RssAfterWarmup / 1048576.0:F1} MB -> end {run.RssAtEnd / 1048576.0:F1} MB, growth {(run.RssAtEnd - run.RssAfterWarmup) / 1048576.0:F2} MB (target < 2 MB)");
+            await SoakAsync(detectors[bestPipelined], bestPipelined, images, soak);
         }
 
         Console.WriteLine($"peak RSS (VmHWM) {ReadStatus("VmHWM:") / 1048576.0:F1} MB with {threads.Count} sessions loaded");
@@ -121,6 +128,25 @@ public static class Program
         }
 
         return 0;
+    }
+
+    /// <summary>N pipelined frames at one thread setting: RSS after warm-up to the end, sampled every 500 frames.</summary>
+    private static async Task SoakAsync(DetectionModel model, int threads, string images, int soak)
+    {
+        var run = await PipelineAsync(model, images, soak, pipelining: true);
+        Console.WriteLine($"soak: {run.Frames} pipelined frames at {threads} thread(s), {run.PerFrameMs:F2} ms/frame, {run.Skipped} skipped; " +
+            $"RSS after warm-up {run.RssAfterWarmup / 1048576.0:F1} MB -> end {run.RssAtEnd / 1048576.0:F1} MB, growth {(run.RssAtEnd - run.RssAfterWarmup) / 1048576.0:F2} MB (target < 2 MB)");
+        Console.WriteLine("soak memory every 500 frames (MB): frame, RSS, anonymous RSS, managed heap after the last GC");
+        foreach (var sample in run.Memory)
+        {
+            Console.WriteLine($"  {sample.Frame,6} {sample.Rss / 1048576.0,8:F2} {sample.RssAnon / 1048576.0,8:F2} {sample.ManagedHeap / 1048576.0,8:F2}");
+        }
+
+        var half = run.Memory.Where(m => m.Frame >= run.Frames / 2).ToList();
+        if (half.Count >= 2)
+        {
+            Console.WriteLine($"soak RSS growth over the second half ({half[0].Frame} -> {half[^1].Frame}): {(half[^1].Rss - half[0].Rss) / 1048576.0:F2} MB");
+        }
     }
 
     /// <summary>Inference alone on one pre-processed frame: per-run times after a short warm-up.</summary>
@@ -148,11 +174,18 @@ public static class Program
     }
 
     private sealed record RunResult(long Frames, long Skipped, TimeSpan Wall, IReadOnlyList<(string Stage, List<double> Values)> Stages,
-        long RssAfterWarmup, long RssAtEnd, long AllocatedBytes)
+        long RssAfterWarmup, long RssAtEnd, long AllocatedBytes, IReadOnlyList<MemorySample> Memory)
     {
         public double Fps => Frames / Wall.TotalSeconds;
 
         public double PerFrameMs => Wall.TotalMilliseconds / Frames;
+    }
+
+    /// <summary>Memory after a number of measured frames: where RSS growth comes from (native or managed heap).</summary>
+    private sealed record MemorySample(long Frame, long Rss, long RssAnon, long ManagedHeap)
+    {
+        public static MemorySample Take(long frame) =>
+            new(frame, ReadStatus("VmRSS:"), ReadStatus("RssAnon:"), GC.GetGCMemoryInfo().HeapSizeBytes);
     }
 
     private static async Task<RunResult> PipelineAsync(DetectionModel model, string images, int frames, bool pipelining)
@@ -175,6 +208,7 @@ public static class Program
         long rssAfterWarmup = 0;
         long allocatedAtWarmup = 0;
         var wall = new Stopwatch();
+        var memory = new List<MemorySample>();
         pipeline.FrameCompleted += t =>
         {
             completed++;
@@ -183,8 +217,14 @@ public static class Program
                 // Measure from here: the first frames pay for JIT, ONNX Runtime arenas and buffer growth.
                 rssAfterWarmup = ReadStatus("VmRSS:");
                 allocatedAtWarmup = GC.GetTotalAllocatedBytes(precise: false);
+                memory.Add(MemorySample.Take(0));
                 wall.Restart();
                 return;
+            }
+
+            if (completed > Warmup && (completed - Warmup) % 500 == 0)
+            {
+                memory.Add(MemorySample.Take(completed - Warmup));
             }
 
             if (completed > Warmup)
@@ -201,7 +241,7 @@ public static class Program
         await pipeline.RunAsync(source, CancellationToken.None);
         wall.Stop();
         return new RunResult(completed - Warmup, health.Snapshot().FramesFailed, wall.Elapsed, stages, rssAfterWarmup, ReadStatus("VmRSS:"),
-            GC.GetTotalAllocatedBytes(precise: false) - allocatedAtWarmup);
+            GC.GetTotalAllocatedBytes(precise: false) - allocatedAtWarmup, memory);
     }
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";

@@ -157,13 +157,39 @@ public sealed class EdgeStageTemplateTests
         var statements = WorkflowStatements();
         var groups = new[] { "CanaryGroup", "FleetGroup" };
 
+        // Greengrass V2's CreateDeployment has no resource types (Service Authorization Reference): only "*" lets it
+        // run; the deployment's IoT job is what names the groups.
         var deploy = Assert.Single(statements, s => s.Actions.Contains("greengrass:CreateDeployment"));
-        Assert.Equal(2, deploy.Resources.Count);
-        Assert.All(deploy.Resources, r => Assert.Contains(groups, g => r.Contains(g, StringComparison.Ordinal)));
+        Assert.Equal(["*"], deploy.Resources);
+        var describeGroup = Assert.Single(statements, s => s.Actions.Contains("iot:DescribeThingGroup"));
+        Assert.Equal(2, describeGroup.Resources.Count);
+        Assert.All(describeGroup.Resources, r => Assert.Contains(groups, g => r.Contains(g, StringComparison.Ordinal)));
         var createJob = Assert.Single(statements, s => s.Actions.Contains("iot:CreateJob"));
         Assert.DoesNotContain(createJob.Resources, r => r.Contains(":thing/", StringComparison.Ordinal));
         Assert.Equal(2, createJob.Resources.Count(r => groups.Any(g => r.Contains(g, StringComparison.Ordinal))));
         Assert.DoesNotContain(statements, s => s.Resources.Any(r => r.EndsWith(":thing/*", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    // Resource types from the Service Authorization Reference (AWS IoT Greengrass V2, AWS IoT): the ARN each action
+    // may name. "*" where the action has no resource type.
+    [InlineData("greengrass:CreateComponentVersion", ":greengrass:{token}:{token}:components:com.edgemlops.Model")]
+    [InlineData("greengrass:DescribeComponent", ":greengrass:{token}:{token}:components:com.edgemlops.Model:versions:*")]
+    [InlineData("greengrass:GetDeployment", ":greengrass:{token}:{token}:deployments:*")]
+    [InlineData("greengrass:ListDeployments", "*")]
+    [InlineData("greengrass:ListCoreDevices", "*")]
+    [InlineData("greengrass:CreateDeployment", "*")]
+    [InlineData("iot:DescribeJob", ":iot:{token}:{token}:job/*")]
+    [InlineData("iot:ListJobExecutionsForJob", ":iot:{token}:{token}:job/*")]
+    [InlineData("iot:CancelJob", ":iot:{token}:{token}:job/*")]
+    [InlineData("iot:UpdateJob", ":iot:{token}:{token}:job/*")]
+    public void Greengrass_and_iot_actions_name_the_resource_types_the_service_authorization_reference_defines(string action, string resourceEnd)
+    {
+        var resources = WorkflowStatements().Where(s => s.Actions.Contains(action)).SelectMany(s => s.Resources).ToList();
+
+        var resource = Assert.Single(resources);
+        Assert.EndsWith(resourceEnd, resource);
+        Assert.True(resourceEnd == "*" ? resource == "*" : resource.StartsWith("arn:", StringComparison.Ordinal), resource);
     }
 
     /// <summary>Statements of the workflow role, with Fn::GetAtt resources written as "GetAtt:LogicalId".</summary>

@@ -175,7 +175,7 @@ public sealed class EdgeReleaseAtScale(EdgeReleaseCase release, EdgeScaleOptions
         run.InvocationsOf(GateProbe.StateName).Count(i => i.Parameters?["Payload"]?["phase"]?.GetValue<string>() == phase);
 
     /// <summary>A model load error as long as <paramref name="length"/>, as ONNX Runtime reports a corrupt model.</summary>
-    private static string ErrorText(int length)
+    public static string ErrorText(int length)
     {
         var text = new StringBuilder("[ONNXRuntimeError] : 7 : INVALID_PROTOBUF : Load model from /greengrass/v2/packages/artifacts/com.edgemlops.Model/4.0.0/model.onnx failed: Protobuf parsing failed.");
         while (text.Length < length)

@@ -33,6 +33,7 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
     private readonly Dictionary<string, JsonObject> _latestByTarget = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CreatedDeployment> _byJobId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _executionPolls = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Version, string State, long At)> _lastHeartbeat = new(StringComparer.Ordinal);
 
     /// <summary>Approved packages, newest first, as DescribeModelPackage returns them.</summary>
     public List<JsonObject> Registry { get; } = [];
@@ -57,6 +58,14 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
 
     /// <summary>(state, last error) a device reports. Default: RUNNING without error.</summary>
     public Func<string, (string State, string? LastError)> HeartbeatState { get; set; } = _ => ("RUNNING", null);
+
+    /// <summary>
+    /// How often (real milliseconds, the clock the health gate's freshness check reads) a device that keeps running the
+    /// same model in the same state publishes its health again; a change of model or state is published at the next
+    /// poll. Default: 0, every device publishes at every poll. Fakes of large fleets set the component's health
+    /// interval so each poll does not rewrite every device's item.
+    /// </summary>
+    public long HeartbeatEveryMs { get; set; }
 
     /// <summary>Greengrass's status of a core device. Default: HEALTHY.</summary>
     public Func<string, string> CoreDeviceStatus { get; set; } = _ => "HEALTHY";
@@ -285,6 +294,12 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
         {
             var (frames, failures) = Heartbeat(thing);
             var (state, error) = HeartbeatState(thing);
+            if (_lastHeartbeat.TryGetValue(thing, out var last) && last.Version == running && last.State == state && now - last.At < HeartbeatEveryMs)
+            {
+                continue;
+            }
+
+            _lastHeartbeat[thing] = (running, state, now);
             HealthTable.Put(HealthTableItems.Heartbeat(thing, now, state, running, frames - failures, failures, error));
         }
     }

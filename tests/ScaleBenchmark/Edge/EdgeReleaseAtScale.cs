@@ -17,6 +17,7 @@ namespace EdgeMlOps.ScaleBenchmark.Edge;
 public sealed class EdgeReleaseAtScale(EdgeReleaseCase release, EdgeScaleOptions options, Func<EdgeWorkflowUnderTest> workflow) : IScaleScenario
 {
     private const string RolledBack = "ReleaseRolledBack";
+    private readonly List<ControlPlaneProfile> _profiles = [];
 
     public string Name => release switch
     {
@@ -53,7 +54,8 @@ public sealed class EdgeReleaseAtScale(EdgeReleaseCase release, EdgeScaleOptions
         var rate = under.Settings.Edge.Rollout.MaximumPerMinute;
         var pollSeconds = under.Settings.Edge.HealthGate.PollIntervalSeconds;
 
-        var fake = new FakeEdgeControlPlane(machine.Definition);
+        // Devices publish their health every healthIntervalSeconds (and at once when their model or state changes).
+        var fake = new FakeEdgeControlPlane(machine.Definition) { HeartbeatEveryMs = under.Settings.Edge.Inference.HealthIntervalSeconds * 1_000L };
         fake.Registry.Add(FakeEdgeControlPlane.ApprovedPackage(4));
         var fleet = new SimulatedFleet(fake, canaryArn, fleetArn, options, rate, pollSeconds);
         var gate = new GateProbe();
@@ -80,6 +82,12 @@ public sealed class EdgeReleaseAtScale(EdgeReleaseCase release, EdgeScaleOptions
             ? await RunTwoApprovalsAsync(machine, fake, gate, lockWaitSeconds / pollSeconds, cancellationToken)
             : [await machine.RunAsync(Approval(4), Register(new Scenario { Timeout = TimeSpan.FromMinutes(30) }, fake, gate), cancellationToken)];
         LastExecutions = runs;
+        foreach (var profile in _profiles)
+        {
+            profile.Print();
+        }
+
+        _profiles.Clear();
         var unhealthy = runs.SelectMany(r => r.InvocationsOf(GateProbe.StateName))
             .LastOrDefault(i => i.Output?["Payload"]?["verdict"]?.GetValue<string>() == "UNHEALTHY");
         LastNamed = [.. (unhealthy?.Output?["Payload"]?["failedDevices"] as JsonArray ?? []).Select(d => d!["thingName"]!.GetValue<string>()).Order(StringComparer.Ordinal)];
@@ -131,7 +139,7 @@ public sealed class EdgeReleaseAtScale(EdgeReleaseCase release, EdgeScaleOptions
     /// Approval of package 4 starts the first execution; once it has read the registry (its clock is still under
     /// 1 s: nothing waited yet), package 5 is approved and its execution starts, sharing the control plane and lock.
     /// </summary>
-    private static async Task<IReadOnlyList<ExecutionResult>> RunTwoApprovalsAsync(LocalStateMachine machine, FakeEdgeControlPlane fake, GateProbe gate, int pollsPerLockWait, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ExecutionResult>> RunTwoApprovalsAsync(LocalStateMachine machine, FakeEdgeControlPlane fake, GateProbe gate, int pollsPerLockWait, CancellationToken cancellationToken)
     {
         var firstReadTheRegistry = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var firstPolls = 0;
@@ -155,8 +163,15 @@ public sealed class EdgeReleaseAtScale(EdgeReleaseCase release, EdgeScaleOptions
         return [await first, await second];
     }
 
-    private static Scenario Register(Scenario scenario, ITaskHandler controlPlane, GateProbe gate)
+    private Scenario Register(Scenario scenario, ITaskHandler controlPlane, GateProbe gate)
     {
+        if (ControlPlaneProfile.Enabled)
+        {
+            var profile = new ControlPlaneProfile(controlPlane);
+            _profiles.Add(profile);
+            controlPlane = profile;
+        }
+
         foreach (var resource in EdgeDeploymentTasks.All)
         {
             scenario.Handle(resource, controlPlane);

@@ -30,5 +30,5 @@ var ok = results.Count > 0 && results.All(r => r.WithinTargets);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"scale: devices={results.Select(r => r.Devices).DefaultIfEmpty().Max()} objects={results.Select(r => r.Objects).DefaultIfEmpty().Max()} " +
     $"max_history_events={results.Select(r => r.HistoryEvents).DefaultIfEmpty().Max()} max_payload_bytes={results.Select(r => r.PayloadBytes).DefaultIfEmpty().Max()} " +
-    $"gate_ms={Optional(r => r.GateMilliseconds, "F0")} gate_mb={Optional(r => r.GateMegabytes, "F1")} outcome={(ok ? "ok" : "failed")}"));
+    $"gate_ms={Optional(r => r.GateMilliseconds, "F0")} gate_mb={Optional(r => r.GateMegabytes, "F2")} outcome={(ok ? "ok" : "failed")}"));
 return ok ? 0 : 1;

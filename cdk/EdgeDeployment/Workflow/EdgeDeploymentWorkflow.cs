@@ -136,10 +136,11 @@ public sealed class EdgeDeploymentWorkflow : Construct
                 Allow(["s3:PutObject"], [modelArtifacts]),
                 Allow(["greengrass:CreateComponentVersion"], [$"{componentArnPrefix}{edge.ModelComponentName}"]),
                 Allow(["greengrass:DescribeComponent"], [$"{componentArnPrefix}{edge.ModelComponentName}:versions:*"]),
-                // ListDeployments and ListCoreDevices have no resource-level scoping in the Service Authorization
-                // Reference; CreateDeployment is scoped to its targets, our two thing groups.
-                Allow(["greengrass:ListDeployments", "greengrass:ListCoreDevices"], ["*"]),
-                Allow(["greengrass:CreateDeployment"], [props.Fleet.CanaryGroupArn, props.Fleet.FleetGroupArn]),
+                // The Service Authorization Reference (Greengrass V2) gives ListDeployments, ListCoreDevices and
+                // CreateDeployment no resource types: they take "*" only (a thing group ARN here would deny every
+                // call). What a deployment reaches is bounded by its dependent actions below: iot:CreateJob and
+                // iot:DescribeThingGroup on our two thing groups only.
+                Allow(["greengrass:ListDeployments", "greengrass:ListCoreDevices", "greengrass:CreateDeployment"], ["*"]),
                 Allow(["greengrass:GetDeployment"], [Greengrass("deployments:*")]),
                 Allow(["iot:ListJobExecutionsForJob", "iot:DescribeJob"], [iotJobs]),
                 Allow(["dynamodb:Query"], [props.HealthStore.ModelVersionIndexArn]),
@@ -157,8 +158,11 @@ public sealed class EdgeDeploymentWorkflow : Construct
                 new(["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"], [props.ArtifactsBucket.Key.KeyArn], "s3:CopyObject writes the model into the artifacts bucket, encrypted with its key; CreateComponentVersion reads it back to validate the artifact."),
                 new(["s3:GetObject", "s3:GetBucketLocation"], [modelArtifacts, props.ArtifactsBucket.BucketArn], "greengrass:CreateComponentVersion checks with the caller's credentials that the recipe's artifact can be read."),
                 new(["kms:Decrypt"], [props.HealthStore.Key.KeyArn], "dynamodb:Query reads the health table's index, encrypted with a customer-managed key."),
-                // The IoT job behind a deployment: created on our thing groups only (no thing/* target); jobs have
-                // generated ids, so the job calls name every job of the account and region (job/*).
+                // The IoT job behind a deployment (iot:CreateJob: resource types job and thinggroup): created on our
+                // thing groups only (no thing/* target); jobs have generated ids, so the job calls name every job of
+                // the account and region (job/*). CreateDeployment's other dependent actions (iot:DescribeThing and
+                // the thing shadow actions, resource type thing) serve deployments to a single core device, which
+                // this workflow never creates, so they are not granted.
                 new(["iot:CreateJob"], [props.Fleet.CanaryGroupArn, props.Fleet.FleetGroupArn, iotJobs],
                     "greengrass:CreateDeployment creates the deployment's IoT job on the target thing group with the caller's permissions."),
                 new(["iot:CancelJob", "iot:UpdateJob"], [iotJobs],

@@ -157,13 +157,37 @@ public sealed class EdgeStageTemplateTests
         var statements = WorkflowStatements();
         var groups = new[] { "CanaryGroup", "FleetGroup" };
 
+        // Greengrass V2's CreateDeployment has no resource types (Service Authorization Reference): only "*" lets it
+        // run; the deployment's IoT job is what names the groups.
         var deploy = Assert.Single(statements, s => s.Actions.Contains("greengrass:CreateDeployment"));
-        Assert.Equal(2, deploy.Resources.Count);
-        Assert.All(deploy.Resources, r => Assert.Contains(groups, g => r.Contains(g, StringComparison.Ordinal)));
+        Assert.Equal(["*"], deploy.Resources);
+        var describeGroup = Assert.Single(statements, s => s.Actions.Contains("iot:DescribeThingGroup"));
+        Assert.Equal(2, describeGroup.Resources.Count);
+        Assert.All(describeGroup.Resources, r => Assert.Contains(groups, g => r.Contains(g, StringComparison.Ordinal)));
         var createJob = Assert.Single(statements, s => s.Actions.Contains("iot:CreateJob"));
         Assert.DoesNotContain(createJob.Resources, r => r.Contains(":thing/", StringComparison.Ordinal));
         Assert.Equal(2, createJob.Resources.Count(r => groups.Any(g => r.Contains(g, StringComparison.Ordinal))));
         Assert.DoesNotContain(statements, s => s.Resources.Any(r => r.EndsWith(":thing/*", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    // Resource types from the Service Authorization Reference (AWS IoT Greengrass V2, AWS IoT): the ARN each action
+    // may name (component, componentVersion, deployment, job), or "*" where the action has no resource type.
+    [InlineData("greengrass:CreateComponentVersion", @"^arn:[^:]+:greengrass:[^:]+:[^:]+:components:com\.edgemlops\.Model$")]
+    [InlineData("greengrass:DescribeComponent", @"^arn:[^:]+:greengrass:[^:]+:[^:]+:components:com\.edgemlops\.Model:versions:\*$")]
+    [InlineData("greengrass:GetDeployment", @"^arn:[^:]+:greengrass:[^:]+:[^:]+:deployments:\*$")]
+    [InlineData("greengrass:ListDeployments", @"^\*$")]
+    [InlineData("greengrass:ListCoreDevices", @"^\*$")]
+    [InlineData("greengrass:CreateDeployment", @"^\*$")]
+    [InlineData("iot:DescribeJob", @"^arn:[^:]+:iot:[^:]+:[^:]+:job/\*$")]
+    [InlineData("iot:ListJobExecutionsForJob", @"^arn:[^:]+:iot:[^:]+:[^:]+:job/\*$")]
+    [InlineData("iot:CancelJob", @"^arn:[^:]+:iot:[^:]+:[^:]+:job/\*$")]
+    [InlineData("iot:UpdateJob", @"^arn:[^:]+:iot:[^:]+:[^:]+:job/\*$")]
+    public void Greengrass_and_iot_actions_name_the_resource_types_the_service_authorization_reference_defines(string action, string resourcePattern)
+    {
+        var resources = WorkflowStatements().Where(s => s.Actions.Contains(action)).SelectMany(s => s.Resources).ToList();
+
+        Assert.Matches(resourcePattern, Assert.Single(resources));
     }
 
     /// <summary>Statements of the workflow role, with Fn::GetAtt resources written as "GetAtt:LogicalId".</summary>

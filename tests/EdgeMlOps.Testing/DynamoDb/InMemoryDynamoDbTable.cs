@@ -26,6 +26,10 @@ public sealed class InMemoryDynamoDbTable
     private readonly Dictionary<string, JsonObject> _items = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DynamoDbIndex> _indexes = new(StringComparer.Ordinal);
 
+    // Each index's view of every item (only the attributes it projects), kept up to date on every write so a Query
+    // does not copy the table: fakes query tables of ten thousand items every poll.
+    private readonly Dictionary<string, Dictionary<string, JsonObject>> _indexViews = new(StringComparer.Ordinal);
+
     /// <summary>An empty table keyed by <paramref name="partitionKey"/> with the given indexes.</summary>
     public InMemoryDynamoDbTable(string tableName, string partitionKey, params DynamoDbIndex[] indexes)
     {
@@ -34,6 +38,7 @@ public sealed class InMemoryDynamoDbTable
         foreach (var index in indexes)
         {
             _indexes[index.Name] = index;
+            _indexViews[index.Name] = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         }
     }
 
@@ -61,7 +66,7 @@ public sealed class InMemoryDynamoDbTable
         var key = KeyOf(item);
         lock (_lock)
         {
-            _items[key] = item;
+            Store(key, item);
         }
     }
 
@@ -83,7 +88,7 @@ public sealed class InMemoryDynamoDbTable
         lock (_lock)
         {
             CheckCondition(p, _items.GetValueOrDefault(key));
-            _items[key] = (JsonObject)item.DeepClone();
+            Store(key, (JsonObject)item.DeepClone());
         }
 
         return [];
@@ -109,6 +114,10 @@ public sealed class InMemoryDynamoDbTable
         {
             CheckCondition(p, _items.GetValueOrDefault(key));
             _items.Remove(key);
+            foreach (var view in _indexViews.Values)
+            {
+                view.Remove(key);
+            }
         }
 
         return [];
@@ -138,26 +147,30 @@ public sealed class InMemoryDynamoDbTable
             ? pe.Split(',').Select(n => n.Trim()).Select(n => n.StartsWith('#') ? names?[n]?.GetValue<string>() ?? throw Validation($"ExpressionAttributeNames has no {n}") : n).ToList()
             : null;
 
-        List<JsonObject> candidates;
+        // The index's view of the items (stored, not copied: views are replaced on write, never changed).
+        var matching = new List<(string Key, JsonObject Item, SortValue Sort)>();
         lock (_lock)
         {
-            candidates = [.. _items.Values
-                .Where(i => AttributeValueOrder.Compare(i[index.PartitionKey] as JsonObject, partition.Value) == 0)
-                .Where(i => index.SortKey is null || i.ContainsKey(index.SortKey))
-                .Where(i => keyCondition.Matches(i, names, values))
-                .Select(i => Project(i, index))];
+            var view = index.Name == "(table)" ? _items : _indexViews[index.Name];
+            foreach (var (key, item) in view)
+            {
+                if (AttributeValueOrder.Compare(item[index.PartitionKey] as JsonObject, partition.Value) == 0
+                    && (index.SortKey is null || item.ContainsKey(index.SortKey))
+                    && keyCondition.Matches(item, names, values))
+                {
+                    matching.Add((key, item, index.SortKey is null ? default : SortValue.Of(item[index.SortKey] as JsonObject)));
+                }
+            }
         }
 
         // Index order: sort key, then the table key (a stable order for pages).
-        candidates.Sort((a, b) =>
-            (index.SortKey is null ? 0 : AttributeValueOrder.Compare(a[index.SortKey] as JsonObject, b[index.SortKey] as JsonObject) ?? 0) is var bySort && bySort != 0
-                ? bySort
-                : string.CompareOrdinal(KeyOf(a), KeyOf(b)));
+        matching.Sort((a, b) => a.Sort.CompareTo(b.Sort) is var bySort && bySort != 0 ? bySort : string.CompareOrdinal(a.Key, b.Key));
+        var candidates = matching.ConvertAll(m => m.Item);
         var start = 0;
         if (p["ExclusiveStartKey"] is JsonObject exclusiveStart)
         {
             var after = KeyOf(exclusiveStart);
-            start = candidates.FindIndex(c => KeyOf(c) == after) + 1;
+            start = matching.FindIndex(c => c.Key == after) + 1;
             if (start == 0)
             {
                 throw Validation("The provided starting key is invalid");
@@ -231,6 +244,41 @@ public sealed class InMemoryDynamoDbTable
             "L" => 3 + ((JsonArray)content!).Sum(e => 1 + ValueSize(e as JsonObject)),
             _ => 1,
         };
+    }
+
+    /// <summary>Stores an item and every index's view of it (under the lock).</summary>
+    private void Store(string key, JsonObject item)
+    {
+        _items[key] = item;
+        foreach (var (name, view) in _indexViews)
+        {
+            view[key] = Project(item, _indexes[name]);
+        }
+    }
+
+    /// <summary>A sort-key value parsed once for ordering (numbers as numbers, strings ordinal), as <see cref="AttributeValueOrder"/> orders them.</summary>
+    private readonly record struct SortValue(string? Type, decimal Number, string? Text) : IComparable<SortValue>
+    {
+        public static SortValue Of(JsonObject? value)
+        {
+            if (value is null || value.Count != 1)
+            {
+                return default;
+            }
+
+            var (type, content) = value.First();
+            return type switch
+            {
+                "N" => new SortValue(type, decimal.Parse(content!.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture), null),
+                "S" => new SortValue(type, 0, content!.GetValue<string>()),
+                _ => default,
+            };
+        }
+
+        public int CompareTo(SortValue other) =>
+            Type is null || Type != other.Type ? 0
+            : Type == "N" ? Number.CompareTo(other.Number)
+            : string.CompareOrdinal(Text, other.Text);
     }
 
     private JsonObject Project(JsonObject item, DynamoDbIndex index)

@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using EdgeMlOps.Testing.DynamoDb;
-using EdgeMlOps.Testing.Greengrass;
 using EdgeMlOps.Testing.StateMachines;
 using static EdgeMlOps.Testing.Greengrass.EdgeDeploymentTasks;
 
-namespace EdgeDeployment.Tests.Workflow;
+namespace EdgeMlOps.Testing.Greengrass;
 
 /// <summary>A Greengrass deployment the workflow created.</summary>
 public sealed record CreatedDeployment(string DeploymentId, string TargetArn, string Name, JsonObject Components);
@@ -22,6 +21,7 @@ public sealed record CreatedDeployment(string DeploymentId, string TargetArn, st
 /// </summary>
 public sealed class FakeEdgeControlPlane : ITaskHandler
 {
+    /// <summary>A control plane for the synthesized workflow <paramref name="definition"/> (its health and lock table names).</summary>
     public FakeEdgeControlPlane(JsonObject definition)
     {
         var (health, releaseLock) = HealthTableItems.TableNames(definition);
@@ -33,6 +33,7 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
     private readonly Dictionary<string, JsonObject> _latestByTarget = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CreatedDeployment> _byJobId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _executionPolls = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Version, string State, long At)> _lastHeartbeat = new(StringComparer.Ordinal);
 
     /// <summary>Approved packages, newest first, as DescribeModelPackage returns them.</summary>
     public List<JsonObject> Registry { get; } = [];
@@ -58,6 +59,14 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
     /// <summary>(state, last error) a device reports. Default: RUNNING without error.</summary>
     public Func<string, (string State, string? LastError)> HeartbeatState { get; set; } = _ => ("RUNNING", null);
 
+    /// <summary>
+    /// How often (real milliseconds, the clock the health gate's freshness check reads) a device that keeps running the
+    /// same model in the same state publishes its health again; a change of model or state is published at the next
+    /// poll. Default: 0, every device publishes at every poll. Fakes of large fleets set the component's health
+    /// interval so each poll does not rewrite every device's item.
+    /// </summary>
+    public long HeartbeatEveryMs { get; set; }
+
     /// <summary>Greengrass's status of a core device. Default: HEALTHY.</summary>
     public Func<string, string> CoreDeviceStatus { get; set; } = _ => "HEALTHY";
 
@@ -76,11 +85,44 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
     /// <summary>When set, every PutParameter fails with this error (e.g. an SSM outage). Default: null, it succeeds.</summary>
     public string? PutParameterError { get; set; }
 
+    /// <summary>Every deployment the workflow created, in order (rollbacks included).</summary>
     public List<CreatedDeployment> Deployments { get; } = [];
 
+    /// <summary>Every SNS message published, in order.</summary>
     public List<(string Subject, string Message)> Notifications { get; } = [];
 
+    /// <summary>The values written to the deployed-release SSM parameter, in order.</summary>
     public List<string> RecordedReleases { get; } = [];
+
+    /// <summary>
+    /// An approved package of the group <c>metal-tag-detector</c> as DescribeModelPackage returns it: an ONNX artifact
+    /// under the training bucket and the metadata the recipe needs (imageSize, classNames).
+    /// </summary>
+    public static JsonObject ApprovedPackage(int version) => new()
+    {
+        ["ModelPackageArn"] = string.Create(CultureInfo.InvariantCulture, $"arn:aws:sagemaker:us-east-1:111111111111:model-package/metal-tag-detector/{version}"),
+        ["ModelPackageGroupName"] = "metal-tag-detector",
+        ["ModelPackageVersion"] = version,
+        ["ModelApprovalStatus"] = "Approved",
+        ["InferenceSpecification"] = new JsonObject
+        {
+            ["Containers"] = new JsonArray(new JsonObject
+            {
+                ["Image"] = "img",
+                ["ModelDataUrl"] = string.Create(CultureInfo.InvariantCulture, $"s3://edgemlops-dev-training-artifacts/runs/{version}/model.onnx"),
+            }),
+        },
+        ["CustomerMetadataProperties"] = new JsonObject { ["imageSize"] = "640", ["classNames"] = "[\"scratch\",\"dent\"]" },
+    };
+
+    /// <summary>Approves a package while executions may be running (it becomes the newest in the registry).</summary>
+    public void AddApprovedPackage(JsonObject package)
+    {
+        lock (_lock)
+        {
+            Registry.Insert(0, package);
+        }
+    }
 
     /// <summary>Sets a target's current deployment (what was there before the workflow).</summary>
     public void SeedDeployment(string targetArn, JsonObject components)
@@ -89,6 +131,7 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
         _latestByTarget[targetArn] = Describe(seeded);
     }
 
+    /// <summary>Registers this fake for every resource in <see cref="EdgeDeploymentTasks.All"/>.</summary>
     public Scenario Register(Scenario scenario)
     {
         foreach (var resource in All)
@@ -99,6 +142,7 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
         return scenario;
     }
 
+    /// <inheritdoc />
     public ValueTask<JsonNode?> HandleAsync(TaskCall call, CancellationToken cancellationToken)
     {
         lock (_lock)
@@ -243,24 +287,30 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
     /// <summary>What the devices of a job that finished their execution publish at this poll.</summary>
     private void WriteHeartbeats(CreatedDeployment deployment, int poll)
     {
+        // Every device of the target runs what the target's latest deployment carries (looked up once: fleets are large).
+        var running = RunningModelVersion(deployment.TargetArn);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         foreach (var thing in Devices(deployment.TargetArn).Where(d => JobExecutionStatus(d, poll) == "SUCCEEDED"))
         {
             var (frames, failures) = Heartbeat(thing);
             var (state, error) = HeartbeatState(thing);
-            HealthTable.Put(HealthTableItems.Heartbeat(thing, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), state, RunningModelVersion(thing), frames - failures, failures, error));
+            if (_lastHeartbeat.TryGetValue(thing, out var last) && last.Version == running && last.State == state && now - last.At < HeartbeatEveryMs)
+            {
+                continue;
+            }
+
+            _lastHeartbeat[thing] = (running, state, now);
+            HealthTable.Put(HealthTableItems.Heartbeat(thing, now, state, running, frames - failures, failures, error));
         }
     }
 
     private IEnumerable<string> Devices(string groupArn) => Groups.GetValueOrDefault(groupArn) ?? [];
 
-    /// <summary>The model component version in the latest deployment of the device's group.</summary>
-    private string RunningModelVersion(string thing)
-    {
-        var group = Groups.First(g => g.Value.Contains(thing)).Key;
-        return _latestByTarget.TryGetValue(group, out var latest) && latest["Components"]?["com.edgemlops.Model"]?["ComponentVersion"] is { } version
+    /// <summary>The model component version in the latest deployment of a thing group.</summary>
+    private string RunningModelVersion(string group) =>
+        _latestByTarget.TryGetValue(group, out var latest) && latest["Components"]?["com.edgemlops.Model"]?["ComponentVersion"] is { } version
             ? version.GetValue<string>()
             : "none";
-    }
 
     private static JsonObject Describe(CreatedDeployment deployment) => new()
     {

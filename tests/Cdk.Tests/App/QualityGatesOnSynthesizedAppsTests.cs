@@ -47,7 +47,7 @@ public sealed class SynthesizedAppsGateFixture : IDisposable
 
     public void Dispose() => Directory.Delete(CloudAssemblyFolder, recursive: true);
 
-    private static Dictionary<string, object> CdkJsonContext()
+    internal static Dictionary<string, object> CdkJsonContext()
     {
         var context = JsonNode.Parse(File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "cdk.json")))!["context"]!.AsObject();
         return context.ToDictionary(entry => entry.Key, entry => ToContextValue(entry.Value!));

@@ -58,6 +58,16 @@ public sealed record AppSettings
             : Edge,
     };
 
+    /// <summary>
+    /// <see cref="ResourcePrefix"/> of another stage of the same staged environment (the names it derives), so a stage
+    /// can name another account's resources without reading its exports.
+    /// </summary>
+    public string ResourcePrefixOf(DeploymentTarget target)
+    {
+        var baseEnvironment = Stage is null ? EnvironmentName : EnvironmentName[..^(Stage.Name.Length + 1)];
+        return $"{NamePrefix}-{baseEnvironment}-{target.Name}";
+    }
+
     // arn:aws:sagemaker:<region>:<account>:workteam/...: the same workteam name in the stage's account and region.
     private static string InAccount(string arn, DeploymentTarget target)
     {

@@ -38,6 +38,7 @@ public sealed class CrossAccountModelAccess : Construct
 
         var stack = Stack.Of(this);
         var consumer = new AccountPrincipal(props.ConsumerAccount);
+        var groupArn = stack.FormatArn(new ArnComponents { Service = "sagemaker", Resource = "model-package-group", ResourceName = props.ModelPackageGroup.GroupName.ToLowerInvariant() });
         var consumerRoot = $"arn:{Aws.PARTITION}:iam::{props.ConsumerAccount}:root";
         props.ModelPackageGroup.Resource.ModelPackageGroupPolicy = new Dictionary<string, object>
         {
@@ -50,7 +51,8 @@ public sealed class CrossAccountModelAccess : Construct
                     ["Effect"] = "Allow",
                     ["Principal"] = new Dictionary<string, object> { ["AWS"] = consumerRoot },
                     ["Action"] = RegistryActions.ToArray(),
-                    ["Resource"] = new[] { props.ModelPackageGroup.GroupArn, props.ModelPackageGroup.PackagesArn },
+                    // The group's own ARN written out: its GetAtt inside its own property would be a dependency cycle.
+                    ["Resource"] = new[] { groupArn, props.ModelPackageGroup.PackagesArn },
                 },
             },
         };

@@ -162,6 +162,18 @@ public sealed class StagedEnvironmentTests(StagedAssemblyFixture fixture) : ICla
         Assert.Equal(9, names.Count(n => n.StartsWith("assembly-", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public void Staged_only_workflows_are_deployed_in_the_staged_assembly()
+    {
+        var deployed = fixture.StageStacks()
+            .SelectMany(s => s.Template["Resources"]!.AsObject())
+            .Where(r => r.Value!["Type"]!.GetValue<string>() == "AWS::StepFunctions::StateMachine")
+            .Select(r => r.Value!["Metadata"]?["aslFile"]?.GetValue<string>())
+            .ToList();
+
+        Assert.All(AslValidationGate.StagedOnlyFiles, file => Assert.Equal(2, deployed.Count(d => d == file)));
+    }
+
     private static List<JsonObject> PipelineStages(JsonObject template) =>
         template["Resources"]!.AsObject()
             .Single(r => r.Value!["Type"]!.GetValue<string>() == "AWS::CodePipeline::Pipeline").Value!["Properties"]!["Stages"]!.AsArray()

@@ -130,6 +130,8 @@ public sealed class TrainingStage : AppStage
             Labeling = labeling,
             Image = Image,
             BuildImage = training.ContainerImageUri is null,
+            // Models are trained in dev only; pre-production and production receive them by promotion.
+            RetrainingTriggersEnabled = settings.Stage is null || settings.Stage.Kind == Shared.Configuration.DeploymentStageKind.Dev,
         });
 
         // Manual runs ("Release change"); the schedule is the workflow's own rule, so it is not set here.

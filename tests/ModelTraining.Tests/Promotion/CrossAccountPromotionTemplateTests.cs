@@ -110,6 +110,19 @@ public sealed class CrossAccountPromotionTemplateTests(StagedTrainingFixture fix
         Assert.Contains("defect-detector", create["Resource"]!.ToJsonString());
     }
 
+    [Theory]
+    [InlineData(DeploymentStageKind.Dev, "ENABLED")]
+    [InlineData(DeploymentStageKind.PreProduction, "DISABLED")]
+    [InlineData(DeploymentStageKind.Production, "DISABLED")]
+    public void Only_dev_retrains_on_its_schedule_and_on_new_labels(DeploymentStageKind stage, string state)
+    {
+        var triggers = Rules(stage).Where(r => r["Description"]!.GetValue<string>().StartsWith("Retrains the model", StringComparison.Ordinal)
+            || r["Description"]!.GetValue<string>().StartsWith("Counts the labeling app's new labels", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(2, triggers.Count);
+        Assert.All(triggers, t => Assert.Equal(state, t["State"]!.GetValue<string>()));
+    }
+
     [Fact]
     public void Dev_has_no_promotion_into_it()
     {

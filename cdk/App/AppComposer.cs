@@ -37,11 +37,16 @@ public static class AppComposer
         Tags.Of(app).Add("Environment", settings.EnvironmentName);
         foreach (var edgeApp in apps)
         {
-            edgeApp.CreateStage(app, $"{edgeApp.PascalName}-{settings.EnvironmentName}", new AppStageProps
+            // A staged environment deploys only through the tooling account's pipelines (one Stage per account).
+            if (settings.Stages is null)
             {
-                Settings = settings,
-                Build = build,
-            });
+                edgeApp.CreateStage(app, $"{edgeApp.PascalName}-{settings.EnvironmentName}", new AppStageProps
+                {
+                    Settings = settings,
+                    Build = build,
+                });
+            }
+
             _ = new AssetPipelineStack(app, $"{edgeApp.PascalName}Pipeline-{settings.EnvironmentName}", new AssetPipelineStackProps
             {
                 App = edgeApp,

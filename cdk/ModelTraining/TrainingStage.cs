@@ -3,6 +3,7 @@ using Amazon.CDK.AWS.S3.Assets;
 using Amazon.CDK.AWS.SSM;
 using Constructs;
 using EdgeMlOps.Cdk.ModelTraining.Pipelines;
+using EdgeMlOps.Cdk.ModelTraining.Promotion;
 using EdgeMlOps.Cdk.Shared;
 using EdgeMlOps.Cdk.Shared.Constructs;
 using EdgeMlOps.Contracts;
@@ -30,6 +31,8 @@ public sealed class TrainingStage : AppStage
         var contract = Contract;
         Artifacts = new SecureBucket(Workload, "Artifacts", new SecureBucketProps
         {
+            // In a staged environment the next stage's account names this bucket in its policies.
+            BucketName = settings.Stage is null ? null : StagedArtifactsBucketNameOf(settings.ResourcePrefix, settings.Account),
             Purpose = "training artifacts (label query results, datasets, models, evaluation reports, pretrained weights)",
             AdditionalLifecycleRules =
             [
@@ -39,7 +42,7 @@ public sealed class TrainingStage : AppStage
 
         ModelPackageGroup = new ModelPackageGroup(Workload, "ModelPackageGroup", new ModelPackageGroupProps
         {
-            GroupName = $"{settings.ResourcePrefix}-defect-detector",
+            GroupName = ModelPackageGroupNameOf(settings.ResourcePrefix),
             Description = "YOLOv8 ONNX defect detectors trained by the training pipeline; approve a version to deploy it to the edge",
         });
 
@@ -127,6 +130,8 @@ public sealed class TrainingStage : AppStage
             Labeling = labeling,
             Image = Image,
             BuildImage = training.ContainerImageUri is null,
+            // Models are trained in dev only; pre-production and production receive them by promotion.
+            RetrainingTriggersEnabled = settings.Stage is null || settings.Stage.Kind == Shared.Configuration.DeploymentStageKind.Dev,
         });
 
         // Manual runs ("Release change"); the schedule is the workflow's own rule, so it is not set here.
@@ -146,8 +151,81 @@ public sealed class TrainingStage : AppStage
             WorkflowTitle = "Training",
         });
 
+        if (settings.Stage is { } stage && settings.Stages is { } stages)
+        {
+            AddModelPromotion(settings, stage, stages, props.Build);
+        }
+
         PublishContract(contract);
         RestrictKmsGrants();
+    }
+
+    /// <summary>Name of the model package group of the stage or environment with <paramref name="resourcePrefix"/>.</summary>
+    public static string ModelPackageGroupNameOf(string resourcePrefix) => $"{resourcePrefix}-defect-detector";
+
+    /// <summary>Name of the training artifacts bucket of a stage of a staged environment (at most 31 + 22 characters).</summary>
+    public static string StagedArtifactsBucketNameOf(string resourcePrefix, string account) => $"{resourcePrefix}-training-{account}";
+
+    /// <summary>The model promotion into pre-production, then production. Default: absent outside staged environments.</summary>
+    public ModelPromotionWorkflow? Promotion { get; private set; }
+
+    /// <summary>What the next stage may read of this stage's models. Default: absent in production and outside staged environments.</summary>
+    public CrossAccountModelAccess? NextStageAccess { get; private set; }
+
+    /// <summary>Forwards this stage's promotion events to the next stage. Default: absent in production and outside staged environments.</summary>
+    public PromotionEventForwarder? Forwarder { get; private set; }
+
+    // Dev: approvals go to pre-production, which may read the packages. Pre-production: promoted from dev without a
+    // person; its passed releases go to production, which may read the promoted copies. Production: promoted from
+    // pre-production after a person approves.
+    private void AddModelPromotion(Shared.Configuration.AppSettings settings, Shared.Configuration.DeploymentTarget stage, Shared.Configuration.StagedAccounts stages, BuildOptions build)
+    {
+        var self = ModelPromotionSource.Of(settings, stage);
+        Shared.Configuration.DeploymentTarget? previous = stage.Kind switch
+        {
+            Shared.Configuration.DeploymentStageKind.PreProduction => stages.Dev,
+            Shared.Configuration.DeploymentStageKind.Production => stages.PreProduction,
+            _ => null,
+        };
+        Shared.Configuration.DeploymentTarget? next = stage.Kind switch
+        {
+            Shared.Configuration.DeploymentStageKind.Dev => stages.PreProduction,
+            Shared.Configuration.DeploymentStageKind.PreProduction => stages.Production,
+            _ => null,
+        };
+
+        if (previous is not null)
+        {
+            Promotion = new ModelPromotionWorkflow(Workload, "ModelPromotion", new ModelPromotionWorkflowProps
+            {
+                Source = ModelPromotionSource.Of(settings, previous),
+                StageName = settings.ResourcePrefix,
+                RequiresPersonApproval = stage.Kind == Shared.Configuration.DeploymentStageKind.Production,
+                ModelPackageGroup = ModelPackageGroup,
+                Artifacts = Artifacts,
+                Topic = Topic,
+                Build = build,
+            });
+        }
+
+        if (next is not null)
+        {
+            NextStageAccess = new CrossAccountModelAccess(Workload, "NextStageModelAccess", new CrossAccountModelAccessProps
+            {
+                ConsumerAccount = next.Account,
+                ModelPackageGroup = ModelPackageGroup,
+                Artifacts = Artifacts,
+            });
+            var dev = stage.Kind == Shared.Configuration.DeploymentStageKind.Dev;
+            Forwarder = new PromotionEventForwarder(Workload, "PromotionEvents", new PromotionEventForwarderProps
+            {
+                Next = ModelPromotionSource.Of(settings, next),
+                Pattern = dev ? ModelPromotionWorkflow.ApprovedPattern(self) : ModelPromotionWorkflow.ReleasePassedPattern(self),
+                Description = dev
+                    ? $"Sends approvals of this registry's packages to pre-production ({next.Account}), which promotes them"
+                    : $"Sends releases that passed this pre-production fleet to production ({next.Account}), where a person approves their promotion",
+            });
+        }
     }
 
     /// <summary>The rule reporting failed, timed-out and aborted workflow executions to the topic.</summary>

@@ -36,6 +36,13 @@ public sealed record TrainingWorkflowProps
     /// Default: true; false when training.containerImageUri names another image.
     /// </summary>
     public bool BuildImage { get; init; } = true;
+
+    /// <summary>
+    /// Whether the schedule and the LabelsUpdated events start retraining. Default: true; false in the pre-production
+    /// and production stages of a staged environment, where models arrive by promotion from dev (the rules stay,
+    /// disabled, and the workflow can still be started by hand).
+    /// </summary>
+    public bool RetrainingTriggersEnabled { get; init; } = true;
 }
 
 /// <summary>
@@ -151,6 +158,7 @@ public sealed class TrainingWorkflow : Construct
         ScheduleRule = new Rule(this, "Schedule", new RuleProps
         {
             Description = "Retrains the model on the configured schedule (training.schedule)",
+            Enabled = props.RetrainingTriggersEnabled,
             Schedule = Schedule.Expression(training.Schedule),
             Targets = [new SfnStateMachine(StateMachine.StateMachine, new SfnStateMachineProps { Input = RuleTargetInput.FromObject(new Dictionary<string, object> { ["trigger"] = "schedule" }) })],
         });
@@ -159,6 +167,7 @@ public sealed class TrainingWorkflow : Construct
             // Every event with new labels counts: the workflow adds them up and trains at the threshold, so the
             // rule must not drop events that are small on their own.
             Description = $"Counts the labeling app's new labels; the workflow retrains once {training.MinNewLabelsToRetrain} have arrived since the last training",
+            Enabled = props.RetrainingTriggersEnabled,
             EventPattern = new EventPattern
             {
                 Source = [LabelingEventSource],

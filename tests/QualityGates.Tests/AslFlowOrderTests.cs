@@ -9,7 +9,7 @@ public sealed class AslFlowOrderTests
 {
     private const string OutOfOrder = "flow-order/out-of-order.asl.json";
 
-    public static TheoryData<string> RealFiles => new("statemachines/edge-deployment.asl.json", "statemachines/labeling.asl.json", "statemachines/training.asl.json");
+    public static TheoryData<string> RealFiles => new("statemachines/edge-deployment.asl.json", "statemachines/labeling.asl.json", "statemachines/model-promotion.asl.json", "statemachines/training.asl.json");
 
     [Fact]
     public void Visit_order_follows_next_then_choices_default_and_catch_depth_first_with_unreachable_states_last()

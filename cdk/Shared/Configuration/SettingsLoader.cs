@@ -82,7 +82,51 @@ public static partial class SettingsLoader
             Labeling = ReadLabeling(r, region),
             Training = ReadTraining(r),
             Edge = ReadEdge(r, resourcePrefix),
+            Stages = ReadStages(r, namePrefix, environmentName),
         };
+    }
+
+    private static StagedAccounts? ReadStages(SettingsReader r, string namePrefix, string environmentName)
+    {
+        var keys = SettingsSchema.Stages.All;
+        var values = keys.Select(r.Text).ToList();
+        if (!r.HasSection("stages"))
+        {
+            return null;
+        }
+
+        var missing = keys.Where(k => !r.IsSet(k)).ToList();
+        foreach (var key in missing)
+        {
+            r.Problem(key, "is required when the stages section is present (dev, preProduction and production, each with account and region)");
+        }
+
+        if (missing.Count > 0 || values.Any(v => v is null))
+        {
+            return null;
+        }
+
+        var staged = new StagedAccounts
+        {
+            Dev = new DeploymentTarget(DeploymentStageKind.Dev, values[0]!, values[1]!),
+            PreProduction = new DeploymentTarget(DeploymentStageKind.PreProduction, values[2]!, values[3]!),
+            Production = new DeploymentTarget(DeploymentStageKind.Production, values[4]!, values[5]!),
+        };
+        if (staged.InOrder.Select(t => t.Account).Distinct(StringComparer.Ordinal).Count() != 3)
+        {
+            r.Problem(SettingsSchema.Stages.DevAccount, $"and the preProduction and production accounts must be three different accounts, got {string.Join(", ", staged.InOrder.Select(t => t.Account))}");
+        }
+
+        foreach (var target in staged.InOrder)
+        {
+            var stagePrefix = $"{namePrefix}-{environmentName}-{target.Name}";
+            if (namePrefix.Length > 0 && stagePrefix.Length > SettingsSchema.MaxJobNamePrefixLength)
+            {
+                r.Problem(SettingsSchema.Root.NamePrefix, $"with the environment and stage must stay within {SettingsSchema.MaxJobNamePrefixLength} characters (labeling job names), got '{stagePrefix}'");
+            }
+        }
+
+        return staged;
     }
 
     private static SourceRepositorySettings ReadSource(SettingsReader r)

@@ -45,6 +45,36 @@ public static partial class SettingsSchema
         };
     }
 
+    /// <summary>
+    /// A staged environment (<c>config/staged.yaml</c>): <c>account</c>/<c>region</c> are then the tooling account that
+    /// holds the pipelines, and each app's pipeline deploys to these three accounts in order. Absent: one account.
+    /// </summary>
+    public static class Stages
+    {
+        private const string StagedRule = "all six `stages` keys together; the three accounts differ";
+
+        public static readonly TextSetting DevAccount = new("stages.dev.account", "Staged environments: account where models are trained and registered (first deployment stage)", null, "a 12-digit AWS account id (quote it in YAML)", AccountPattern())
+        { DefaultNote = "— (single account)", Rule = StagedRule, PerEnvironment = true };
+
+        public static readonly TextSetting DevRegion = new("stages.dev.region", "Staged environments: region of the dev stage", null, "an AWS region such as eu-west-1", RegionPattern())
+        { DefaultNote = "— (single account)", PerEnvironment = true };
+
+        public static readonly TextSetting PreProductionAccount = new("stages.preProduction.account", "Staged environments: account of the pre-production fleet (the EC2 digital twin as canary) where a model must pass before production", null, "a 12-digit AWS account id (quote it in YAML)", AccountPattern())
+        { DefaultNote = "— (single account)", PerEnvironment = true };
+
+        public static readonly TextSetting PreProductionRegion = new("stages.preProduction.region", "Staged environments: region of the pre-production stage", null, "an AWS region such as eu-west-1", RegionPattern())
+        { DefaultNote = "— (single account)", PerEnvironment = true };
+
+        public static readonly TextSetting ProductionAccount = new("stages.production.account", "Staged environments: account of the production fleets, deployed after a manual approval", null, "a 12-digit AWS account id (quote it in YAML)", AccountPattern())
+        { DefaultNote = "— (single account)", PerEnvironment = true };
+
+        public static readonly TextSetting ProductionRegion = new("stages.production.region", "Staged environments: region of the production stage", null, "an AWS region such as eu-west-1", RegionPattern())
+        { DefaultNote = "— (single account)", PerEnvironment = true };
+
+        /// <summary>The six keys, account before region, in stage order.</summary>
+        public static IReadOnlyList<TextSetting> All { get; } = [DevAccount, DevRegion, PreProductionAccount, PreProductionRegion, ProductionAccount, ProductionRegion];
+    }
+
     public static class Source
     {
         public static readonly ChoiceSetting Kind = new("sourceRepository.kind", "Where the asset and workflow pipelines take the repository from (GitHub, GitLab, Bitbucket through CodeConnections; CodeCommit; an S3 zip)", "codeconnections", "codeconnections", "codecommit", "s3")
@@ -234,6 +264,7 @@ public static partial class SettingsSchema
     public static IReadOnlyList<SettingKey> All { get; } =
     [
         Root.Account, Root.Region, Root.NamePrefix,
+        Stages.DevAccount, Stages.DevRegion, Stages.PreProductionAccount, Stages.PreProductionRegion, Stages.ProductionAccount, Stages.ProductionRegion,
         Source.Kind, Source.ConnectionArn, Source.Repository, Source.Branch, Source.BucketName, Source.ObjectKey,
         Notifications.Emails,
         Labeling.WorkteamArn, Labeling.PublicWorkforceEnabled, Labeling.PublicWorkforceTaskPriceUsd, Labeling.IncomingPrefix,

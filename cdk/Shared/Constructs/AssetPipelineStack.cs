@@ -23,6 +23,10 @@ public sealed record AssetPipelineStackProps
 /// <summary>
 /// The asset pipeline of one app: a self-mutating CDK Pipeline that, on each commit, installs the toolchain
 /// from the repository's own pins, synthesizes only this app and deploys its Stage. No privileged Docker.
+/// In a staged environment (<see cref="AppSettings.Stages"/>) it lives in the tooling account and deploys the Stage
+/// to dev, then pre-production, then, after a manual approval, production: each through the target account's
+/// bootstrap deploy role (the account trusts the tooling account), with the artifacts encrypted by the bucket's
+/// KMS key, which the target accounts may use.
 /// </summary>
 public sealed class AssetPipelineStack : Stack
 {
@@ -90,16 +94,52 @@ public sealed class AssetPipelineStack : Stack
             },
         });
 
-        Pipeline.AddStage(props.App.CreateStage(this, "Deploy", new AppStageProps
+        if (settings.Stages is null)
         {
-            Settings = settings,
-            Build = props.Build,
-        }));
+            Pipeline.AddStage(props.App.CreateStage(this, "Deploy", new AppStageProps
+            {
+                Settings = settings,
+                Build = props.Build,
+            }));
+        }
+        else
+        {
+            AddStagedDeployments(props, settings.Stages);
+        }
 
         KmsGrantRestriction.ApplyTo(this);
     }
 
+    /// <summary>Name of the manual approval step before the production stage of a staged pipeline.</summary>
+    public const string ProductionApprovalName = "PromoteToProduction";
+
     public CodePipeline Pipeline { get; }
+
+    // Stage order is the promotion order; only production waits for a person. Each Stage carries its own account
+    // and region, so CDK Pipelines deploys it through that account's bootstrap roles.
+    private void AddStagedDeployments(AssetPipelineStackProps props, StagedAccounts stages)
+    {
+        foreach (var target in stages.InOrder)
+        {
+            var stage = props.App.CreateStage(this, target.PascalName, new AppStageProps
+            {
+                Settings = props.Settings.ForStage(target),
+                Build = props.Build,
+            });
+            Pipeline.AddStage(stage, target.Kind == DeploymentStageKind.Production
+                ? new AddStageOpts
+                {
+                    Pre =
+                    [
+                        new ManualApprovalStep(ProductionApprovalName, new ManualApprovalStepProps
+                        {
+                            Comment = $"Deploy the {props.App.Name} app to production ({target.Account}, {target.Region})? It is running in pre-production ({stages.PreProduction.Account}).",
+                        }),
+                    ],
+                }
+                : null);
+        }
+    }
 
     public SecureBucket ArtifactBucket { get; }
 }

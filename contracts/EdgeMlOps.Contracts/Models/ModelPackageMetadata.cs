@@ -30,6 +30,18 @@ public static class ModelPackageMetadata
     /// </summary>
     public const string AcceptanceSetUri = "acceptanceSetUri";
 
+    /// <summary>
+    /// Lower-case hex SHA-256 of the ONNX model at <see cref="OnnxModelUri"/>, written by the model promotion when it
+    /// registers a promoted copy (pre-production, production); a later promotion must find exactly this digest.
+    /// </summary>
+    public const string OnnxSha256 = "onnxSha256";
+
+    /// <summary>Lineage of a promoted package: ARN of the package it was copied from (the other account's registry).</summary>
+    public const string SourceModelPackageArn = "sourceModelPackageArn";
+
+    /// <summary>Lineage of a promoted package: the promotion execution that registered it.</summary>
+    public const string PromotionExecutionArn = "promotionExecutionArn";
+
     public const string DatasetUri = "datasetUri";
     public const string DatasetSnapshotId = "datasetSnapshotId";
     public const string LabelCount = "labelCount";

@@ -47,7 +47,7 @@ public sealed class SynthesizedAppsGateFixture : IDisposable
 
     public void Dispose() => Directory.Delete(CloudAssemblyFolder, recursive: true);
 
-    private static Dictionary<string, object> CdkJsonContext()
+    internal static Dictionary<string, object> CdkJsonContext()
     {
         var context = JsonNode.Parse(File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "cdk.json")))!["context"]!.AsObject();
         return context.ToDictionary(entry => entry.Key, entry => ToContextValue(entry.Value!));
@@ -100,6 +100,6 @@ public sealed class QualityGatesOnSynthesizedAppsTests(SynthesizedAppsGateFixtur
         Assert.Contains("TrainingPipeline-dev.template.json", names);
         Assert.Contains("EdgeDeploymentPipeline-dev.template.json", names);
         Assert.True(fixture.Templates.Count(t => t.Name.StartsWith("assembly-", StringComparison.Ordinal)) >= 6, string.Join(", ", names));
-        Assert.Equal(["statemachines/edge-deployment.asl.json", "statemachines/labeling.asl.json", "statemachines/training.asl.json"], fixture.AslFiles);
+        Assert.Equal(["statemachines/edge-deployment.asl.json", "statemachines/labeling.asl.json", "statemachines/model-promotion.asl.json", "statemachines/training.asl.json"], fixture.AslFiles);
     }
 }

@@ -38,6 +38,9 @@ public sealed record HealthMessage
 
     public HealthLatency LatencyMs { get; init; } = new();
 
+    /// <summary>Shadow evaluation of a candidate model (added within schema version 1); null when none runs.</summary>
+    public HealthShadow? Shadow { get; init; }
+
     public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, MessageSchema.Json);
 
     /// <summary>Reads a health message; an unknown major schema version throws <see cref="UnsupportedMessageException"/>.</summary>

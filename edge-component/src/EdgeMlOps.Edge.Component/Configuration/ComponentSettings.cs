@@ -78,6 +78,23 @@ public sealed record ComponentSettings
     /// <summary>Decode the next frame while the current one runs. Default: true.</summary>
     public bool Pipelining { get; init; } = true;
 
+    /// <summary>
+    /// The candidate model to run in shadow beside <see cref="ModelPath"/> (issue 14, part 5): the model at
+    /// <see cref="ModelPath"/> keeps publishing, the candidate runs on a sample of the same frames and the health
+    /// message reports their agreement. Default: empty (no shadow evaluation).
+    /// </summary>
+    public string ShadowModelPath { get; init; } = string.Empty;
+
+    /// <summary>The candidate runs on one frame in this many (1–1000). Default: 16 (<see cref="EdgeMlOps.Contracts.ShadowEvaluation.Defaults.SampleEvery"/>).</summary>
+    public int ShadowSampleEvery { get; init; } = EdgeMlOps.Contracts.ShadowEvaluation.Defaults.SampleEvery;
+
+    /// <summary>The candidate's model component version, reported in the shadow block. Default: "unknown".</summary>
+    public string ShadowCandidateVersion { get; init; } = "unknown";
+
+    /// <summary>Whether a candidate runs in shadow: <see cref="ShadowModelPath"/> is set (and not a placeholder Greengrass left uninterpolated).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool ShadowEnabled => !string.IsNullOrWhiteSpace(ShadowModelPath) && Known(ShadowModelPath) != "unknown";
+
     /// <summary>Seconds between attempts to load a missing or invalid model. Default: 30.</summary>
     public int ModelRetrySeconds { get; init; } = 30;
 
@@ -89,6 +106,9 @@ public sealed record ComponentSettings
     /// when the model component lacks the key) counts as unknown.
     /// </summary>
     public (string ComponentVersion, string PackageVersion) ModelVersions() => (Known(ModelComponentVersion), Known(ModelPackageVersion));
+
+    /// <summary>The shadow candidate's version to report (unknown when Greengrass left it uninterpolated).</summary>
+    public string ShadowVersion() => Known(ShadowCandidateVersion);
 
     private static string Known(string value) =>
         string.IsNullOrWhiteSpace(value) || (value.StartsWith('{') && value.EndsWith('}')) ? "unknown" : value;
@@ -124,6 +144,7 @@ public sealed record ComponentSettings
         // A frame is read into one array: at most 2 GiB - 1 bytes.
         RuntimeSettings.CheckRange(problems, "maxFileBytes", MaxFileBytes, 1024, int.MaxValue);
         RuntimeSettings.CheckRange(problems, "modelRetrySeconds", ModelRetrySeconds, 1, 3600);
+        RuntimeSettings.CheckRange(problems, EdgeMlOps.Contracts.ShadowEvaluation.Keys.SampleEvery, ShadowSampleEvery, 1, 1000);
         problems.AddRange(Runtime.Validate());
         return problems;
     }

@@ -11,11 +11,11 @@ namespace EdgeMlOps.Edge.Component.Health;
 public static class HealthMessageWriter
 {
     public static byte[] Write(string thingName, ModelIdentity model, HealthSnapshot snapshot, int captureBacklog,
-        long captureDropped, DateTimeOffset timestamp, CaptureUploadStatus upload = default, CaptureSpoolCounts spool = default) =>
-        Build(thingName, model, snapshot, captureBacklog, captureDropped, timestamp, upload, spool).ToJsonBytes();
+        long captureDropped, DateTimeOffset timestamp, CaptureUploadStatus upload = default, CaptureSpoolCounts spool = default, HealthShadow? shadow = null) =>
+        Build(thingName, model, snapshot, captureBacklog, captureDropped, timestamp, upload, spool, shadow).ToJsonBytes();
 
     public static HealthMessage Build(string thingName, ModelIdentity model, HealthSnapshot snapshot, int captureBacklog,
-        long captureDropped, DateTimeOffset timestamp, CaptureUploadStatus upload = default, CaptureSpoolCounts spool = default)
+        long captureDropped, DateTimeOffset timestamp, CaptureUploadStatus upload = default, CaptureSpoolCounts spool = default, HealthShadow? shadow = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -67,6 +67,8 @@ public static class HealthMessageWriter
                 InferenceP50 = Math.Round(snapshot.InferenceLatency.P50, 3),
                 InferenceP95 = Math.Round(snapshot.InferenceLatency.P95, 3),
             },
+            // Added within schema version 1: only while a candidate runs in shadow (issue 14, part 5).
+            Shadow = shadow,
         };
     }
 }

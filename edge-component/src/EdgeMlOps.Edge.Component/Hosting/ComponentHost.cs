@@ -4,6 +4,7 @@ using EdgeMlOps.Edge.Component.Frames;
 using EdgeMlOps.Edge.Component.Health;
 using EdgeMlOps.Edge.Component.Pipeline;
 using EdgeMlOps.Edge.Component.Publishing;
+using EdgeMlOps.Edge.Component.Shadow;
 
 namespace EdgeMlOps.Edge.Component.Hosting;
 
@@ -37,6 +38,7 @@ public sealed record ComponentHostProps
 public sealed class ComponentHost(ComponentHostProps props)
 {
     private readonly HealthTracker _health = new();
+    private ShadowComparison? _shadow;
 
     public HealthTracker Health => _health;
 
@@ -50,6 +52,7 @@ public sealed class ComponentHost(ComponentHostProps props)
         var stateReporter = props.StateReporter ?? new LogStateReporter(log);
         var (componentVersion, packageVersion) = settings.ModelVersions();
         var identity = new ModelIdentity(componentVersion, packageVersion);
+        _shadow = settings.ShadowEnabled ? new ShadowComparison(settings.ShadowVersion(), settings.ShadowSampleEvery) : null;
         using var healthStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task? healthLoop = null;
         props.Configuration.Changed += OnConfigurationChanged;
@@ -59,8 +62,9 @@ public sealed class ComponentHost(ComponentHostProps props)
             // published, not even health, before it has been read, so nothing goes to a default topic.
             await props.Configuration.StartAsync(cancellationToken).ConfigureAwait(false);
             healthLoop = Task.Run(() => HealthLoopAsync(identity, healthStop.Token), CancellationToken.None);
-            var (_, model) = await new ModelLoader(settings, _health, stateReporter, log).LoadAsync(cancellationToken).ConfigureAwait(false);
+            var (runtime, model) = await new ModelLoader(settings, _health, stateReporter, log).LoadAsync(cancellationToken).ConfigureAwait(false);
             using (model)
+            using (var shadow = ShadowRunnerFactory.Create(settings, runtime, model, _shadow, log))
             using (new ModelLoadedScope(_health))
             using (var pipeline = new InferencePipeline(model, new InferencePipelineProps
             {
@@ -73,6 +77,7 @@ public sealed class ComponentHost(ComponentHostProps props)
                 Pipelining = settings.Pipelining,
                 MaxImagePixels = settings.MaxImagePixels,
                 Log = log,
+                Shadow = shadow,
             }))
             {
                 pipeline.FrameCompleted += t => FrameCompleted?.Invoke(t);
@@ -159,7 +164,7 @@ public sealed class ComponentHost(ComponentHostProps props)
     {
         var topic = props.Configuration.Current.ForThing(props.Settings.ThingName).HealthTopic;
         var payload = HealthMessageWriter.Write(props.Settings.ThingName, identity, _health.Snapshot(), props.CaptureSink.Backlog,
-            props.CaptureSink.Dropped, DateTimeOffset.UtcNow, props.CaptureSink.Upload, props.CaptureSink.Counts);
+            props.CaptureSink.Dropped, DateTimeOffset.UtcNow, props.CaptureSink.Upload, props.CaptureSink.Counts, _shadow?.Snapshot());
         try
         {
             await props.Publisher.PublishAsync(topic, payload, cancellationToken).ConfigureAwait(false);

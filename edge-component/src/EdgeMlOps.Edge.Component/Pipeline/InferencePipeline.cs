@@ -36,6 +36,9 @@ public sealed record InferencePipelineProps
     /// <summary>Log for skipped frames. Default: standard error.</summary>
     public ComponentLog Log { get; init; } = ComponentLog.StandardError();
 
+    /// <summary>A candidate model run in shadow on a sample of the frames. Default: none.</summary>
+    public Shadow.ShadowRunner? Shadow { get; init; }
+
     /// <summary>Random draw for sampled capture. Default: <see cref="Random.Shared"/>.</summary>
     public Func<double> RandomDraw { get; init; } = Random.Shared.NextDouble;
 }
@@ -220,6 +223,12 @@ public sealed class InferencePipeline : IDisposable
         }
 
         _props.Health.FrameProcessed(_detections.Count, latency.TotalMs, latency.InferenceMs);
+        if (_props.Shadow is { } shadow && shadow.IsSampled())
+        {
+            // After the current model's result is out: the candidate never delays what is published.
+            shadow.Run(slot.Input.Data, slot.Geometry, _postprocess, _detections, latency.InferenceMs);
+        }
+
         FrameCompleted?.Invoke(new FrameTimings(latency.DecodeMs, latency.PreprocessMs, latency.InferenceMs,
             latency.PostprocessMs, Milliseconds(postprocessed, published), _detections.Count));
     }

@@ -14,7 +14,7 @@ namespace EdgeMlOps.Edge.Benchmark;
 
 /// <summary>
 /// Usage: EdgeMlOps.Edge.Benchmark [--frames N] [--bare-frames N] [--soak N] [--threads 1,2] [--images DIR]
-/// [--model FILE] [--onnxruntime LIB] [--spinning]
+/// [--model FILE] [--onnxruntime LIB] [--spinning] [--shadow-frames N] [--shadow-every K] [--shadow-only]
 /// <para>
 /// Honest overhead: the denominator is bare inference (one pre-processed frame, no decoding competing) at its
 /// fastest intra-op thread setting, measured in the same run, before and after the pipeline runs; the numerator is
@@ -37,6 +37,9 @@ public static class Program
         string? library = null;
         var threads = Enumerable.Range(1, Environment.ProcessorCount).ToList();
         var spinning = false;
+        var shadowFrames = 0;
+        var shadowEvery = EdgeMlOps.Contracts.ShadowEvaluation.Defaults.SampleEvery;
+        var shadowOnly = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -49,8 +52,11 @@ public static class Program
                 case "--model": model = args[++i]; break;
                 case "--onnxruntime": library = args[++i]; break;
                 case "--spinning": spinning = true; break;
+                case "--shadow-frames": shadowFrames = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--shadow-every": shadowEvery = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--shadow-only": shadowOnly = true; break;
                 default:
-                    Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: --frames N --bare-frames N --soak N --threads 1,2 --images DIR --model FILE --onnxruntime LIB --spinning");
+                    Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: --frames N --bare-frames N --soak N --threads 1,2 --images DIR --model FILE --onnxruntime LIB --spinning --shadow-frames N --shadow-every K --shadow-only");
                     return 2;
             }
         }
@@ -64,6 +70,12 @@ public static class Program
         Console.WriteLine($"{Environment.ProcessorCount} logical CPUs; intra-op threads {string.Join(", ", threads)}; spinning {(spinning ? "on" : "off")}; " +
             $"{bareFrames} bare frames x 2 rounds, {frames} pipeline frames per run after {Warmup} warm-up");
         Console.WriteLine($"load average at start: {LoadAverage()}");
+        if (shadowOnly)
+        {
+            await ShadowAsync(runtime, detectors[threads[^1]], model, threads[^1], spinning, images, Math.Max(shadowFrames, 200), shadowEvery);
+            Console.WriteLine($"load average at end: {LoadAverage()}");
+            return 0;
+        }
 
         var bare = threads.ToDictionary(t => t, _ => new List<double>());
         foreach (var t in threads)
@@ -113,6 +125,11 @@ public static class Program
                 $"RSS after warm-up {run.RssAfterWarmup / 1048576.0:F1} MB -> end {run.RssAtEnd / 1048576.0:F1} MB, growth {(run.RssAtEnd - run.RssAfterWarmup) / 1048576.0:F2} MB (target < 2 MB)");
         }
 
+        if (shadowFrames > 0)
+        {
+            await ShadowAsync(runtime, detectors[bestPipelined], model, bestPipelined, spinning, images, shadowFrames, shadowEvery);
+        }
+
         Console.WriteLine($"peak RSS (VmHWM) {ReadStatus("VmHWM:") / 1048576.0:F1} MB with {threads.Count} sessions loaded");
         Console.WriteLine($"load average at end: {LoadAverage()}");
         foreach (var detector in detectors.Values)
@@ -121,6 +138,37 @@ public static class Program
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// Champion frames per second with a candidate in shadow (the same model file loaded a second time, so the
+    /// candidate costs as much as the current model: the worst case short of a slower candidate) on one frame in
+    /// <paramref name="every"/>, divided by without: three rounds, alternating, the ratio of the summed times.
+    /// </summary>
+    private static async Task ShadowAsync(OnnxRuntimeEnvironment runtime, DetectionModel current, string model, int threads, bool spinning,
+        string images, int frames, int every)
+    {
+        var without = new List<RunResult>();
+        var with = new List<RunResult>();
+        long compared = 0;
+        for (var round = 0; round < 3; round++)
+        {
+            without.Add(await PipelineAsync(current, images, frames, pipelining: true));
+            var comparison = new EdgeMlOps.Edge.Component.Shadow.ShadowComparison("benchmark", every);
+            using var shadow = EdgeMlOps.Edge.Component.Shadow.ShadowRunner.TryCreate(runtime, current, model,
+                new DetectionModelOptions { IntraOpThreads = threads, AllowSpinning = spinning }, every, comparison)
+                ?? throw new InvalidOperationException(comparison.Snapshot().LastError);
+            with.Add(await PipelineAsync(current, images, frames, pipelining: true, shadow));
+            compared += comparison.Snapshot().FramesCompared;
+        }
+
+        var fpsWithout = without.Sum(r => r.Frames) / without.Sum(r => r.Wall.TotalSeconds);
+        var fpsWith = with.Sum(r => r.Frames) / with.Sum(r => r.Wall.TotalSeconds);
+        Console.WriteLine();
+        Console.WriteLine($"shadow: {threads} thread(s), candidate on 1 frame in {every} ({compared} frames compared over 3 rounds of {frames} frames)");
+        Console.WriteLine($"shadow: rounds without {string.Join(", ", without.Select(r => r.Fps.ToString("F2", CultureInfo.InvariantCulture)))} fps; " +
+            $"with {string.Join(", ", with.Select(r => r.Fps.ToString("F2", CultureInfo.InvariantCulture)))} fps");
+        Console.WriteLine($"shadow ratio = {fpsWith:F2} / {fpsWithout:F2} fps = {fpsWith / fpsWithout:F3} (target >= 0.90: {(fpsWith / fpsWithout >= 0.90 ? "met" : "NOT met")})");
     }
 
     /// <summary>Inference alone on one pre-processed frame: per-run times after a short warm-up.</summary>
@@ -155,7 +203,8 @@ public static class Program
         public double PerFrameMs => Wall.TotalMilliseconds / Frames;
     }
 
-    private static async Task<RunResult> PipelineAsync(DetectionModel model, string images, int frames, bool pipelining)
+    private static async Task<RunResult> PipelineAsync(DetectionModel model, string images, int frames, bool pipelining,
+        EdgeMlOps.Edge.Component.Shadow.ShadowRunner? shadow = null)
     {
         var health = new HealthTracker();
         var configuration = new StaticRuntimeConfigurationSource(new RuntimeSettings { FrameIntervalMs = 0, Capture = new CaptureSettings { Enabled = false } });
@@ -168,6 +217,7 @@ public static class Program
             Health = health,
             Pipelining = pipelining,
             Log = new ComponentLog(TextWriter.Null),
+            Shadow = shadow,
         });
         string[] names = ["decode", "pre-process", "inference", "post-process", "publish"];
         var stages = names.Select(n => (n, new List<double>(frames))).ToList();

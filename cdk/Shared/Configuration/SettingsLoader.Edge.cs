@@ -45,6 +45,14 @@ public static partial class SettingsLoader
                 PollIntervalSeconds = r.Integer(SettingsSchema.Edge.HealthPollIntervalSeconds),
                 MaxDeploymentMinutes = r.Integer(SettingsSchema.Edge.MaxDeploymentMinutes),
                 HeartbeatMaxAgeSeconds = r.Integer(SettingsSchema.Edge.HeartbeatMaxAgeSeconds),
+                Shadow = new ShadowGateSettings
+                {
+                    MinFramesCompared = r.Integer(SettingsSchema.Edge.ShadowMinFramesCompared),
+                    MaxMissedDefectShare = r.Number(SettingsSchema.Edge.ShadowMaxMissedDefectShare)!.Value,
+                    MaxDefectRateDifference = r.Number(SettingsSchema.Edge.ShadowMaxDefectRateDifference)!.Value,
+                    MinBoxF1 = r.Number(SettingsSchema.Edge.ShadowMinBoxF1)!.Value,
+                    MaxLatencyRatio = r.Number(SettingsSchema.Edge.ShadowMaxLatencyRatio)!.Value,
+                },
             },
             Inference = new InferenceRuntimeSettings
             {

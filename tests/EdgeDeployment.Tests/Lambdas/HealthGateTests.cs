@@ -107,6 +107,24 @@ public sealed class HealthGateTests
     }
 
     [Fact]
+    public void Shadow_results_beyond_the_bounds_fail_the_device_with_every_bound_crossed()
+    {
+        var item = HealthTableItems.Heartbeat("canary-1", 1, "RUNNING", "4.0.0", 400, 0, shadow: new HealthShadow
+        {
+            FramesCompared = 25, CurrentDefectFrames = 20, MissedDefectFrames = 20, DefectRateDifference = -0.8, BoxF1 = 0, LatencyP95Ratio = 2.5,
+        });
+        var heartbeat = Assert.IsType<FailingHeartbeat>(FailingHeartbeat.FromItem(item));
+
+        var verdict = HealthGate.Evaluate(Input(Succeeded(2), healthy: 1, failing: 1, examples: [heartbeat]));
+
+        Assert.Equal(Verdict.Unhealthy, verdict.Verdict);
+        Assert.Equal(
+            "the candidate in shadow disagrees with the current model: the candidate found nothing on 20 of the 20 frames where the current model finds defects (1 > 0.5); " +
+            "defect rate differs by -0.8 over 25 frames (bound ±0.1); box F1 against the current model 0 < 0.5; inference p95 2.5x the current model's (0 vs 0 ms; bound 1.5x)",
+            Assert.Single(verdict.FailedDevices).Reason);
+    }
+
+    [Fact]
     public void At_most_ten_failed_devices_are_named_and_the_counts_cover_the_rest()
     {
         var things = Enumerable.Range(0, 10).Select(i => $"press-{i:D4}").ToList();

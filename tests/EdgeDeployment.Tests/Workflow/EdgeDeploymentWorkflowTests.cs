@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using EdgeDeployment.Tests.Lambdas;
 using EdgeDeployment.Tests.Template;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Testing.Greengrass;
 using EdgeMlOps.Testing.StateMachines;
 using Xunit;
@@ -257,6 +258,50 @@ public sealed class EdgeDeploymentWorkflowTests
         Assert.Equal("ReleaseRolledBack", result.Error);
         Assert.Equal([_canary, _canary], fake.Deployments.Select(d => d.TargetArn));
         Assert.Contains(fake.Notifications, n => n.Message.Contains("error rate 0.2 (40 of 200 frames) above 0.05", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_candidate_that_finds_nothing_in_shadow_where_the_current_model_finds_defects_rolls_the_canary_back()
+    {
+        var fake = Fake();
+        fake.HeartbeatShadow = _ => new HealthShadow
+        {
+            FramesCompared = 30, CurrentDefectFrames = 12, MissedDefectFrames = 12, DefectRateDifference = -0.4, BoxF1 = 0, LatencyP95Ratio = 1.0,
+        };
+
+        var result = await RunAsync(fake);
+
+        Assert.Equal("ReleaseRolledBack", result.Error);
+        Assert.Equal([_canary, _canary], fake.Deployments.Select(d => d.TargetArn));
+        Assert.Contains(fake.Notifications, n => n.Message.Contains("the candidate found nothing on 12 of the 12 frames where the current model finds defects", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_candidate_in_shadow_proves_nothing_before_it_has_compared_the_minimum_frames_so_the_canary_waits_until_the_limit()
+    {
+        var fake = Fake();
+        fake.HeartbeatShadow = _ => new HealthShadow { FramesCompared = 5, CurrentDefectFrames = 5, MissedDefectFrames = 5, DefectRateDifference = -1, BoxF1 = 0 };
+
+        var result = await RunAsync(fake);
+
+        Assert.Equal("ReleaseRolledBack", result.Error);
+        Assert.Empty(result.InvocationsOf("AskForFleetRolloutApproval"));
+        Assert.Contains(fake.Notifications, n => n.Message.Contains("without a fresh healthy heartbeat", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_candidate_that_agrees_in_shadow_passes_the_canary()
+    {
+        var fake = Fake();
+        fake.HeartbeatShadow = _ => new HealthShadow
+        {
+            FramesCompared = 40, CurrentDefectFrames = 10, MissedDefectFrames = 1, DefectRateDifference = -0.025, BoxF1 = 0.93, LatencyP95Ratio = 1.1,
+        };
+
+        var result = await RunAsync(fake);
+
+        Assert.Null(result.Error);
+        Assert.Single(result.InvocationsOf("AskForFleetRolloutApproval"));
     }
 
     [Fact]

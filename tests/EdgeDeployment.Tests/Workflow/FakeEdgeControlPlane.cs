@@ -58,6 +58,9 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
     /// <summary>(state, last error) a device reports. Default: RUNNING without error.</summary>
     public Func<string, (string State, string? LastError)> HeartbeatState { get; set; } = _ => ("RUNNING", null);
 
+    /// <summary>The shadow block a device reports (a candidate in shadow). Default: none.</summary>
+    public Func<string, EdgeMlOps.Contracts.HealthShadow?> HeartbeatShadow { get; set; } = _ => null;
+
     /// <summary>Greengrass's status of a core device. Default: HEALTHY.</summary>
     public Func<string, string> CoreDeviceStatus { get; set; } = _ => "HEALTHY";
 
@@ -247,7 +250,7 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
         {
             var (frames, failures) = Heartbeat(thing);
             var (state, error) = HeartbeatState(thing);
-            HealthTable.Put(HealthTableItems.Heartbeat(thing, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), state, RunningModelVersion(thing), frames - failures, failures, error));
+            HealthTable.Put(HealthTableItems.Heartbeat(thing, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), state, RunningModelVersion(thing), frames - failures, failures, error, HeartbeatShadow(thing)));
         }
     }
 

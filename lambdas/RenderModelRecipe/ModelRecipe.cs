@@ -20,8 +20,28 @@ public static class ModelRecipe
     /// </summary>
     public const string ClassNamesArgumentKey = "classNamesArgument";
 
-    public static string Render(string componentName, string componentVersion, string artifactUri, string modelPackageArn, string modelPackageGroupName, int modelPackageVersion, int imageSize, IReadOnlyList<string> classNames)
+    /// <param name="currentModelArtifactUri">
+    /// The current release's model copied beside this one (<c>current.onnx</c>) for shadow evaluation on the canary;
+    /// null for a first release. Every device of this version downloads it; only a shadow deployment uses it.
+    /// </param>
+    public static string Render(string componentName, string componentVersion, string artifactUri, string modelPackageArn, string modelPackageGroupName, int modelPackageVersion, int imageSize, IReadOnlyList<string> classNames,
+        string? currentModelArtifactUri = null)
     {
+        var artifacts = new JsonArray(
+            new JsonObject
+            {
+                ["URI"] = artifactUri,
+                ["Permission"] = new JsonObject { ["Read"] = "ALL", ["Execute"] = "NONE" },
+            });
+        if (currentModelArtifactUri is not null)
+        {
+            artifacts.Add(new JsonObject
+            {
+                ["URI"] = currentModelArtifactUri,
+                ["Permission"] = new JsonObject { ["Read"] = "ALL", ["Execute"] = "NONE" },
+            });
+        }
+
         var recipe = new JsonObject
         {
             ["RecipeFormatVersion"] = "2020-01-25",
@@ -49,12 +69,7 @@ public static class ModelRecipe
                 new JsonObject
                 {
                     ["Platform"] = new JsonObject { ["os"] = "linux" },
-                    ["Artifacts"] = new JsonArray(
-                        new JsonObject
-                        {
-                            ["URI"] = artifactUri,
-                            ["Permission"] = new JsonObject { ["Read"] = "ALL", ["Execute"] = "NONE" },
-                        }),
+                    ["Artifacts"] = artifacts,
                     ["Lifecycle"] = new JsonObject(),
                 }),
         };

@@ -22,6 +22,9 @@ public sealed record ModelRelease(
     /// <summary>s3:// URI of the model's acceptance set (metadata acceptanceSetUri); null for a package registered without one.</summary>
     public string? AcceptanceSetUri { get; init; }
 
+    /// <summary>How the candidate runs in shadow on the canary first; null for a first release (no current model).</summary>
+    public ShadowRelease? Shadow { get; init; }
+
     public JsonObject ToJson() => new()
     {
         ["modelPackageArn"] = ModelPackageArn,
@@ -36,6 +39,7 @@ public sealed record ModelRelease(
         ["classNames"] = new JsonArray(ClassNames.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
         ["recipe"] = Recipe,
         ["acceptanceSetUri"] = AcceptanceSetUri,
+        ["shadow"] = Shadow?.ToJson(),
     };
 }
 

@@ -64,11 +64,13 @@ public static partial class ModelReleasePlanner
         var componentVersion = ModelComponentVersion.FromModelPackageVersion(version, request.Attempt);
         var artifactKey = $"models/{group}/{version}/{ModelRecipe.ModelFileName}";
         var artifactUri = new S3Uri(request.ArtifactsBucket, artifactKey).ToString();
-        var recipe = ModelRecipe.Render(request.ModelComponentName, componentVersion, artifactUri, arn!, group!, version, imageSize!.Value, classNames!);
+        var shadow = ShadowRelease.Plan(request.DeployedRecord, request.ArtifactsBucket, group!, version);
+        var recipe = ModelRecipe.Render(request.ModelComponentName, componentVersion, artifactUri, arn!, group!, version, imageSize!.Value, classNames!, shadow?.ArtifactUri);
         return new ModelReleaseDecision(
             new ModelRelease(arn!, group!, version, request.ModelComponentName, componentVersion, source!.Value.CopySource, artifactKey, artifactUri, imageSize.Value, classNames!, recipe)
             {
                 AcceptanceSetUri = acceptanceSet,
+                Shadow = shadow,
             },
             []);
     }

@@ -98,6 +98,7 @@ public sealed class EdgeDeploymentWorkflow : Construct
                 ["HealthMinFramesPerDevice"] = Number(edge.HealthGate.MinFramesPerDevice),
                 ["HealthMaxDeploymentMinutes"] = Number(edge.HealthGate.MaxDeploymentMinutes),
                 ["HealthHeartbeatMaxAgeSeconds"] = Number(edge.HealthGate.HeartbeatMaxAgeSeconds),
+                ["ShadowSampleEvery"] = Number(edge.Inference.ShadowSampleEvery),
                 ["ShadowMinFramesCompared"] = Number(edge.HealthGate.Shadow.MinFramesCompared),
                 ["ShadowMaxMissedDefectShare"] = Number(edge.HealthGate.Shadow.MaxMissedDefectShare),
                 ["ShadowMaxMissedPpm"] = Number(Math.Round(edge.HealthGate.Shadow.MaxMissedDefectShare * 1_000_000)),

@@ -228,6 +228,8 @@ public static partial class SettingsSchema
         public static readonly IntegerSetting HealthIntervalSeconds = new("edge.inference.healthIntervalSeconds", "Seconds between the devices' health heartbeats", InferenceConfiguration.Defaults.HealthIntervalSeconds, 1, 3_600)
         { Rule = "≤ half of `healthGate.heartbeatMaxAgeSeconds`" };
 
+        public static readonly IntegerSetting ShadowSampleEvery = new("edge.inference.shadowSampleEvery", "On the canary, when a release has a current model, the candidate first runs in shadow on one frame in this many (the current model keeps publishing)", ShadowEvaluation.Defaults.SampleEvery, 1, 1_000);
+
         public static readonly BooleanSetting RequireManualApproval = new("edge.requireManualApproval", "E-mail approval between canary and fleet", true);
 
         public static readonly IntegerSetting ExpectedFleetSize = new("edge.fleet.expectedSize", "Devices the fleet group is sized for: settings under which a release to this many devices cannot fit the Step Functions history quota are refused", 10_000, 1, 1_000_000)
@@ -261,7 +263,7 @@ public static partial class SettingsSchema
         Edge.HeartbeatMaxAgeSeconds,
         Edge.ShadowMinFramesCompared, Edge.ShadowMaxMissedDefectShare, Edge.ShadowMaxDefectRateDifference, Edge.ShadowMinBoxF1,
         Edge.ShadowMaxLatencyRatio,
-        Edge.ConfidenceThreshold, Edge.IouThreshold, Edge.FrameIntervalMs, Edge.HealthIntervalSeconds,
+        Edge.ConfidenceThreshold, Edge.IouThreshold, Edge.FrameIntervalMs, Edge.HealthIntervalSeconds, Edge.ShadowSampleEvery,
         Edge.RequireManualApproval, Edge.ExpectedFleetSize, Edge.DigitalTwinEnabled, Edge.DigitalTwinInstanceType, Edge.DigitalTwinNucleusVersion,
     ];
 

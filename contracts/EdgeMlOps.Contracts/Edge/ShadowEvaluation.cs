@@ -9,9 +9,32 @@ namespace EdgeMlOps.Contracts;
 /// </summary>
 public static class ShadowEvaluation
 {
-    /// <summary>Configuration keys of the inference component.</summary>
+    /// <summary>
+    /// The current model's file in the candidate's model component (a second artifact beside <c>model.onnx</c>,
+    /// copied by the edge workflow from the current release when there is one).
+    /// </summary>
+    public const string CurrentModelFileName = "current.onnx";
+
+    /// <summary>
+    /// The inference component's configuration object the edge workflow merges into each deployment: on the canary
+    /// in shadow <c>{"currentModelFile": "current.onnx", "sampleEvery": n}</c>, otherwise <c>currentModelFile</c> empty.
+    /// </summary>
+    public static class Configuration
+    {
+        public const string Object = "shadow";
+        public const string CurrentModelFile = "currentModelFile";
+        public const string SampleEvery = "sampleEvery";
+    }
+
+    /// <summary>Settings keys of the inference component (its command line and settings file).</summary>
     public static class Keys
     {
+        /// <summary>
+        /// The current model's file name beside <c>modelPath</c>; when set, that file serves and the model at
+        /// <c>modelPath</c> (the candidate) runs in shadow. Set from <see cref="Configuration.CurrentModelFile"/>.
+        /// </summary>
+        public const string CurrentModelFile = "shadowCurrentModelFile";
+
         /// <summary>The candidate model file; empty = no shadow evaluation (the model at <c>modelPath</c> alone serves).</summary>
         public const string ModelPath = "shadowModelPath";
 

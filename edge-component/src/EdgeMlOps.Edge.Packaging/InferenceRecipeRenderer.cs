@@ -130,6 +130,11 @@ public static class InferenceRecipeRenderer
             "--set \"capture.bucket={configuration:/capture/bucket}\"",
             "--set \"capture.prefix={configuration:/capture/prefix}\"",
             "--set \"capture.spoolMaxMegabytes={configuration:/capture/spoolMaxMegabytes}\"",
+            // Shadow evaluation on the canary (issue 14): the workflow's shadow deployment names the current model's
+            // file in the model component and the promotion clears it; either change restarts the component, which
+            // is what switches the serving model.
+            $"--set \"{ShadowEvaluation.Keys.CurrentModelFile}={{configuration:/{ShadowEvaluation.Configuration.Object}/{ShadowEvaluation.Configuration.CurrentModelFile}}}\"",
+            $"--set \"{ShadowEvaluation.Keys.SampleEvery}={{configuration:/{ShadowEvaluation.Configuration.Object}/{ShadowEvaluation.Configuration.SampleEvery}}}\"",
         };
         var pidFile = "{work:path}/inference.pid";
         return new JsonObject
@@ -181,6 +186,11 @@ public static class InferenceRecipeRenderer
             [K.CaptureBucket] = D.CaptureBucket,
             [K.CapturePrefix] = D.CapturePrefix,
             [K.CaptureSpoolMaxMegabytes] = D.CaptureSpoolMaxMegabytes,
+        },
+        [ShadowEvaluation.Configuration.Object] = new JsonObject
+        {
+            [ShadowEvaluation.Configuration.CurrentModelFile] = string.Empty,
+            [ShadowEvaluation.Configuration.SampleEvery] = ShadowEvaluation.Defaults.SampleEvery,
         },
         ["accessControl"] = new JsonObject
         {

@@ -143,32 +143,50 @@ public static class Program
     /// <summary>
     /// Champion frames per second with a candidate in shadow (the same model file loaded a second time, so the
     /// candidate costs as much as the current model: the worst case short of a slower candidate) on one frame in
-    /// <paramref name="every"/>, divided by without: three rounds, alternating, the ratio of the summed times.
+    /// <paramref name="every"/>, divided by without: four rounds, alternating which runs first, the ratio of the summed wall times and of the process CPU time per frame.
     /// </summary>
     private static async Task ShadowAsync(OnnxRuntimeEnvironment runtime, DetectionModel current, string model, int threads, bool spinning,
         string images, int frames, int every)
     {
+        const int Rounds = 4;
         var without = new List<RunResult>();
         var with = new List<RunResult>();
         long compared = 0;
-        for (var round = 0; round < 3; round++)
+        for (var round = 0; round < Rounds; round++)
         {
-            without.Add(await PipelineAsync(current, images, frames, pipelining: true));
+            // Alternating which goes first, so a change of machine load hits both alike.
+            if (round % 2 == 0)
+            {
+                without.Add(await PipelineAsync(current, images, frames, pipelining: true));
+            }
+
             var comparison = new EdgeMlOps.Edge.Component.Shadow.ShadowComparison("benchmark", every);
-            using var shadow = EdgeMlOps.Edge.Component.Shadow.ShadowRunner.TryCreate(runtime, current, model,
+            using (var shadow = EdgeMlOps.Edge.Component.Shadow.ShadowRunner.TryCreate(runtime, current, model,
                 new DetectionModelOptions { IntraOpThreads = threads, AllowSpinning = spinning }, every, comparison)
-                ?? throw new InvalidOperationException(comparison.Snapshot().LastError);
-            with.Add(await PipelineAsync(current, images, frames, pipelining: true, shadow));
+                ?? throw new InvalidOperationException(comparison.Snapshot().LastError))
+            {
+                with.Add(await PipelineAsync(current, images, frames, pipelining: true, shadow));
+            }
+
             compared += comparison.Snapshot().FramesCompared;
+            if (round % 2 == 1)
+            {
+                without.Add(await PipelineAsync(current, images, frames, pipelining: true));
+            }
         }
 
         var fpsWithout = without.Sum(r => r.Frames) / without.Sum(r => r.Wall.TotalSeconds);
         var fpsWith = with.Sum(r => r.Frames) / with.Sum(r => r.Wall.TotalSeconds);
+        var cpuWithout = without.Sum(r => r.Cpu.TotalMilliseconds) / without.Sum(r => r.Frames);
+        var cpuWith = with.Sum(r => r.Cpu.TotalMilliseconds) / with.Sum(r => r.Frames);
         Console.WriteLine();
-        Console.WriteLine($"shadow: {threads} thread(s), candidate on 1 frame in {every} ({compared} frames compared over 3 rounds of {frames} frames)");
+        Console.WriteLine($"shadow: {threads} thread(s), candidate (the same model loaded again) on 1 frame in {every} ({compared} frames compared over {Rounds} rounds of {frames} frames)");
         Console.WriteLine($"shadow: rounds without {string.Join(", ", without.Select(r => r.Fps.ToString("F2", CultureInfo.InvariantCulture)))} fps; " +
             $"with {string.Join(", ", with.Select(r => r.Fps.ToString("F2", CultureInfo.InvariantCulture)))} fps");
-        Console.WriteLine($"shadow ratio = {fpsWith:F2} / {fpsWithout:F2} fps = {fpsWith / fpsWithout:F3} (target >= 0.90: {(fpsWith / fpsWithout >= 0.90 ? "met" : "NOT met")})");
+        Console.WriteLine($"shadow ratio (wall clock) = {fpsWith:F2} / {fpsWithout:F2} fps = {fpsWith / fpsWithout:F3} (target >= 0.90: {(fpsWith / fpsWithout >= 0.90 ? "met" : "NOT met")})");
+        // On a shared machine the wall clock measures the neighbours as much as the pipeline; CPU time per frame is
+        // what bounds the frame rate of a device that runs flat out.
+        Console.WriteLine($"shadow ratio (process CPU per frame) = {cpuWithout:F1} / {cpuWith:F1} ms = {cpuWithout / cpuWith:F3} (target >= 0.90: {(cpuWithout / cpuWith >= 0.90 ? "met" : "NOT met")})");
     }
 
     /// <summary>Inference alone on one pre-processed frame: per-run times after a short warm-up.</summary>
@@ -196,7 +214,7 @@ public static class Program
     }
 
     private sealed record RunResult(long Frames, long Skipped, TimeSpan Wall, IReadOnlyList<(string Stage, List<double> Values)> Stages,
-        long RssAfterWarmup, long RssAtEnd, long AllocatedBytes)
+        long RssAfterWarmup, long RssAtEnd, long AllocatedBytes, TimeSpan Cpu = default)
     {
         public double Fps => Frames / Wall.TotalSeconds;
 
@@ -224,6 +242,7 @@ public static class Program
         long completed = 0;
         long rssAfterWarmup = 0;
         long allocatedAtWarmup = 0;
+        var cpuAtWarmup = TimeSpan.Zero;
         var wall = new Stopwatch();
         pipeline.FrameCompleted += t =>
         {
@@ -233,6 +252,7 @@ public static class Program
                 // Measure from here: the first frames pay for JIT, ONNX Runtime arenas and buffer growth.
                 rssAfterWarmup = ReadStatus("VmRSS:");
                 allocatedAtWarmup = GC.GetTotalAllocatedBytes(precise: false);
+                cpuAtWarmup = Process.GetCurrentProcess().TotalProcessorTime;
                 wall.Restart();
                 return;
             }
@@ -250,8 +270,9 @@ public static class Program
         var source = new FolderReplaySource(images, () => TimeSpan.Zero, loop: true, maxFrames: frames + Warmup, recursive: true);
         await pipeline.RunAsync(source, CancellationToken.None);
         wall.Stop();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuAtWarmup;
         return new RunResult(completed - Warmup, health.Snapshot().FramesFailed, wall.Elapsed, stages, rssAfterWarmup, ReadStatus("VmRSS:"),
-            GC.GetTotalAllocatedBytes(precise: false) - allocatedAtWarmup);
+            GC.GetTotalAllocatedBytes(precise: false) - allocatedAtWarmup, cpu);
     }
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";

@@ -91,6 +91,35 @@ public sealed record ComponentSettings
     /// <summary>The candidate's model component version, reported in the shadow block. Default: "unknown".</summary>
     public string ShadowCandidateVersion { get; init; } = "unknown";
 
+    /// <summary>
+    /// The current model's file beside <see cref="ModelPath"/> (how a Greengrass shadow deployment sets it up: the
+    /// model component carries both). When set, <see cref="ForShadow"/> makes that file serve and runs the model at
+    /// <see cref="ModelPath"/> as the candidate. Default: empty.
+    /// </summary>
+    public string ShadowCurrentModelFile { get; init; } = string.Empty;
+
+    /// <summary>
+    /// The settings the host runs with: with <see cref="ShadowCurrentModelFile"/> set, the current model (that file,
+    /// beside <see cref="ModelPath"/>) serves and the model component's own model runs in shadow as the candidate,
+    /// reported under the model component's version; otherwise these settings unchanged.
+    /// </summary>
+    public ComponentSettings ForShadow()
+    {
+        var current = Known(ShadowCurrentModelFile);
+        if (string.IsNullOrWhiteSpace(ShadowCurrentModelFile) || current == "unknown")
+        {
+            return this;
+        }
+
+        return this with
+        {
+            ModelPath = Path.Combine(Path.GetDirectoryName(ModelPath) ?? string.Empty, Path.GetFileName(current)),
+            ShadowModelPath = ModelPath,
+            ShadowCandidateVersion = ModelComponentVersion,
+            ShadowCurrentModelFile = string.Empty,
+        };
+    }
+
     /// <summary>Whether a candidate runs in shadow: <see cref="ShadowModelPath"/> is set (and not a placeholder Greengrass left uninterpolated).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool ShadowEnabled => !string.IsNullOrWhiteSpace(ShadowModelPath) && Known(ShadowModelPath) != "unknown";

@@ -47,7 +47,8 @@ public sealed class ComponentHost(ComponentHostProps props)
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var settings = props.Settings;
+        // A shadow deployment names the current model's file: it serves, the model component's model runs in shadow.
+        var settings = props.Settings.ForShadow();
         var log = props.Log;
         var stateReporter = props.StateReporter ?? new LogStateReporter(log);
         var (componentVersion, packageVersion) = settings.ModelVersions();

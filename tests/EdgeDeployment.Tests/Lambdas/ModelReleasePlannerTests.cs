@@ -223,4 +223,41 @@ public sealed class ModelReleasePlannerTests
         Assert.Equal("3.0.0", output["release"]!["componentVersion"]!.GetValue<string>());
         Assert.IsType<string>(output["release"]!["recipe"]!.GetValue<string>());
     }
+
+    [Fact]
+    public void With_a_release_running_the_candidate_carries_the_current_model_for_shadow_evaluation()
+    {
+        var request = new RenderModelRecipeRequest(Package(version: 4), "com.edgemlops.Model", "edge-artifacts")
+        {
+            DeployedRecord = JsonNode.Parse("""
+                {"record": {"modelPackageArn": "arn:aws:sagemaker:eu-west-1:123456789012:model-package/metal-tag-detector/3", "modelPackageGroupName": "metal-tag-detector",
+                  "modelPackageVersion": 3, "modelComponent": {"componentName": "com.edgemlops.Model", "componentVersion": "3.0.1"}}}
+                """)!.AsObject(),
+        };
+
+        var release = ModelReleasePlanner.Plan(request).Release!;
+
+        var shadow = Assert.IsType<ShadowRelease>(release.Shadow);
+        Assert.Equal("edge-artifacts/models/metal-tag-detector/3/model.onnx", shadow.CopySource);
+        Assert.Equal("models/metal-tag-detector/4/current.onnx", shadow.ArtifactKey);
+        Assert.Equal("3.0.1", shadow.CurrentComponentVersion);
+        var artifacts = JsonNode.Parse(release.Recipe)!["Manifests"]![0]!["Artifacts"]!.AsArray().Select(a => a!["URI"]!.GetValue<string>());
+        Assert.Equal(["s3://edge-artifacts/models/metal-tag-detector/4/model.onnx", "s3://edge-artifacts/models/metal-tag-detector/4/current.onnx"], artifacts);
+        Assert.Equal("current.onnx", release.ToJson()["shadow"]!["currentModelFile"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("""{"value": "none"}""")]
+    [InlineData("""{"record": {"modelPackageGroupName": "metal-tag-detector", "modelPackageVersion": 4}}""")]
+    [InlineData("""{"record": {"modelPackageGroupName": "other-group", "modelPackageVersion": 3}}""")]
+    public void A_first_release_a_re_release_or_another_groups_record_skips_shadow(string record)
+    {
+        var request = new RenderModelRecipeRequest(Package(version: 4), "com.edgemlops.Model", "edge-artifacts") { DeployedRecord = JsonNode.Parse(record)!.AsObject() };
+
+        var release = ModelReleasePlanner.Plan(request).Release!;
+
+        Assert.Null(release.Shadow);
+        Assert.Single(JsonNode.Parse(release.Recipe)!["Manifests"]![0]!["Artifacts"]!.AsArray());
+        Assert.Null(release.ToJson()["shadow"]);
+    }
 }

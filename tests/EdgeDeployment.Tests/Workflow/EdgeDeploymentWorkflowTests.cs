@@ -227,7 +227,9 @@ public sealed class EdgeDeploymentWorkflowTests
         Assert.DoesNotContain(result.TaskInvocations, i => i.Parameters?["TargetArn"]?.GetValue<string>() == _fleet || i.Parameters?["ThingGroupArn"]?.GetValue<string>() == _fleet);
         var rollback = Assert.Single(result.InvocationsOf("RollBackTarget"));
         Assert.Equal(_canary, rollback.Parameters!["TargetArn"]!.GetValue<string>());
-        Assert.True(JsonNode.DeepEquals(previous, rollback.Parameters!["Components"]), rollback.Parameters!["Components"]!.ToJsonString());
+        // The last known good, with the inference component's shadow settings reset to the recipe's defaults.
+        var expected = JsonNode.Parse("""{"com.edgemlops.Model": {"ComponentVersion": "3.0.0"}, "com.edgemlops.Inference": {"ComponentVersion": "1.0.7", "ConfigurationUpdate": {"Reset": ["/shadow"]}}}""");
+        Assert.True(JsonNode.DeepEquals(expected, rollback.Parameters!["Components"]), rollback.Parameters!["Components"]!.ToJsonString());
         Assert.Contains(fake.Notifications, n => n.Subject.Contains("rolled back", StringComparison.Ordinal) && n.Message.Contains("canary-01", StringComparison.Ordinal) && n.Message.Contains("deployment job execution FAILED", StringComparison.Ordinal));
     }
 
@@ -264,6 +266,7 @@ public sealed class EdgeDeploymentWorkflowTests
     public async Task A_candidate_that_finds_nothing_in_shadow_where_the_current_model_finds_defects_rolls_the_canary_back()
     {
         var fake = Fake();
+        fake.ShadowAlways = true;
         fake.HeartbeatShadow = _ => new HealthShadow
         {
             FramesCompared = 30, CurrentDefectFrames = 12, MissedDefectFrames = 12, DefectRateDifference = -0.4, BoxF1 = 0, LatencyP95Ratio = 1.0,
@@ -280,6 +283,7 @@ public sealed class EdgeDeploymentWorkflowTests
     public async Task A_candidate_in_shadow_proves_nothing_before_it_has_compared_the_minimum_frames_so_the_canary_waits_until_the_limit()
     {
         var fake = Fake();
+        fake.ShadowAlways = true;
         fake.HeartbeatShadow = _ => new HealthShadow { FramesCompared = 5, CurrentDefectFrames = 5, MissedDefectFrames = 5, DefectRateDifference = -1, BoxF1 = 0 };
 
         var result = await RunAsync(fake);
@@ -293,6 +297,7 @@ public sealed class EdgeDeploymentWorkflowTests
     public async Task A_candidate_that_agrees_in_shadow_passes_the_canary()
     {
         var fake = Fake();
+        fake.ShadowAlways = true;
         fake.HeartbeatShadow = _ => new HealthShadow
         {
             FramesCompared = 40, CurrentDefectFrames = 10, MissedDefectFrames = 1, DefectRateDifference = -0.025, BoxF1 = 0.93, LatencyP95Ratio = 1.1,
@@ -302,6 +307,69 @@ public sealed class EdgeDeploymentWorkflowTests
 
         Assert.Null(result.Error);
         Assert.Single(result.InvocationsOf("AskForFleetRolloutApproval"));
+    }
+
+    private static string DeployedRecord(int version) => new JsonObject
+    {
+        ["modelPackageArn"] = $"arn:aws:sagemaker:us-east-1:111111111111:model-package/metal-tag-detector/{version}",
+        ["modelPackageGroupName"] = "metal-tag-detector",
+        ["modelPackageVersion"] = version,
+        ["modelComponent"] = new JsonObject { ["componentName"] = "com.edgemlops.Model", ["componentVersion"] = $"{version}.0.0" },
+    }.ToJsonString();
+
+    private static string? ShadowFile(CreatedDeployment deployment, string inference) =>
+        deployment.Components[inference]?["ConfigurationUpdate"]?["Merge"]?.GetValue<string>() is { } merge
+            ? JsonNode.Parse(merge)?["shadow"]?["currentModelFile"]?.GetValue<string>()
+            : null;
+
+    [Fact]
+    public async Task With_a_current_model_the_canary_runs_the_candidate_in_shadow_then_serving_then_the_fleet_gets_it()
+    {
+        var fake = Fake();
+        fake.RecordedReleases.Add(DeployedRecord(3));
+        fake.HeartbeatShadow = _ => new HealthShadow
+        {
+            FramesCompared = 40, CurrentDefectFrames = 10, MissedDefectFrames = 0, DefectRateDifference = 0.025, BoxF1 = 0.95, LatencyP95Ratio = 1.05,
+        };
+        const string inference = "com.edgemlops.Inference";
+
+        var result = await RunAsync(fake);
+
+        Assert.Null(result.Error);
+        var bucket = _machine.Definition["States"]!["CopyModelArtifact"]!["Parameters"]!["Bucket"]!.GetValue<string>();
+        Assert.Contains(($"{bucket}/models/metal-tag-detector/3/model.onnx", "models/metal-tag-detector/4/current.onnx"), fake.Copies);
+        var artifacts = Assert.Single(fake.Recipes)["Manifests"]![0]!["Artifacts"]!.AsArray();
+        Assert.Equal(["model.onnx", "current.onnx"], artifacts.Select(a => a!["URI"]!.GetValue<string>().Split('/')[^1]));
+        Assert.Equal([_canary, _canary, _fleet], fake.Deployments.Select(d => d.TargetArn));
+        Assert.Equal(["current.onnx", "", ""], fake.Deployments.Select(d => ShadowFile(d, inference)));
+        Assert.All(fake.Deployments, d => Assert.Equal("4.0.0", d.Components["com.edgemlops.Model"]!["ComponentVersion"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task A_blind_candidate_in_shadow_rolls_the_canary_back_to_the_current_model_with_shadow_reset_and_the_fleet_untouched()
+    {
+        var fake = Fake();
+        fake.RecordedReleases.Add(DeployedRecord(3));
+        const string inference = "com.edgemlops.Inference";
+        fake.SeedDeployment(_canary, new JsonObject
+        {
+            ["com.edgemlops.Model"] = new JsonObject { ["ComponentVersion"] = "3.0.0" },
+            [inference] = new JsonObject { ["ComponentVersion"] = "1.0.1", ["ConfigurationUpdate"] = new JsonObject { ["Merge"] = """{"confidenceThreshold":0.3}""" } },
+        });
+        fake.HeartbeatShadow = _ => new HealthShadow
+        {
+            FramesCompared = 30, CurrentDefectFrames = 30, MissedDefectFrames = 30, DefectRateDifference = -1, BoxF1 = 0, LatencyP95Ratio = 1.0,
+        };
+
+        var result = await RunAsync(fake);
+
+        Assert.Equal("ReleaseRolledBack", result.Error);
+        Assert.Equal([_canary, _canary], fake.Deployments.Select(d => d.TargetArn));
+        Assert.Equal("current.onnx", ShadowFile(fake.Deployments[0], inference));
+        var rollback = fake.Deployments[1].Components;
+        Assert.Equal("3.0.0", rollback["com.edgemlops.Model"]!["ComponentVersion"]!.GetValue<string>());
+        Assert.Equal(["/shadow"], rollback[inference]!["ConfigurationUpdate"]!["Reset"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Contains(fake.Notifications, n => n.Message.Contains("the candidate found nothing on 30 of the 30 frames", StringComparison.Ordinal));
     }
 
     [Fact]

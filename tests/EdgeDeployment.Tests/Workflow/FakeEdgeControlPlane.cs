@@ -58,8 +58,21 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
     /// <summary>(state, last error) a device reports. Default: RUNNING without error.</summary>
     public Func<string, (string State, string? LastError)> HeartbeatState { get; set; } = _ => ("RUNNING", null);
 
-    /// <summary>The shadow block a device reports (a candidate in shadow). Default: none.</summary>
+    /// <summary>
+    /// The shadow block a device reports while its group's latest deployment runs a candidate in shadow (the
+    /// inference component's merged <c>shadow.currentModelFile</c> is set), and always when <see cref="ShadowAlways"/>.
+    /// Default: none.
+    /// </summary>
     public Func<string, EdgeMlOps.Contracts.HealthShadow?> HeartbeatShadow { get; set; } = _ => null;
+
+    /// <summary>Report <see cref="HeartbeatShadow"/> whatever the deployment says. Default: false.</summary>
+    public bool ShadowAlways { get; set; }
+
+    /// <summary>Every S3 CopyObject the workflow made: (copy source, destination key).</summary>
+    public List<(string CopySource, string Key)> Copies { get; } = [];
+
+    /// <summary>Every recipe the workflow registered.</summary>
+    public List<JsonObject> Recipes { get; } = [];
 
     /// <summary>Greengrass's status of a core device. Default: HEALTHY.</summary>
     public Func<string, string> CoreDeviceStatus { get; set; } = _ => "HEALTHY";
@@ -125,9 +138,11 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
                 return Registry.FirstOrDefault(m => m["ModelPackageArn"]!.GetValue<string>() == arn)?.DeepClone()
                     ?? throw new TaskFailure("SageMaker.ValidationException", $"Model package {arn} does not exist");
             case CopyObject:
+                Copies.Add((p["CopySource"]!.GetValue<string>(), p["Key"]!.GetValue<string>()));
                 return new JsonObject { ["CopyObjectResult"] = new JsonObject { ["ETag"] = "\"0123\"" } };
             case CreateComponentVersion:
                 var recipe = JsonNode.Parse(p["InlineRecipe"]!.GetValue<string>())!;
+                Recipes.Add(recipe.AsObject());
                 var key = $"{recipe["ComponentName"]}:{recipe["ComponentVersion"]}";
                 if (!ExistingComponentVersions.Add(key))
                 {
@@ -250,8 +265,30 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
         {
             var (frames, failures) = Heartbeat(thing);
             var (state, error) = HeartbeatState(thing);
-            HealthTable.Put(HealthTableItems.Heartbeat(thing, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), state, RunningModelVersion(thing), frames - failures, failures, error, HeartbeatShadow(thing)));
+            HealthTable.Put(HealthTableItems.Heartbeat(thing, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), state, RunningModelVersion(thing), frames - failures, failures, error,
+                ShadowAlways || RunsShadow(thing) ? HeartbeatShadow(thing) : null));
         }
+    }
+
+    /// <summary>Whether the latest deployment of the device's group names a current model file for shadow evaluation.</summary>
+    private bool RunsShadow(string thing)
+    {
+        var group = Groups.First(g => g.Value.Contains(thing)).Key;
+        if (!_latestByTarget.TryGetValue(group, out var latest))
+        {
+            return false;
+        }
+
+        foreach (var (_, spec) in latest["Components"]?.AsObject() ?? [])
+        {
+            if (spec?["ConfigurationUpdate"]?["Merge"]?.GetValue<string>() is { } merge
+                && JsonNode.Parse(merge)?["shadow"]?["currentModelFile"]?.GetValue<string>() is { Length: > 0 })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private IEnumerable<string> Devices(string groupArn) => Groups.GetValueOrDefault(groupArn) ?? [];

@@ -96,6 +96,19 @@ public sealed partial class InferenceRecipeRendererTests
     }
 
     [Fact]
+    public void Lifecycle_passes_the_shadow_settings_the_workflow_merges_and_they_default_to_no_shadow()
+    {
+        var recipe = Recipe();
+        var run = (string)recipe["Manifests"]![0]!["Lifecycle"]!["Run"]!["Script"]!;
+
+        Assert.Contains("--set \"shadowCurrentModelFile={configuration:/shadow/currentModelFile}\"", run, StringComparison.Ordinal);
+        Assert.Contains("--set \"shadowSampleEvery={configuration:/shadow/sampleEvery}\"", run, StringComparison.Ordinal);
+        var shadow = recipe["ComponentConfiguration"]!["DefaultConfiguration"]!["shadow"]!;
+        Assert.Equal("", shadow["currentModelFile"]!.GetValue<string>());
+        Assert.Equal(16, shadow["sampleEvery"]!.GetValue<int>());
+    }
+
+    [Fact]
     public void Every_configuration_variable_in_the_lifecycle_exists_in_the_default_configuration()
     {
         var recipe = Recipe();
@@ -137,7 +150,7 @@ public sealed partial class InferenceRecipeRendererTests
 
             Assert.Empty(interpolated.Intersect(RuntimeKeys));
             Assert.Equal(
-                new[] { "allowSpinning", "capture/bucket", "capture/prefix", "capture/spoolMaxMegabytes", "imagesPath", "intraOpThreads", "maxFileBytes", "maxImagePixels", "source" },
+                new[] { "allowSpinning", "capture/bucket", "capture/prefix", "capture/spoolMaxMegabytes", "imagesPath", "intraOpThreads", "maxFileBytes", "maxImagePixels", "shadow/currentModelFile", "shadow/sampleEvery", "source" },
                 interpolated.Order(StringComparer.Ordinal));
         }
 

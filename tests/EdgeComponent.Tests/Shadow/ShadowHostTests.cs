@@ -130,4 +130,36 @@ public sealed class ShadowHostTests(OnnxFixture onnx)
 
         Assert.Null(health.Shadow);
     }
+
+    [Fact]
+    public async Task A_shadow_deployment_naming_the_current_model_file_makes_it_serve_and_runs_the_model_components_model_as_the_candidate()
+    {
+        using var images = Images(4);
+        using var component = new TempFolder();
+        var reference = KnownOutputModel.Reference();
+        var candidate = Write(component, "model.onnx", reference with { Anchors = [.. reference.Anchors.Select(a => a with { Scores = new float[a.Scores.Length] })] });
+        Write(component, "current.onnx", reference);
+        // As the recipe's Run script passes them: the model component's model, its version and the merged shadow keys.
+        var settings = Settings(candidate, null, images.Path, sampleEvery: 2) with { ShadowCurrentModelFile = "current.onnx", ModelComponentVersion = "4.0.0" };
+
+        var (publisher, health) = await RunAsync(settings);
+
+        Assert.All(publisher.On(ResultsTopic), r => Assert.Equal(3, r.RootElement.GetProperty("detections").GetArrayLength()));
+        Assert.Equal("4.0.0", health.Model.ComponentVersion);
+        var shadow = Assert.IsType<HealthShadow>(health.Shadow);
+        Assert.Equal("4.0.0", shadow.CandidateVersion);
+        Assert.Equal(2, shadow.FramesCompared);
+        Assert.Equal(2, shadow.MissedDefectFrames);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{configuration:/shadow/currentModelFile}")]
+    public void Without_a_current_model_file_the_settings_stay_as_they_are(string file)
+    {
+        var settings = new ComponentSettings { ModelPath = "/models/model.onnx", ShadowCurrentModelFile = file };
+
+        Assert.Same(settings, settings.ForShadow());
+        Assert.False(settings.ForShadow().ShadowEnabled);
+    }
 }

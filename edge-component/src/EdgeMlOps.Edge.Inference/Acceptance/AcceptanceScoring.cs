@@ -138,6 +138,11 @@ public static class AcceptanceScoring
     private static double AveragePrecision(IReadOnlyList<bool> hitsByConfidence, int labelCount)
     {
         var n = hitsByConfidence.Count;
+        if (n == 0)
+        {
+            return 0; // ultralytics skips a class without predictions: its AP stays 0
+        }
+
         var recall = new double[n + 2];
         var precision = new double[n + 2];
         precision[0] = 1;

@@ -84,7 +84,8 @@ public sealed class ComponentHost(ComponentHostProps props)
         finally
         {
             props.Configuration.Changed -= OnConfigurationChanged;
-            if (_health.State != ComponentState.Errored)
+            // A device that failed stays reported as failed in its last message, so a gate reading it is not misled.
+            if (_health.State is not (ComponentState.Errored or ComponentState.ModelQualityFailed))
             {
                 _health.SetState(ComponentState.Stopping);
             }

@@ -22,6 +22,12 @@ public sealed record ModelRelease(
     /// <summary>s3:// URI of the model's acceptance set (metadata acceptanceSetUri); null for a package registered without one.</summary>
     public string? AcceptanceSetUri { get; init; }
 
+    /// <summary>
+    /// The set's archive (acceptance.zip beside the set's folder) copied into the artifacts bucket beside the model,
+    /// where the model component's recipe names it; null without a set.
+    /// </summary>
+    public AcceptanceArchiveCopy? AcceptanceArchive { get; init; }
+
     public JsonObject ToJson() => new()
     {
         ["modelPackageArn"] = ModelPackageArn,
@@ -36,8 +42,16 @@ public sealed record ModelRelease(
         ["classNames"] = new JsonArray(ClassNames.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
         ["recipe"] = Recipe,
         ["acceptanceSetUri"] = AcceptanceSetUri,
+        ["acceptanceArchive"] = AcceptanceArchive is { } archive
+            ? new JsonObject { ["copySource"] = archive.CopySource, ["key"] = archive.Key, ["uri"] = archive.Uri }
+            : null,
     };
 }
+
+/// <param name="CopySource">Source of S3 CopyObject: <c>bucket/url-encoded-key</c> of the training side's acceptance.zip.</param>
+/// <param name="Key">Key in the artifacts bucket, beside the model.</param>
+/// <param name="Uri">s3:// URI of <paramref name="Key"/>, the recipe's artifact.</param>
+public sealed record AcceptanceArchiveCopy(string CopySource, string Key, string Uri);
 
 /// <summary>The Lambda's answer: a release when the package is deployable, else every problem found.</summary>
 public sealed record ModelReleaseDecision(ModelRelease? Release, IReadOnlyList<string> Problems)

@@ -28,24 +28,31 @@ public sealed record ModelRelease(
     /// </summary>
     public AcceptanceArchiveCopy? AcceptanceArchive { get; init; }
 
-    public JsonObject ToJson() => new()
+    public JsonObject ToJson()
     {
-        ["modelPackageArn"] = ModelPackageArn,
-        ["modelPackageGroupName"] = ModelPackageGroupName,
-        ["modelPackageVersion"] = ModelPackageVersion,
-        ["componentName"] = ComponentName,
-        ["componentVersion"] = ComponentVersion,
-        ["copySource"] = CopySource,
-        ["artifactKey"] = ArtifactKey,
-        ["artifactUri"] = ArtifactUri,
-        ["imageSize"] = ImageSize,
-        ["classNames"] = new JsonArray(ClassNames.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
-        ["recipe"] = Recipe,
-        ["acceptanceSetUri"] = AcceptanceSetUri,
-        ["acceptanceArchive"] = AcceptanceArchive is { } archive
-            ? new JsonObject { ["copySource"] = archive.CopySource, ["key"] = archive.Key, ["uri"] = archive.Uri }
-            : null,
-    };
+        var json = new JsonObject
+        {
+            ["modelPackageArn"] = ModelPackageArn,
+            ["modelPackageGroupName"] = ModelPackageGroupName,
+            ["modelPackageVersion"] = ModelPackageVersion,
+            ["componentName"] = ComponentName,
+            ["componentVersion"] = ComponentVersion,
+            ["copySource"] = CopySource,
+            ["artifactKey"] = ArtifactKey,
+            ["artifactUri"] = ArtifactUri,
+            ["imageSize"] = ImageSize,
+            ["classNames"] = new JsonArray(ClassNames.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
+            ["recipe"] = Recipe,
+            ["acceptanceSetUri"] = AcceptanceSetUri,
+        };
+        if (AcceptanceArchive is { } archive)
+        {
+            // Absent without a set: the workflow's CheckModelHasAcceptanceSet tests presence.
+            json["acceptanceArchive"] = new JsonObject { ["copySource"] = archive.CopySource, ["key"] = archive.Key, ["uri"] = archive.Uri };
+        }
+
+        return json;
+    }
 }
 
 /// <param name="CopySource">Source of S3 CopyObject: <c>bucket/url-encoded-key</c> of the training side's acceptance.zip.</param>

@@ -14,12 +14,16 @@ namespace EdgeMlOps.Edge.Benchmark;
 
 /// <summary>
 /// Usage: EdgeMlOps.Edge.Benchmark [--frames N] [--bare-frames N] [--soak N] [--threads 1,2] [--images DIR]
-/// [--model FILE] [--onnxruntime LIB] [--spinning] [--shadow-frames N] [--shadow-every K] [--shadow-only]
+/// [--model FILE] [--onnxruntime LIB] [--spinning] [--acceptance K] [--shadow-frames N] [--shadow-every K] [--shadow-only]
 /// <para>
 /// Honest overhead: the denominator is bare inference (one pre-processed frame, no decoding competing) at its
 /// fastest intra-op thread setting, measured in the same run, before and after the pipeline runs; the numerator is
 /// the pipeline's wall time per frame at its own fastest setting. Thread settings are measured alternately so a
 /// change of machine load hits all of them alike.
+/// </para>
+/// <para>
+/// <c>--acceptance K</c> measures only the on-device acceptance check at model load on a set of K images
+/// (<see cref="AcceptanceBenchmark"/>).
 /// </para>
 /// </summary>
 public static class Program
@@ -40,6 +44,7 @@ public static class Program
         var shadowFrames = 0;
         var shadowEvery = EdgeMlOps.Contracts.ShadowEvaluation.Defaults.SampleEvery;
         var shadowOnly = false;
+        var acceptance = 0;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -55,14 +60,20 @@ public static class Program
                 case "--shadow-frames": shadowFrames = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--shadow-every": shadowEvery = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--shadow-only": shadowOnly = true; break;
+                case "--acceptance": acceptance = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default:
-                    Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: --frames N --bare-frames N --soak N --threads 1,2 --images DIR --model FILE --onnxruntime LIB --spinning --shadow-frames N --shadow-every K --shadow-only");
+                    Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: --frames N --bare-frames N --soak N --threads 1,2 --images DIR --model FILE --onnxruntime LIB --spinning --acceptance K --shadow-frames N --shadow-every K --shadow-only");
                     return 2;
             }
         }
 
         model ??= ModelFiles.Write(Path.Combine(Path.GetTempPath(), "edge-benchmark-models"), ModelFiles.Yolov8n, () => new Yolov8nModelBuilder().Build());
         var runtime = OnnxRuntimeEnvironment.Load(library);
+        if (acceptance > 0)
+        {
+            return AcceptanceBenchmark.Run(runtime, model, images, acceptance);
+        }
+
         var detectors = threads.ToDictionary(t => t, t => DetectionModel.Load(runtime, model, new DetectionModelOptions { IntraOpThreads = t, AllowSpinning = spinning }));
         var first = detectors[threads[0]];
         Console.WriteLine($"Edge inference benchmark ({runtime.Description}): model {Path.GetFileName(model)} ({first.InputWidth}x{first.InputHeight}, " +

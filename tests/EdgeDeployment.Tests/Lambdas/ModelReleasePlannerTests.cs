@@ -96,11 +96,48 @@ public sealed class ModelReleasePlannerTests
     }
 
     [Fact]
+    public void The_model_component_carries_the_acceptance_archive_copied_beside_the_model_and_names_the_document()
+    {
+        var package = Package();
+        package["CustomerMetadataProperties"]!["acceptanceSetUri"] = "s3://training-bucket/models/onnx/x 1/acceptance/acceptance.json";
+
+        var release = Plan(package).Release!;
+
+        // The training side's acceptance.zip beside the set's folder, copied next to model.onnx in the artifacts bucket.
+        var archive = release.AcceptanceArchive!;
+        Assert.Equal("training-bucket/models/onnx/x%201/acceptance.zip", archive.CopySource);
+        Assert.Equal(release.ArtifactKey.Replace("model.onnx", "acceptance.zip", StringComparison.Ordinal), archive.Key);
+        Assert.Equal(archive.Key, release.ToJson()["acceptanceArchive"]!["key"]!.GetValue<string>());
+        var recipe = JsonNode.Parse(release.Recipe)!;
+        var artifacts = recipe["Manifests"]![0]!["Artifacts"]!.AsArray();
+        Assert.Equal([release.ArtifactUri, archive.Uri], artifacts.Select(a => a!["URI"]!.GetValue<string>()));
+        Assert.Equal("ZIP", artifacts[1]!["Unarchive"]!.GetValue<string>());
+        // Greengrass unpacks acceptance.zip into <decompressedPath>/acceptance/: the document the component reads.
+        Assert.Equal("acceptance/acceptance.json", recipe["ComponentConfiguration"]!["DefaultConfiguration"]!["acceptanceSet"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void A_package_without_an_acceptance_set_is_still_deployable()
     {
         var release = Plan(Package()).Release!;
 
         Assert.Null(release.AcceptanceSetUri);
+        Assert.Null(release.AcceptanceArchive);
+        Assert.Null(release.ToJson()["acceptanceArchive"]);
+        var recipe = JsonNode.Parse(release.Recipe)!;
+        Assert.Single(recipe["Manifests"]![0]!["Artifacts"]!.AsArray());
+        Assert.Equal(string.Empty, recipe["ComponentConfiguration"]!["DefaultConfiguration"]!["acceptanceSet"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Fails_if_the_acceptance_set_uri_is_not_the_set_document_of_a_folder()
+    {
+        var package = Package();
+        package["CustomerMetadataProperties"]!["acceptanceSetUri"] = "s3://training-bucket/models/onnx/x1/evaluation.json";
+
+        var decision = Plan(package);
+
+        Assert.Contains(decision.Problems, p => p.Contains("acceptance/acceptance.json", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -82,6 +82,32 @@ public sealed class EdgeDeploymentWorkflowTests
     }
 
     [Fact]
+    public async Task A_model_with_an_acceptance_set_ships_it_in_its_component_copied_beside_the_model()
+    {
+        var fake = Fake();
+        fake.Registry[0]["CustomerMetadataProperties"]!["acceptanceSetUri"] = "s3://edgemlops-dev-training-artifacts/runs/4/onnx/acceptance/acceptance.json";
+
+        var result = await RunAsync(fake);
+
+        Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
+        var copy = Assert.Single(result.InvocationsOf("CopyAcceptanceArchive"));
+        Assert.Equal("edgemlops-dev-training-artifacts/runs/4/onnx/acceptance.zip", copy.Parameters!["CopySource"]!.GetValue<string>());
+        Assert.Equal("models/metal-tag-detector/4/acceptance.zip", copy.Parameters!["Key"]!.GetValue<string>());
+        var recipe = JsonNode.Parse(Assert.Single(result.InvocationsOf("CreateModelComponentVersion")).Parameters!["InlineRecipe"]!.GetValue<string>())!;
+        Assert.Equal(2, recipe["Manifests"]![0]!["Artifacts"]!.AsArray().Count);
+        Assert.Equal("acceptance/acceptance.json", recipe["ComponentConfiguration"]!["DefaultConfiguration"]!["acceptanceSet"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_model_without_an_acceptance_set_copies_only_the_model()
+    {
+        var result = await RunAsync(Fake());
+
+        Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
+        Assert.Empty(result.InvocationsOf("CopyAcceptanceArchive"));
+    }
+
+    [Fact]
     public async Task Every_deployment_is_tagged_with_the_model_package_and_both_component_versions()
     {
         var fake = Fake();

@@ -33,6 +33,15 @@ public sealed record InferencePipelineProps
     /// <summary>Pixel limit checked on the JPEG header before decoding. Default: 50,000,000 (<see cref="JpegDecoderOptions.DefaultMaxPixels"/>).</summary>
     public long MaxImagePixels { get; init; } = JpegDecoderOptions.DefaultMaxPixels;
 
+    /// <summary>Opt-in fast DCT (<see cref="JpegDecoderOptions.FastDct"/>). Default: false, the accurate DCT of the training side.</summary>
+    public bool FastDct { get; init; }
+
+    /// <summary>Opt-in reduced-size decode (<see cref="JpegDecoderOptions.AllowDctScaling"/>). Default: false, full decode then bilinear letterbox.</summary>
+    public bool DctScaling { get; init; }
+
+    /// <summary>The decoder settings these props describe (also used by the acceptance check, so both decode alike).</summary>
+    public JpegDecoderOptions DecoderOptions => new() { MaxPixels = MaxImagePixels, FastDct = FastDct, AllowDctScaling = DctScaling };
+
     /// <summary>Log for skipped frames. Default: standard error.</summary>
     public ComponentLog Log { get; init; } = ComponentLog.StandardError();
 
@@ -68,7 +77,7 @@ public sealed class InferencePipeline : IDisposable
         ArgumentNullException.ThrowIfNull(props);
         _model = model;
         _props = props;
-        var decoderOptions = new JpegDecoderOptions { MaxPixels = props.MaxImagePixels };
+        var decoderOptions = props.DecoderOptions;
         _slots = Enumerable.Range(0, props.Pipelining ? 2 : 1).Select(_ => new Slot(model, decoderOptions)).ToArray();
         _decoder = new YoloV8Decoder(model.ClassCount, model.AnchorCount);
     }

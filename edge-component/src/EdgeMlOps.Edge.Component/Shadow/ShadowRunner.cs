@@ -30,6 +30,9 @@ public sealed class ShadowRunner : IDisposable
 
     public ShadowComparison Comparison { get; }
 
+    /// <summary>The candidate model (its acceptance set is checked on it before serving starts).</summary>
+    public DetectionModel Candidate => _candidate;
+
     /// <summary>
     /// Loads the candidate for a current model; a candidate that does not load or takes another input size is
     /// reported in the comparison (<see cref="ShadowComparison.Disable"/>) and null is returned: the current model

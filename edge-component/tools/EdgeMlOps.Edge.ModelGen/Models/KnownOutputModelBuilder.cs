@@ -100,6 +100,19 @@ public sealed record KnownOutputModel(int InputSize, IReadOnlyList<string> Class
         ]);
 }
 
+/// <summary>
+/// A <em>blind</em> model: the reference model's boxes with every score 0 — a valid YOLOv8 output that never detects
+/// anything (the wrong artifact shipped, a model trained on nothing). It loads and runs; only a quality check sees it.
+/// </summary>
+public static class BlindModel
+{
+    public static KnownOutputModel Reference()
+    {
+        var reference = KnownOutputModel.Reference();
+        return reference with { Anchors = [.. reference.Anchors.Select(a => a with { Scores = new float[a.Scores.Length] })] };
+    }
+}
+
 /// <summary>Models of shapes the component must refuse.</summary>
 public static class WrongShapeModelBuilder
 {

@@ -69,6 +69,7 @@ public sealed record FailingHeartbeat(string ThingName, string? State, string? L
                     DefectRateDifference = Number(plain["shadowDefectRateDifference"]) ?? 0,
                     BoxF1 = Number(plain["shadowBoxF1"]) ?? 1,
                     LatencyP95Ratio = Number(plain["shadowLatencyRatio"]) ?? 0,
+                    LastError = Text(plain["shadowLastError"]),
                 }
                 : null,
         };

@@ -43,7 +43,7 @@ public sealed class DeviceHealthStore : Construct
     public static readonly string[] ShadowAttributes =
     [
         "shadowFramesCompared", "shadowCurrentDefectFrames", "shadowMissedDefectFrames", "shadowMissedPpm", "shadowDefectRateDifference",
-        "shadowBoxF1", "shadowLatencyRatio",
+        "shadowBoxF1", "shadowLatencyRatio", "shadowLastError",
     ];
 
     /// <summary>The attributes the index carries besides its keys (what the gate's filters and failure names read).</summary>
@@ -62,7 +62,8 @@ public sealed class DeviceHealthStore : Construct
         "shadow.missedDefectFrames AS shadowMissedDefectFrames, " +
         "shadow.missedDefectFrames * 1000000 / shadow.currentDefectFrames AS shadowMissedPpm, " +
         "shadow.defectRateDifference AS shadowDefectRateDifference, shadow.boxF1 AS shadowBoxF1, " +
-        $"shadow.latencyP95Ratio AS shadowLatencyRatio FROM '{topicFilter}'";
+        "shadow.latencyP95Ratio AS shadowLatencyRatio, " +
+        $"substring(shadow.lastError, 0, {MaxErrorLength}) AS shadowLastError FROM '{topicFilter}'";
 
     public DeviceHealthStore(Construct scope, string id, DeviceHealthStoreProps props)
         : base(scope, id)

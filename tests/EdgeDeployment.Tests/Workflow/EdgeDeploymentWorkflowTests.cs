@@ -320,6 +320,20 @@ public sealed class EdgeDeploymentWorkflowTests
     }
 
     [Fact]
+    public async Task A_candidate_that_does_not_load_in_shadow_rolls_the_canary_back_at_once()
+    {
+        var fake = Fake();
+        fake.ShadowAlways = true;
+        fake.HeartbeatShadow = _ => new HealthShadow { LastError = "the candidate model did not load: Model 'model.onnx' has output rank 4" };
+
+        var result = await RunAsync(fake);
+
+        Assert.Equal("ReleaseRolledBack", result.Error);
+        Assert.Contains(fake.Notifications, n => n.Message.Contains("the candidate does not run in shadow: the candidate model did not load", StringComparison.Ordinal));
+        Assert.True(result.InvocationsOf("EvaluateDeviceHealth").Count <= 2);
+    }
+
+    [Fact]
     public async Task A_candidate_that_agrees_in_shadow_passes_the_canary()
     {
         var fake = Fake();

@@ -25,7 +25,7 @@ public static class HealthTableItems
     public static readonly string[] ShadowAttributes =
     [
         "shadowFramesCompared", "shadowCurrentDefectFrames", "shadowMissedDefectFrames", "shadowMissedPpm", "shadowDefectRateDifference",
-        "shadowBoxF1", "shadowLatencyRatio",
+        "shadowBoxF1", "shadowLatencyRatio", "shadowLastError",
     ];
 
     /// <summary>An empty release lock table named <paramref name="tableName"/>.</summary>
@@ -76,6 +76,10 @@ public static class HealthTableItems
             item["shadowDefectRateDifference"] = Fraction(shadow.DefectRateDifference);
             item["shadowBoxF1"] = Fraction(shadow.BoxF1);
             item["shadowLatencyRatio"] = Fraction(shadow.LatencyP95Ratio);
+            if (shadow.LastError is not null)
+            {
+                item["shadowLastError"] = InMemoryDynamoDbTable.S(Cut(shadow.LastError, MaxErrorLength));
+            }
         }
 
         return item;

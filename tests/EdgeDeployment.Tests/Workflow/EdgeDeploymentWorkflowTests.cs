@@ -383,6 +383,23 @@ public sealed class EdgeDeploymentWorkflowTests
         Assert.Equal([_canary, _canary, _fleet], fake.Deployments.Select(d => d.TargetArn));
         Assert.Equal(["current.onnx", "", ""], fake.Deployments.Select(d => ShadowFile(d, inference)));
         Assert.All(fake.Deployments, d => Assert.Equal("4.0.0", d.Components["com.edgemlops.Model"]!["ComponentVersion"]!.GetValue<string>()));
+        var approval = Assert.Single(fake.Notifications, n => n.Message.Contains("Approve the fleet rollout", StringComparison.Ordinal));
+        Assert.Contains("Shadow evaluation of the candidate against the current model on 1 canary device(s): 40 frames compared; box F1 min 0.95", approval.Message, StringComparison.Ordinal);
+        Assert.Contains("  canary-01: F1 0.95, defect-rate difference +0.025, missed 0/10, latency x1.05, 40 frames", approval.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_first_release_skips_shadow_and_the_approval_says_so()
+    {
+        var fake = Fake();
+
+        var result = await RunAsync(fake);
+
+        Assert.Null(result.Error);
+        Assert.Empty(result.InvocationsOf("CopyCurrentModelArtifact"));
+        Assert.Equal([_canary, _fleet], fake.Deployments.Select(d => d.TargetArn));
+        var approval = Assert.Single(fake.Notifications, n => n.Message.Contains("Approve the fleet rollout", StringComparison.Ordinal));
+        Assert.Contains("No shadow evaluation: the group had no current model", approval.Message, StringComparison.Ordinal);
     }
 
     [Fact]

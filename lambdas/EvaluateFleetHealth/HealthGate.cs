@@ -133,7 +133,7 @@ public static class HealthGate
 
         if (heartbeat.Shadow is { } shadow && settings.Shadow.Violations(shadow) is { Count: > 0 } violations)
         {
-            reasons.Add($"the candidate in shadow disagrees with the current model: {string.Join("; ", violations)}");
+            reasons.Add($"shadow evaluation failed: {string.Join("; ", violations)}");
         }
 
         // The table's filter and this check agree; a heartbeat the filter returned that matches neither (a setting

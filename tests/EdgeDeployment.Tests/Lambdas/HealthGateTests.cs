@@ -119,7 +119,7 @@ public sealed class HealthGateTests
 
         Assert.Equal(Verdict.Unhealthy, verdict.Verdict);
         Assert.Equal(
-            "the candidate in shadow disagrees with the current model: the candidate found nothing on 20 of the 20 frames where the current model finds defects (1 > 0.5); " +
+            "shadow evaluation failed: the candidate found nothing on 20 of the 20 frames where the current model finds defects (1 > 0.5); " +
             "defect rate differs by -0.8 over 25 frames (bound ±0.1); box F1 against the current model 0 < 0.5; inference p95 2.5x the current model's (0 vs 0 ms; bound 1.5x)",
             Assert.Single(verdict.FailedDevices).Reason);
     }

@@ -8,7 +8,8 @@ namespace EdgeMlOps.EdgeDeployment.EvaluateFleetHealth;
 /// <list type="bullet">
 /// <item><b>UNHEALTHY</b> at once when any job execution ended other than SUCCEEDED, the job was canceled (its abort
 /// criteria), Greengrass reports a core device of the group UNHEALTHY, or a fresh heartbeat from the new model
-/// reports the component ERRORED or an error rate above the limit (over at least the minimum frames);</item>
+/// reports the component ERRORED, an error rate above the limit (over at least the minimum frames), or — on a
+/// device running a candidate in shadow — shadow results beyond <see cref="HealthGateSettings.Shadow"/>'s bounds;</item>
 /// <item><b>healthy this poll</b> when every execution SUCCEEDED and at least as many fresh healthy heartbeats from the
 /// expected model version arrived as devices succeeded;</item>
 /// <item><b>pending</b> otherwise.</item>
@@ -123,8 +124,23 @@ public static class HealthGate
             return $"the inference component reports ERRORED: {error}";
         }
 
-        return string.Create(CultureInfo.InvariantCulture,
-            $"inference error rate {heartbeat.ErrorRate:0.###} ({heartbeat.FramesFailed} of {heartbeat.FramesSeen} frames) above {settings.MaxErrorRate:0.###}");
+        var reasons = new List<string>();
+        if (heartbeat.FramesSeen >= settings.MinFramesPerDevice && heartbeat.ErrorRate > settings.MaxErrorRate)
+        {
+            reasons.Add(string.Create(CultureInfo.InvariantCulture,
+                $"inference error rate {heartbeat.ErrorRate:0.###} ({heartbeat.FramesFailed} of {heartbeat.FramesSeen} frames) above {settings.MaxErrorRate:0.###}"));
+        }
+
+        if (heartbeat.Shadow is { } shadow && settings.Shadow.Violations(shadow) is { Count: > 0 } violations)
+        {
+            reasons.Add($"shadow evaluation failed: {string.Join("; ", violations)}");
+        }
+
+        // The table's filter and this check agree; a heartbeat the filter returned that matches neither (a setting
+        // changed between the query and now) is still named by its counts.
+        return reasons.Count > 0
+            ? string.Join("; ", reasons)
+            : string.Create(CultureInfo.InvariantCulture, $"inference error rate {heartbeat.ErrorRate:0.###} ({heartbeat.FramesFailed} of {heartbeat.FramesSeen} frames)");
     }
 
     private static string Describe(IEnumerable<DeviceFinding> findings) =>

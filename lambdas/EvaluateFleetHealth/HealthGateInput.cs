@@ -48,6 +48,9 @@ public sealed record FailingHeartbeat(string ThingName, string? State, string? L
 {
     public double ErrorRate => FramesSeen == 0 ? 0 : (double)FramesFailed / FramesSeen;
 
+    /// <summary>The device's shadow evaluation (the rule's <c>shadow*</c> attributes); null when it runs none.</summary>
+    public HealthShadow? Shadow { get; init; }
+
     public static FailingHeartbeat? FromItem(JsonObject item)
     {
         if (AttributeValues.ToPlain(item) is not JsonObject plain || Text(plain["thingName"]) is not { } thing)
@@ -55,7 +58,21 @@ public sealed record FailingHeartbeat(string ThingName, string? State, string? L
             return null;
         }
 
-        return new FailingHeartbeat(thing, Text(plain["state"]), Text(plain["lastError"]), (long)(Number(plain["framesSeen"]) ?? 0), (long)(Number(plain["framesFailed"]) ?? 0));
+        return new FailingHeartbeat(thing, Text(plain["state"]), Text(plain["lastError"]), (long)(Number(plain["framesSeen"]) ?? 0), (long)(Number(plain["framesFailed"]) ?? 0))
+        {
+            Shadow = Number(plain["shadowFramesCompared"]) is { } compared
+                ? new HealthShadow
+                {
+                    FramesCompared = (long)compared,
+                    CurrentDefectFrames = (long)(Number(plain["shadowCurrentDefectFrames"]) ?? 0),
+                    MissedDefectFrames = (long)(Number(plain["shadowMissedDefectFrames"]) ?? 0),
+                    DefectRateDifference = Number(plain["shadowDefectRateDifference"]) ?? 0,
+                    BoxF1 = Number(plain["shadowBoxF1"]) ?? 1,
+                    LatencyP95Ratio = Number(plain["shadowLatencyRatio"]) ?? 0,
+                    LastError = Text(plain["shadowLastError"]),
+                }
+                : null,
+        };
     }
 
     private static double? Number(JsonNode? node) => node is JsonValue v && v.TryGetValue<double>(out var d) ? d : null;

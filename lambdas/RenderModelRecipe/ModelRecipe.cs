@@ -4,8 +4,9 @@ using System.Text.Json.Nodes;
 namespace EdgeMlOps.EdgeDeployment.RenderModelRecipe;
 
 /// <summary>
-/// Renders the Greengrass recipe of the model component: one ONNX artifact (readable by every component user, so
-/// the inference component can open it) and the model's metadata as default configuration. It has no lifecycle:
+/// Renders the Greengrass recipe of the model component: the ONNX artifact (readable by every component user, so
+/// the inference component can open it), the acceptance set's archive when the model has one (unpacked by
+/// Greengrass; the inference component runs it before serving) and the model's metadata as default configuration. It has no lifecycle:
 /// the component only delivers the file, and the inference component finds it through
 /// <c>{&lt;model component&gt;:artifacts:path}/model.onnx</c>.
 /// </summary>
@@ -20,8 +21,46 @@ public static class ModelRecipe
     /// </summary>
     public const string ClassNamesArgumentKey = "classNamesArgument";
 
-    public static string Render(string componentName, string componentVersion, string artifactUri, string modelPackageArn, string modelPackageGroupName, int modelPackageVersion, int imageSize, IReadOnlyList<string> classNames)
+    /// <summary>
+    /// Configuration key naming the acceptance set's document below the component's unpacked artifacts
+    /// (<c>acceptance/acceptance.json</c>), empty when the model has none; the inference component's recipe passes it
+    /// as its <c>acceptanceSet</c> (InferenceRecipeProps.ModelAcceptanceSetKey names the same key).
+    /// </summary>
+    public const string AcceptanceSetKey = "acceptanceSet";
+
+    /// <param name="acceptanceArchiveUri">The set's acceptance.zip in the artifacts bucket, a second artifact unpacked by Greengrass; null without a set.</param>
+    /// <param name="currentModelArtifactUri">
+    /// The current release's model copied beside this one (<c>current.onnx</c>) for shadow evaluation on the canary;
+    /// null for a first release. Every device of this version downloads it; only a shadow deployment uses it.
+    /// </param>
+    public static string Render(string componentName, string componentVersion, string artifactUri, string modelPackageArn, string modelPackageGroupName, int modelPackageVersion, int imageSize, IReadOnlyList<string> classNames,
+        string? acceptanceArchiveUri = null, string? currentModelArtifactUri = null)
     {
+        var artifacts = new JsonArray(
+            new JsonObject
+            {
+                ["URI"] = artifactUri,
+                ["Permission"] = new JsonObject { ["Read"] = "ALL", ["Execute"] = "NONE" },
+            });
+        if (currentModelArtifactUri is not null)
+        {
+            artifacts.Add(new JsonObject
+            {
+                ["URI"] = currentModelArtifactUri,
+                ["Permission"] = new JsonObject { ["Read"] = "ALL", ["Execute"] = "NONE" },
+            });
+        }
+
+        if (acceptanceArchiveUri is not null)
+        {
+            artifacts.Add(new JsonObject
+            {
+                ["URI"] = acceptanceArchiveUri,
+                ["Unarchive"] = "ZIP",
+                ["Permission"] = new JsonObject { ["Read"] = "ALL", ["Execute"] = "NONE" },
+            });
+        }
+
         var recipe = new JsonObject
         {
             ["RecipeFormatVersion"] = "2020-01-25",
@@ -43,18 +82,14 @@ public static class ModelRecipe
                     ["imageSize"] = imageSize,
                     ["classNames"] = new JsonArray(classNames.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
                     [ClassNamesArgumentKey] = string.Join(',', classNames),
+                    [AcceptanceSetKey] = acceptanceArchiveUri is null ? string.Empty : EdgeMlOps.Contracts.Training.AcceptanceSet.DevicePath,
                 },
             },
             ["Manifests"] = new JsonArray(
                 new JsonObject
                 {
                     ["Platform"] = new JsonObject { ["os"] = "linux" },
-                    ["Artifacts"] = new JsonArray(
-                        new JsonObject
-                        {
-                            ["URI"] = artifactUri,
-                            ["Permission"] = new JsonObject { ["Read"] = "ALL", ["Execute"] = "NONE" },
-                        }),
+                    ["Artifacts"] = artifacts,
                     ["Lifecycle"] = new JsonObject(),
                 }),
         };

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeMlOps.Contracts;
+using EdgeMlOps.Contracts.Training;
 
 namespace EdgeMlOps.EdgeDeployment.RenderModelRecipe;
 
@@ -64,11 +65,16 @@ public static partial class ModelReleasePlanner
         var componentVersion = ModelComponentVersion.FromModelPackageVersion(version, request.Attempt);
         var artifactKey = $"models/{group}/{version}/{ModelRecipe.ModelFileName}";
         var artifactUri = new S3Uri(request.ArtifactsBucket, artifactKey).ToString();
-        var recipe = ModelRecipe.Render(request.ModelComponentName, componentVersion, artifactUri, arn!, group!, version, imageSize!.Value, classNames!);
+        var archive = acceptanceSet is null ? null : ArchiveCopy(acceptanceSet, request.ArtifactsBucket, $"models/{group}/{version}/{AcceptanceSet.ArchiveFileName}");
+        var shadow = ShadowRelease.Plan(request.DeployedRecord, request.ArtifactsBucket, group!, version);
+        var recipe = ModelRecipe.Render(request.ModelComponentName, componentVersion, artifactUri, arn!, group!, version, imageSize!.Value, classNames!,
+            archive?.Uri, shadow?.ArtifactUri);
         return new ModelReleaseDecision(
             new ModelRelease(arn!, group!, version, request.ModelComponentName, componentVersion, source!.Value.CopySource, artifactKey, artifactUri, imageSize.Value, classNames!, recipe)
             {
                 AcceptanceSetUri = acceptanceSet,
+                AcceptanceArchive = archive,
+                Shadow = shadow,
             },
             []);
     }
@@ -187,13 +193,21 @@ public static partial class ModelReleasePlanner
     {
         var uri = metadata is null ? null : Text(metadata, AcceptanceSetUriKey);
         if (uri is not null && (!uri.StartsWith("s3://", StringComparison.Ordinal) || uri.IndexOf('/', 5) < 6 ||
-            !uri.EndsWith(".json", StringComparison.Ordinal)))
+            AcceptanceSet.ArchiveUri(uri) is null || !S3Uri.TryParse(uri, out _, out _)))
         {
-            problems.Add($"metadata {AcceptanceSetUriKey} must be an s3://bucket/…/*.json URI, got {uri}");
+            // The archive the model component ships, acceptance.zip, is found beside the set's folder.
+            problems.Add($"metadata {AcceptanceSetUriKey} must be an s3://bucket/…/{AcceptanceSet.DevicePath} URI, got {uri}");
             return null;
         }
 
         return uri;
+    }
+
+    private static AcceptanceArchiveCopy ArchiveCopy(string setUri, string artifactsBucket, string key)
+    {
+        S3Uri.TryParse(AcceptanceSet.ArchiveUri(setUri)!, out var source, out _);
+        var encodedKey = string.Join('/', source.Key.Split('/').Select(Uri.EscapeDataString));
+        return new AcceptanceArchiveCopy($"{source.Bucket}/{encodedKey}", key, new S3Uri(artifactsBucket, key).ToString());
     }
 
     private static string? Text(JsonObject json, string name) =>

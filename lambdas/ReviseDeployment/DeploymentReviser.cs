@@ -14,7 +14,9 @@ namespace EdgeMlOps.EdgeDeployment.ReviseDeployment;
 /// (the release's keys win, the operator's other keys stay); <c>Reset</c> paths are kept.</item>
 /// <item>Each component is updated at most once, and names and versions must look like Greengrass's.</item>
 /// <item>The rollback list is the current list unchanged: the last known good of this target (empty when the
-/// target had no deployment, which removes what the failed release added).</item>
+/// target had no deployment, which removes what the failed release added), except that an update's
+/// <see cref="ComponentUpdate.RollbackReset"/> paths are added to that component's <c>ConfigurationUpdate.Reset</c>
+/// there, so keys the release set return to their defaults on the device.</item>
 /// </list>
 /// </summary>
 public static partial class DeploymentReviser
@@ -76,9 +78,39 @@ public static partial class DeploymentReviser
             }
         }
 
+        var rollback = (JsonObject)currentComponents.DeepClone();
+        foreach (var update in updates.Where(u => u.RollbackReset.Count > 0))
+        {
+            if (update.RollbackReset.FirstOrDefault(p => !p.StartsWith('/')) is { } bad)
+            {
+                throw new ArgumentException($"component {update.ComponentName}: rollbackReset '{bad}' is not a JSON pointer");
+            }
+
+            // A component the target did not have leaves with the rollback; nothing to reset.
+            if (rollback[update.ComponentName] is JsonObject specification)
+            {
+                if (specification["ConfigurationUpdate"] is not JsonObject configurationUpdate)
+                {
+                    configurationUpdate = new JsonObject();
+                    specification["ConfigurationUpdate"] = configurationUpdate;
+                }
+
+                if (configurationUpdate["Reset"] is not JsonArray reset)
+                {
+                    reset = [];
+                    configurationUpdate["Reset"] = reset;
+                }
+
+                foreach (var path in update.RollbackReset.Where(p => !reset.Any(r => r?.GetValue<string>() == p)))
+                {
+                    reset.Add(path);
+                }
+            }
+        }
+
         var updated = updates.Select(u => u.ComponentName).ToHashSet(StringComparer.Ordinal);
         var kept = currentComponents.Select(kv => kv.Key).Where(n => !updated.Contains(n)).Order(StringComparer.Ordinal).ToList();
-        return new DeploymentRevision(revised, (JsonObject)currentComponents.DeepClone(), kept);
+        return new DeploymentRevision(revised, rollback, kept);
     }
 
     /// <summary>Greengrass keeps the merge as a JSON document in a string; the release's keys are merged into it.</summary>

@@ -5,7 +5,7 @@ namespace EdgeMlOps.EdgeDeployment.ReviseDeployment;
 
 /// <summary>
 /// Lambda handler <c>ReviseDeployment::EdgeMlOps.EdgeDeployment.ReviseDeployment.Function::Handle</c>.
-/// Input <c>{"currentComponents": {name: spec}, "updates": [{"componentName", "componentVersion", "configurationMerge"?}]}</c>, where
+/// Input <c>{"currentComponents": {name: spec}, "updates": [{"componentName", "componentVersion", "configurationMerge"?, "rollbackReset"?}]}</c>, where
 /// each spec is a CreateDeployment component specification in Step Functions' PascalCase
 /// (<c>ComponentVersion</c>, <c>ConfigurationUpdate</c>, <c>RunWith</c>). Output: see <see cref="DeploymentRevision"/>.
 /// </summary>
@@ -20,7 +20,10 @@ public static class Function
             .Select(u => new ComponentUpdate(
                 u?["componentName"]?.GetValue<string>() ?? throw new ArgumentException("an update has no componentName"),
                 u?["componentVersion"]?.GetValue<string>() ?? throw new ArgumentException("an update has no componentVersion"),
-                u?["configurationMerge"] as JsonObject))
+                u?["configurationMerge"] as JsonObject)
+            {
+                RollbackReset = [.. (u?["rollbackReset"] as JsonArray ?? []).Select(p => p?.GetValue<string>() ?? throw new ArgumentException("rollbackReset holds JSON pointers"))],
+            })
             .ToList();
         return DeploymentReviser.Revise(current, updates).ToJson();
     }

@@ -103,4 +103,33 @@ public sealed class HealthMessageContractTests
 
         Assert.Equal(ComponentStates.Running, message.State);
     }
+
+    [Fact]
+    public void A_message_without_acceptance_reads_as_none_and_the_acceptance_block_round_trips()
+    {
+        var old = HealthMessage.Read(JsonNode.Parse("""{"schemaVersion": 1, "state": "RUNNING"}""")!.AsObject());
+        Assert.Equal(AcceptanceStatuses.None, old.Acceptance.Status);
+
+        var tracker = new HealthTracker();
+        tracker.SetState(ComponentState.ModelQualityFailed);
+        tracker.SetAcceptance(new HealthAcceptance
+        {
+            Status = AcceptanceStatuses.Failed,
+            Message = "parity 0.00 < 0.9: 12 of 12 training-side boxes not reproduced",
+            Images = 16,
+            Parity = 0,
+            ParityThreshold = 0.9,
+            ExpectedBoxes = 12,
+            ExpectedRecall = 0.75,
+        });
+
+        var json = JsonNode.Parse(Message(tracker))!.AsObject();
+        var message = HealthMessage.Read(json);
+
+        Assert.Equal(ComponentStates.ModelQualityFailed, message.State);
+        Assert.Equal("failed", json["acceptance"]!["status"]!.GetValue<string>());
+        Assert.Equal((AcceptanceStatuses.Failed, 16, 0.0, 0.9, 12, 0.75), (message.Acceptance.Status, message.Acceptance.Images,
+            message.Acceptance.Parity, message.Acceptance.ParityThreshold, message.Acceptance.ExpectedBoxes, message.Acceptance.ExpectedRecall));
+        Assert.StartsWith("parity 0.00", message.Acceptance.Message, StringComparison.Ordinal);
+    }
 }

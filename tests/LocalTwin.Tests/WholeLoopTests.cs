@@ -38,7 +38,9 @@ public sealed class WholeLoopTests(TwinRunFixture twin)
         Assert.All(rollback.DeviceModelVersions.Values, v => Assert.Equal("1.0.0", v));
         var mail = Assert.Single(rollback.Notifications, n => n.Subject.Contains("rolled back", StringComparison.Ordinal));
         Assert.Contains(Canary, mail.Message, StringComparison.Ordinal);
-        Assert.Contains("reports ERRORED", mail.Message, StringComparison.Ordinal);
+        // The release has a current model, so the canary runs the faulty candidate in shadow: the current model keeps
+        // serving and the heartbeat's shadow block says why the candidate does not run.
+        Assert.Contains("the candidate does not run in shadow: the candidate model did not load", mail.Message, StringComparison.Ordinal);
         Assert.Contains("is not a YOLOv8 detection output", mail.Message, StringComparison.Ordinal);
     }
 

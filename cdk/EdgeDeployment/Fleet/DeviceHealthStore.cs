@@ -24,7 +24,8 @@ public sealed record DeviceHealthStoreProps
 /// topic), <c>receivedAt</c> (IoT Core's clock, epoch ms), <c>expiresAt</c> (TTL, epoch s), <c>state</c> (at most
 /// 32 characters), <c>modelComponentVersion</c> (at most 64), <c>framesSeen</c> (processed plus failed),
 /// <c>framesFailed</c>, <c>errorPpm</c> (failed frames per million, absent without frames) and <c>lastError</c>
-/// (at most <see cref="MaxErrorLength"/> characters). The deployment workflow's health gate counts heartbeats
+/// (at most <see cref="MaxErrorLength"/> characters), and while a candidate runs in shadow on a canary device the
+/// <see cref="ShadowAttributes"/> (absent otherwise). The deployment workflow's health gate counts heartbeats
 /// with COUNT queries of the index <see cref="ModelVersionIndex"/> (model version, then receivedAt), so a poll
 /// costs a few pages however large the fleet. Failed writes go to an encrypted log group.
 /// </summary>
@@ -38,8 +39,15 @@ public sealed class DeviceHealthStore : Construct
     /// <summary>Characters of the component's error text the rule keeps.</summary>
     public const int MaxErrorLength = 256;
 
+    /// <summary>The shadow evaluation's attributes (issue 14), read by the health gate's filters and failing-device page.</summary>
+    public static readonly string[] ShadowAttributes =
+    [
+        "shadowFramesCompared", "shadowCurrentDefectFrames", "shadowMissedDefectFrames", "shadowMissedPpm", "shadowDefectRateDifference",
+        "shadowBoxF1", "shadowLatencyRatio", "shadowLastError",
+    ];
+
     /// <summary>The attributes the index carries besides its keys (what the gate's filters and failure names read).</summary>
-    public static readonly string[] IndexedAttributes = ["state", "framesSeen", "framesFailed", "errorPpm", "lastError"];
+    public static readonly string[] IndexedAttributes = ["state", "framesSeen", "framesFailed", "errorPpm", "lastError", .. ShadowAttributes];
 
     /// <summary>The rule's SQL for the health topic filter <paramref name="topicFilter"/> and items kept <paramref name="ttlSeconds"/>.</summary>
     public static string RuleSql(string topicFilter, int ttlSeconds) =>
@@ -47,7 +55,15 @@ public sealed class DeviceHealthStore : Construct
         "substring(state, 0, 32) AS state, substring(model.componentVersion, 0, 64) AS modelComponentVersion, " +
         "frames.processed + frames.failed AS framesSeen, frames.failed AS framesFailed, " +
         "frames.failed * 1000000 / (frames.processed + frames.failed) AS errorPpm, " +
-        $"substring(model.lastError, 0, {MaxErrorLength}) AS lastError FROM '{topicFilter}'";
+        $"substring(model.lastError, 0, {MaxErrorLength}) AS lastError, " +
+        // The shadow block (issue 14): absent unless a candidate runs in shadow; the missed-defect share per million
+        // is absent while the current model has found no defect (a division by zero is Undefined).
+        "shadow.framesCompared AS shadowFramesCompared, shadow.currentDefectFrames AS shadowCurrentDefectFrames, " +
+        "shadow.missedDefectFrames AS shadowMissedDefectFrames, " +
+        "shadow.missedDefectFrames * 1000000 / shadow.currentDefectFrames AS shadowMissedPpm, " +
+        "shadow.defectRateDifference AS shadowDefectRateDifference, shadow.boxF1 AS shadowBoxF1, " +
+        "shadow.latencyP95Ratio AS shadowLatencyRatio, " +
+        $"substring(shadow.lastError, 0, {MaxErrorLength}) AS shadowLastError FROM '{topicFilter}'";
 
     public DeviceHealthStore(Construct scope, string id, DeviceHealthStoreProps props)
         : base(scope, id)

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import tarfile
+import zipfile
 
 SPLIT_FOLDERS = {"train": "images/train", "val": "images/val", "test": "images/test"}
 
@@ -175,6 +176,9 @@ ACCEPTANCE_FORMAT = "edgemlops.acceptance-set/1"
 ACCEPTANCE_FOLDER = "acceptance"
 ACCEPTANCE_FILE = "acceptance.json"
 ACCEPTANCE_IMAGES_FOLDER = "images"
+# The set as one archive beside model.onnx, for the edge model component (Greengrass unpacks a ZIP artifact into a
+# folder named after it: acceptance.zip -> acceptance/acceptance.json). Contract: AcceptanceSet.ArchiveFileName.
+ACCEPTANCE_ARCHIVE = "acceptance.zip"
 
 
 def read_yolo_labels(path):
@@ -299,4 +303,22 @@ def write_acceptance_set(output_dir, document, image_paths):
     path = os.path.join(folder, ACCEPTANCE_FILE)
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(document, handle, indent=2)
+    write_acceptance_archive(output_dir, [ACCEPTANCE_FILE] + [entry["file"] for entry in document["images"]])
+    return path
+
+
+def write_acceptance_archive(output_dir, members):
+    """
+    acceptance.zip beside the acceptance folder: the document and its images at the archive's root, in a fixed
+    order with a fixed timestamp, so the same set always gives the same bytes.
+    """
+    folder = os.path.join(output_dir, ACCEPTANCE_FOLDER)
+    path = os.path.join(output_dir, ACCEPTANCE_ARCHIVE)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for member in sorted(set(members)):
+            info = zipfile.ZipInfo(member, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            with open(os.path.join(folder, member), "rb") as source:
+                archive.writestr(info, source.read())
     return path

@@ -81,6 +81,9 @@ public sealed record InferenceRuntimeSettings
 
     /// <summary>Seconds between health heartbeats (1-3600, at most half of healthGate.heartbeatMaxAgeSeconds).</summary>
     public required int HealthIntervalSeconds { get; init; }
+
+    /// <summary>On the canary in shadow, the candidate runs on one frame in this many (1-1000). Default: 16.</summary>
+    public int ShadowSampleEvery { get; init; } = EdgeMlOps.Contracts.ShadowEvaluation.Defaults.SampleEvery;
 }
 
 /// <summary>Optional EC2 digital twin of a device (section <c>edge.digitalTwin</c>).</summary>

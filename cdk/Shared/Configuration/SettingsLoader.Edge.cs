@@ -45,11 +45,20 @@ public static partial class SettingsLoader
                 PollIntervalSeconds = r.Integer(SettingsSchema.Edge.HealthPollIntervalSeconds),
                 MaxDeploymentMinutes = r.Integer(SettingsSchema.Edge.MaxDeploymentMinutes),
                 HeartbeatMaxAgeSeconds = r.Integer(SettingsSchema.Edge.HeartbeatMaxAgeSeconds),
+                Shadow = new ShadowGateSettings
+                {
+                    MinFramesCompared = r.Integer(SettingsSchema.Edge.ShadowMinFramesCompared),
+                    MaxMissedDefectShare = r.Number(SettingsSchema.Edge.ShadowMaxMissedDefectShare)!.Value,
+                    MaxDefectRateDifference = r.Number(SettingsSchema.Edge.ShadowMaxDefectRateDifference)!.Value,
+                    MinBoxF1 = r.Number(SettingsSchema.Edge.ShadowMinBoxF1)!.Value,
+                    MaxLatencyRatio = r.Number(SettingsSchema.Edge.ShadowMaxLatencyRatio)!.Value,
+                },
             },
             Inference = new InferenceRuntimeSettings
             {
                 ConfidenceThreshold = r.Number(SettingsSchema.Edge.ConfidenceThreshold)!.Value,
                 IouThreshold = r.Number(SettingsSchema.Edge.IouThreshold)!.Value,
+                ShadowSampleEvery = r.Integer(SettingsSchema.Edge.ShadowSampleEvery),
                 FrameIntervalMs = r.Integer(SettingsSchema.Edge.FrameIntervalMs),
                 HealthIntervalSeconds = r.Integer(SettingsSchema.Edge.HealthIntervalSeconds),
             },
@@ -127,12 +136,15 @@ public static class EdgeReleaseHistory
         return (int)Math.Ceiling(minutes * 60 / gate.PollIntervalSeconds) + Math.Max(1, (int)Math.Ceiling(gate.SoakMinutes * 60.0 / gate.PollIntervalSeconds));
     }
 
-    /// <summary>Worst-case events of a release to the expected fleet (the canary counted as a group the rate notifies within a minute).</summary>
+    /// <summary>
+    /// Worst-case events of a release to the expected fleet (the canary counted as a group the rate notifies within a
+    /// minute). The canary is watched twice when the release has a current model: the candidate in shadow, then serving.
+    /// </summary>
     public static int WorstCaseEvents(EdgeSettings edge)
     {
         var canary = Math.Min(edge.ExpectedFleetSize, edge.Rollout.MaximumPerMinute);
         return FixedEvents + LockWaitEvents
-            + (WorstCasePolls(edge, canary) * EventsPerPoll(canary))
+            + (2 * WorstCasePolls(edge, canary) * EventsPerPoll(canary))
             + (WorstCasePolls(edge, edge.ExpectedFleetSize) * EventsPerPoll(edge.ExpectedFleetSize));
     }
 }

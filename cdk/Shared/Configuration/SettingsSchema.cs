@@ -239,6 +239,16 @@ public static partial class SettingsSchema
         public static readonly IntegerSetting HeartbeatMaxAgeSeconds = new("edge.healthGate.heartbeatMaxAgeSeconds", "Age after which a device's health heartbeat no longer counts", HealthGateSettings.Default.HeartbeatMaxAgeSeconds, 30, 3_600)
         { Rule = "≥ `healthGate.pollIntervalSeconds`" };
 
+        public static readonly IntegerSetting ShadowMinFramesCompared = new("edge.healthGate.shadow.minFramesCompared", "Frames the candidate and the current model must both have run on (in shadow on a canary device) before the shadow bounds apply", ShadowGateSettings.Default.MinFramesCompared, 1, 1_000_000);
+
+        public static readonly NumberSetting ShadowMaxMissedDefectShare = new("edge.healthGate.shadow.maxMissedDefectShare", "Highest share of the frames with a defect found by the current model on which the candidate finds none", ShadowGateSettings.Default.MaxMissedDefectShare, 0, 1);
+
+        public static readonly NumberSetting ShadowMaxDefectRateDifference = new("edge.healthGate.shadow.maxDefectRateDifference", "Largest difference of the candidate's and the current model's defect rates (frames with ≥ 1 detection), either way", ShadowGateSettings.Default.MaxDefectRateDifference, 0, 1);
+
+        public static readonly NumberSetting ShadowMinBoxF1 = new("edge.healthGate.shadow.minBoxF1", "Lowest box-level F1 of the candidate against the current model (same class, IoU ≥ 0.5); 0 switches the check off", ShadowGateSettings.Default.MinBoxF1, 0, 1);
+
+        public static readonly NumberSetting ShadowMaxLatencyRatio = new("edge.healthGate.shadow.maxLatencyRatio", "Highest candidate / current inference latency p95", ShadowGateSettings.Default.MaxLatencyRatio, 1, 100);
+
         public static readonly NumberSetting ConfidenceThreshold = new("edge.inference.confidenceThreshold", "Minimum confidence of a reported detection, merged into the inference component's configuration by every rollout", InferenceConfiguration.Defaults.ConfidenceThreshold, 0, 1);
 
         public static readonly NumberSetting IouThreshold = new("edge.inference.iouThreshold", "Non-maximum-suppression IoU threshold on the devices", InferenceConfiguration.Defaults.IouThreshold, 0, 1);
@@ -247,6 +257,8 @@ public static partial class SettingsSchema
 
         public static readonly IntegerSetting HealthIntervalSeconds = new("edge.inference.healthIntervalSeconds", "Seconds between the devices' health heartbeats", InferenceConfiguration.Defaults.HealthIntervalSeconds, 1, 3_600)
         { Rule = "≤ half of `healthGate.heartbeatMaxAgeSeconds`" };
+
+        public static readonly IntegerSetting ShadowSampleEvery = new("edge.inference.shadowSampleEvery", "On the canary, when a release has a current model, the candidate first runs in shadow on one frame in this many (the current model keeps publishing)", ShadowEvaluation.Defaults.SampleEvery, 1, 1_000);
 
         public static readonly BooleanSetting RequireManualApproval = new("edge.requireManualApproval", "E-mail approval between canary and fleet", true);
 
@@ -280,7 +292,9 @@ public static partial class SettingsSchema
         Edge.ComponentUpdateTimeoutSeconds, Edge.ConfigurationValidationTimeoutSeconds,
         Edge.SoakMinutes, Edge.MaxErrorRate, Edge.MinFramesPerDevice, Edge.HealthPollIntervalSeconds, Edge.MaxDeploymentMinutes,
         Edge.HeartbeatMaxAgeSeconds,
-        Edge.ConfidenceThreshold, Edge.IouThreshold, Edge.FrameIntervalMs, Edge.HealthIntervalSeconds,
+        Edge.ShadowMinFramesCompared, Edge.ShadowMaxMissedDefectShare, Edge.ShadowMaxDefectRateDifference, Edge.ShadowMinBoxF1,
+        Edge.ShadowMaxLatencyRatio,
+        Edge.ConfidenceThreshold, Edge.IouThreshold, Edge.FrameIntervalMs, Edge.HealthIntervalSeconds, Edge.ShadowSampleEvery,
         Edge.RequireManualApproval, Edge.ExpectedFleetSize, Edge.DigitalTwinEnabled, Edge.DigitalTwinInstanceType, Edge.DigitalTwinNucleusVersion,
     ];
 

@@ -23,6 +23,9 @@ public sealed record HealthGateSettings(
     /// <summary>Every member at its default.</summary>
     public static HealthGateSettings Default { get; } = new();
 
+    /// <summary>Bounds on the canary's shadow evaluation (<c>healthGate.shadow</c>; issue 14). Default: <see cref="ShadowGateSettings.Default"/>.</summary>
+    public ShadowGateSettings Shadow { get; init; } = ShadowGateSettings.Default;
+
     /// <summary>
     /// Minutes a deployment to <paramref name="devices"/> devices may stay in progress (or devices unproven) before
     /// it is rolled back: the configured limit plus the time the IoT job's rollout rate needs to notify every device,
@@ -45,7 +48,10 @@ public sealed record HealthGateSettings(
         Required<double>(json, "maxErrorRate"),
         Required<int>(json, "minFramesPerDevice"),
         Required<int>(json, "maxDeploymentMinutes"),
-        Required<int>(json, "heartbeatMaxAgeSeconds"));
+        Required<int>(json, "heartbeatMaxAgeSeconds"))
+    {
+        Shadow = ShadowGateSettings.FromJson(json["shadow"] as JsonObject),
+    };
 
     private static T Required<T>(JsonObject json, string name) =>
         json[name] is JsonValue value && value.TryGetValue<T>(out var result)

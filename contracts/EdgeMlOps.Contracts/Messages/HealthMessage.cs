@@ -38,6 +38,15 @@ public sealed record HealthMessage
 
     public HealthLatency LatencyMs { get; init; } = new();
 
+    /// <summary>
+    /// The on-device acceptance check of the loaded model (added within schema version 1; a message without it reads
+    /// as status <see cref="AcceptanceStatuses.None"/>).
+    /// </summary>
+    public HealthAcceptance Acceptance { get; init; } = new();
+
+    /// <summary>Shadow evaluation of a candidate model (added within schema version 1); null when none runs.</summary>
+    public HealthShadow? Shadow { get; init; }
+
     public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, MessageSchema.Json);
 
     /// <summary>Reads a health message; an unknown major schema version throws <see cref="UnsupportedMessageException"/>.</summary>
@@ -57,6 +66,102 @@ public static class ComponentStates
     /// <summary>The component cannot serve (e.g. the model does not load); the health gate fails such a device.</summary>
     public const string Errored = "ERRORED";
     public const string Stopping = "STOPPING";
+
+    /// <summary>
+    /// The model loaded but failed its on-device acceptance check (<see cref="HealthAcceptance.Status"/> is
+    /// <c>failed</c> or <c>invalid</c>): the component runs and reports, but serves no results. Added within schema
+    /// version 1; the health gate fails such a device.
+    /// </summary>
+    public const string ModelQualityFailed = "MODEL_QUALITY_FAILED";
+}
+
+/// <summary>The values of <see cref="HealthAcceptance.Status"/>.</summary>
+public static class AcceptanceStatuses
+{
+    /// <summary>The model came without an acceptance set (a package registered before sets existed); nothing was checked.</summary>
+    public const string None = "none";
+
+    /// <summary>The set is being run (the component serves nothing yet).</summary>
+    public const string Pending = "pending";
+
+    /// <summary>Parity with the training-side predictions reached the threshold; the component serves.</summary>
+    public const string Passed = "passed";
+
+    /// <summary>Parity below the threshold: the model behaves on this device otherwise than in evaluation.</summary>
+    public const string Failed = "failed";
+
+    /// <summary>
+    /// A set was declared but cannot be used (missing, unreadable, not an acceptance set, images missing or altered,
+    /// classes not the model's): the model cannot be checked, which counts as a failure.
+    /// </summary>
+    public const string Invalid = "invalid";
+}
+
+/// <summary>
+/// The result of running the model's acceptance set (<c>EdgeMlOps.Contracts.Training.AcceptanceSet</c>) on the
+/// device before serving. Metrics are the device's predictions against the set's labels at the set's thresholds
+/// (IoU 0.5); <c>expected*</c> are the same metrics of the training-side predictions on the same images. Parity
+/// matches the device's boxes one-to-one with the training-side ones (same class, IoU ≥ <see cref="ParityIou"/>).
+/// </summary>
+public sealed record HealthAcceptance
+{
+    /// <summary>IoU at which a device box reproduces a training-side box.</summary>
+    public const double ParityIou = 0.9;
+
+    /// <summary>One of <see cref="AcceptanceStatuses"/>.</summary>
+    public string Status { get; init; } = AcceptanceStatuses.None;
+
+    /// <summary>What differed (failed), why the set is unusable (invalid), or a note (passed with differences); null otherwise.</summary>
+    public string? Message { get; init; }
+
+    /// <summary>Images of the set that were run.</summary>
+    public int Images { get; init; }
+
+    /// <summary>Device precision against the labels.</summary>
+    public double Precision { get; init; }
+
+    /// <summary>Device recall against the labels.</summary>
+    public double Recall { get; init; }
+
+    /// <summary>Device mAP at IoU 0.5 against the labels (mean over the classes that have labels).</summary>
+    public double Map50 { get; init; }
+
+    /// <summary>Precision of the training-side predictions on the same images (what the device should reach).</summary>
+    public double ExpectedPrecision { get; init; }
+
+    public double ExpectedRecall { get; init; }
+
+    public double ExpectedMap50 { get; init; }
+
+    /// <summary>
+    /// Matched pairs / (training-side boxes + device boxes − matched pairs), 0–1: missing and extra boxes both lower
+    /// it; 1 when neither side has a box.
+    /// </summary>
+    public double Parity { get; init; }
+
+    /// <summary>The threshold <see cref="Parity"/> was held to (the component's <c>acceptanceParityThreshold</c>).</summary>
+    public double ParityThreshold { get; init; }
+
+    /// <summary>Boxes the training side predicted on the set's images.</summary>
+    public int ExpectedBoxes { get; init; }
+
+    /// <summary>Boxes the device predicted on them.</summary>
+    public int DeviceBoxes { get; init; }
+
+    /// <summary>Training-side boxes reproduced by a device box.</summary>
+    public int MatchedBoxes { get; init; }
+
+    /// <summary>Largest |confidence difference| over the matched pairs.</summary>
+    public double MaxConfidenceDifference { get; init; }
+
+    /// <summary>The set names the SHA-256 of the model file the device loaded (false: the set belongs to another file).</summary>
+    public bool ModelMatches { get; init; }
+
+    /// <summary>The pre-processing the device used: <c>parity</c>, or the opt-in fast paths (e.g. <c>fastDct,dctScaling</c>).</summary>
+    public string? Preprocessing { get; init; }
+
+    /// <summary>Time the check took at model load, in milliseconds.</summary>
+    public double DurationMs { get; init; }
 }
 
 /// <summary>The model the component runs, and why it stopped serving if it did.</summary>

@@ -22,6 +22,29 @@ public sealed record AcceptanceSet
     /// <summary>The document inside <see cref="FolderName"/>.</summary>
     public const string FileName = "acceptance.json";
 
+    /// <summary>
+    /// The set as one ZIP beside <see cref="FolderName"/> (the document and <c>images/</c> at its root; writer:
+    /// yolo_helpers.write_acceptance_archive): the artifact the edge model component ships. Greengrass unpacks a ZIP
+    /// artifact into a folder named after it, so on a device the document is <see cref="DevicePath"/> below the
+    /// model component's <c>artifacts:decompressedPath</c>.
+    /// </summary>
+    public const string ArchiveFileName = "acceptance.zip";
+
+    /// <summary>The document's path below the model component's unpacked artifacts on a device.</summary>
+    public const string DevicePath = FolderName + "/" + FileName;
+
+    /// <summary>
+    /// The archive's URI from the document's (<c>…/acceptance/acceptance.json</c> → <c>…/acceptance.zip</c>); null
+    /// when <paramref name="setUri"/> does not end in the set's folder and file.
+    /// </summary>
+    public static string? ArchiveUri(string? setUri)
+    {
+        const string Suffix = "/" + DevicePath;
+        return setUri is not null && setUri.EndsWith(Suffix, StringComparison.Ordinal)
+            ? setUri[..^Suffix.Length] + "/" + ArchiveFileName
+            : null;
+    }
+
     private static readonly JsonSerializerOptions Options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,

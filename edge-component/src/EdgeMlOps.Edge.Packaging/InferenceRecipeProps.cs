@@ -50,6 +50,13 @@ public sealed record InferenceRecipeProps
     /// </summary>
     public string ModelClassNamesKey { get; init; } = "/classNamesArgument";
 
+    /// <summary>
+    /// Configuration key of the model component holding its acceptance set's document, relative to the model
+    /// component's unpacked artifacts (e.g. <c>acceptance/acceptance.json</c>; empty when the model has none). Default:
+    /// /acceptanceSet. Left unresolved when absent, which the component reads as "no set".
+    /// </summary>
+    public string ModelAcceptanceSetKey { get; init; } = "/acceptanceSet";
+
     /// <summary>Results topic; <c>{thingName}</c> is replaced by the component, <c>{iot:thingName}</c> by Greengrass. Default: edgemlops/{thingName}/inference/results.</summary>
     public string ResultsTopic { get; init; } = InferenceConfiguration.Defaults.ResultsTopic;
 

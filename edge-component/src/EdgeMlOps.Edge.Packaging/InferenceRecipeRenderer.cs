@@ -113,6 +113,10 @@ public static class InferenceRecipeRenderer
             $"--model-package-version \"{{{props.ModelComponentName}:configuration:{props.ModelPackageVersionKey}}}\"",
             // Fallback class names for a model file without names metadata; they change only with the model.
             $"--set \"classNames={{{props.ModelComponentName}:configuration:{props.ModelClassNamesKey}}}\"",
+            // The model's acceptance set, run once after the model loads; it changes only with the model.
+            $"--set \"{K.AcceptanceSet}={{{props.ModelComponentName}:configuration:{props.ModelAcceptanceSetKey}}}\"",
+            $"--set \"{K.AcceptanceSetRoot}={{{props.ModelComponentName}:artifacts:decompressedPath}}\"",
+            $"--set \"{K.AcceptanceParityThreshold}={{configuration:/{K.AcceptanceParityThreshold}}}\"",
             // Loaded once into the process; changes only with a new artifact (a new component version).
             $"--onnxruntime \"{app}/{InferenceArtifactLayout.OnnxRuntimeEntry(rid)}\"",
             "--thing-name \"{iot:thingName}\"",
@@ -125,11 +129,19 @@ public static class InferenceRecipeRenderer
             $"--max-file-bytes \"{{configuration:/{K.MaxFileBytes}}}\"",
             "--threads \"{configuration:/intraOpThreads}\"",
             "--set \"allowSpinning={configuration:/allowSpinning}\"",
+            // The decoder is built once; the opt-in fast paths trade parity with the training side for speed.
+            $"--set \"{K.FastDct}={{configuration:/{K.FastDct}}}\"",
+            $"--set \"{K.DctScaling}={{configuration:/{K.DctScaling}}}\"",
             // The uploader and the spool are built at start; the edge deployment workflow merges capture.bucket and
             // capture.prefix, and the restart that follows is what points the uploader at the new place.
             "--set \"capture.bucket={configuration:/capture/bucket}\"",
             "--set \"capture.prefix={configuration:/capture/prefix}\"",
             "--set \"capture.spoolMaxMegabytes={configuration:/capture/spoolMaxMegabytes}\"",
+            // Shadow evaluation on the canary (issue 14): the workflow's shadow deployment names the current model's
+            // file in the model component and the promotion clears it; either change restarts the component, which
+            // is what switches the serving model.
+            $"--set \"{ShadowEvaluation.Keys.CurrentModelFile}={{configuration:/{ShadowEvaluation.Configuration.Object}/{ShadowEvaluation.Configuration.CurrentModelFile}}}\"",
+            $"--set \"{ShadowEvaluation.Keys.SampleEvery}={{configuration:/{ShadowEvaluation.Configuration.Object}/{ShadowEvaluation.Configuration.SampleEvery}}}\"",
         };
         var pidFile = "{work:path}/inference.pid";
         return new JsonObject
@@ -170,6 +182,9 @@ public static class InferenceRecipeRenderer
         [K.MaxFileBytes] = D.MaxFileBytes,
         [K.IntraOpThreads] = 0,
         [K.AllowSpinning] = false,
+        [K.FastDct] = D.FastDct,
+        [K.DctScaling] = D.DctScaling,
+        [K.AcceptanceParityThreshold] = D.AcceptanceParityThreshold,
         [K.ResultsTopic] = props.ResultsTopic,
         [K.HealthTopic] = props.HealthTopic,
         [K.Capture] = new JsonObject
@@ -181,6 +196,11 @@ public static class InferenceRecipeRenderer
             [K.CaptureBucket] = D.CaptureBucket,
             [K.CapturePrefix] = D.CapturePrefix,
             [K.CaptureSpoolMaxMegabytes] = D.CaptureSpoolMaxMegabytes,
+        },
+        [ShadowEvaluation.Configuration.Object] = new JsonObject
+        {
+            [ShadowEvaluation.Configuration.CurrentModelFile] = string.Empty,
+            [ShadowEvaluation.Configuration.SampleEvery] = ShadowEvaluation.Defaults.SampleEvery,
         },
         ["accessControl"] = new JsonObject
         {

@@ -14,12 +14,16 @@ namespace EdgeMlOps.Edge.Benchmark;
 
 /// <summary>
 /// Usage: EdgeMlOps.Edge.Benchmark [--frames N] [--bare-frames N] [--soak N] [--threads 1,2] [--images DIR]
-/// [--model FILE] [--onnxruntime LIB] [--spinning]
+/// [--model FILE] [--onnxruntime LIB] [--spinning] [--acceptance K] [--shadow-frames N] [--shadow-every K] [--shadow-only]
 /// <para>
 /// Honest overhead: the denominator is bare inference (one pre-processed frame, no decoding competing) at its
 /// fastest intra-op thread setting, measured in the same run, before and after the pipeline runs; the numerator is
 /// the pipeline's wall time per frame at its own fastest setting. Thread settings are measured alternately so a
 /// change of machine load hits all of them alike.
+/// </para>
+/// <para>
+/// <c>--acceptance K</c> measures only the on-device acceptance check at model load on a set of K images
+/// (<see cref="AcceptanceBenchmark"/>).
 /// </para>
 /// </summary>
 public static class Program
@@ -38,6 +42,10 @@ public static class Program
         var threads = Enumerable.Range(1, Environment.ProcessorCount).ToList();
         var spinning = false;
         var soakOnly = false;
+        var shadowFrames = 0;
+        var shadowEvery = EdgeMlOps.Contracts.ShadowEvaluation.Defaults.SampleEvery;
+        var shadowOnly = false;
+        var acceptance = 0;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -51,14 +59,23 @@ public static class Program
                 case "--onnxruntime": library = args[++i]; break;
                 case "--spinning": spinning = true; break;
                 case "--soak-only": soakOnly = true; break;
+                case "--shadow-frames": shadowFrames = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--shadow-every": shadowEvery = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--shadow-only": shadowOnly = true; break;
+                case "--acceptance": acceptance = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default:
-                    Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: --frames N --bare-frames N --soak N --threads 1,2 --images DIR --model FILE --onnxruntime LIB --spinning --soak-only");
+                    Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: --frames N --bare-frames N --soak N --threads 1,2 --images DIR --model FILE --onnxruntime LIB --spinning --acceptance K --shadow-frames N --shadow-every K --shadow-only --soak-only");
                     return 2;
             }
         }
 
         model ??= ModelFiles.Write(Path.Combine(Path.GetTempPath(), "edge-benchmark-models"), ModelFiles.Yolov8n, () => new Yolov8nModelBuilder().Build());
         var runtime = OnnxRuntimeEnvironment.Load(library);
+        if (acceptance > 0)
+        {
+            return AcceptanceBenchmark.Run(runtime, model, images, acceptance);
+        }
+
         var detectors = threads.ToDictionary(t => t, t => DetectionModel.Load(runtime, model, new DetectionModelOptions { IntraOpThreads = t, AllowSpinning = spinning }));
         var first = detectors[threads[0]];
         Console.WriteLine($"Edge inference benchmark ({runtime.Description}): model {Path.GetFileName(model)} ({first.InputWidth}x{first.InputHeight}, " +
@@ -66,6 +83,12 @@ public static class Program
         Console.WriteLine($"{Environment.ProcessorCount} logical CPUs; intra-op threads {string.Join(", ", threads)}; spinning {(spinning ? "on" : "off")}; " +
             $"{bareFrames} bare frames x 2 rounds, {frames} pipeline frames per run after {Warmup} warm-up");
         Console.WriteLine($"load average at start: {LoadAverage()}");
+        if (shadowOnly)
+        {
+            await ShadowAsync(runtime, detectors[threads[^1]], model, threads[^1], spinning, images, Math.Max(shadowFrames, 200), shadowEvery);
+            Console.WriteLine($"load average at end: {LoadAverage()}");
+            return 0;
+        }
 
         if (soakOnly)
         {
@@ -120,6 +143,11 @@ public static class Program
             await SoakAsync(detectors[bestPipelined], bestPipelined, images, soak);
         }
 
+        if (shadowFrames > 0)
+        {
+            await ShadowAsync(runtime, detectors[bestPipelined], model, bestPipelined, spinning, images, shadowFrames, shadowEvery);
+        }
+
         Console.WriteLine($"peak RSS (VmHWM) {ReadStatus("VmHWM:") / 1048576.0:F1} MB with {threads.Count} sessions loaded");
         Console.WriteLine($"load average at end: {LoadAverage()}");
         foreach (var detector in detectors.Values)
@@ -149,6 +177,55 @@ public static class Program
         }
     }
 
+    /// <summary>
+    /// Champion frames per second with a candidate in shadow (the same model file loaded a second time, so the
+    /// candidate costs as much as the current model: the worst case short of a slower candidate) on one frame in
+    /// <paramref name="every"/>, divided by without: four rounds, alternating which runs first, the ratio of the summed wall times and of the process CPU time per frame.
+    /// </summary>
+    private static async Task ShadowAsync(OnnxRuntimeEnvironment runtime, DetectionModel current, string model, int threads, bool spinning,
+        string images, int frames, int every)
+    {
+        const int Rounds = 4;
+        var without = new List<RunResult>();
+        var with = new List<RunResult>();
+        long compared = 0;
+        for (var round = 0; round < Rounds; round++)
+        {
+            // Alternating which goes first, so a change of machine load hits both alike.
+            if (round % 2 == 0)
+            {
+                without.Add(await PipelineAsync(current, images, frames, pipelining: true));
+            }
+
+            var comparison = new EdgeMlOps.Edge.Component.Shadow.ShadowComparison("benchmark", every);
+            using (var shadow = EdgeMlOps.Edge.Component.Shadow.ShadowRunner.TryCreate(runtime, current, model,
+                new DetectionModelOptions { IntraOpThreads = threads, AllowSpinning = spinning }, every, comparison)
+                ?? throw new InvalidOperationException(comparison.Snapshot().LastError))
+            {
+                with.Add(await PipelineAsync(current, images, frames, pipelining: true, shadow));
+            }
+
+            compared += comparison.Snapshot().FramesCompared;
+            if (round % 2 == 1)
+            {
+                without.Add(await PipelineAsync(current, images, frames, pipelining: true));
+            }
+        }
+
+        var fpsWithout = without.Sum(r => r.Frames) / without.Sum(r => r.Wall.TotalSeconds);
+        var fpsWith = with.Sum(r => r.Frames) / with.Sum(r => r.Wall.TotalSeconds);
+        var cpuWithout = without.Sum(r => r.Cpu.TotalMilliseconds) / without.Sum(r => r.Frames);
+        var cpuWith = with.Sum(r => r.Cpu.TotalMilliseconds) / with.Sum(r => r.Frames);
+        Console.WriteLine();
+        Console.WriteLine($"shadow: {threads} thread(s), candidate (the same model loaded again) on 1 frame in {every} ({compared} frames compared over {Rounds} rounds of {frames} frames)");
+        Console.WriteLine($"shadow: rounds without {string.Join(", ", without.Select(r => r.Fps.ToString("F2", CultureInfo.InvariantCulture)))} fps; " +
+            $"with {string.Join(", ", with.Select(r => r.Fps.ToString("F2", CultureInfo.InvariantCulture)))} fps");
+        Console.WriteLine($"shadow ratio (wall clock) = {fpsWith:F2} / {fpsWithout:F2} fps = {fpsWith / fpsWithout:F3} (target >= 0.90: {(fpsWith / fpsWithout >= 0.90 ? "met" : "NOT met")})");
+        // On a shared machine the wall clock measures the neighbours as much as the pipeline; CPU time per frame is
+        // what bounds the frame rate of a device that runs flat out.
+        Console.WriteLine($"shadow ratio (process CPU per frame) = {cpuWithout:F1} / {cpuWith:F1} ms = {cpuWithout / cpuWith:F3} (target >= 0.90: {(cpuWithout / cpuWith >= 0.90 ? "met" : "NOT met")})");
+    }
+
     /// <summary>Inference alone on one pre-processed frame: per-run times after a short warm-up.</summary>
     private static double[] Bare(DetectionModel model, string images, int frames)
     {
@@ -174,7 +251,7 @@ public static class Program
     }
 
     private sealed record RunResult(long Frames, long Skipped, TimeSpan Wall, IReadOnlyList<(string Stage, List<double> Values)> Stages,
-        long RssAfterWarmup, long RssAtEnd, long AllocatedBytes, IReadOnlyList<MemorySample> Memory)
+        long RssAfterWarmup, long RssAtEnd, long AllocatedBytes, IReadOnlyList<MemorySample> Memory, TimeSpan Cpu)
     {
         public double Fps => Frames / Wall.TotalSeconds;
 
@@ -188,7 +265,8 @@ public static class Program
             new(frame, ReadStatus("VmRSS:"), ReadStatus("RssAnon:"), GC.GetGCMemoryInfo().HeapSizeBytes);
     }
 
-    private static async Task<RunResult> PipelineAsync(DetectionModel model, string images, int frames, bool pipelining)
+    private static async Task<RunResult> PipelineAsync(DetectionModel model, string images, int frames, bool pipelining,
+        EdgeMlOps.Edge.Component.Shadow.ShadowRunner? shadow = null)
     {
         var health = new HealthTracker();
         var configuration = new StaticRuntimeConfigurationSource(new RuntimeSettings { FrameIntervalMs = 0, Capture = new CaptureSettings { Enabled = false } });
@@ -201,12 +279,14 @@ public static class Program
             Health = health,
             Pipelining = pipelining,
             Log = new ComponentLog(TextWriter.Null),
+            Shadow = shadow,
         });
         string[] names = ["decode", "pre-process", "inference", "post-process", "publish"];
         var stages = names.Select(n => (n, new List<double>(frames))).ToList();
         long completed = 0;
         long rssAfterWarmup = 0;
         long allocatedAtWarmup = 0;
+        var cpuAtWarmup = TimeSpan.Zero;
         var wall = new Stopwatch();
         var memory = new List<MemorySample>();
         pipeline.FrameCompleted += t =>
@@ -218,6 +298,7 @@ public static class Program
                 rssAfterWarmup = ReadStatus("VmRSS:");
                 allocatedAtWarmup = GC.GetTotalAllocatedBytes(precise: false);
                 memory.Add(MemorySample.Take(0));
+                cpuAtWarmup = Process.GetCurrentProcess().TotalProcessorTime;
                 wall.Restart();
                 return;
             }
@@ -240,8 +321,9 @@ public static class Program
         var source = new FolderReplaySource(images, () => TimeSpan.Zero, loop: true, maxFrames: frames + Warmup, recursive: true);
         await pipeline.RunAsync(source, CancellationToken.None);
         wall.Stop();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuAtWarmup;
         return new RunResult(completed - Warmup, health.Snapshot().FramesFailed, wall.Elapsed, stages, rssAfterWarmup, ReadStatus("VmRSS:"),
-            GC.GetTotalAllocatedBytes(precise: false) - allocatedAtWarmup, memory);
+            GC.GetTotalAllocatedBytes(precise: false) - allocatedAtWarmup, memory, cpu);
     }
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";

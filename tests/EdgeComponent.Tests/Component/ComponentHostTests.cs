@@ -197,4 +197,94 @@ public sealed class ComponentHostTests(OnnxFixture onnx)
         await stop.CancelAsync();
         await run;
     }
+
+    [Fact]
+    public async Task A_model_that_passes_its_acceptance_set_is_served_and_the_health_message_carries_the_check()
+    {
+        using var folder = new TempFolder();
+        folder.File("frame.jpg", TestImages.SolidJpeg(128, 64));
+        using var setFolder = new TempFolder();
+        var set = EdgeMlOps.Edge.ModelGen.Models.KnownOutputAcceptanceSet.ForReference()
+            .Write(setFolder.Path, onnx.KnownOutputModel, i => TestImages.SolidJpeg(128, 128, (byte)(i * 9), 60, 90));
+        var settings = Settings(onnx.KnownOutputModel, folder.Path) with { AcceptanceSet = "acceptance/acceptance.json", AcceptanceSetRoot = setFolder.Path };
+        var publisher = new RecordingPublisher();
+
+        await Host(settings, publisher).RunAsync(CancellationToken.None);
+
+        Assert.Equal(set, settings.AcceptanceSetPath());
+        Assert.Single(publisher.On(ResultsTopic));
+        var acceptance = Assert.Single(publisher.On(HealthTopic)).RootElement.GetProperty("acceptance");
+        Assert.Equal("passed", acceptance.GetProperty("status").GetString());
+        Assert.Equal(1.0, acceptance.GetProperty("parity").GetDouble());
+        Assert.Equal(16, acceptance.GetProperty("images").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_blind_model_fails_acceptance_reports_model_quality_failed_and_serves_nothing_but_keeps_running()
+    {
+        using var folder = new TempFolder();
+        folder.File("frame.jpg", TestImages.SolidJpeg(128, 64));
+        using var setFolder = new TempFolder();
+        // The good model's evaluation shipped with the blind model (the wrong artifact).
+        EdgeMlOps.Edge.ModelGen.Models.KnownOutputAcceptanceSet.ForReference()
+            .Write(setFolder.Path, onnx.KnownOutputModel, i => TestImages.SolidJpeg(128, 128, (byte)(i * 9), 60, 90));
+        var settings = Settings(onnx.BlindModel, folder.Path, r => r with { HealthIntervalSeconds = 1 }) with
+        {
+            AcceptanceSet = Path.Combine(setFolder.Path, "acceptance", "acceptance.json"),
+        };
+        var publisher = new RecordingPublisher();
+        var host = Host(settings, publisher);
+        using var stop = new CancellationTokenSource();
+
+        var run = host.RunAsync(stop.Token);
+        await Eventually.TrueAsync(() => publisher.On(HealthTopic).Any(h => h.RootElement.GetProperty("state").GetString() == "MODEL_QUALITY_FAILED"),
+            "a MODEL_QUALITY_FAILED health message");
+        Assert.False(run.IsCompleted);
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Empty(publisher.On(ResultsTopic));
+        var last = publisher.On(HealthTopic)[^1].RootElement;
+        Assert.Equal("MODEL_QUALITY_FAILED", last.GetProperty("state").GetString());
+        Assert.Equal("failed", last.GetProperty("acceptance").GetProperty("status").GetString());
+        Assert.Contains("not reproduced", last.GetProperty("acceptance").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("acceptance failed: parity 0.000", last.GetProperty("model").GetProperty("lastError").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_an_acceptance_set_the_model_is_served_and_acceptance_reads_none()
+    {
+        using var folder = new TempFolder();
+        folder.File("frame.jpg", TestImages.SolidJpeg(128, 64));
+        // What Greengrass leaves when the model component has no acceptance set: the variable uninterpolated.
+        var settings = Settings(onnx.KnownOutputModel, folder.Path) with { AcceptanceSet = "{model:configuration:/acceptanceSet}" };
+        var publisher = new RecordingPublisher();
+
+        await Host(settings, publisher).RunAsync(CancellationToken.None);
+
+        Assert.Single(publisher.On(ResultsTopic));
+        var acceptance = Assert.Single(publisher.On(HealthTopic)).RootElement.GetProperty("acceptance");
+        Assert.Equal(("none", "parity"), (acceptance.GetProperty("status").GetString(), acceptance.GetProperty("preprocessing").GetString()));
+    }
+
+    [Fact]
+    public async Task A_declared_but_missing_acceptance_set_is_invalid_and_the_model_is_not_served()
+    {
+        using var folder = new TempFolder();
+        folder.File("frame.jpg", TestImages.SolidJpeg(128, 64));
+        var settings = Settings(onnx.KnownOutputModel, folder.Path) with { AcceptanceSet = "acceptance/acceptance.json", AcceptanceSetRoot = folder.Path + "-nowhere" };
+        var publisher = new RecordingPublisher();
+        var host = Host(settings, publisher);
+        using var stop = new CancellationTokenSource();
+
+        var run = host.RunAsync(stop.Token);
+        await Eventually.TrueAsync(() => host.Health.State == ComponentState.ModelQualityFailed, "state MODEL_QUALITY_FAILED");
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Empty(publisher.On(ResultsTopic));
+        var acceptance = publisher.On(HealthTopic)[^1].RootElement.GetProperty("acceptance");
+        Assert.Equal("invalid", acceptance.GetProperty("status").GetString());
+        Assert.Contains("cannot be read", acceptance.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
 }

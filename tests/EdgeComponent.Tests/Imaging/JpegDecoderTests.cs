@@ -31,9 +31,51 @@ public sealed class JpegDecoderTests
     }
 
     [Fact]
-    public void Large_image_is_decoded_at_a_dct_scale_that_still_covers_the_model_input()
+    public void By_default_a_large_image_is_decoded_at_full_size_with_the_accurate_dct_as_the_training_side_does()
     {
+        var defaults = new JpegDecoderOptions();
+        Assert.Equal((false, false, "parity"), (defaults.AllowDctScaling, defaults.FastDct, defaults.PreprocessingName));
         using var decoder = new JpegDecoder();
+        var image = new DecodedImage();
+
+        Assert.Equal(ImageFailureReason.None, decoder.Decode(TestImages.SolidJpeg(2560, 1920), image, 640, 640));
+
+        Assert.Equal((2560, 1920), (image.Width, image.Height));
+    }
+
+    [Fact]
+    public void The_fast_dct_is_opt_in_and_gives_other_pixels_than_the_default()
+    {
+        var jpeg = TestImages.RealJpeg();
+        var accurate = new DecodedImage();
+        var fast = new DecodedImage();
+        using (var decoder = new JpegDecoder())
+        {
+            Assert.Equal(ImageFailureReason.None, decoder.Decode(jpeg, accurate));
+        }
+
+        using (var decoder = new JpegDecoder(new JpegDecoderOptions { FastDct = true }))
+        {
+            Assert.Equal(ImageFailureReason.None, decoder.Decode(jpeg, fast));
+        }
+
+        var differing = 0;
+        var largest = 0;
+        for (var i = 0; i < accurate.Pixels.Length; i++)
+        {
+            var d = Math.Abs(accurate.Pixels[i] - fast.Pixels[i]);
+            differing += d > 0 ? 1 : 0;
+            largest = Math.Max(largest, d);
+        }
+
+        Assert.True(differing > 0, "the fast DCT changed no pixel: the flag is not applied");
+        Assert.InRange(largest, 1, 40);
+    }
+
+    [Fact]
+    public void With_dct_scaling_opted_in_a_large_image_is_decoded_at_a_scale_that_still_covers_the_model_input()
+    {
+        using var decoder = new JpegDecoder(new JpegDecoderOptions { AllowDctScaling = true });
         var image = new DecodedImage();
 
         Assert.Equal(ImageFailureReason.None, decoder.Decode(TestImages.SolidJpeg(2560, 1920), image, 640, 640));

@@ -163,6 +163,17 @@ public sealed class OnnxRuntimeModelTests(OnnxFixture onnx)
     }
 
     [Fact]
+    public void A_float64_output_of_the_right_shape_is_refused_naming_its_element_type_and_shape()
+    {
+        var path = EdgeMlOps.Edge.ModelGen.Models.ModelFiles.Write(onnx.ModelDirectory, "float64-output.onnx", EdgeMlOps.Edge.ModelGen.Models.WrongShapeModelBuilder.BuildFloat64Output);
+
+        var ex = Assert.Throws<ModelValidationException>(() => DetectionModel.Load(onnx.Runtime, path));
+
+        Assert.Contains("output0: float64 [1, 6, 6]", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("expected float32 [1, 4+nc, N]", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Fails_if_the_model_file_is_missing()
     {
         var path = Path.Combine(onnx.ModelDirectory, "missing.onnx");

@@ -39,6 +39,34 @@ public sealed class YoloV8DecoderTests
     }
 
     [Fact]
+    public void Above_the_candidate_cap_the_best_scoring_anchors_enter_nms_not_the_first_by_index()
+    {
+        // 10 more anchors than the cap pass the threshold; the last 10 (where a large input's stride-32 anchors sit)
+        // score best. Taking the first 30,000 by index would lose them all.
+        const int extra = 10;
+        const int n = YoloV8Decoder.MaxCandidates + extra;
+        var output = new float[5 * n];
+        for (var i = 0; i < n; i++)
+        {
+            output[i] = (i % 1000) * 10;        // cx: a grid of boxes 10 px apart that never overlap
+            output[n + i] = (i / 1000) * 10;    // cy
+            output[(2 * n) + i] = 4;
+            output[(3 * n) + i] = 4;
+            output[(4 * n) + i] = i >= n - extra ? 0.9f : 0.3f;
+        }
+
+        var results = new List<Detection>();
+        new YoloV8Decoder(1, n).Decode(output, new LetterboxGeometry(10_000, 10_000, 10_000, 10_000), new PostprocessOptions { MaxDetections = 20 }, results);
+
+        Assert.Equal(20, results.Count);
+        Assert.All(results.Take(extra), d => Assert.Equal(0.9f, d.Confidence));
+        var bestAnchors = results.Take(extra).Select(d => ((int)MathF.Round((d.Box.Y1 + 2) / 10) * 1000) + (int)MathF.Round((d.Box.X1 + 2) / 10));
+        Assert.Equal(Enumerable.Range(n - extra, extra), bestAnchors.Order());
+        // Among equal scores the lower anchor index still wins: the first 0.3 boxes follow.
+        Assert.Equal(Enumerable.Range(0, 10), results.Skip(extra).Select(d => ((int)MathF.Round((d.Box.Y1 + 2) / 10) * 1000) + (int)MathF.Round((d.Box.X1 + 2) / 10)));
+    }
+
+    [Fact]
     public void Drops_anchors_below_the_confidence_threshold()
     {
         var output = Table([(10, 10, 4, 4, 0.3f), (30, 30, 4, 4, 0.2f)]);

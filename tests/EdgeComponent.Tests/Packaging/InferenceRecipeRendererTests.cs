@@ -93,6 +93,21 @@ public sealed partial class InferenceRecipeRendererTests
 
         // The key the edge workflow's model recipe writes (ModelRecipe.ClassNamesArgumentKey), spelled out here.
         Assert.Contains("--set \"classNames={com.edgemlops.Model:configuration:/classNamesArgument}\"", run, StringComparison.Ordinal);
+        // The acceptance set ships in the model component (its unpacked archive); the model component names the document.
+        Assert.Contains("--set \"acceptanceSet={com.edgemlops.Model:configuration:/acceptanceSet}\" --set \"acceptanceSetRoot={com.edgemlops.Model:artifacts:decompressedPath}\"", run, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Lifecycle_passes_the_shadow_settings_the_workflow_merges_and_they_default_to_no_shadow()
+    {
+        var recipe = Recipe();
+        var run = (string)recipe["Manifests"]![0]!["Lifecycle"]!["Run"]!["Script"]!;
+
+        Assert.Contains("--set \"shadowCurrentModelFile={configuration:/shadow/currentModelFile}\"", run, StringComparison.Ordinal);
+        Assert.Contains("--set \"shadowSampleEvery={configuration:/shadow/sampleEvery}\"", run, StringComparison.Ordinal);
+        var shadow = recipe["ComponentConfiguration"]!["DefaultConfiguration"]!["shadow"]!;
+        Assert.Equal("", shadow["currentModelFile"]!.GetValue<string>());
+        Assert.Equal(16, shadow["sampleEvery"]!.GetValue<int>());
     }
 
     [Fact]
@@ -137,7 +152,7 @@ public sealed partial class InferenceRecipeRendererTests
 
             Assert.Empty(interpolated.Intersect(RuntimeKeys));
             Assert.Equal(
-                new[] { "allowSpinning", "capture/bucket", "capture/prefix", "capture/spoolMaxMegabytes", "imagesPath", "intraOpThreads", "maxFileBytes", "maxImagePixels", "source" },
+                new[] { "acceptanceParityThreshold", "allowSpinning", "capture/bucket", "capture/prefix", "capture/spoolMaxMegabytes", "dctScaling", "fastDct", "imagesPath", "intraOpThreads", "maxFileBytes", "maxImagePixels", "shadow/currentModelFile", "shadow/sampleEvery", "source" },
                 interpolated.Order(StringComparer.Ordinal));
         }
 
@@ -169,7 +184,7 @@ public sealed partial class InferenceRecipeRendererTests
         var namespaces = AnyVariable().Matches(recipe).Select(m => m.Groups[1].Value).Distinct().Order(StringComparer.Ordinal).ToList();
 
         Assert.All(namespaces, n => Assert.Contains(n, new[] { "artifacts:decompressedPath", "configuration", "iot:thingName", "work:path",
-            "com.edgemlops.Model:artifacts:path", "com.edgemlops.Model:configuration", "thingName" }));
+            "com.edgemlops.Model:artifacts:path", "com.edgemlops.Model:artifacts:decompressedPath", "com.edgemlops.Model:configuration", "thingName" }));
     }
 
     [Fact]
@@ -216,6 +231,7 @@ public sealed partial class InferenceRecipeRendererTests
         })
             .Replace("{artifacts:decompressedPath}", "/greengrass/v2/packages/artifacts-unarchived/x/1.0.0", StringComparison.Ordinal)
             .Replace("{com.edgemlops.Model:artifacts:path}", "/greengrass/v2/packages/artifacts/m/1.0.0", StringComparison.Ordinal)
+            .Replace("{com.edgemlops.Model:artifacts:decompressedPath}", "/greengrass/v2/packages/artifacts-unarchived/m/1.0.0", StringComparison.Ordinal)
             .Replace("{iot:thingName}", "cam-1", StringComparison.Ordinal);
         var args = ArgumentPair().Matches(interpolated[interpolated.IndexOf("--", StringComparison.Ordinal)..])
             .SelectMany(m => m.Groups[2].Success ? new[] { m.Groups[1].Value, m.Groups[2].Value } : [m.Groups[1].Value]).ToArray();
@@ -232,6 +248,9 @@ public sealed partial class InferenceRecipeRendererTests
         Assert.Equal(EdgeMlOps.Edge.Component.Frames.Frame.DefaultMaxFileBytes, options.Settings.MaxFileBytes);
         Assert.Equal(0, options.Settings.IntraOpThreads);
         Assert.False(options.Settings.AllowSpinning);
+        // Pre-processing parity by default; a model component without an acceptance set leaves the variable unresolved: no set.
+        Assert.Equal((false, false, 0.9), (options.Settings.FastDct, options.Settings.DctScaling, options.Settings.AcceptanceParityThreshold));
+        Assert.Null(options.Settings.AcceptanceSetPath());
         Assert.Equal((string.Empty, EdgeMlOps.Contracts.CaptureLayout.DefaultPrefix, 512), (options.Settings.Runtime.Capture.Bucket, options.Settings.Runtime.Capture.Prefix,
             options.Settings.Runtime.Capture.SpoolMaxMegabytes));
         // The runtime keys are not on the command line: they start at the component's defaults and come from IPC.

@@ -30,6 +30,8 @@ public sealed class OnnxFixture : IDisposable
 
     public string Yolov8nModel => Models[ModelFiles.Yolov8n];
 
+    public string BlindModel => Models[ModelFiles.Blind];
+
     public void Dispose()
     {
         try

@@ -65,7 +65,8 @@ public sealed class EdgeSettingsTests
     [Fact]
     public void A_smaller_fleet_fits_a_slower_rollout()
     {
-        var edge = Parse(s_devYaml.Replace("    maximumPerMinute: 500", "    maximumPerMinute: 10 #", StringComparison.Ordinal)
+        // 12 per minute: the canary is watched twice (the candidate in shadow, then serving) before the fleet.
+        var edge = Parse(s_devYaml.Replace("    maximumPerMinute: 500", "    maximumPerMinute: 12 #", StringComparison.Ordinal)
             .Replace("    expectedSize: 10000", "    expectedSize: 1000 #", StringComparison.Ordinal)).Edge;
 
         Assert.Equal(1_000, edge.ExpectedFleetSize);

@@ -107,6 +107,41 @@ public sealed class HealthGateTests
     }
 
     [Fact]
+    public void Shadow_results_beyond_the_bounds_fail_the_device_with_every_bound_crossed()
+    {
+        var item = HealthTableItems.Heartbeat("canary-1", 1, "RUNNING", "4.0.0", 400, 0, shadow: new HealthShadow
+        {
+            FramesCompared = 25, CurrentDefectFrames = 20, MissedDefectFrames = 20, DefectRateDifference = -0.8, BoxF1 = 0, LatencyP95Ratio = 2.5,
+        });
+        var heartbeat = Assert.IsType<FailingHeartbeat>(FailingHeartbeat.FromItem(item));
+
+        var verdict = HealthGate.Evaluate(Input(Succeeded(2), healthy: 1, failing: 1, examples: [heartbeat]));
+
+        Assert.Equal(Verdict.Unhealthy, verdict.Verdict);
+        Assert.Equal(
+            "shadow evaluation failed: the candidate found nothing on 20 of the 20 frames where the current model finds defects (1 > 0.5); " +
+            "defect rate differs by -0.8 over 25 frames (bound ±0.1); box F1 against the current model 0 < 0.5; inference p95 2.5x the current model's (0 vs 0 ms; bound 1.5x)",
+            Assert.Single(verdict.FailedDevices).Reason);
+    }
+
+    [Fact]
+    public void The_approval_evidence_of_a_50_device_canary_summarises_all_and_names_the_five_lowest_agreements_within_2000_characters()
+    {
+        var items = Enumerable.Range(1, 50).Select(i => HealthTableItems.Heartbeat($"canary-{i:00}", 1, "RUNNING", "4.0.0", 400, 0, shadow: new HealthShadow
+        {
+            FramesCompared = 30, CurrentDefectFrames = 10, MissedDefectFrames = i % 3, DefectRateDifference = (i % 5 - 2) / 100.0, BoxF1 = 0.5 + (i / 100.0), LatencyP95Ratio = 1 + (i / 200.0),
+        })).Append(HealthTableItems.Heartbeat("no-shadow", 1, "RUNNING", "4.0.0", 400, 0));
+
+        var text = ShadowEvidence.Summarise(items, moreItems: false);
+
+        Assert.StartsWith("Shadow evaluation of the candidate against the current model on 50 canary device(s): 1500 frames compared; box F1 min 0.51, mean 0.755; " +
+            "defect-rate difference -0.02 to +0.02; frames where only the current model found a defect 51 of 500; latency p95 ratio max 1.25.", text, StringComparison.Ordinal);
+        Assert.Equal(["canary-01", "canary-02", "canary-03", "canary-04", "canary-05"],
+            text.Split('\n').Skip(2).Select(l => l.Trim().Split(':')[0]));
+        Assert.True(text.Length <= ShadowEvidence.MaxCharacters);
+    }
+
+    [Fact]
     public void At_most_ten_failed_devices_are_named_and_the_counts_cover_the_rest()
     {
         var things = Enumerable.Range(0, 10).Select(i => $"press-{i:D4}").ToList();

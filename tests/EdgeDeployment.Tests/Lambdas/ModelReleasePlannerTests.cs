@@ -96,11 +96,48 @@ public sealed class ModelReleasePlannerTests
     }
 
     [Fact]
+    public void The_model_component_carries_the_acceptance_archive_copied_beside_the_model_and_names_the_document()
+    {
+        var package = Package();
+        package["CustomerMetadataProperties"]!["acceptanceSetUri"] = "s3://training-bucket/models/onnx/x 1/acceptance/acceptance.json";
+
+        var release = Plan(package).Release!;
+
+        // The training side's acceptance.zip beside the set's folder, copied next to model.onnx in the artifacts bucket.
+        var archive = release.AcceptanceArchive!;
+        Assert.Equal("training-bucket/models/onnx/x%201/acceptance.zip", archive.CopySource);
+        Assert.Equal(release.ArtifactKey.Replace("model.onnx", "acceptance.zip", StringComparison.Ordinal), archive.Key);
+        Assert.Equal(archive.Key, release.ToJson()["acceptanceArchive"]!["key"]!.GetValue<string>());
+        var recipe = JsonNode.Parse(release.Recipe)!;
+        var artifacts = recipe["Manifests"]![0]!["Artifacts"]!.AsArray();
+        Assert.Equal([release.ArtifactUri, archive.Uri], artifacts.Select(a => a!["URI"]!.GetValue<string>()));
+        Assert.Equal("ZIP", artifacts[1]!["Unarchive"]!.GetValue<string>());
+        // Greengrass unpacks acceptance.zip into <decompressedPath>/acceptance/: the document the component reads.
+        Assert.Equal("acceptance/acceptance.json", recipe["ComponentConfiguration"]!["DefaultConfiguration"]!["acceptanceSet"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void A_package_without_an_acceptance_set_is_still_deployable()
     {
         var release = Plan(Package()).Release!;
 
         Assert.Null(release.AcceptanceSetUri);
+        Assert.Null(release.AcceptanceArchive);
+        Assert.Null(release.ToJson()["acceptanceArchive"]);
+        var recipe = JsonNode.Parse(release.Recipe)!;
+        Assert.Single(recipe["Manifests"]![0]!["Artifacts"]!.AsArray());
+        Assert.Equal(string.Empty, recipe["ComponentConfiguration"]!["DefaultConfiguration"]!["acceptanceSet"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Fails_if_the_acceptance_set_uri_is_not_the_set_document_of_a_folder()
+    {
+        var package = Package();
+        package["CustomerMetadataProperties"]!["acceptanceSetUri"] = "s3://training-bucket/models/onnx/x1/evaluation.json";
+
+        var decision = Plan(package);
+
+        Assert.Contains(decision.Problems, p => p.Contains("acceptance/acceptance.json", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -222,5 +259,42 @@ public sealed class ModelReleasePlannerTests
         Assert.Empty(output["problems"]!.AsArray());
         Assert.Equal("3.0.0", output["release"]!["componentVersion"]!.GetValue<string>());
         Assert.IsType<string>(output["release"]!["recipe"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void With_a_release_running_the_candidate_carries_the_current_model_for_shadow_evaluation()
+    {
+        var request = new RenderModelRecipeRequest(Package(version: 4), "com.edgemlops.Model", "edge-artifacts")
+        {
+            DeployedRecord = JsonNode.Parse("""
+                {"record": {"modelPackageArn": "arn:aws:sagemaker:eu-west-1:123456789012:model-package/metal-tag-detector/3", "modelPackageGroupName": "metal-tag-detector",
+                  "modelPackageVersion": 3, "modelComponent": {"componentName": "com.edgemlops.Model", "componentVersion": "3.0.1"}}}
+                """)!.AsObject(),
+        };
+
+        var release = ModelReleasePlanner.Plan(request).Release!;
+
+        var shadow = Assert.IsType<ShadowRelease>(release.Shadow);
+        Assert.Equal("edge-artifacts/models/metal-tag-detector/3/model.onnx", shadow.CopySource);
+        Assert.Equal("models/metal-tag-detector/4/current.onnx", shadow.ArtifactKey);
+        Assert.Equal("3.0.1", shadow.CurrentComponentVersion);
+        var artifacts = JsonNode.Parse(release.Recipe)!["Manifests"]![0]!["Artifacts"]!.AsArray().Select(a => a!["URI"]!.GetValue<string>());
+        Assert.Equal(["s3://edge-artifacts/models/metal-tag-detector/4/model.onnx", "s3://edge-artifacts/models/metal-tag-detector/4/current.onnx"], artifacts);
+        Assert.Equal("current.onnx", release.ToJson()["shadow"]!["currentModelFile"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("""{"value": "none"}""")]
+    [InlineData("""{"record": {"modelPackageGroupName": "metal-tag-detector", "modelPackageVersion": 4}}""")]
+    [InlineData("""{"record": {"modelPackageGroupName": "other-group", "modelPackageVersion": 3}}""")]
+    public void A_first_release_a_re_release_or_another_groups_record_skips_shadow(string record)
+    {
+        var request = new RenderModelRecipeRequest(Package(version: 4), "com.edgemlops.Model", "edge-artifacts") { DeployedRecord = JsonNode.Parse(record)!.AsObject() };
+
+        var release = ModelReleasePlanner.Plan(request).Release!;
+
+        Assert.Null(release.Shadow);
+        Assert.Single(JsonNode.Parse(release.Recipe)!["Manifests"]![0]!["Artifacts"]!.AsArray());
+        Assert.Null(release.ToJson()["shadow"]);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using EdgeDeployment.Tests.Lambdas;
 using EdgeDeployment.Tests.Template;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Testing.Greengrass;
 using EdgeMlOps.Testing.StateMachines;
 using Xunit;
@@ -78,6 +79,32 @@ public sealed class EdgeDeploymentWorkflowTests
         var create = Assert.Single(result.InvocationsOf("CreateRevisedDeployment"), i => i.Parameters!["TargetArn"]!.GetValue<string>() == _fleet);
         Assert.Equal("ROLLBACK", create.Parameters!["DeploymentPolicies"]!["FailureHandlingPolicy"]!.GetValue<string>());
         Assert.Equal(500, create.Parameters!["IotJobConfiguration"]!["JobExecutionsRolloutConfig"]!["MaximumPerMinute"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_model_with_an_acceptance_set_ships_it_in_its_component_copied_beside_the_model()
+    {
+        var fake = Fake();
+        fake.Registry[0]["CustomerMetadataProperties"]!["acceptanceSetUri"] = "s3://edgemlops-dev-training-artifacts/runs/4/onnx/acceptance/acceptance.json";
+
+        var result = await RunAsync(fake);
+
+        Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
+        var copy = Assert.Single(result.InvocationsOf("CopyAcceptanceArchive"));
+        Assert.Equal("edgemlops-dev-training-artifacts/runs/4/onnx/acceptance.zip", copy.Parameters!["CopySource"]!.GetValue<string>());
+        Assert.Equal("models/metal-tag-detector/4/acceptance.zip", copy.Parameters!["Key"]!.GetValue<string>());
+        var recipe = JsonNode.Parse(Assert.Single(result.InvocationsOf("CreateModelComponentVersion")).Parameters!["InlineRecipe"]!.GetValue<string>())!;
+        Assert.Equal(2, recipe["Manifests"]![0]!["Artifacts"]!.AsArray().Count);
+        Assert.Equal("acceptance/acceptance.json", recipe["ComponentConfiguration"]!["DefaultConfiguration"]!["acceptanceSet"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_model_without_an_acceptance_set_copies_only_the_model()
+    {
+        var result = await RunAsync(Fake());
+
+        Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
+        Assert.Empty(result.InvocationsOf("CopyAcceptanceArchive"));
     }
 
     [Fact]
@@ -226,7 +253,9 @@ public sealed class EdgeDeploymentWorkflowTests
         Assert.DoesNotContain(result.TaskInvocations, i => i.Parameters?["TargetArn"]?.GetValue<string>() == _fleet || i.Parameters?["ThingGroupArn"]?.GetValue<string>() == _fleet);
         var rollback = Assert.Single(result.InvocationsOf("RollBackTarget"));
         Assert.Equal(_canary, rollback.Parameters!["TargetArn"]!.GetValue<string>());
-        Assert.True(JsonNode.DeepEquals(previous, rollback.Parameters!["Components"]), rollback.Parameters!["Components"]!.ToJsonString());
+        // The last known good, with the inference component's shadow settings reset to the recipe's defaults.
+        var expected = JsonNode.Parse("""{"com.edgemlops.Model": {"ComponentVersion": "3.0.0"}, "com.edgemlops.Inference": {"ComponentVersion": "1.0.7", "ConfigurationUpdate": {"Reset": ["/shadow"]}}}""");
+        Assert.True(JsonNode.DeepEquals(expected, rollback.Parameters!["Components"]), rollback.Parameters!["Components"]!.ToJsonString());
         Assert.Contains(fake.Notifications, n => n.Subject.Contains("rolled back", StringComparison.Ordinal) && n.Message.Contains("canary-01", StringComparison.Ordinal) && n.Message.Contains("deployment job execution FAILED", StringComparison.Ordinal));
     }
 
@@ -257,6 +286,147 @@ public sealed class EdgeDeploymentWorkflowTests
         Assert.Equal("ReleaseRolledBack", result.Error);
         Assert.Equal([_canary, _canary], fake.Deployments.Select(d => d.TargetArn));
         Assert.Contains(fake.Notifications, n => n.Message.Contains("error rate 0.2 (40 of 200 frames) above 0.05", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_candidate_that_finds_nothing_in_shadow_where_the_current_model_finds_defects_rolls_the_canary_back()
+    {
+        var fake = Fake();
+        fake.ShadowAlways = true;
+        fake.HeartbeatShadow = _ => new HealthShadow
+        {
+            FramesCompared = 30, CurrentDefectFrames = 12, MissedDefectFrames = 12, DefectRateDifference = -0.4, BoxF1 = 0, LatencyP95Ratio = 1.0,
+        };
+
+        var result = await RunAsync(fake);
+
+        Assert.Equal("ReleaseRolledBack", result.Error);
+        Assert.Equal([_canary, _canary], fake.Deployments.Select(d => d.TargetArn));
+        Assert.Contains(fake.Notifications, n => n.Message.Contains("the candidate found nothing on 12 of the 12 frames where the current model finds defects", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_candidate_in_shadow_proves_nothing_before_it_has_compared_the_minimum_frames_so_the_canary_waits_until_the_limit()
+    {
+        var fake = Fake();
+        fake.ShadowAlways = true;
+        fake.HeartbeatShadow = _ => new HealthShadow { FramesCompared = 5, CurrentDefectFrames = 5, MissedDefectFrames = 5, DefectRateDifference = -1, BoxF1 = 0 };
+
+        var result = await RunAsync(fake);
+
+        Assert.Equal("ReleaseRolledBack", result.Error);
+        Assert.Empty(result.InvocationsOf("AskForFleetRolloutApproval"));
+        Assert.Contains(fake.Notifications, n => n.Message.Contains("without a fresh healthy heartbeat", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_candidate_that_does_not_load_in_shadow_rolls_the_canary_back_at_once()
+    {
+        var fake = Fake();
+        fake.ShadowAlways = true;
+        fake.HeartbeatShadow = _ => new HealthShadow { LastError = "the candidate model did not load: Model 'model.onnx' has output rank 4" };
+
+        var result = await RunAsync(fake);
+
+        Assert.Equal("ReleaseRolledBack", result.Error);
+        Assert.Contains(fake.Notifications, n => n.Message.Contains("the candidate does not run in shadow: the candidate model did not load", StringComparison.Ordinal));
+        Assert.True(result.InvocationsOf("EvaluateDeviceHealth").Count <= 2);
+    }
+
+    [Fact]
+    public async Task A_candidate_that_agrees_in_shadow_passes_the_canary()
+    {
+        var fake = Fake();
+        fake.ShadowAlways = true;
+        fake.HeartbeatShadow = _ => new HealthShadow
+        {
+            FramesCompared = 40, CurrentDefectFrames = 10, MissedDefectFrames = 1, DefectRateDifference = -0.025, BoxF1 = 0.93, LatencyP95Ratio = 1.1,
+        };
+
+        var result = await RunAsync(fake);
+
+        Assert.Null(result.Error);
+        Assert.Single(result.InvocationsOf("AskForFleetRolloutApproval"));
+    }
+
+    private static string DeployedRecord(int version) => new JsonObject
+    {
+        ["modelPackageArn"] = $"arn:aws:sagemaker:us-east-1:111111111111:model-package/metal-tag-detector/{version}",
+        ["modelPackageGroupName"] = "metal-tag-detector",
+        ["modelPackageVersion"] = version,
+        ["modelComponent"] = new JsonObject { ["componentName"] = "com.edgemlops.Model", ["componentVersion"] = $"{version}.0.0" },
+    }.ToJsonString();
+
+    private static string? ShadowFile(CreatedDeployment deployment, string inference) =>
+        deployment.Components[inference]?["ConfigurationUpdate"]?["Merge"]?.GetValue<string>() is { } merge
+            ? JsonNode.Parse(merge)?["shadow"]?["currentModelFile"]?.GetValue<string>()
+            : null;
+
+    [Fact]
+    public async Task With_a_current_model_the_canary_runs_the_candidate_in_shadow_then_serving_then_the_fleet_gets_it()
+    {
+        var fake = Fake();
+        fake.RecordedReleases.Add(DeployedRecord(3));
+        fake.HeartbeatShadow = _ => new HealthShadow
+        {
+            FramesCompared = 40, CurrentDefectFrames = 10, MissedDefectFrames = 0, DefectRateDifference = 0.025, BoxF1 = 0.95, LatencyP95Ratio = 1.05,
+        };
+        const string inference = "com.edgemlops.Inference";
+
+        var result = await RunAsync(fake);
+
+        Assert.Null(result.Error);
+        var bucket = _machine.Definition["States"]!["CopyModelArtifact"]!["Parameters"]!["Bucket"]!.GetValue<string>();
+        Assert.Contains(($"{bucket}/models/metal-tag-detector/3/model.onnx", "models/metal-tag-detector/4/current.onnx"), fake.Copies);
+        var artifacts = Assert.Single(fake.Recipes)["Manifests"]![0]!["Artifacts"]!.AsArray();
+        Assert.Equal(["model.onnx", "current.onnx"], artifacts.Select(a => a!["URI"]!.GetValue<string>().Split('/')[^1]));
+        Assert.Equal([_canary, _canary, _fleet], fake.Deployments.Select(d => d.TargetArn));
+        Assert.Equal(["current.onnx", "", ""], fake.Deployments.Select(d => ShadowFile(d, inference)));
+        Assert.All(fake.Deployments, d => Assert.Equal("4.0.0", d.Components["com.edgemlops.Model"]!["ComponentVersion"]!.GetValue<string>()));
+        var approval = Assert.Single(fake.Notifications, n => n.Message.Contains("Approve the fleet rollout", StringComparison.Ordinal));
+        Assert.Contains("Shadow evaluation of the candidate against the current model on 1 canary device(s): 40 frames compared; box F1 min 0.95", approval.Message, StringComparison.Ordinal);
+        Assert.Contains("  canary-01: F1 0.95, defect-rate difference +0.025, missed 0/10, latency x1.05, 40 frames", approval.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_first_release_skips_shadow_and_the_approval_says_so()
+    {
+        var fake = Fake();
+
+        var result = await RunAsync(fake);
+
+        Assert.Null(result.Error);
+        Assert.Empty(result.InvocationsOf("CopyCurrentModelArtifact"));
+        Assert.Equal([_canary, _fleet], fake.Deployments.Select(d => d.TargetArn));
+        var approval = Assert.Single(fake.Notifications, n => n.Message.Contains("Approve the fleet rollout", StringComparison.Ordinal));
+        Assert.Contains("No shadow evaluation: the group had no current model", approval.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_blind_candidate_in_shadow_rolls_the_canary_back_to_the_current_model_with_shadow_reset_and_the_fleet_untouched()
+    {
+        var fake = Fake();
+        fake.RecordedReleases.Add(DeployedRecord(3));
+        const string inference = "com.edgemlops.Inference";
+        fake.SeedDeployment(_canary, new JsonObject
+        {
+            ["com.edgemlops.Model"] = new JsonObject { ["ComponentVersion"] = "3.0.0" },
+            [inference] = new JsonObject { ["ComponentVersion"] = "1.0.1", ["ConfigurationUpdate"] = new JsonObject { ["Merge"] = """{"confidenceThreshold":0.3}""" } },
+        });
+        fake.HeartbeatShadow = _ => new HealthShadow
+        {
+            FramesCompared = 30, CurrentDefectFrames = 30, MissedDefectFrames = 30, DefectRateDifference = -1, BoxF1 = 0, LatencyP95Ratio = 1.0,
+        };
+
+        var result = await RunAsync(fake);
+
+        Assert.Equal("ReleaseRolledBack", result.Error);
+        Assert.Equal([_canary, _canary], fake.Deployments.Select(d => d.TargetArn));
+        Assert.Equal("current.onnx", ShadowFile(fake.Deployments[0], inference));
+        var rollback = fake.Deployments[1].Components;
+        Assert.Equal("3.0.0", rollback["com.edgemlops.Model"]!["ComponentVersion"]!.GetValue<string>());
+        Assert.Equal(["/shadow"], rollback[inference]!["ConfigurationUpdate"]!["Reset"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Contains(fake.Notifications, n => n.Message.Contains("the candidate found nothing on 30 of the 30 frames", StringComparison.Ordinal));
     }
 
     [Fact]

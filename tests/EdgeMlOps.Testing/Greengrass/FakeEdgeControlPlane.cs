@@ -67,6 +67,22 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
     /// </summary>
     public long HeartbeatEveryMs { get; set; }
 
+    /// <summary>
+    /// The shadow block a device reports while its group's latest deployment runs a candidate in shadow (the
+    /// inference component's merged <c>shadow.currentModelFile</c> is set), and always when <see cref="ShadowAlways"/>.
+    /// Default: none.
+    /// </summary>
+    public Func<string, EdgeMlOps.Contracts.HealthShadow?> HeartbeatShadow { get; set; } = _ => null;
+
+    /// <summary>Report <see cref="HeartbeatShadow"/> whatever the deployment says. Default: false.</summary>
+    public bool ShadowAlways { get; set; }
+
+    /// <summary>Every S3 CopyObject the workflow made: (copy source, destination key).</summary>
+    public List<(string CopySource, string Key)> Copies { get; } = [];
+
+    /// <summary>Every recipe the workflow registered.</summary>
+    public List<JsonObject> Recipes { get; } = [];
+
     /// <summary>Greengrass's status of a core device. Default: HEALTHY.</summary>
     public Func<string, string> CoreDeviceStatus { get; set; } = _ => "HEALTHY";
 
@@ -166,9 +182,11 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
                 return Registry.FirstOrDefault(m => m["ModelPackageArn"]!.GetValue<string>() == arn)?.DeepClone()
                     ?? throw new TaskFailure("SageMaker.ValidationException", $"Model package {arn} does not exist");
             case CopyObject:
+                Copies.Add((p["CopySource"]!.GetValue<string>(), p["Key"]!.GetValue<string>()));
                 return new JsonObject { ["CopyObjectResult"] = new JsonObject { ["ETag"] = "\"0123\"" } };
             case CreateComponentVersion:
                 var recipe = JsonNode.Parse(p["InlineRecipe"]!.GetValue<string>())!;
+                Recipes.Add(recipe.AsObject());
                 var key = $"{recipe["ComponentName"]}:{recipe["ComponentVersion"]}";
                 if (!ExistingComponentVersions.Add(key))
                 {
@@ -289,19 +307,42 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
     {
         // Every device of the target runs what the target's latest deployment carries (looked up once: fleets are large).
         var running = RunningModelVersion(deployment.TargetArn);
+        var shadow = ShadowAlways || RunsShadow(deployment.TargetArn);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         foreach (var thing in Devices(deployment.TargetArn).Where(d => JobExecutionStatus(d, poll) == "SUCCEEDED"))
         {
             var (frames, failures) = Heartbeat(thing);
             var (state, error) = HeartbeatState(thing);
-            if (_lastHeartbeat.TryGetValue(thing, out var last) && last.Version == running && last.State == state && now - last.At < HeartbeatEveryMs)
+            // The shadow flag is part of what a device publishes: ending shadow (promotion) is a change it reports at once.
+            var published = shadow ? running + "+shadow" : running;
+            if (_lastHeartbeat.TryGetValue(thing, out var last) && last.Version == published && last.State == state && now - last.At < HeartbeatEveryMs)
             {
                 continue;
             }
 
-            _lastHeartbeat[thing] = (running, state, now);
-            HealthTable.Put(HealthTableItems.Heartbeat(thing, now, state, running, frames - failures, failures, error));
+            _lastHeartbeat[thing] = (published, state, now);
+            HealthTable.Put(HealthTableItems.Heartbeat(thing, now, state, running, frames - failures, failures, error, shadow ? HeartbeatShadow(thing) : null));
         }
+    }
+
+    /// <summary>Whether the latest deployment of a group names a current model file for shadow evaluation.</summary>
+    private bool RunsShadow(string group)
+    {
+        if (!_latestByTarget.TryGetValue(group, out var latest))
+        {
+            return false;
+        }
+
+        foreach (var (_, spec) in latest["Components"]?.AsObject() ?? [])
+        {
+            if (spec?["ConfigurationUpdate"]?["Merge"]?.GetValue<string>() is { } merge
+                && JsonNode.Parse(merge)?["shadow"]?["currentModelFile"]?.GetValue<string>() is { Length: > 0 })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private IEnumerable<string> Devices(string groupArn) => Groups.GetValueOrDefault(groupArn) ?? [];

@@ -19,7 +19,14 @@ public static class HealthTableItems
 
     /// <summary>An empty health table named <paramref name="tableName"/> with the model-version index.</summary>
     public static InMemoryDynamoDbTable HealthTable(string tableName) =>
-        new(tableName, "thingName", new DynamoDbIndex(ModelVersionIndex, "modelComponentVersion", "receivedAt", ["state", "framesSeen", "framesFailed", "errorPpm", "lastError"]));
+        new(tableName, "thingName", new DynamoDbIndex(ModelVersionIndex, "modelComponentVersion", "receivedAt", ["state", "framesSeen", "framesFailed", "errorPpm", "lastError", .. ShadowAttributes]));
+
+    /// <summary>The shadow attributes the rule writes while a candidate runs in shadow (DeviceHealthStore.ShadowAttributes).</summary>
+    public static readonly string[] ShadowAttributes =
+    [
+        "shadowFramesCompared", "shadowCurrentDefectFrames", "shadowMissedDefectFrames", "shadowMissedPpm", "shadowDefectRateDifference",
+        "shadowBoxF1", "shadowLatencyRatio", "shadowLastError",
+    ];
 
     /// <summary>An empty release lock table named <paramref name="tableName"/>.</summary>
     public static InMemoryDynamoDbTable LockTable(string tableName) => new(tableName, "lockId");
@@ -33,7 +40,8 @@ public static class HealthTableItems
     }
 
     /// <summary>The item the health rule writes for one health message.</summary>
-    public static JsonObject Heartbeat(string thingName, long receivedAtMs, string state, string modelComponentVersion, long framesProcessed, long framesFailed, string? lastError = null)
+    public static JsonObject Heartbeat(string thingName, long receivedAtMs, string state, string modelComponentVersion, long framesProcessed, long framesFailed, string? lastError = null,
+        EdgeMlOps.Contracts.HealthShadow? shadow = null)
     {
         var item = new JsonObject
         {
@@ -55,8 +63,29 @@ public static class HealthTableItems
             item["lastError"] = InMemoryDynamoDbTable.S(Cut(lastError, MaxErrorLength));
         }
 
+        if (shadow is not null)
+        {
+            item["shadowFramesCompared"] = InMemoryDynamoDbTable.N(shadow.FramesCompared);
+            item["shadowCurrentDefectFrames"] = InMemoryDynamoDbTable.N(shadow.CurrentDefectFrames);
+            item["shadowMissedDefectFrames"] = InMemoryDynamoDbTable.N(shadow.MissedDefectFrames);
+            if (shadow.CurrentDefectFrames > 0)
+            {
+                item["shadowMissedPpm"] = InMemoryDynamoDbTable.N(shadow.MissedDefectFrames * 1_000_000 / shadow.CurrentDefectFrames);
+            }
+
+            item["shadowDefectRateDifference"] = Fraction(shadow.DefectRateDifference);
+            item["shadowBoxF1"] = Fraction(shadow.BoxF1);
+            item["shadowLatencyRatio"] = Fraction(shadow.LatencyP95Ratio);
+            if (shadow.LastError is not null)
+            {
+                item["shadowLastError"] = InMemoryDynamoDbTable.S(Cut(shadow.LastError, MaxErrorLength));
+            }
+        }
+
         return item;
     }
+
+    private static JsonObject Fraction(double value) => new() { ["N"] = value.ToString("R", System.Globalization.CultureInfo.InvariantCulture) };
 
     private static string Cut(string text, int length) => text.Length > length ? text[..length] : text;
 }

@@ -14,7 +14,8 @@ public sealed record RegisteredModel(string Description, byte[] Onnx, string Onn
 /// <summary>
 /// The two models of the run, made by the project's own ONNX writer (no downloads): a candidate that works but is
 /// unsure of what it sees (one scratch at confidence 0.45, inside the capture band), and a faulty one whose output
-/// is not a YOLOv8 detection tensor, so the component refuses it on the device and reports ERRORED.
+/// is not a YOLOv8 detection tensor, so the component refuses it on the device (in shadow on the canary, beside the
+/// current model, its health message's shadow block reports that the candidate did not load).
 /// </summary>
 public static class TwinModels
 {

@@ -129,6 +129,17 @@ class TrainAndEvaluateTests(unittest.TestCase):
         with open(self.output(name, "onnx", "acceptance", "acceptance.json"), encoding="utf-8") as handle:
             return json.load(handle)
 
+    def test_evaluate_packs_the_acceptance_set_as_one_archive_beside_model_onnx_for_the_model_component(self):
+        import zipfile
+        document = self.acceptance()
+        with zipfile.ZipFile(self.output("eval", "onnx", "acceptance.zip")) as archive:
+            names = archive.namelist()
+            self.assertEqual(json.loads(archive.read("acceptance.json")), document)
+            for entry in document["images"]:
+                with open(self.output("eval", "onnx", "acceptance", entry["file"]), "rb") as handle:
+                    self.assertEqual(archive.read(entry["file"]), handle.read())
+        self.assertEqual(sorted(names), sorted(["acceptance.json"] + [e["file"] for e in document["images"]]))
+
     def test_train_writes_the_model_the_way_ultralytics_exports_it_with_names_as_str_of_a_dict(self):
         written = metadata(os.path.join(self.model_dir, "model.onnx"))
         self.assertEqual(written["names"], "{0: 'scratch'}")

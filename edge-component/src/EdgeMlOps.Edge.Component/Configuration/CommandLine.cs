@@ -49,6 +49,10 @@ public static class CommandLine
         new("--health-topic", "healthTopic", "<topic>", "MQTT topic of health messages"),
         new("--max-image-pixels", "maxImagePixels", "<n>", "refuse JPEGs whose header declares more pixels"),
         new("--max-file-bytes", "maxFileBytes", "<n>", "refuse files larger than this before reading them"),
+        new("--fast-dct", "fastDct", "<true|false>", "opt-in: TurboJPEG's fast DCT (default false: the accurate DCT of the training side)"),
+        new("--dct-scaling", "dctScaling", "<true|false>", "opt-in: reduced-size JPEG decode of large frames (default false: full decode + bilinear letterbox)"),
+        new("--acceptance-set", "acceptanceSet", "<acceptance.json>", "the model's acceptance set, run before serving (default: none)"),
+        new("--acceptance-parity", "acceptanceParityThreshold", "<0-1>", "parity below which acceptance fails the model (default 0.9)"),
     ];
 
     /// <summary>Alias → settings key, from <see cref="AliasTable"/>.</summary>

@@ -1,3 +1,5 @@
+using EdgeMlOps.Contracts;
+
 namespace EdgeMlOps.Edge.Component.Configuration;
 
 /// <summary>Where frames come from.</summary>
@@ -75,8 +77,96 @@ public sealed record ComponentSettings
     /// </summary>
     public long MaxFileBytes { get; init; } = Frames.Frame.DefaultMaxFileBytes;
 
+    /// <summary>
+    /// Opt-in: TurboJPEG's fast DCT, about 3% less decode time; pixels differ by up to 15 levels from the accurate DCT
+    /// the training side decodes with (the acceptance check measures the effect). Default: false.
+    /// </summary>
+    public bool FastDct { get; init; } = InferenceConfiguration.Defaults.FastDct;
+
+    /// <summary>
+    /// Opt-in: decode large JPEGs at a reduced DCT scale (1/2, 1/4, 1/8) before the letterbox — about 4× faster on a
+    /// 4K frame for a 640 model, but not the full decode and bilinear resize of the training side. Default: false.
+    /// </summary>
+    public bool DctScaling { get; init; } = InferenceConfiguration.Defaults.DctScaling;
+
+    /// <summary>
+    /// The model's acceptance set (acceptance.json), relative to <see cref="AcceptanceSetRoot"/> or absolute. Empty or
+    /// an uninterpolated recipe variable: the model has none (reported as acceptance status "none"). Default: empty.
+    /// </summary>
+    public string AcceptanceSet { get; init; } = string.Empty;
+
+    /// <summary>Folder a relative <see cref="AcceptanceSet"/> is below (the model component's unpacked artifacts). Default: the model file's folder.</summary>
+    public string AcceptanceSetRoot { get; init; } = string.Empty;
+
+    /// <summary>Parity (0–1) below which the acceptance check fails the model on this device. Default: 0.9.</summary>
+    public double AcceptanceParityThreshold { get; init; } = InferenceConfiguration.Defaults.AcceptanceParityThreshold;
+
+    /// <summary>The JPEG decoder settings of serving (and of the acceptance check).</summary>
+    public EdgeMlOps.Edge.Inference.Imaging.JpegDecoderOptions DecoderOptions() =>
+        new() { MaxPixels = MaxImagePixels, FastDct = FastDct, AllowDctScaling = DctScaling };
+
+    /// <summary>The acceptance set's full path, or null when the model has none.</summary>
+    public string? AcceptanceSetPath()
+    {
+        if (string.IsNullOrWhiteSpace(AcceptanceSet) || AcceptanceSet.Contains('{', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var root = string.IsNullOrWhiteSpace(AcceptanceSetRoot) || AcceptanceSetRoot.Contains('{', StringComparison.Ordinal)
+            ? Path.GetDirectoryName(Path.GetFullPath(ModelPath)) ?? "."
+            : AcceptanceSetRoot;
+        return Path.GetFullPath(Path.Combine(root, AcceptanceSet));
+    }
+
     /// <summary>Decode the next frame while the current one runs. Default: true.</summary>
     public bool Pipelining { get; init; } = true;
+
+    /// <summary>
+    /// The candidate model to run in shadow beside <see cref="ModelPath"/> (issue 14, part 5): the model at
+    /// <see cref="ModelPath"/> keeps publishing, the candidate runs on a sample of the same frames and the health
+    /// message reports their agreement. Default: empty (no shadow evaluation).
+    /// </summary>
+    public string ShadowModelPath { get; init; } = string.Empty;
+
+    /// <summary>The candidate runs on one frame in this many (1–1000). Default: 16 (<see cref="EdgeMlOps.Contracts.ShadowEvaluation.Defaults.SampleEvery"/>).</summary>
+    public int ShadowSampleEvery { get; init; } = EdgeMlOps.Contracts.ShadowEvaluation.Defaults.SampleEvery;
+
+    /// <summary>The candidate's model component version, reported in the shadow block. Default: "unknown".</summary>
+    public string ShadowCandidateVersion { get; init; } = "unknown";
+
+    /// <summary>
+    /// The current model's file beside <see cref="ModelPath"/> (how a Greengrass shadow deployment sets it up: the
+    /// model component carries both). When set, <see cref="ForShadow"/> makes that file serve and runs the model at
+    /// <see cref="ModelPath"/> as the candidate. Default: empty.
+    /// </summary>
+    public string ShadowCurrentModelFile { get; init; } = string.Empty;
+
+    /// <summary>
+    /// The settings the host runs with: with <see cref="ShadowCurrentModelFile"/> set, the current model (that file,
+    /// beside <see cref="ModelPath"/>) serves and the model component's own model runs in shadow as the candidate,
+    /// reported under the model component's version; otherwise these settings unchanged.
+    /// </summary>
+    public ComponentSettings ForShadow()
+    {
+        var current = Known(ShadowCurrentModelFile);
+        if (string.IsNullOrWhiteSpace(ShadowCurrentModelFile) || current == "unknown")
+        {
+            return this;
+        }
+
+        return this with
+        {
+            ModelPath = Path.Combine(Path.GetDirectoryName(ModelPath) ?? string.Empty, Path.GetFileName(current)),
+            ShadowModelPath = ModelPath,
+            ShadowCandidateVersion = ModelComponentVersion,
+            ShadowCurrentModelFile = string.Empty,
+        };
+    }
+
+    /// <summary>Whether a candidate runs in shadow: <see cref="ShadowModelPath"/> is set (and not a placeholder Greengrass left uninterpolated).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool ShadowEnabled => !string.IsNullOrWhiteSpace(ShadowModelPath) && Known(ShadowModelPath) != "unknown";
 
     /// <summary>Seconds between attempts to load a missing or invalid model. Default: 30.</summary>
     public int ModelRetrySeconds { get; init; } = 30;
@@ -89,6 +179,9 @@ public sealed record ComponentSettings
     /// when the model component lacks the key) counts as unknown.
     /// </summary>
     public (string ComponentVersion, string PackageVersion) ModelVersions() => (Known(ModelComponentVersion), Known(ModelPackageVersion));
+
+    /// <summary>The shadow candidate's version to report (unknown when Greengrass left it uninterpolated).</summary>
+    public string ShadowVersion() => Known(ShadowCandidateVersion);
 
     private static string Known(string value) =>
         string.IsNullOrWhiteSpace(value) || (value.StartsWith('{') && value.EndsWith('}')) ? "unknown" : value;
@@ -124,6 +217,8 @@ public sealed record ComponentSettings
         // A frame is read into one array: at most 2 GiB - 1 bytes.
         RuntimeSettings.CheckRange(problems, "maxFileBytes", MaxFileBytes, 1024, int.MaxValue);
         RuntimeSettings.CheckRange(problems, "modelRetrySeconds", ModelRetrySeconds, 1, 3600);
+        RuntimeSettings.CheckRange(problems, EdgeMlOps.Contracts.ShadowEvaluation.Keys.SampleEvery, ShadowSampleEvery, 1, 1000);
+        RuntimeSettings.CheckRange(problems, "acceptanceParityThreshold", AcceptanceParityThreshold, 0, 1);
         problems.AddRange(Runtime.Validate());
         return problems;
     }

@@ -11,11 +11,11 @@ namespace EdgeMlOps.Edge.Component.Health;
 public static class HealthMessageWriter
 {
     public static byte[] Write(string thingName, ModelIdentity model, HealthSnapshot snapshot, int captureBacklog,
-        long captureDropped, DateTimeOffset timestamp, CaptureUploadStatus upload = default, CaptureSpoolCounts spool = default) =>
-        Build(thingName, model, snapshot, captureBacklog, captureDropped, timestamp, upload, spool).ToJsonBytes();
+        long captureDropped, DateTimeOffset timestamp, CaptureUploadStatus upload = default, CaptureSpoolCounts spool = default, HealthShadow? shadow = null) =>
+        Build(thingName, model, snapshot, captureBacklog, captureDropped, timestamp, upload, spool, shadow).ToJsonBytes();
 
     public static HealthMessage Build(string thingName, ModelIdentity model, HealthSnapshot snapshot, int captureBacklog,
-        long captureDropped, DateTimeOffset timestamp, CaptureUploadStatus upload = default, CaptureSpoolCounts spool = default)
+        long captureDropped, DateTimeOffset timestamp, CaptureUploadStatus upload = default, CaptureSpoolCounts spool = default, HealthShadow? shadow = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -23,7 +23,7 @@ public static class HealthMessageWriter
         {
             ThingName = thingName,
             Timestamp = timestamp.UtcDateTime,
-            State = snapshot.State.ToString().ToUpperInvariant(),
+            State = snapshot.State.ToContract(),
             UptimeSeconds = Math.Round(snapshot.Uptime.TotalSeconds, 1),
             // lastError is under "model" because the health gate reads it there; it also carries frame-source
             // failures, the other reason a component stops serving.
@@ -67,6 +67,10 @@ public static class HealthMessageWriter
                 InferenceP50 = Math.Round(snapshot.InferenceLatency.P50, 3),
                 InferenceP95 = Math.Round(snapshot.InferenceLatency.P95, 3),
             },
+            // Added within schema version 1: the model's on-device acceptance check.
+            Acceptance = snapshot.Acceptance,
+            // Added within schema version 1: only while a candidate runs in shadow (issue 14, part 5).
+            Shadow = shadow,
         };
     }
 }

@@ -9,6 +9,23 @@ public enum ComponentState
     Running,
     Errored,
     Stopping,
+
+    /// <summary>The model failed its on-device acceptance check: the process runs and reports, but serves nothing.</summary>
+    ModelQualityFailed,
+}
+
+/// <summary>The contract spelling of a <see cref="ComponentState"/> (<see cref="EdgeMlOps.Contracts.ComponentStates"/>).</summary>
+public static class ComponentStateNames
+{
+    public static string ToContract(this ComponentState state) => state switch
+    {
+        ComponentState.Starting => EdgeMlOps.Contracts.ComponentStates.Starting,
+        ComponentState.Running => EdgeMlOps.Contracts.ComponentStates.Running,
+        ComponentState.Errored => EdgeMlOps.Contracts.ComponentStates.Errored,
+        ComponentState.Stopping => EdgeMlOps.Contracts.ComponentStates.Stopping,
+        ComponentState.ModelQualityFailed => EdgeMlOps.Contracts.ComponentStates.ModelQualityFailed,
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
+    };
 }
 
 /// <summary>A point-in-time copy of the counters, for the health message and the run summary.</summary>
@@ -26,7 +43,11 @@ public sealed record HealthSnapshot(
     int LatencyWindow,
     bool ModelLoaded,
     string? LastError,
-    TimeSpan Uptime);
+    TimeSpan Uptime)
+{
+    /// <summary>The on-device acceptance check of the loaded model; status none until a set has run.</summary>
+    public EdgeMlOps.Contracts.HealthAcceptance Acceptance { get; init; } = new();
+}
 
 public readonly record struct LatencyPercentiles(double P50, double P95);
 
@@ -54,6 +75,7 @@ public sealed class HealthTracker
     private int _state = (int)ComponentState.Starting;
     private string? _lastError;
     private int _modelLoaded;
+    private EdgeMlOps.Contracts.HealthAcceptance _acceptance = new();
 
     public ComponentState State => (ComponentState)Volatile.Read(ref _state);
 
@@ -63,6 +85,9 @@ public sealed class HealthTracker
     public void Error(string? message) => Volatile.Write(ref _lastError, message);
 
     public void SetModelLoaded(bool loaded) => Volatile.Write(ref _modelLoaded, loaded ? 1 : 0);
+
+    /// <summary>Records the acceptance check of the loaded model (reported in every later health message).</summary>
+    public void SetAcceptance(EdgeMlOps.Contracts.HealthAcceptance acceptance) => Volatile.Write(ref _acceptance, acceptance ?? new());
 
     public void FrameProcessed(int detections, double totalMs, double inferenceMs)
     {
@@ -114,7 +139,10 @@ public sealed class HealthTracker
             total.Length,
             Volatile.Read(ref _modelLoaded) == 1,
             Volatile.Read(ref _lastError),
-            DateTimeOffset.UtcNow - _started);
+            DateTimeOffset.UtcNow - _started)
+        {
+            Acceptance = Volatile.Read(ref _acceptance),
+        };
     }
 
     /// <summary>Nearest-rank percentiles (p50, p95) of <paramref name="values"/>; zeros when empty.</summary>

@@ -14,7 +14,7 @@ public sealed class LogStateReporter(ComponentLog log) : IComponentStateReporter
 {
     public Task ReportAsync(ComponentState state, CancellationToken cancellationToken)
     {
-        log.Info($"state {state.ToString().ToUpperInvariant()}");
+        log.Info($"state {state.ToContract()}");
         return Task.CompletedTask;
     }
 }

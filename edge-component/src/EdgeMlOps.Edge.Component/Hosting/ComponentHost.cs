@@ -1,9 +1,13 @@
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Edge.Component.Capture;
 using EdgeMlOps.Edge.Component.Configuration;
 using EdgeMlOps.Edge.Component.Frames;
 using EdgeMlOps.Edge.Component.Health;
 using EdgeMlOps.Edge.Component.Pipeline;
 using EdgeMlOps.Edge.Component.Publishing;
+using EdgeMlOps.Edge.Component.Shadow;
+using EdgeMlOps.Edge.Inference.Acceptance;
+using EdgeMlOps.Edge.Inference.Inference;
 
 namespace EdgeMlOps.Edge.Component.Hosting;
 
@@ -30,13 +34,15 @@ public sealed record ComponentHostProps
 }
 
 /// <summary>
-/// Runs the component: load the model (retrying while it is missing or invalid), report RUNNING, run the pipeline
+/// Runs the component: load the model (retrying while it is missing or invalid), run its acceptance set if it has one
+/// (a failure leaves the component reporting MODEL_QUALITY_FAILED, serving nothing), report RUNNING, run the pipeline
 /// and the periodic health message until the frame source ends or shutdown is requested, then publish a last health
 /// message. Transient errors never end the process.
 /// </summary>
 public sealed class ComponentHost(ComponentHostProps props)
 {
     private readonly HealthTracker _health = new();
+    private ShadowComparison? _shadow;
 
     public HealthTracker Health => _health;
 
@@ -45,11 +51,13 @@ public sealed class ComponentHost(ComponentHostProps props)
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var settings = props.Settings;
+        // A shadow deployment names the current model's file: it serves, the model component's model runs in shadow.
+        var settings = props.Settings.ForShadow();
         var log = props.Log;
         var stateReporter = props.StateReporter ?? new LogStateReporter(log);
         var (componentVersion, packageVersion) = settings.ModelVersions();
         var identity = new ModelIdentity(componentVersion, packageVersion);
+        _shadow = settings.ShadowEnabled ? new ShadowComparison(settings.ShadowVersion(), settings.ShadowSampleEvery) : null;
         using var healthStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task? healthLoop = null;
         props.Configuration.Changed += OnConfigurationChanged;
@@ -59,24 +67,23 @@ public sealed class ComponentHost(ComponentHostProps props)
             // published, not even health, before it has been read, so nothing goes to a default topic.
             await props.Configuration.StartAsync(cancellationToken).ConfigureAwait(false);
             healthLoop = Task.Run(() => HealthLoopAsync(identity, healthStop.Token), CancellationToken.None);
-            var (_, model) = await new ModelLoader(settings, _health, stateReporter, log).LoadAsync(cancellationToken).ConfigureAwait(false);
+            var (runtime, model) = await new ModelLoader(settings, _health, stateReporter, log).LoadAsync(cancellationToken).ConfigureAwait(false);
             using (model)
+            using (var shadow = ShadowRunnerFactory.Create(settings, runtime, model, _shadow, log))
             using (new ModelLoadedScope(_health))
-            using (var pipeline = new InferencePipeline(model, new InferencePipelineProps
             {
-                ThingName = settings.ThingName,
-                Model = identity,
-                Configuration = props.Configuration,
-                Publisher = props.Publisher,
-                Health = _health,
-                CaptureSink = props.CaptureSink,
-                Pipelining = settings.Pipelining,
-                MaxImagePixels = settings.MaxImagePixels,
-                Log = log,
-            }))
-            {
-                pipeline.FrameCompleted += t => FrameCompleted?.Invoke(t);
-                await RunPipelineAsync(pipeline, stateReporter, cancellationToken).ConfigureAwait(false);
+                // The acceptance set is the model component's, i.e. the candidate's while it runs in shadow (the
+                // current model passed its own when it was released); a candidate that did not load is reported in
+                // the shadow block instead.
+                var checkedModel = settings.ShadowEnabled ? shadow?.Candidate : model;
+                if (checkedModel is not null && !await PassesAcceptanceAsync(checkedModel, stateReporter, cancellationToken).ConfigureAwait(false))
+                {
+                    // Not serving: results of a model that behaves otherwise than in evaluation would be trusted
+                    // downstream; the health loop keeps reporting why until the deployment is rolled back or fixed.
+                    await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                }
+
+                await ServeAsync(model, identity, shadow, stateReporter, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -86,7 +93,8 @@ public sealed class ComponentHost(ComponentHostProps props)
         finally
         {
             props.Configuration.Changed -= OnConfigurationChanged;
-            if (_health.State != ComponentState.Errored)
+            // A device that failed stays reported as failed in its last message, so a gate reading it is not misled.
+            if (_health.State is not (ComponentState.Errored or ComponentState.ModelQualityFailed))
             {
                 _health.SetState(ComponentState.Stopping);
             }
@@ -97,6 +105,66 @@ public sealed class ComponentHost(ComponentHostProps props)
                 await healthLoop.ConfigureAwait(false);
                 await PublishHealthAsync(identity, CancellationToken.None).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Runs the model's acceptance set, when it has one, before the first frame and records the result in the health
+    /// message. False when the model failed it (or the set is unusable): state MODEL_QUALITY_FAILED, the reason in
+    /// <c>model.lastError</c> and <c>acceptance.message</c>.
+    /// </summary>
+    private async Task<bool> PassesAcceptanceAsync(DetectionModel model, IComponentStateReporter stateReporter, CancellationToken cancellationToken)
+    {
+        var settings = props.Settings;
+        var path = settings.AcceptanceSetPath();
+        if (path is null)
+        {
+            _health.SetAcceptance(new HealthAcceptance { Status = AcceptanceStatuses.None, Preprocessing = settings.DecoderOptions().PreprocessingName });
+            props.Log.Info("the model has no acceptance set: serving without an on-device check");
+            return true;
+        }
+
+        _health.SetAcceptance(new HealthAcceptance { Status = AcceptanceStatuses.Pending });
+        var options = new AcceptanceRunOptions { Decoder = settings.DecoderOptions(), ParityThreshold = settings.AcceptanceParityThreshold };
+        var result = await Task.Run(() => AcceptanceRunner.Run(model, path, options), cancellationToken).ConfigureAwait(false);
+        _health.SetAcceptance(result);
+        if (result.Status == AcceptanceStatuses.Passed)
+        {
+            props.Log.Info(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"acceptance passed in {result.DurationMs} ms: parity {result.Parity} ({result.MatchedBoxes}/{result.ExpectedBoxes} boxes), " +
+                $"precision {result.Precision}, recall {result.Recall}, mAP50 {result.Map50}{(result.Message is null ? "" : "; " + result.Message)}"));
+            return true;
+        }
+
+        _health.SetState(ComponentState.ModelQualityFailed);
+        _health.Error($"acceptance {result.Status}: {result.Message}");
+        props.Log.Error($"model '{settings.ModelPath}' not served, acceptance {result.Status}: {result.Message}");
+        await stateReporter.ReportAsync(ComponentState.ModelQualityFailed, cancellationToken).ConfigureAwait(false);
+        return false;
+    }
+
+    private async Task ServeAsync(DetectionModel model, ModelIdentity identity, ShadowRunner? shadow, IComponentStateReporter stateReporter, CancellationToken cancellationToken)
+    {
+        var settings = props.Settings.ForShadow();
+        var log = props.Log;
+        using (var pipeline = new InferencePipeline(model, new InferencePipelineProps
+            {
+                ThingName = settings.ThingName,
+                Model = identity,
+                Configuration = props.Configuration,
+                Publisher = props.Publisher,
+                Health = _health,
+                CaptureSink = props.CaptureSink,
+                Pipelining = settings.Pipelining,
+                MaxImagePixels = settings.MaxImagePixels,
+                FastDct = settings.FastDct,
+                DctScaling = settings.DctScaling,
+                Log = log,
+                Shadow = shadow,
+            }))
+        {
+            pipeline.FrameCompleted += t => FrameCompleted?.Invoke(t);
+            await RunPipelineAsync(pipeline, stateReporter, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -159,7 +227,7 @@ public sealed class ComponentHost(ComponentHostProps props)
     {
         var topic = props.Configuration.Current.ForThing(props.Settings.ThingName).HealthTopic;
         var payload = HealthMessageWriter.Write(props.Settings.ThingName, identity, _health.Snapshot(), props.CaptureSink.Backlog,
-            props.CaptureSink.Dropped, DateTimeOffset.UtcNow, props.CaptureSink.Upload, props.CaptureSink.Counts);
+            props.CaptureSink.Dropped, DateTimeOffset.UtcNow, props.CaptureSink.Upload, props.CaptureSink.Counts, _shadow?.Snapshot());
         try
         {
             await props.Publisher.PublishAsync(topic, payload, cancellationToken).ConfigureAwait(false);

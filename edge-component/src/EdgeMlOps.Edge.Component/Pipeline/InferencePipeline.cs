@@ -33,8 +33,20 @@ public sealed record InferencePipelineProps
     /// <summary>Pixel limit checked on the JPEG header before decoding. Default: 50,000,000 (<see cref="JpegDecoderOptions.DefaultMaxPixels"/>).</summary>
     public long MaxImagePixels { get; init; } = JpegDecoderOptions.DefaultMaxPixels;
 
+    /// <summary>Opt-in fast DCT (<see cref="JpegDecoderOptions.FastDct"/>). Default: false, the accurate DCT of the training side.</summary>
+    public bool FastDct { get; init; }
+
+    /// <summary>Opt-in reduced-size decode (<see cref="JpegDecoderOptions.AllowDctScaling"/>). Default: false, full decode then bilinear letterbox.</summary>
+    public bool DctScaling { get; init; }
+
+    /// <summary>The decoder settings these props describe (also used by the acceptance check, so both decode alike).</summary>
+    public JpegDecoderOptions DecoderOptions => new() { MaxPixels = MaxImagePixels, FastDct = FastDct, AllowDctScaling = DctScaling };
+
     /// <summary>Log for skipped frames. Default: standard error.</summary>
     public ComponentLog Log { get; init; } = ComponentLog.StandardError();
+
+    /// <summary>A candidate model run in shadow on a sample of the frames. Default: none.</summary>
+    public Shadow.ShadowRunner? Shadow { get; init; }
 
     /// <summary>Random draw for sampled capture. Default: <see cref="Random.Shared"/>.</summary>
     public Func<double> RandomDraw { get; init; } = Random.Shared.NextDouble;
@@ -65,7 +77,7 @@ public sealed class InferencePipeline : IDisposable
         ArgumentNullException.ThrowIfNull(props);
         _model = model;
         _props = props;
-        var decoderOptions = new JpegDecoderOptions { MaxPixels = props.MaxImagePixels };
+        var decoderOptions = props.DecoderOptions;
         _slots = Enumerable.Range(0, props.Pipelining ? 2 : 1).Select(_ => new Slot(model, decoderOptions)).ToArray();
         _decoder = new YoloV8Decoder(model.ClassCount, model.AnchorCount);
     }
@@ -220,6 +232,12 @@ public sealed class InferencePipeline : IDisposable
         }
 
         _props.Health.FrameProcessed(_detections.Count, latency.TotalMs, latency.InferenceMs);
+        if (_props.Shadow is { } shadow && shadow.IsSampled())
+        {
+            // After the current model's result is out: the candidate never delays what is published.
+            shadow.Run(slot.Input.Data, slot.Geometry, _postprocess, _detections, latency.InferenceMs);
+        }
+
         FrameCompleted?.Invoke(new FrameTimings(latency.DecodeMs, latency.PreprocessMs, latency.InferenceMs,
             latency.PostprocessMs, Milliseconds(postprocessed, published), _detections.Count));
     }

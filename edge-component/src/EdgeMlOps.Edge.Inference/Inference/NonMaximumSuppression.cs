@@ -7,17 +7,20 @@ namespace EdgeMlOps.Edge.Inference.Inference;
 /// </summary>
 public static class NonMaximumSuppression
 {
+    /// <summary>The order candidates are taken in: higher confidence first, then lower anchor index.</summary>
+    public static readonly Comparison<IndexedDetection> BestFirst = static (a, b) =>
+    {
+        var byScore = b.Detection.Confidence.CompareTo(a.Detection.Confidence);
+        return byScore != 0 ? byScore : a.Index.CompareTo(b.Index);
+    };
+
     /// <summary>
     /// Sorts <paramref name="candidates"/> and compacts the survivors to its front; returns how many survived
     /// (at most <paramref name="maxDetections"/>).
     /// </summary>
     public static int Apply(Span<IndexedDetection> candidates, float iouThreshold, int maxDetections)
     {
-        candidates.Sort(static (a, b) =>
-        {
-            var byScore = b.Detection.Confidence.CompareTo(a.Detection.Confidence);
-            return byScore != 0 ? byScore : a.Index.CompareTo(b.Index);
-        });
+        candidates.Sort(BestFirst);
 
         var kept = 0;
         for (var i = 0; i < candidates.Length && kept < maxDetections; i++)

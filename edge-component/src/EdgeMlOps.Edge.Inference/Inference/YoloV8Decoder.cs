@@ -11,7 +11,11 @@ namespace EdgeMlOps.Edge.Inference.Inference;
 /// </summary>
 public sealed class YoloV8Decoder
 {
-    /// <summary>Upper bound on boxes entering NMS, as ultralytics caps it; keeps a noisy frame's cost bounded.</summary>
+    /// <summary>
+    /// Upper bound on boxes entering NMS, ultralytics' <c>max_nms</c>: when more anchors pass the threshold, the
+    /// best-scoring ones are kept (as its <c>non_max_suppression</c> does), never the first by anchor index — at large
+    /// inputs that would drop the stride-32 anchors, which come last, whatever their scores.
+    /// </summary>
     public const int MaxCandidates = 30_000;
 
     private readonly float[] _bestScore;
@@ -26,7 +30,7 @@ public sealed class YoloV8Decoder
         AnchorCount = anchorCount;
         _bestScore = new float[anchorCount];
         _bestClass = new int[anchorCount];
-        _candidates = new IndexedDetection[Math.Min(anchorCount, MaxCandidates)];
+        _candidates = new IndexedDetection[anchorCount];
     }
 
     public int ClassCount { get; }
@@ -53,7 +57,7 @@ public sealed class YoloV8Decoder
 
         var threshold = options.ConfidenceThreshold;
         var count = 0;
-        for (var i = 0; i < n && count < _candidates.Length; i++)
+        for (var i = 0; i < n; i++)
         {
             var score = _bestScore[i];
             if (score < threshold || float.IsNaN(score))
@@ -63,6 +67,13 @@ public sealed class YoloV8Decoder
 
             var box = BoundingBox.FromCenter(output[i], output[n + i], output[(2 * n) + i], output[(3 * n) + i]);
             _candidates[count++] = new IndexedDetection(i, new Detection(_bestClass[i], score, box));
+        }
+
+        if (count > MaxCandidates)
+        {
+            // Best first (ties: lower anchor first), then the cap; NMS sorts the kept ones again, already in order.
+            _candidates.AsSpan(0, count).Sort(NonMaximumSuppression.BestFirst);
+            count = MaxCandidates;
         }
 
         var kept = NonMaximumSuppression.Apply(_candidates.AsSpan(0, count), options.IouThreshold, options.MaxDetections);

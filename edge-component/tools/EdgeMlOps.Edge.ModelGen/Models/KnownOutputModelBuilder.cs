@@ -100,9 +100,39 @@ public sealed record KnownOutputModel(int InputSize, IReadOnlyList<string> Class
         ]);
 }
 
+/// <summary>
+/// A <em>blind</em> model: the reference model's boxes with every score 0 — a valid YOLOv8 output that never detects
+/// anything (the wrong artifact shipped, a model trained on nothing). It loads and runs; only a quality check sees it.
+/// </summary>
+public static class BlindModel
+{
+    public static KnownOutputModel Reference()
+    {
+        var reference = KnownOutputModel.Reference();
+        return reference with { Anchors = [.. reference.Anchors.Select(a => a with { Scores = new float[a.Scores.Length] })] };
+    }
+}
+
 /// <summary>Models of shapes the component must refuse.</summary>
 public static class WrongShapeModelBuilder
 {
+    /// <summary>
+    /// The reference known-output model with its output cast to float64: the YOLOv8 layout <c>[1, 6, 6]</c> in the
+    /// wrong element type (an export with double precision), which the component must refuse naming the type.
+    /// </summary>
+    public static byte[] BuildFloat64Output()
+    {
+        var reference = KnownOutputModel.Reference();
+        var graph = new OnnxGraphBuilder("float64_output");
+        var images = graph.Input("images", 1, 3, reference.InputSize, reference.InputSize);
+        var max = graph.Node("ReduceMax", [images], OnnxAttribute.Int("keepdims", 0));
+        var zero = graph.Node("Mul", [max, graph.Constant("zero", [], [0f])]);
+        var sum = graph.Node("Add", [graph.Constant("table", [1, 4 + reference.ClassCount, reference.Anchors.Count], reference.Table), zero]);
+        graph.NamedNode("Cast", [sum], "output0", OnnxAttribute.Int("to", OnnxGraphBuilder.ElementDouble));
+        graph.OutputOfType("output0", OnnxGraphBuilder.ElementDouble, 1, 4 + reference.ClassCount, reference.Anchors.Count);
+        return graph.Build();
+    }
+
     /// <summary>Input [1, 3, 32, 32], output <c>output0 [1, 10, 5, 5]</c> (rank 4: not a YOLOv8 detection output).</summary>
     public static byte[] BuildRank4Output()
     {

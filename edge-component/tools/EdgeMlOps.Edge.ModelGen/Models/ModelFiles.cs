@@ -7,6 +7,7 @@ public static class ModelFiles
     public const string KnownOutput = "known-output.onnx";
     public const string KnownOutputNoMetadata = "known-output-no-metadata.onnx";
     public const string WrongShape = "wrong-shape.onnx";
+    public const string Blind = "blind.onnx";
 
     /// <summary>Writes every model into <paramref name="directory"/> and returns their paths by file name.</summary>
     public static IReadOnlyDictionary<string, string> WriteAll(string directory, bool includeYolov8n = true)
@@ -17,6 +18,7 @@ public static class ModelFiles
             [KnownOutput] = Write(directory, KnownOutput, () => KnownOutputModel.Reference().Build()),
             [KnownOutputNoMetadata] = Write(directory, KnownOutputNoMetadata, () => (KnownOutputModel.Reference() with { WriteMetadata = false }).Build()),
             [WrongShape] = Write(directory, WrongShape, WrongShapeModelBuilder.BuildRank4Output),
+            [Blind] = Write(directory, Blind, () => BlindModel.Reference().Build()),
         };
         if (includeYolov8n)
         {

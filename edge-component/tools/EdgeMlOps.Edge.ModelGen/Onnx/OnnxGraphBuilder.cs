@@ -14,6 +14,7 @@ public sealed class OnnxGraphBuilder
     // TensorProto.DataType values.
     public const int ElementFloat = 1;
     public const int ElementInt64 = 7;
+    public const int ElementDouble = 11;
 
     private readonly List<ProtoWriter> _nodes = [];
     private readonly List<ProtoWriter> _initializers = [];
@@ -37,6 +38,9 @@ public sealed class OnnxGraphBuilder
     }
 
     public void Output(string name, params long[] dims) => _outputs.Add(ValueInfo(name, ElementFloat, dims));
+
+    /// <summary>An output of another element type (a TensorProto.DataType value, e.g. <see cref="ElementDouble"/>).</summary>
+    public void OutputOfType(string name, int elementType, params long[] dims) => _outputs.Add(ValueInfo(name, elementType, dims));
 
     /// <summary>Adds a float32 initializer (stored as raw little-endian bytes) and returns its name.</summary>
     public string Constant(string name, long[] dims, float[] values)

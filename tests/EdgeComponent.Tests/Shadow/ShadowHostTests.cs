@@ -1,0 +1,165 @@
+using System.Text.Json;
+using EdgeComponent.Tests.Support;
+using EdgeMlOps.Contracts;
+using EdgeMlOps.Edge.Component.Configuration;
+using EdgeMlOps.Edge.Component.Health;
+using EdgeMlOps.Edge.Component.Hosting;
+using EdgeMlOps.Edge.ModelGen.Models;
+
+namespace EdgeComponent.Tests.Shadow;
+
+/// <summary>The real component with a current and a candidate model: what it publishes and what its health says.</summary>
+[Collection(OnnxCollection.Name)]
+public sealed class ShadowHostTests(OnnxFixture onnx)
+{
+    private const string ResultsTopic = "edgemlops/test-thing/inference/results";
+    private const string HealthTopic = "edgemlops/test-thing/inference/health";
+
+    private static ComponentSettings Settings(string model, string? shadowModel, string images, int sampleEvery) => new()
+    {
+        ThingName = "test-thing",
+        ModelPath = model,
+        ModelComponentVersion = "1.0.0",
+        ModelPackageVersion = "1",
+        ShadowModelPath = shadowModel ?? string.Empty,
+        ShadowSampleEvery = sampleEvery,
+        ShadowCandidateVersion = "2.0.0",
+        ImagesPath = images,
+        Loop = false,
+        OnnxRuntimeLibraryPath = RepositoryPaths.OnnxRuntimeX64,
+        ModelRetrySeconds = 1,
+        Runtime = new RuntimeSettings
+        {
+            FrameIntervalMs = 0,
+            HealthIntervalSeconds = 3600,
+            ResultsTopic = "edgemlops/{thingName}/inference/results",
+            HealthTopic = "edgemlops/{thingName}/inference/health",
+            Capture = new CaptureSettings { SampleFraction = 0 },
+        },
+    };
+
+    private static async Task<(RecordingPublisher Publisher, HealthMessage Health)> RunAsync(ComponentSettings settings)
+    {
+        var publisher = new RecordingPublisher();
+        await new ComponentHost(new ComponentHostProps
+        {
+            Settings = settings,
+            Configuration = new StaticRuntimeConfigurationSource(settings.Runtime),
+            Publisher = publisher,
+            Log = new ComponentLog(TextWriter.Null),
+        }).RunAsync(CancellationToken.None);
+        var last = publisher.On(HealthTopic)[^1];
+        return (publisher, HealthMessage.Read(JsonSerializer.SerializeToUtf8Bytes(last.RootElement)));
+    }
+
+    private static string Write(TempFolder folder, string name, KnownOutputModel model)
+    {
+        var path = Path.Combine(folder.Path, name);
+        File.WriteAllBytes(path, model.Build());
+        return path;
+    }
+
+    private static TempFolder Images(int count)
+    {
+        var folder = new TempFolder();
+        for (var i = 0; i < count; i++)
+        {
+            folder.File($"frame-{i:00}.jpg", TestImages.SolidJpeg(64, 64));
+        }
+
+        return folder;
+    }
+
+    [Fact]
+    public async Task The_same_model_in_shadow_agrees_fully_on_every_sampled_frame_and_the_current_model_publishes_every_frame()
+    {
+        using var images = Images(8);
+        var (publisher, health) = await RunAsync(Settings(onnx.KnownOutputModel, onnx.KnownOutputModel, images.Path, sampleEvery: 4));
+
+        Assert.Equal(8, publisher.On(ResultsTopic).Count);
+        var shadow = Assert.IsType<HealthShadow>(health.Shadow);
+        Assert.Equal("2.0.0", shadow.CandidateVersion);
+        Assert.Equal(4, shadow.SampleEvery);
+        Assert.Equal(2, shadow.FramesCompared); // frames 0 and 4
+        Assert.Equal(6, shadow.CurrentBoxes); // the reference model's three detections per frame
+        Assert.Equal(1.0, shadow.BoxF1);
+        Assert.Equal(0, shadow.DefectRateDifference);
+        Assert.True(shadow.LatencyP95Ratio > 0);
+        Assert.Null(shadow.LastError);
+    }
+
+    [Fact]
+    public async Task A_blind_candidate_in_shadow_is_reported_as_missing_every_defect_while_results_still_come_from_the_current_model()
+    {
+        using var images = Images(6);
+        using var models = new TempFolder();
+        var reference = KnownOutputModel.Reference();
+        var blind = Write(models, "blind.onnx", reference with { Anchors = [.. reference.Anchors.Select(a => a with { Scores = new float[a.Scores.Length] })] });
+
+        var (publisher, health) = await RunAsync(Settings(onnx.KnownOutputModel, blind, images.Path, sampleEvery: 1));
+
+        Assert.All(publisher.On(ResultsTopic), r => Assert.Equal(3, r.RootElement.GetProperty("detections").GetArrayLength()));
+        var shadow = Assert.IsType<HealthShadow>(health.Shadow);
+        Assert.Equal(6, shadow.FramesCompared);
+        Assert.Equal(6, shadow.MissedDefectFrames);
+        Assert.Equal(0, shadow.CandidateBoxes);
+        Assert.Equal(-1.0, shadow.DefectRateDifference);
+        Assert.Equal(0, shadow.BoxF1);
+    }
+
+    [Fact]
+    public async Task A_candidate_with_another_input_size_is_reported_and_the_current_model_serves_alone()
+    {
+        using var images = Images(3);
+        using var models = new TempFolder();
+        var other = Write(models, "other-size.onnx", KnownOutputModel.Reference() with { InputSize = 96 });
+
+        var (publisher, health) = await RunAsync(Settings(onnx.KnownOutputModel, other, images.Path, sampleEvery: 1));
+
+        Assert.Equal(3, publisher.On(ResultsTopic).Count);
+        var shadow = Assert.IsType<HealthShadow>(health.Shadow);
+        Assert.Equal(0, shadow.FramesCompared);
+        Assert.Contains("96x96 differs from the current model's 64x64", shadow.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_a_candidate_the_health_message_has_no_shadow_block()
+    {
+        using var images = Images(2);
+        var (_, health) = await RunAsync(Settings(onnx.KnownOutputModel, null, images.Path, sampleEvery: 4));
+
+        Assert.Null(health.Shadow);
+    }
+
+    [Fact]
+    public async Task A_shadow_deployment_naming_the_current_model_file_makes_it_serve_and_runs_the_model_components_model_as_the_candidate()
+    {
+        using var images = Images(4);
+        using var component = new TempFolder();
+        var reference = KnownOutputModel.Reference();
+        var candidate = Write(component, "model.onnx", reference with { Anchors = [.. reference.Anchors.Select(a => a with { Scores = new float[a.Scores.Length] })] });
+        Write(component, "current.onnx", reference);
+        // As the recipe's Run script passes them: the model component's model, its version and the merged shadow keys.
+        var settings = Settings(candidate, null, images.Path, sampleEvery: 2) with { ShadowCurrentModelFile = "current.onnx", ModelComponentVersion = "4.0.0" };
+
+        var (publisher, health) = await RunAsync(settings);
+
+        Assert.All(publisher.On(ResultsTopic), r => Assert.Equal(3, r.RootElement.GetProperty("detections").GetArrayLength()));
+        Assert.Equal("4.0.0", health.Model.ComponentVersion);
+        var shadow = Assert.IsType<HealthShadow>(health.Shadow);
+        Assert.Equal("4.0.0", shadow.CandidateVersion);
+        Assert.Equal(2, shadow.FramesCompared);
+        Assert.Equal(2, shadow.MissedDefectFrames);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{configuration:/shadow/currentModelFile}")]
+    public void Without_a_current_model_file_the_settings_stay_as_they_are(string file)
+    {
+        var settings = new ComponentSettings { ModelPath = "/models/model.onnx", ShadowCurrentModelFile = file };
+
+        Assert.Same(settings, settings.ForShadow());
+        Assert.False(settings.ForShadow().ShadowEnabled);
+    }
+}

@@ -60,6 +60,14 @@ public sealed class EdgeDeploymentStage : AppStage
             StringValue = "none",
         });
 
+        // Written by the edge workflow, one record per release (docs/observability.md, "Release ledger").
+        Ledger = new ReleaseLedger(Workload, "ReleaseLedger", new ReleaseLedgerProps());
+        _ = new CfnOutput(Workload, "ReleaseLedgerTableName", new CfnOutputProps
+        {
+            Value = Ledger.TableName,
+            Description = "Release ledger table (fleet status --ledger-table)",
+        });
+
         Workflow = new EdgeDeploymentWorkflow(Workload, "Workflow", new EdgeDeploymentWorkflowProps
         {
             Settings = settings,
@@ -71,17 +79,11 @@ public sealed class EdgeDeploymentStage : AppStage
             ArtifactsBucket = artifacts,
             Notifications = notifications,
             DeployedModelParameter = deployedModel,
+            Ledger = Ledger,
         });
         // The component versions must exist before any execution can deploy them.
         Workflow.StateMachine.StateMachine.Node.AddDependency(inference.Resource, prerequisites.Resource);
 
-        // Written by the edge workflow once its ASL carries the ledger states (docs/observability.md, "Release ledger").
-        Ledger = new ReleaseLedger(Workload, "ReleaseLedger", new ReleaseLedgerProps());
-        _ = new CfnOutput(Workload, "ReleaseLedgerTableName", new CfnOutputProps
-        {
-            Value = Ledger.TableName,
-            Description = "Release ledger table (fleet status --ledger-table)",
-        });
 
         var dashboardName = $"{settings.ResourcePrefix}-fleet";
         Alarms = new FleetAlarms(Workload, "FleetAlarms", new FleetAlarmsProps

@@ -22,6 +22,9 @@ public sealed record ModelRelease(
     /// <summary>s3:// URI of the model's acceptance set (metadata acceptanceSetUri); null for a package registered without one.</summary>
     public string? AcceptanceSetUri { get; init; }
 
+    /// <summary>Where the package came from (metadata), for the release ledger.</summary>
+    public ReleaseLineage Lineage { get; init; } = ReleaseLineage.From(null);
+
     public JsonObject ToJson() => new()
     {
         ["modelPackageArn"] = ModelPackageArn,
@@ -36,6 +39,7 @@ public sealed record ModelRelease(
         ["classNames"] = new JsonArray(ClassNames.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
         ["recipe"] = Recipe,
         ["acceptanceSetUri"] = AcceptanceSetUri,
+        ["lineage"] = Lineage.ToJson(),
     };
 }
 

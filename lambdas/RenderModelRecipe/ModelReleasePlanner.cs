@@ -69,6 +69,7 @@ public static partial class ModelReleasePlanner
             new ModelRelease(arn!, group!, version, request.ModelComponentName, componentVersion, source!.Value.CopySource, artifactKey, artifactUri, imageSize.Value, classNames!, recipe)
             {
                 AcceptanceSetUri = acceptanceSet,
+                Lineage = ReleaseLineage.From(metadata),
             },
             []);
     }

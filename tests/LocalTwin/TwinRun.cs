@@ -122,6 +122,7 @@ public sealed partial class TwinRun
             HealthRule = HealthRule(edgeTemplate, resolver),
             HealthIndex = HealthIndex(edgeTemplate),
             LockTableName = HealthTableItems.TableNames(machine.Definition).LockTable,
+            LedgerTableName = HealthTableItems.LedgerTableName(machine.Definition),
             IotCore = iotCore,
             PollDelay = TimeSpan.FromSeconds(_settings.Edge.HealthGate.PollIntervalSeconds / (double)_options.TimeScale),
         });

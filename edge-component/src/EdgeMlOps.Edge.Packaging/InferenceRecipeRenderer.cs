@@ -182,6 +182,16 @@ public static class InferenceRecipeRenderer
             [K.CapturePrefix] = D.CapturePrefix,
             [K.CaptureSpoolMaxMegabytes] = D.CaptureSpoolMaxMegabytes,
         },
+        [K.ThingGroup] = D.ThingGroup,
+        [K.Drift] = new JsonObject
+        {
+            [K.DriftEnabled] = D.DriftEnabled,
+            [K.DriftWindowFrames] = D.DriftWindowFrames,
+            [K.DriftMinFrames] = D.DriftMinFrames,
+            [K.DriftThreshold] = D.DriftThreshold,
+            [K.DriftBoostSampleFraction] = D.DriftBoostSampleFraction,
+            [K.DriftBoostMinutes] = D.DriftBoostMinutes,
+        },
         ["accessControl"] = new JsonObject
         {
             ["aws.greengrass.ipc.mqttproxy"] = new JsonObject

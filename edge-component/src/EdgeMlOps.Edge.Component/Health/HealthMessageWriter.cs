@@ -11,11 +11,13 @@ namespace EdgeMlOps.Edge.Component.Health;
 public static class HealthMessageWriter
 {
     public static byte[] Write(string thingName, ModelIdentity model, HealthSnapshot snapshot, int captureBacklog,
-        long captureDropped, DateTimeOffset timestamp, CaptureUploadStatus upload = default, CaptureSpoolCounts spool = default) =>
-        Build(thingName, model, snapshot, captureBacklog, captureDropped, timestamp, upload, spool).ToJsonBytes();
+        long captureDropped, DateTimeOffset timestamp, CaptureUploadStatus upload = default, CaptureSpoolCounts spool = default,
+        string? thingGroup = null, HealthDrift? drift = null) =>
+        Build(thingName, model, snapshot, captureBacklog, captureDropped, timestamp, upload, spool, thingGroup, drift).ToJsonBytes();
 
     public static HealthMessage Build(string thingName, ModelIdentity model, HealthSnapshot snapshot, int captureBacklog,
-        long captureDropped, DateTimeOffset timestamp, CaptureUploadStatus upload = default, CaptureSpoolCounts spool = default)
+        long captureDropped, DateTimeOffset timestamp, CaptureUploadStatus upload = default, CaptureSpoolCounts spool = default,
+        string? thingGroup = null, HealthDrift? drift = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -41,6 +43,8 @@ public static class HealthMessageWriter
                 Published = snapshot.ResultsPublished,
                 PublishFailures = snapshot.PublishFailures,
                 Detections = snapshot.Detections,
+                WithDetections = snapshot.FramesWithDetections,
+                MeanConfidence = Math.Round(snapshot.MeanConfidence, 4),
             },
             Failures = snapshot.FailuresByReason.ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal),
             Capture = new HealthCapture
@@ -67,6 +71,8 @@ public static class HealthMessageWriter
                 InferenceP50 = Math.Round(snapshot.InferenceLatency.P50, 3),
                 InferenceP95 = Math.Round(snapshot.InferenceLatency.P95, 3),
             },
+            ThingGroup = string.IsNullOrEmpty(thingGroup) ? null : thingGroup,
+            Drift = drift,
         };
     }
 }

@@ -37,6 +37,7 @@ public sealed record ComponentHostProps
 public sealed class ComponentHost(ComponentHostProps props)
 {
     private readonly HealthTracker _health = new();
+    private Drift.DriftMonitor? _drift;
 
     public HealthTracker Health => _health;
 
@@ -60,6 +61,8 @@ public sealed class ComponentHost(ComponentHostProps props)
             await props.Configuration.StartAsync(cancellationToken).ConfigureAwait(false);
             healthLoop = Task.Run(() => HealthLoopAsync(identity, healthStop.Token), CancellationToken.None);
             var (_, model) = await new ModelLoader(settings, _health, stateReporter, log).LoadAsync(cancellationToken).ConfigureAwait(false);
+            _drift = Drift.DriftMonitor.ForModel(model.Metadata, props.Configuration.Current.Drift.WindowFrames, log.Warn);
+            log.Info(_drift is null ? "the model ships no drift baseline: drift is not monitored" : "drift is monitored against the model's baseline");
             using (model)
             using (new ModelLoadedScope(_health))
             using (var pipeline = new InferencePipeline(model, new InferencePipelineProps
@@ -73,6 +76,7 @@ public sealed class ComponentHost(ComponentHostProps props)
                 Pipelining = settings.Pipelining,
                 MaxImagePixels = settings.MaxImagePixels,
                 Log = log,
+                Drift = _drift,
             }))
             {
                 pipeline.FrameCompleted += t => FrameCompleted?.Invoke(t);
@@ -157,9 +161,12 @@ public sealed class ComponentHost(ComponentHostProps props)
 
     private async Task PublishHealthAsync(ModelIdentity identity, CancellationToken cancellationToken)
     {
-        var topic = props.Configuration.Current.ForThing(props.Settings.ThingName).HealthTopic;
+        var current = props.Configuration.Current;
+        var topic = current.ForThing(props.Settings.ThingName).HealthTopic;
+        var now = DateTimeOffset.UtcNow;
+        var drift = current.Drift.Enabled ? Volatile.Read(ref _drift)?.Score(current.Drift, now) : null;
         var payload = HealthMessageWriter.Write(props.Settings.ThingName, identity, _health.Snapshot(), props.CaptureSink.Backlog,
-            props.CaptureSink.Dropped, DateTimeOffset.UtcNow, props.CaptureSink.Upload, props.CaptureSink.Counts);
+            props.CaptureSink.Dropped, now, props.CaptureSink.Upload, props.CaptureSink.Counts, current.ThingGroup, drift);
         try
         {
             await props.Publisher.PublishAsync(topic, payload, cancellationToken).ConfigureAwait(false);

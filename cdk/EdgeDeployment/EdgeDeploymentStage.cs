@@ -95,6 +95,12 @@ public sealed class EdgeDeploymentStage : AppStage
             DeployedModelParameterName = contract.EdgeDeployedModelPackage,
             DashboardName = dashboardName,
             NamePrefix = settings.ResourcePrefix,
+            Thresholds = new FleetAlarmThresholds { DriftScore = settings.Edge.Drift.Threshold },
+            OtherWorkflows =
+            [
+                new WatchedWorkflow("labeling", StringParameter.ValueForStringParameter(Workload, contract.LabelingStateMachineArn), contract.LabelingStateMachineArn),
+                new WatchedWorkflow("training", StringParameter.ValueForStringParameter(Workload, contract.TrainingStateMachineArn), contract.TrainingStateMachineArn),
+            ],
         });
         // The other apps' names come from the SSM contract at deploy time, like every cross-app reference.
         Dashboard = new FleetDashboard(Workload, "FleetDashboard", new FleetDashboardProps
@@ -108,6 +114,10 @@ public sealed class EdgeDeploymentStage : AppStage
             FeatureGroupName = StringParameter.ValueForStringParameter(Workload, contract.LabelingFeatureGroupName),
             Capture = (StringParameter.ValueForStringParameter(Workload, contract.LabelingDataBucketName), StringParameter.ValueForStringParameter(Workload, contract.LabelingCapturePrefix)),
             DeployedModelParameterName = contract.EdgeDeployedModelPackage,
+            ThingGroups = [settings.Edge.CanaryThingGroup, settings.Edge.FleetThingGroup],
+            Labeling = (StringParameter.ValueForStringParameter(Workload, contract.LabelingStateMachineArn), StringParameter.ValueForStringParameter(Workload, contract.LabelingWorkflowLogGroupName)),
+            Training = (StringParameter.ValueForStringParameter(Workload, contract.TrainingStateMachineArn), StringParameter.ValueForStringParameter(Workload, contract.TrainingWorkflowLogGroupName),
+                StringParameter.ValueForStringParameter(Workload, contract.TrainingPipelineName)),
         });
 
         Trigger = new ModelApprovalTrigger(Workload, "ModelApproved", new ModelApprovalTriggerProps

@@ -40,6 +40,12 @@ public sealed class EdgeDeploymentStage : AppStage
             ErrorLog = health.ErrorLog,
             HealthIntervalSeconds = settings.Edge.Inference.HealthIntervalSeconds,
         });
+        DriftEvents = new DriftEventRule(Workload, "DriftEvents", new DriftEventRuleProps
+        {
+            Topics = Fleet.Topics,
+            DriftEventsTableName = StringParameter.ValueForStringParameter(Workload, contract.TrainingDriftEventsTableName),
+            ErrorLog = health.ErrorLog,
+        });
         var prerequisites = Prerequisites = new DevicePrerequisitesComponent(Workload, "DevicePrerequisites", new DevicePrerequisitesComponentProps
         {
             Edge = settings.Edge,
@@ -165,6 +171,9 @@ public sealed class EdgeDeploymentStage : AppStage
     public ExecutionFailureNotification FailureNotification { get; }
 
     public ModelApprovalTrigger Trigger { get; }
+
+    /// <summary>The rule recording drift events in the training app's table.</summary>
+    public DriftEventRule DriftEvents { get; }
 
     /// <summary>The release ledger (lineage of every release).</summary>
     public ReleaseLedger Ledger { get; }

@@ -179,6 +179,7 @@ public sealed class TrainingStage : AppStage
             ("StateMachineArn", contract.TrainingStateMachineArn, Workflow.StateMachine.StateMachineArn, "ARN of the training workflow"),
             ("WorkflowLogGroupName", contract.TrainingWorkflowLogGroupName, Workflow.StateMachine.LogGroup.LogGroupName, "Log group of the training workflow's executions"),
             ("PipelineName", contract.TrainingPipelineName, Pipeline.PipelineName, "SageMaker training pipeline"),
+            ("DriftEventsTableName", contract.TrainingDriftEventsTableName, Workflow.DriftEvents.TableName, "Table of the devices' latest drift events (the edge app's drift rule writes it)"),
         };
         foreach (var (id, name, value, description) in parameters)
         {

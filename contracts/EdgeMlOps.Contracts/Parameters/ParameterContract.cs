@@ -58,6 +58,9 @@ public sealed class ParameterContract
     /// <summary>Name of the SageMaker training pipeline (its AWS/Sagemaker/ModelBuildingPipeline metrics).</summary>
     public string TrainingPipelineName => $"{_root}/training/pipeline-name";
 
+    /// <summary>Table of the devices' latest drift events (layout in <see cref="DriftEventsSchema"/>): the edge app writes, training reads.</summary>
+    public string TrainingDriftEventsTableName => $"{_root}/training/drift-events-table-name";
+
     // Owned by the edge deployment app.
     public string EdgeDeployedModelPackage => $"{_root}/edge/deployed-model-package";
 

@@ -86,6 +86,37 @@ public sealed partial class ObservabilityTemplateTests
     }
 
     [Fact]
+    public void Drift_event_rule_writes_named_fields_of_drifted_health_messages_to_the_training_apps_table()
+    {
+        var rule = Assert.Single(EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::IoT::TopicRule"),
+            r => r.Resource["Properties"]!["TopicRulePayload"]!["Sql"]!.GetValue<string>().Contains("WHERE drift.drifted = true", StringComparison.Ordinal)).Resource;
+        var payload = rule["Properties"]!["TopicRulePayload"]!;
+        var sql = payload["Sql"]!.GetValue<string>();
+
+        Assert.DoesNotContain("*", sql);
+        Assert.EndsWith("FROM 'edgemlops/+/inference/health' WHERE drift.drifted = true", sql);
+        foreach (var field in new[] { DriftEventsSchema.PartitionKey, DriftEventsSchema.DriftAt, DriftEventsSchema.Score, DriftEventsSchema.ModelComponentVersion, DriftEventsSchema.ThingGroup })
+        {
+            Assert.Contains($" AS {field}", sql);
+        }
+
+        var table = payload["Actions"]![0]!["DynamoDBv2"]!["PutItem"]!["TableName"]!;
+        var parameter = table["Ref"]!.GetValue<string>();
+        Assert.Equal("/edgemlops/dev/training/drift-events-table-name", _stage.TemplateJson["Parameters"]![parameter]!["Default"]!.GetValue<string>());
+        // Every path the rule reads is in the health message the component publishes.
+        var message = JsonNode.Parse(new HealthMessage
+        {
+            Model = new HealthModel { ComponentVersion = "1.0.4" },
+            ThingGroup = "edgemlops-dev-canary",
+            Drift = new HealthDrift { Score = 0.4, Threshold = 0.25, Drifted = true, CaptureBoostUntil = DateTime.UtcNow, Statistics = new Dictionary<string, double> { ["brightness"] = 0.4 } },
+        }.ToJsonBytes())!;
+        foreach (var path in new[] { "drift.score", "drift.threshold", "drift.statistics", "drift.captureBoostUntil", "drift.drifted", "model.componentVersion", "thingGroup" })
+        {
+            Assert.True(Read(message, path) is not null, path);
+        }
+    }
+
+    [Fact]
     public void Drift_alarm_threshold_is_the_configured_drift_threshold()
     {
         var drift = EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::CloudWatch::Alarm").Select(a => a.Resource["Properties"]!)

@@ -14,7 +14,9 @@ namespace EdgeMlOps.Edge.Benchmark;
 
 /// <summary>
 /// Usage: EdgeMlOps.Edge.Benchmark [--frames N] [--bare-frames N] [--soak N] [--threads 1,2] [--images DIR]
-/// [--model FILE] [--onnxruntime LIB] [--spinning]
+/// [--model FILE] [--onnxruntime LIB] [--spinning] [--drift]
+/// --drift measures only the drift statistics per frame (DriftMonitor.Record) at 450×300 and 1920×1080 and their
+/// share of the frame time, bounded by the bare inference time (every frame costs at least that).
 /// <para>
 /// Honest overhead: the denominator is bare inference (one pre-processed frame, no decoding competing) at its
 /// fastest intra-op thread setting, measured in the same run, before and after the pipeline runs; the numerator is
@@ -37,6 +39,7 @@ public static class Program
         string? library = null;
         var threads = Enumerable.Range(1, Environment.ProcessorCount).ToList();
         var spinning = false;
+        var driftOnly = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -49,6 +52,7 @@ public static class Program
                 case "--model": model = args[++i]; break;
                 case "--onnxruntime": library = args[++i]; break;
                 case "--spinning": spinning = true; break;
+                case "--drift": driftOnly = true; break;
                 default:
                     Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: --frames N --bare-frames N --soak N --threads 1,2 --images DIR --model FILE --onnxruntime LIB --spinning");
                     return 2;
@@ -64,6 +68,16 @@ public static class Program
         Console.WriteLine($"{Environment.ProcessorCount} logical CPUs; intra-op threads {string.Join(", ", threads)}; spinning {(spinning ? "on" : "off")}; " +
             $"{bareFrames} bare frames x 2 rounds, {frames} pipeline frames per run after {Warmup} warm-up");
         Console.WriteLine($"load average at start: {LoadAverage()}");
+        if (driftOnly)
+        {
+            DriftCost(detectors, images, bareFrames);
+            foreach (var detector in detectors.Values)
+            {
+                detector.Dispose();
+            }
+
+            return 0;
+        }
 
         var bare = threads.ToDictionary(t => t, _ => new List<double>());
         foreach (var t in threads)
@@ -121,6 +135,49 @@ public static class Program
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// Cost of the drift statistics per frame (grid statistics and the sliding-window update, what the pipeline adds
+    /// per frame) at two resolutions, median over 2,000 frames of camera-like noise, against the fastest bare
+    /// inference median: a frame takes at least its inference, so the share printed is an upper bound.
+    /// </summary>
+    private static void DriftCost(Dictionary<int, DetectionModel> detectors, string images, int bareFrames)
+    {
+        var bare = detectors.ToDictionary(d => d.Key, d => HealthTracker.Percentiles(Bare(d.Value, images, bareFrames)).P50);
+        var (threads, inferenceMs) = bare.MinBy(b => b.Value);
+        var baseline = new EdgeMlOps.Contracts.DriftBaseline
+        {
+            Statistics = EdgeMlOps.Contracts.DriftStatistics.All.ToDictionary(s => s, s => new EdgeMlOps.Contracts.DriftHistogram
+            {
+                Edges = s == EdgeMlOps.Contracts.DriftStatistics.Colour ? [.. Enumerable.Range(0, 23).Select(i => i + 0.5)] : [.. Enumerable.Range(1, 9).Select(i => i * 10.0)],
+                Proportions = [.. Enumerable.Repeat(s == EdgeMlOps.Contracts.DriftStatistics.Colour ? 1 / 24.0 : 0.1, s == EdgeMlOps.Contracts.DriftStatistics.Colour ? 24 : 10)],
+            }),
+        };
+        Console.WriteLine();
+        Console.WriteLine($"bare inference median {inferenceMs:F2} ms ({threads} thread(s)): the lower bound of a frame's time");
+        foreach (var (width, height) in new[] { (450, 300), (1920, 1080) })
+        {
+            var rgb = new byte[width * height * 3];
+            new Random(7).NextBytes(rgb);
+            var monitor = new EdgeMlOps.Edge.Component.Drift.DriftMonitor(baseline, 600);
+            float[] confidences = [0.82f, 0.41f];
+            var times = new double[2000];
+            for (var i = -200; i < times.Length; i++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                monitor.Record(rgb, width, height, confidences, 600);
+                if (i >= 0)
+                {
+                    times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                }
+            }
+
+            var median = HealthTracker.Percentiles(times).P50;
+            Console.WriteLine($"drift statistics {width}x{height}: median {median * 1000:F1} µs per frame = {median / inferenceMs:P3} of the bare inference time (target <= 1 %)");
+        }
+
+        Console.WriteLine($"load average at end: {LoadAverage()}");
     }
 
     /// <summary>Inference alone on one pre-processed frame: per-run times after a short warm-up.</summary>

@@ -104,4 +104,27 @@ public sealed class WholeLoopTests(TwinRunFixture twin)
             [twin.Report.PrerequisitesComponentVersion, $"{twin.Settings.Edge.InferenceComponentName}:{twin.Report.InferenceComponentVersion}", $"{model}:1.0.0", $"{model}:2.0.0"],
             twin.Report.ComponentVersions);
     }
+
+    [Fact]
+    public void The_ledger_holds_the_released_and_the_rolled_back_package_and_fleet_status_shows_every_device_on_the_released_one()
+    {
+        var released = Assert.Single(twin.Report.Releases, r => r.Status == "released");
+        var rolledBack = Assert.Single(twin.Report.Releases, r => r.Status == "rolled-back");
+
+        Assert.Equal("1.0.0", released.ModelComponentVersion);
+        Assert.Equal(["approval", "canary", "canaryHealth", "fleet", "fleetHealth"], released.Phases.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("2.0.0", rolledBack.ModelComponentVersion);
+        Assert.Equal("unhealthy", rolledBack.Phases["canaryHealth"].Outcome);
+        Assert.Equal("rolled-back", rolledBack.Phases["rollback"].Outcome);
+        Assert.Equal(3, twin.Report.FleetStatus.Count);
+        Assert.All(twin.Report.FleetStatus, row =>
+        {
+            Assert.Equal("1.0.0", row.ModelComponentVersion);
+            Assert.Equal(released.ModelPackageVersion, row.ModelPackageVersion);
+            Assert.Equal(released.ModelPackageArn, row.ModelPackageArn);
+            Assert.Equal("released", row.ReleaseStatus);
+        });
+        Assert.Contains(Canary, twin.Report.FleetStatusTable, StringComparison.Ordinal);
+        Assert.Contains("fleet status", twin.Report.RenderSummary(), StringComparison.Ordinal);
+    }
 }

@@ -184,6 +184,7 @@ public sealed partial class TwinRun
             await RolloutAsync("promotion", candidate, registry, machine, controlPlane, rule, devices, cancellationToken).ConfigureAwait(false);
             await RolloutAsync("rollback", faulty, registry, machine, controlPlane, rule, devices, cancellationToken).ConfigureAwait(false);
             await InspectDevicesAsync(candidate, devices, iotCore, deployment, client, tokenExchange, cancellationToken).ConfigureAwait(false);
+            await FleetStatusAsync(controlPlane).ConfigureAwait(false);
             _report.ComponentVersions.AddRange(controlPlane.ComponentVersions);
         }
         finally

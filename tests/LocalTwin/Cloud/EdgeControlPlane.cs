@@ -153,6 +153,9 @@ public sealed class EdgeControlPlane : ITaskHandler, IComponentStore
     /// <summary>The release ledger the workflow writes.</summary>
     public InMemoryKeyValueTable Ledger { get; }
 
+    /// <summary>The health table as the health rule keeps it now: each device's latest heartbeat item.</summary>
+    public IReadOnlyList<JsonObject> HeartbeatItems() => _props.HealthRule.Items(_props.IotCore.All());
+
     public Scenario Register(Scenario scenario)
     {
         foreach (var resource in All)

@@ -381,7 +381,9 @@ public sealed partial class TwinRun
     private static HealthTopicRule HealthRule(JsonObject edgeTemplate, IntrinsicResolver resolver)
     {
         var template = new CloudFormationTemplate(edgeTemplate);
-        var id = template.LogicalIdsOfType("AWS::IoT::TopicRule").Single(r => template.Properties(r)["TopicRulePayload"]?["Actions"]?[0]?["DynamoDBv2"] is not null);
+        // The heartbeat rule; the drift event rule (WHERE drift.drifted) also writes DynamoDB, the training app's table.
+        var id = template.LogicalIdsOfType("AWS::IoT::TopicRule").Single(r => template.Properties(r)["TopicRulePayload"]?["Actions"]?[0]?["DynamoDBv2"] is not null
+            && template.Properties(r)["TopicRulePayload"]?["Sql"]?.GetValue<string>().EndsWith("WHERE drift.drifted = true", StringComparison.Ordinal) != true);
         var payload = resolver.Resolve(template.Properties(id)["TopicRulePayload"], $"Resources.{id}.Properties.TopicRulePayload");
         return HealthTopicRule.Parse(payload["Sql"]!.GetValue<string>(), payload["Actions"]![0]!["DynamoDBv2"]!["PutItem"]!["TableName"]!.GetValue<string>());
     }

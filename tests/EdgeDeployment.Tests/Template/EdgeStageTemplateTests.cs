@@ -116,6 +116,8 @@ public sealed class EdgeStageTemplateTests
         Assert.Contains("substring(state, 0, 32) AS state", sql);
         Assert.Contains("substring(model.componentVersion, 0, 64) AS modelComponentVersion", sql);
         Assert.Contains("frames.processed + frames.failed AS framesSeen", sql);
+        Assert.Contains("substring(model.packageVersion, 0, 64) AS modelPackageVersion", sql);
+        Assert.Contains("drift.score AS driftScore", sql);
     }
 
     [Fact]

@@ -95,6 +95,8 @@ public sealed class LabelingStage : AppStage
             ("OfflineStoreDatabase", contract.LabelingOfflineStoreDatabase, FeatureGroup.DatabaseName, "Glue database of the labels offline store"),
             ("OfflineStoreTable", contract.LabelingOfflineStoreTable, FeatureGroup.TableName, "Glue table of the labels offline store"),
             ("OfflineStoreUri", contract.LabelingOfflineStoreUri, FeatureGroup.OfflineStoreUri, "S3 URI of the labels offline store"),
+            ("StateMachineArn", contract.LabelingStateMachineArn, Workflow.StateMachine.StateMachineArn, "ARN of the labeling workflow"),
+            ("WorkflowLogGroupName", contract.LabelingWorkflowLogGroupName, Workflow.StateMachine.LogGroup.LogGroupName, "Log group of the labeling workflow's executions"),
         };
         foreach (var (id, name, value, description) in parameters)
         {

@@ -40,6 +40,12 @@ public sealed class EdgeDeploymentStage : AppStage
             ErrorLog = health.ErrorLog,
             HealthIntervalSeconds = settings.Edge.Inference.HealthIntervalSeconds,
         });
+        DriftEvents = new DriftEventRule(Workload, "DriftEvents", new DriftEventRuleProps
+        {
+            Topics = Fleet.Topics,
+            DriftEventsTableName = StringParameter.ValueForStringParameter(Workload, contract.TrainingDriftEventsTableName),
+            ErrorLog = health.ErrorLog,
+        });
         var prerequisites = Prerequisites = new DevicePrerequisitesComponent(Workload, "DevicePrerequisites", new DevicePrerequisitesComponentProps
         {
             Edge = settings.Edge,
@@ -60,6 +66,14 @@ public sealed class EdgeDeploymentStage : AppStage
             StringValue = "none",
         });
 
+        // Written by the edge workflow, one record per release (docs/observability.md, "Release ledger").
+        Ledger = new ReleaseLedger(Workload, "ReleaseLedger", new ReleaseLedgerProps());
+        _ = new CfnOutput(Workload, "ReleaseLedgerTableName", new CfnOutputProps
+        {
+            Value = Ledger.TableName,
+            Description = "Release ledger table (fleet status --ledger-table)",
+        });
+
         Workflow = new EdgeDeploymentWorkflow(Workload, "Workflow", new EdgeDeploymentWorkflowProps
         {
             Settings = settings,
@@ -71,17 +85,11 @@ public sealed class EdgeDeploymentStage : AppStage
             ArtifactsBucket = artifacts,
             Notifications = notifications,
             DeployedModelParameter = deployedModel,
+            Ledger = Ledger,
         });
         // The component versions must exist before any execution can deploy them.
         Workflow.StateMachine.StateMachine.Node.AddDependency(inference.Resource, prerequisites.Resource);
 
-        // Written by the edge workflow once its ASL carries the ledger states (docs/observability.md, "Release ledger").
-        Ledger = new ReleaseLedger(Workload, "ReleaseLedger", new ReleaseLedgerProps());
-        _ = new CfnOutput(Workload, "ReleaseLedgerTableName", new CfnOutputProps
-        {
-            Value = Ledger.TableName,
-            Description = "Release ledger table (fleet status --ledger-table)",
-        });
 
         var dashboardName = $"{settings.ResourcePrefix}-fleet";
         Alarms = new FleetAlarms(Workload, "FleetAlarms", new FleetAlarmsProps
@@ -93,6 +101,12 @@ public sealed class EdgeDeploymentStage : AppStage
             DeployedModelParameterName = contract.EdgeDeployedModelPackage,
             DashboardName = dashboardName,
             NamePrefix = settings.ResourcePrefix,
+            Thresholds = new FleetAlarmThresholds { DriftScore = settings.Edge.Drift.Threshold },
+            OtherWorkflows =
+            [
+                new WatchedWorkflow("labeling", StringParameter.ValueForStringParameter(Workload, contract.LabelingStateMachineArn), contract.LabelingStateMachineArn),
+                new WatchedWorkflow("training", StringParameter.ValueForStringParameter(Workload, contract.TrainingStateMachineArn), contract.TrainingStateMachineArn),
+            ],
         });
         // The other apps' names come from the SSM contract at deploy time, like every cross-app reference.
         Dashboard = new FleetDashboard(Workload, "FleetDashboard", new FleetDashboardProps
@@ -106,6 +120,10 @@ public sealed class EdgeDeploymentStage : AppStage
             FeatureGroupName = StringParameter.ValueForStringParameter(Workload, contract.LabelingFeatureGroupName),
             Capture = (StringParameter.ValueForStringParameter(Workload, contract.LabelingDataBucketName), StringParameter.ValueForStringParameter(Workload, contract.LabelingCapturePrefix)),
             DeployedModelParameterName = contract.EdgeDeployedModelPackage,
+            ThingGroups = [settings.Edge.CanaryThingGroup, settings.Edge.FleetThingGroup],
+            Labeling = (StringParameter.ValueForStringParameter(Workload, contract.LabelingStateMachineArn), StringParameter.ValueForStringParameter(Workload, contract.LabelingWorkflowLogGroupName)),
+            Training = (StringParameter.ValueForStringParameter(Workload, contract.TrainingStateMachineArn), StringParameter.ValueForStringParameter(Workload, contract.TrainingWorkflowLogGroupName),
+                StringParameter.ValueForStringParameter(Workload, contract.TrainingPipelineName)),
         });
 
         Trigger = new ModelApprovalTrigger(Workload, "ModelApproved", new ModelApprovalTriggerProps
@@ -153,6 +171,9 @@ public sealed class EdgeDeploymentStage : AppStage
     public ExecutionFailureNotification FailureNotification { get; }
 
     public ModelApprovalTrigger Trigger { get; }
+
+    /// <summary>The rule recording drift events in the training app's table.</summary>
+    public DriftEventRule DriftEvents { get; }
 
     /// <summary>The release ledger (lineage of every release).</summary>
     public ReleaseLedger Ledger { get; }

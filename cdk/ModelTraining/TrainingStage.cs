@@ -254,6 +254,10 @@ public sealed class TrainingStage : AppStage
             ("ModelPackageGroupName", contract.TrainingModelPackageGroupName, ModelPackageGroup.GroupName, "Model package group of the trained defect detectors"),
             ("ArtifactsBucketName", contract.TrainingArtifactsBucketName, Artifacts.BucketName, "Training artifacts bucket (model.tar.gz of every package)"),
             ("ArtifactsBucketKeyArn", contract.TrainingArtifactsBucketKeyArn, Artifacts.Key.KeyArn, "KMS key of the training artifacts bucket"),
+            ("StateMachineArn", contract.TrainingStateMachineArn, Workflow.StateMachine.StateMachineArn, "ARN of the training workflow"),
+            ("WorkflowLogGroupName", contract.TrainingWorkflowLogGroupName, Workflow.StateMachine.LogGroup.LogGroupName, "Log group of the training workflow's executions"),
+            ("PipelineName", contract.TrainingPipelineName, Pipeline.PipelineName, "SageMaker training pipeline"),
+            ("DriftEventsTableName", contract.TrainingDriftEventsTableName, Workflow.DriftEvents.TableName, "Table of the devices' latest drift events (the edge app's drift rule writes it)"),
         };
         foreach (var (id, name, value, description) in parameters)
         {

@@ -95,6 +95,7 @@ public sealed class TrainingWorkflow : Construct
         var glueTableArn = stack.FormatArn(new ArnComponents { Service = "glue", Resource = "table", ResourceName = $"{props.Labeling.OfflineStoreDatabase}/{props.Labeling.OfflineStoreTable}" });
         var glueCatalogArn = stack.FormatArn(new ArnComponents { Service = "glue", Resource = "catalog" });
         Counter = new RetrainCounter(this, "NewLabelCounter", new RetrainCounterProps());
+        DriftEvents = new DriftEventsTable(this, "DriftEvents", new DriftEventsTableProps());
 
         StateMachine = new AslStateMachine(this, "StateMachine", new AslStateMachineProps
         {
@@ -115,6 +116,7 @@ public sealed class TrainingWorkflow : Construct
                 ["BelowThresholdStepName"] = TrainingPipelineDefinition.FailStepName,
                 ["RetrainCounterTableName"] = Counter.TableName,
                 ["RetrainCounterKey"] = RetrainCounter.NewLabelsItem,
+                ["DriftEventsTableName"] = DriftEvents.TableName,
                 ["BuildTrainingImage"] = props.BuildImage ? "true" : "false",
                 ["TrainingImageRepositoryName"] = props.Image.RepositoryName,
                 ["TrainingImageTag"] = props.Image.Tag,
@@ -129,6 +131,7 @@ public sealed class TrainingWorkflow : Construct
                 Statement(["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:StopQueryExecution"], workGroupArn),
                 Statement(["sns:Publish"], props.Topic.TopicArn),
                 Statement(["dynamodb:UpdateItem"], Counter.TableArn),
+                Statement(["dynamodb:Scan"], DriftEvents.TableArn),
                 Statement(["ecr:DescribeImages"], props.Image.Repository.RepositoryArn),
                 Statement(["codebuild:StartBuild", "codebuild:StopBuild", "codebuild:BatchGetBuilds"], props.Image.Project.ProjectArn),
                 // The managed rule Step Functions uses to learn that a codebuild:startBuild.sync build finished.
@@ -192,6 +195,9 @@ public sealed class TrainingWorkflow : Construct
     }
 
     public string StateMachineName { get; }
+
+    /// <summary>The devices' latest drift events, written by the edge app; a LabelsUpdated event after one retrains with reason drift.</summary>
+    public DriftEventsTable DriftEvents { get; }
 
     public AslStateMachine StateMachine { get; }
 

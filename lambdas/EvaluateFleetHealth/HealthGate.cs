@@ -118,10 +118,12 @@ public static class HealthGate
 
     private static string Reason(FailingHeartbeat heartbeat, HealthGateSettings settings)
     {
-        if (heartbeat.State == "ERRORED")
+        if (heartbeat.State is "ERRORED" or "MODEL_QUALITY_FAILED")
         {
             var error = heartbeat.LastError is { } text ? (text.Length > MaxErrorLength ? text[..MaxErrorLength] : text) : "no error message";
-            return $"the inference component reports ERRORED: {error}";
+            return heartbeat.State == "ERRORED"
+                ? $"the inference component reports ERRORED: {error}"
+                : $"the model failed its on-device acceptance check (MODEL_QUALITY_FAILED): {error}";
         }
 
         var reasons = new List<string>();

@@ -22,6 +22,9 @@ public sealed record ModelRelease(
     /// <summary>s3:// URI of the model's acceptance set (metadata acceptanceSetUri); null for a package registered without one.</summary>
     public string? AcceptanceSetUri { get; init; }
 
+    /// <summary>Where the package came from (metadata), for the release ledger.</summary>
+    public ReleaseLineage Lineage { get; init; } = ReleaseLineage.From(null);
+
     /// <summary>
     /// The set's archive (acceptance.zip beside the set's folder) copied into the artifacts bucket beside the model,
     /// where the model component's recipe names it; null without a set.
@@ -48,6 +51,7 @@ public sealed record ModelRelease(
             ["recipe"] = Recipe,
             ["acceptanceSetUri"] = AcceptanceSetUri,
             ["shadow"] = Shadow?.ToJson(),
+            ["lineage"] = Lineage.ToJson(),
         };
         if (AcceptanceArchive is { } archive)
         {

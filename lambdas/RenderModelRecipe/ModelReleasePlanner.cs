@@ -75,6 +75,7 @@ public static partial class ModelReleasePlanner
                 AcceptanceSetUri = acceptanceSet,
                 AcceptanceArchive = archive,
                 Shadow = shadow,
+                Lineage = ReleaseLineage.From(metadata),
             },
             []);
     }

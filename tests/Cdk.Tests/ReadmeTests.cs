@@ -60,7 +60,7 @@ public sealed partial class ReadmeTests
             .ToList();
         var section = ReadmeSection("Contract between apps");
 
-        Assert.Equal(15, names.Count);
+        Assert.Equal(21, names.Count);
         var missing = names.Where(n => !section.Contains($"| `{n}` |", StringComparison.Ordinal)).ToList();
         Assert.True(missing.Count == 0, "README 'Contract between apps' lacks a row for: " + string.Join(", ", missing));
     }

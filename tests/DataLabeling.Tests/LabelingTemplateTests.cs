@@ -202,6 +202,7 @@ public sealed class LabelingTemplateTests : IClassFixture<LabelingStageFixture>
         {
             contract.LabelingDataBucketName, contract.LabelingDataBucketKeyArn, contract.LabelingIncomingPrefix, contract.LabelingCapturePrefix,
             contract.LabelingFeatureGroupName, contract.LabelingOfflineStoreDatabase, contract.LabelingOfflineStoreTable, contract.LabelingOfflineStoreUri,
+            contract.LabelingStateMachineArn, contract.LabelingWorkflowLogGroupName,
         });
         _stage.Template.HasResourceProperties("AWS::SSM::Parameter", new Dictionary<string, object>
         {

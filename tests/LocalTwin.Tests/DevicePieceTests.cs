@@ -132,6 +132,7 @@ public sealed class DevicePieceTests
         var items = rule.Items([
             Health("press-07", $$"""{"state":"ERRORED","model":{"componentVersion":"2.0.0","lastError":"{{error}}"},"frames":{"processed":0,"failed":0},"junk":"{{new string('j', 10_000)}}"}"""),
             Health("press-08", """{"state":"RUNNING","model":{"componentVersion":"1.0.0","lastError":null},"frames":{"processed":190,"failed":10}}"""),
+            Health("press-09", """{"state":"RUNNING","model":{"componentVersion":"1.0.0","packageVersion":"1"},"frames":{"processed":10,"failed":0},"drift":{"score":0.42,"drifted":true}}"""),
         ]);
 
         var errored = items.Single(i => i["thingName"]!["S"]!.GetValue<string>() == "press-07");
@@ -143,6 +144,10 @@ public sealed class DevicePieceTests
         Assert.Equal("200", running["framesSeen"]!["N"]!.GetValue<string>());
         Assert.Null(running["lastError"]);
         Assert.Equal("1.0.0", running["modelComponentVersion"]!["S"]!.GetValue<string>());
+        // The package version and drift score fleet status shows, when the message has them.
+        var drifted = items.Single(i => i["thingName"]!["S"]!.GetValue<string>() == "press-09");
+        Assert.Equal("1", drifted["modelPackageVersion"]!["S"]!.GetValue<string>());
+        Assert.Equal("0.42", drifted["driftScore"]!["N"]!.GetValue<string>());
     }
 
     [Fact]

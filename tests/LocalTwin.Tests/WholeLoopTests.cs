@@ -90,7 +90,7 @@ public sealed class WholeLoopTests(TwinRunFixture twin)
         Assert.Contains("loop closed", text, StringComparison.Ordinal);
         Assert.Contains("promotion", text, StringComparison.Ordinal);
         Assert.Contains("rollback", text, StringComparison.Ordinal);
-        Assert.Equal(8, twin.Report.Steps.Count);
+        Assert.Equal(9, twin.Report.Steps.Count); // the ninth prints fleet status
         Assert.Contains("rollback   rolled back as intended (execution Failed with ReleaseRolledBack)", twin.Report.RenderSummary(), StringComparison.Ordinal);
         Assert.Contains("promotion  promoted as intended", twin.Report.RenderSummary(), StringComparison.Ordinal);
         Assert.DoesNotContain("[1]", twin.Report.RenderSummary(), StringComparison.Ordinal);
@@ -105,5 +105,33 @@ public sealed class WholeLoopTests(TwinRunFixture twin)
         Assert.Equal(
             [twin.Report.PrerequisitesComponentVersion, $"{twin.Settings.Edge.InferenceComponentName}:{twin.Report.InferenceComponentVersion}", $"{model}:1.0.0", $"{model}:2.0.0"],
             twin.Report.ComponentVersions);
+    }
+
+    [Fact]
+    public void The_ledger_holds_the_released_and_the_rolled_back_package_and_fleet_status_joins_every_device_to_its_release()
+    {
+        var released = Assert.Single(twin.Report.Releases, r => r.Status == "released");
+        var rolledBack = Assert.Single(twin.Report.Releases, r => r.Status == "rolled-back");
+
+        Assert.Equal("1.0.0", released.ModelComponentVersion);
+        Assert.Equal(["approval", "canary", "canaryHealth", "fleet", "fleetHealth"], released.Phases.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("2.0.0", rolledBack.ModelComponentVersion);
+        Assert.Equal("unhealthy", rolledBack.Phases["canaryHealth"].Outcome);
+        Assert.Equal("rolled-back", rolledBack.Phases["rollback"].Outcome);
+        Assert.Equal(3, twin.Report.FleetStatus.Count);
+        // Each row is the device's latest heartbeat joined to the ledger record of the model it reported; the fleet
+        // never got the faulty model. (The canary's last heartbeat may still be the faulty model's ERRORED one when
+        // the restarted component has not reported yet: fleet status shows what the heartbeat store holds.)
+        Assert.All(twin.Report.FleetStatus, row =>
+        {
+            var release = Assert.Single(twin.Report.Releases, r => r.ModelComponentVersion == row.ModelComponentVersion);
+            Assert.Equal(release.ModelPackageVersion, row.ModelPackageVersion);
+            Assert.Equal(release.ModelPackageArn, row.ModelPackageArn);
+            Assert.Equal(release.Status, row.ReleaseStatus);
+            Assert.Equal(release.TrainingPipelineExecution, row.TrainingPipelineExecution);
+        });
+        Assert.All(twin.Report.FleetStatus.Where(r => r.ThingName != Canary), row => Assert.Equal(("1.0.0", "released"), (row.ModelComponentVersion, row.ReleaseStatus)));
+        Assert.Contains(Canary, twin.Report.FleetStatusTable, StringComparison.Ordinal);
+        Assert.Contains("fleet status", twin.Report.RenderSummary(), StringComparison.Ordinal);
     }
 }

@@ -122,6 +122,7 @@ public sealed partial class TwinRun
             HealthRule = HealthRule(edgeTemplate, resolver),
             HealthIndex = HealthIndex(edgeTemplate),
             LockTableName = HealthTableItems.TableNames(machine.Definition).LockTable,
+            LedgerTableName = HealthTableItems.LedgerTableName(machine.Definition),
             IotCore = iotCore,
             PollDelay = TimeSpan.FromSeconds(_settings.Edge.HealthGate.PollIntervalSeconds / (double)_options.TimeScale),
         });
@@ -183,6 +184,7 @@ public sealed partial class TwinRun
             await RolloutAsync("promotion", candidate, registry, machine, controlPlane, rule, devices, cancellationToken).ConfigureAwait(false);
             await RolloutAsync("rollback", faulty, registry, machine, controlPlane, rule, devices, cancellationToken).ConfigureAwait(false);
             await InspectDevicesAsync(candidate, devices, iotCore, deployment, client, tokenExchange, cancellationToken).ConfigureAwait(false);
+            await FleetStatusAsync(controlPlane).ConfigureAwait(false);
             _report.ComponentVersions.AddRange(controlPlane.ComponentVersions);
         }
         finally
@@ -379,7 +381,9 @@ public sealed partial class TwinRun
     private static HealthTopicRule HealthRule(JsonObject edgeTemplate, IntrinsicResolver resolver)
     {
         var template = new CloudFormationTemplate(edgeTemplate);
-        var id = template.LogicalIdsOfType("AWS::IoT::TopicRule").Single(r => template.Properties(r)["TopicRulePayload"]?["Actions"]?[0]?["DynamoDBv2"] is not null);
+        // The heartbeat rule; the drift event rule (WHERE drift.drifted) also writes DynamoDB, the training app's table.
+        var id = template.LogicalIdsOfType("AWS::IoT::TopicRule").Single(r => template.Properties(r)["TopicRulePayload"]?["Actions"]?[0]?["DynamoDBv2"] is not null
+            && template.Properties(r)["TopicRulePayload"]?["Sql"]?.GetValue<string>().EndsWith("WHERE drift.drifted = true", StringComparison.Ordinal) != true);
         var payload = resolver.Resolve(template.Properties(id)["TopicRulePayload"], $"Resources.{id}.Properties.TopicRulePayload");
         return HealthTopicRule.Parse(payload["Sql"]!.GetValue<string>(), payload["Actions"]![0]!["DynamoDBv2"]!["PutItem"]!["TableName"]!.GetValue<string>());
     }

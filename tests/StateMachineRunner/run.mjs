@@ -358,10 +358,20 @@ async function execute(request) {
       });
       machines.set(key, machine);
     }
+    // $$.State (Name, EnteredTime): the interpreter has none, and copies the context object shallowly, so the one
+    // State object given here is what every state sees; it is updated as each state is entered, on the simulated
+    // clock (skipped waits and retry intervals count, as they would in the service).
+    const stateContext = {};
     execution = machine.run(input ?? {}, {
       overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
-      context: context ?? {},
-      quotaHook: event => quota.onEvent(event, states, 'sync'),
+      context: { ...(context ?? {}), State: stateContext },
+      quotaHook: event => {
+        if (event.type === 'StateEntered' && event.state) {
+          stateContext.Name = event.state.name;
+          stateContext.EnteredTime = new Date(quota.startedAt + quota.simulatedSeconds * 1000).toISOString();
+        }
+        quota.onEvent(event, states, 'sync');
+      },
     });
     if (quota.failure) execution.abort(); // e.g. the input itself, measured before run() returned
   } catch (err) {

@@ -55,6 +55,8 @@ public sealed class DeviceHealthStore : Construct
         "substring(state, 0, 32) AS state, substring(model.componentVersion, 0, 64) AS modelComponentVersion, " +
         "frames.processed + frames.failed AS framesSeen, frames.failed AS framesFailed, " +
         "frames.failed * 1000000 / (frames.processed + frames.failed) AS errorPpm, " +
+        // For fleet status: the package version and the drift score (absent when the message has none).
+        "substring(model.packageVersion, 0, 64) AS modelPackageVersion, drift.score AS driftScore, " +
         $"substring(model.lastError, 0, {MaxErrorLength}) AS lastError, " +
         // The shadow block (issue 14): absent unless a candidate runs in shadow; the missed-defect share per million
         // is absent while the current model has found no defect (a division by zero is Undefined).

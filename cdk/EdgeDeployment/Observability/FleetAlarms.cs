@@ -26,6 +26,9 @@ public sealed record FleetAlarmThresholds
     public int BacklogGrowthPeriods { get; init; } = 6;
 }
 
+/// <summary>Another app's state machine the fleet alarms watch: its short name (<c>labeling</c>), its ARN and the SSM parameter that publishes it (named in the alarm text).</summary>
+public sealed record WatchedWorkflow(string Name, string StateMachineArn, string ArnParameterName);
+
 public sealed record FleetAlarmsProps
 {
     /// <summary>The fleet metrics, queries and worst-device rules the alarms watch and point to. Required.</summary>
@@ -48,6 +51,9 @@ public sealed record FleetAlarmsProps
 
     /// <summary>Alarm name prefix, e.g. <c>edgemlops-dev</c>. Required.</summary>
     public required string NamePrefix { get; init; }
+
+    /// <summary>The other apps' workflows (from the SSM contract), each with an alarm when an execution fails. Default: none.</summary>
+    public IReadOnlyList<WatchedWorkflow> OtherWorkflows { get; init; } = [];
 
     /// <summary>Alarm bounds. Default: <see cref="FleetAlarmThresholds"/> defaults.</summary>
     public FleetAlarmThresholds Thresholds { get; init; } = new();
@@ -115,7 +121,7 @@ public sealed class FleetAlarms : Construct
 
         Add(Threshold("DriftHigh", "drift-high", m.Metric(FleetMetric.DriftScore, "Maximum", Period), t.DriftScore, 3,
             $"At least one device's frames drifted from the training baseline (drift score above {t.DriftScore}).",
-            $"Which devices: query '{q.Name(FleetQueries.Drift)}'; DriftScore by ModelVersion on the dashboard. No data until the component sends drift.score."));
+            $"Which devices: query '{q.Name(FleetQueries.Drift)}' (per-statistic PSIs: brightness, contrast, sharpness, colour point at the camera; detections, defectRate, confidence at the parts); DriftScore by ThingGroup and ModelVersion on the dashboard. The device captures more frames while drifted; retraining starts with reason drift once they are labeled."));
 
         Add(Threshold("DevicesErrored", "devices-errored", m.DevicesErrored(Period), 0, 2,
             "At least one device reports its inference component as ERRORED.",
@@ -133,6 +139,28 @@ public sealed class FleetAlarms : Construct
             TreatMissingData = TreatMissingData.NOT_BREACHING,
         });
         Add(WorkflowFailed);
+
+        foreach (var workflow in props.OtherWorkflows)
+        {
+            Add(new Alarm(this, $"{char.ToUpperInvariant(workflow.Name[0])}{workflow.Name[1..]}WorkflowFailed", new AlarmProps
+            {
+                AlarmName = $"{props.NamePrefix}-{workflow.Name}-workflow-failed",
+                AlarmDescription = Description($"A {workflow.Name} workflow execution failed.",
+                    $"Which execution: the Step Functions console of the state machine in SSM parameter {workflow.ArnParameterName} (failed executions) and the {workflow.Name} app's topic, which names the error; the dashboard's {workflow.Name} widgets."),
+                Metric = new Metric(new MetricProps
+                {
+                    Namespace = "AWS/States",
+                    MetricName = "ExecutionsFailed",
+                    DimensionsMap = new Dictionary<string, string> { ["StateMachineArn"] = workflow.StateMachineArn },
+                    Period = Period,
+                    Statistic = "Sum",
+                }),
+                Threshold = 1,
+                ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                EvaluationPeriods = 1,
+                TreatMissingData = TreatMissingData.NOT_BREACHING,
+            }));
+        }
     }
 
     /// <summary>Every alarm, each notifying the topic.</summary>

@@ -34,6 +34,15 @@ public sealed record FleetDashboardProps
 
     /// <summary>SSM parameter holding the model package and component versions on the fleet. Required.</summary>
     public required string DeployedModelParameterName { get; init; }
+
+    /// <summary>Thing groups of the per-thing-group graphs (canary, fleet). Required.</summary>
+    public required IReadOnlyList<string> ThingGroups { get; init; }
+
+    /// <summary>The labeling workflow's ARN and execution log group (from the SSM contract). Required.</summary>
+    public required (string StateMachineArn, string LogGroupName) Labeling { get; init; }
+
+    /// <summary>The training workflow's ARN, execution log group and SageMaker pipeline name (from the SSM contract). Required.</summary>
+    public required (string StateMachineArn, string LogGroupName, string PipelineName) Training { get; init; }
 }
 
 /// <summary>
@@ -132,7 +141,77 @@ public sealed class FleetDashboard : Construct
             Graph("Mean confidence", m.Metric(FleetMetric.MeanConfidence, "Average", Period), m.Metric(FleetMetric.MeanConfidence, "Minimum", Period)),
             Graph("Drift score", m.Metric(FleetMetric.DriftScore, "Average", Period), m.Metric(FleetMetric.DriftScore, "Maximum", Period)),
             new AlarmStatusWidget(new AlarmStatusWidgetProps { Title = "Alarms", Width = 8, Alarms = props.Alarms.All.ToArray() }));
+
+        // Per thing group: the canary and the fleet side by side (the health message's thingGroup).
+        Dashboard.AddWidgets(
+            Graph("Drift score by thing group (worst device)", [.. props.ThingGroups.Select(g => m.Metric(FleetMetric.DriftScore, "Maximum", Period, thingGroup: g))]),
+            Graph("Defect rate by thing group", [.. props.ThingGroups.Select(g => m.Metric(FleetMetric.DefectRate, "Average", Period, thingGroup: g))]),
+            new GraphWidget(new GraphWidgetProps
+            {
+                Title = "Devices drifted",
+                Width = 8,
+                Left = [m.DevicesDrifted(Period)],
+            }));
+
+        // Labeling and training: the other apps' workflows, named in the SSM contract.
+        Dashboard.AddWidgets(
+            Graph("Labeling workflow executions", [.. Executions(props.Labeling.StateMachineArn)]),
+            new LogQueryWidget(new LogQueryWidgetProps
+            {
+                Title = "Labeling: last jobs and backlog notices",
+                Width = 16,
+                LogGroupNames = [props.Labeling.LogGroupName],
+                QueryLines = [
+                    "fields @timestamp, execution_arn, details.resource as call",
+                    "filter type = \"TaskScheduled\" and (details.resource = \"createLabelingJob\" or details.resource = \"publish\")",
+                    "parse details.parameters /\"LabelingJobName\":\"(?<labelingJob>[^\"]+)\"/",
+                    "parse details.parameters /\"Subject\":\"(?<notice>[^\"]+)\"/",
+                    "display @timestamp, labelingJob, notice, execution_arn",
+                    "sort @timestamp desc",
+                    "limit 20",
+                ],
+            }));
+        Dashboard.AddWidgets(
+            Graph("Training workflow and pipeline executions", [
+                .. Executions(props.Training.StateMachineArn),
+                .. new[] { "ExecutionStarted", "ExecutionSucceeded", "ExecutionFailed" }.Select(name => new Metric(new MetricProps
+                {
+                    Namespace = "AWS/Sagemaker/ModelBuildingPipeline",
+                    MetricName = name,
+                    DimensionsMap = new Dictionary<string, string> { ["PipelineName"] = props.Training.PipelineName },
+                    Period = Period,
+                    Statistic = "Sum",
+                    Label = $"Pipeline {name}",
+                })),
+            ]),
+            new LogQueryWidget(new LogQueryWidgetProps
+            {
+                Title = "Training: last executions, their metrics and trigger",
+                Width = 16,
+                LogGroupNames = [props.Training.LogGroupName],
+                QueryLines = [
+                    "fields @timestamp, execution_arn",
+                    "filter type = \"TaskScheduled\" and details.resource = \"publish\"",
+                    "parse details.parameters /\"Subject\":\"(?<subject>[^\"]+)\"/",
+                    "parse details.parameters /mAP50 (?<map50>[0-9.]+)/",
+                    "parse details.parameters /Trigger: (?<trigger>[a-z -]+)/",
+                    "display @timestamp, subject, map50, trigger, execution_arn",
+                    "sort @timestamp desc",
+                    "limit 10",
+                ],
+            }));
     }
+
+    private static IEnumerable<IMetric> Executions(string stateMachineArn) =>
+        new[] { "ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsFailed" }.Select(name => (IMetric)new Metric(new MetricProps
+        {
+            Namespace = "AWS/States",
+            MetricName = name,
+            DimensionsMap = new Dictionary<string, string> { ["StateMachineArn"] = stateMachineArn },
+            Period = Period,
+            Statistic = "Sum",
+            Label = name,
+        }));
 
     public Dashboard Dashboard { get; }
 

@@ -43,6 +43,12 @@ public static class FleetHealthLog
     public const string DefectRate = "defectRate";
     public const string MeanConfidence = "meanConfidence";
     public const string DriftScore = "driftScore";
+    public const string Drifted = "drifted";
+    public const string CaptureBoostUntil = "captureBoostUntil";
+    public const string ThingGroup = "thingGroup";
+
+    /// <summary>Log field of one statistic's PSI: <c>drift</c> + the statistic's name capitalised (driftBrightness, …).</summary>
+    public static string DriftStatisticField(string statistic) => $"drift{char.ToUpperInvariant(statistic[0])}{statistic[1..]}";
     public const string LastError = "lastError";
 
     /// <summary>Every field of the log event, in order.</summary>
@@ -66,10 +72,14 @@ public static class FleetHealthLog
         new(UploadFailures, "capture.uploadFailures", ["capture.uploadFailures"]),
         new(UploadFailureRatio, "cast(capture.uploadFailures AS Decimal) / (capture.uploaded + capture.uploadFailures)", ["capture.uploadFailures", "capture.uploaded"]),
         new(DetectionsPerFrame, "cast(frames.detections AS Decimal) / frames.processed", ["frames.detections", "frames.processed"]),
-        // Not in the health message yet (see docs/observability.md, "Fields the component does not send yet").
-        new(DefectRate, "cast(frames.withDetections AS Decimal) / frames.processed", ["frames.withDetections", "frames.processed"], Produced: false),
-        new(MeanConfidence, "frames.meanConfidence", ["frames.meanConfidence"], Produced: false),
-        new(DriftScore, "drift.score", ["drift.score"], Produced: false),
+        new(DefectRate, "cast(frames.withDetections AS Decimal) / frames.processed", ["frames.withDetections", "frames.processed"]),
+        new(MeanConfidence, "frames.meanConfidence", ["frames.meanConfidence"]),
+        new(ThingGroup, "thingGroup", ["thingGroup"]),
+        // The drift block is absent when the model ships no baseline: these fields are then Undefined and omitted.
+        new(DriftScore, "drift.score", ["drift.score"]),
+        new(Drifted, "CASE drift.drifted WHEN true THEN 1 ELSE 0 END", ["drift.drifted"]),
+        new(CaptureBoostUntil, "drift.captureBoostUntil", ["drift.captureBoostUntil"]),
+        .. DriftStatistics.All.Select(s => new HealthLogField(DriftStatisticField(s), $"drift.statistics.{s}", [$"drift.statistics.{s}"])),
     ];
 
     /// <summary>The rule's SQL: every field by name, from every device's health topic.</summary>

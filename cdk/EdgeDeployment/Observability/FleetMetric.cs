@@ -37,15 +37,18 @@ public sealed record FleetMetric(string Name, string LogField, Unit Unit, string
         "Detections per processed frame, per device (since the component started)");
 
     public static readonly FleetMetric DefectRate = new("DefectRate", FleetHealthLog.DefectRate, Unit.NONE,
-        "Frames with at least one detection ÷ frames processed (needs frames.withDetections from the component)");
+        "Frames with at least one detection ÷ frames processed, per device (0–1, since the component started)");
 
     public static readonly FleetMetric MeanConfidence = new("MeanConfidence", FleetHealthLog.MeanConfidence, Unit.NONE,
-        "Mean detection confidence (needs frames.meanConfidence from the component)");
+        "Mean confidence of the device's detections since the component started");
 
     public static readonly FleetMetric DriftScore = new("DriftScore", FleetHealthLog.DriftScore, Unit.NONE,
-        "Combined drift score of the device's recent frames against the training baseline (needs drift.score)");
+        "Combined drift score of the device's recent frames against the model's training baseline: the largest per-statistic PSI over the sliding window");
+
+    public static readonly FleetMetric Drifted = new("DriftedDevices", FleetHealthLog.Drifted, Unit.COUNT,
+        "1 when the device's drift score is above its threshold, else 0; Sum × interval ÷ period = devices drifted");
 
     /// <summary>Every metric the fleet metric filters publish.</summary>
     public static IReadOnlyList<FleetMetric> All { get; } =
-        [Heartbeats, Errored, FramesPerSecond, FailedFrameRatio, LatencyP95, CaptureBacklog, UploadFailureRatio, DetectionsPerFrame, DefectRate, MeanConfidence, DriftScore];
+        [Heartbeats, Errored, FramesPerSecond, FailedFrameRatio, LatencyP95, CaptureBacklog, UploadFailureRatio, DetectionsPerFrame, DefectRate, MeanConfidence, DriftScore, Drifted];
 }

@@ -41,6 +41,9 @@ public sealed class FleetMetrics : Construct
 {
     public const string ModelVersionDimension = "ModelVersion";
 
+    /// <summary>The thing group the device's deployment targeted (canary or fleet), from the health message's <c>thingGroup</c>.</summary>
+    public const string ThingGroupDimension = "ThingGroup";
+
     public FleetMetrics(Construct scope, string id, FleetMetricsProps props)
         : base(scope, id)
     {
@@ -90,8 +93,9 @@ public sealed class FleetMetrics : Construct
 
         foreach (var metric in FleetMetric.All)
         {
-            AddFilter(metric, byModelVersion: false);
-            AddFilter(metric, byModelVersion: true);
+            AddFilter(metric, null);
+            AddFilter(metric, (ModelVersionDimension, FleetHealthLog.ModelVersion));
+            AddFilter(metric, (ThingGroupDimension, FleetHealthLog.ThingGroup));
         }
 
         Queries = new FleetQueries(this, "Queries", LogGroup, props.NamePrefix);
@@ -117,16 +121,25 @@ public sealed class FleetMetrics : Construct
     /// <summary>Contributor Insights rules naming the worst devices (latency, failed frames, capture backlog).</summary>
     public IReadOnlyList<CfnInsightRule> WorstDevices { get; }
 
-    /// <summary>A fleet metric, fleet-wide or for one model version.</summary>
-    public Metric Metric(FleetMetric metric, string statistic, Duration period, string? modelVersion = null) => new(new MetricProps
+    /// <summary>A fleet metric, fleet-wide, for one model version or for one thing group.</summary>
+    public Metric Metric(FleetMetric metric, string statistic, Duration period, string? modelVersion = null, string? thingGroup = null) => new(new MetricProps
     {
         Namespace = Namespace,
         MetricName = metric.Name,
         Statistic = statistic,
         Period = period,
         Unit = metric.Unit,
-        DimensionsMap = modelVersion is null ? null : new Dictionary<string, string> { [ModelVersionDimension] = modelVersion },
+        DimensionsMap = (modelVersion, thingGroup) switch
+        {
+            (null, null) => null,
+            ({ } version, null) => new Dictionary<string, string> { [ModelVersionDimension] = version },
+            (null, { } group) => new Dictionary<string, string> { [ThingGroupDimension] = group },
+            _ => throw new ArgumentException("a fleet metric has one dimension at most: a model version or a thing group"),
+        },
     });
+
+    /// <summary>Devices drifted in each period, computed like <see cref="DevicesReporting"/>.</summary>
+    public MathExpression DevicesDrifted(Duration period) => PerDevice(FleetMetric.Drifted, period, "Devices drifted");
 
     /// <summary>
     /// Devices that sent a health message in each period: messages ÷ (period ÷ health interval). A device that
@@ -162,10 +175,10 @@ public sealed class FleetMetrics : Construct
         CloudwatchLogs = new CfnTopicRule.CloudwatchLogsActionProperty { LogGroupName = logGroup.LogGroupName, RoleArn = role.RoleArn },
     };
 
-    private void AddFilter(FleetMetric metric, bool byModelVersion)
+    private void AddFilter(FleetMetric metric, (string Name, string LogField)? dimension)
     {
         var field = $"$.{metric.LogField}";
-        _ = new MetricFilter(this, byModelVersion ? $"{metric.Name}ByModelVersion" : metric.Name, new MetricFilterProps
+        _ = new MetricFilter(this, dimension is { } d ? $"{metric.Name}By{d.Name}" : metric.Name, new MetricFilterProps
         {
             LogGroup = LogGroup,
             // Every value is >= 0; a log event without the field (Undefined in the rule) publishes nothing.
@@ -174,7 +187,8 @@ public sealed class FleetMetrics : Construct
             MetricName = metric.Name,
             MetricValue = field,
             Unit = metric.Unit,
-            Dimensions = byModelVersion ? new Dictionary<string, string> { [ModelVersionDimension] = $"$.{FleetHealthLog.ModelVersion}" } : null,
+            // An event without the dimension's field (a device not yet deployed by the workflow has no thing group) publishes nothing to that filter.
+            Dimensions = dimension is { } dim ? new Dictionary<string, string> { [dim.Name] = $"$.{dim.LogField}" } : null,
         });
     }
 

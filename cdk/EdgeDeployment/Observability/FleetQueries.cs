@@ -33,7 +33,9 @@ public sealed class FleetQueries : Construct
             [SlowDevices] = $"stats max({FleetHealthLog.LatencyP95}) as p95Ms, latest({FleetHealthLog.ModelVersion}) as model by {FleetHealthLog.ThingName} | sort p95Ms desc | limit 100",
             [CaptureBacklog] = $"stats latest({FleetHealthLog.CaptureBacklog}) as backlog, max({FleetHealthLog.CaptureDropped}) as dropped by {FleetHealthLog.ThingName} | sort backlog desc | limit 100",
             [UploadFailures] = $"filter {FleetHealthLog.UploadFailures} > 0 | stats latest({FleetHealthLog.UploadFailureRatio}) as failureRatio, latest({FleetHealthLog.UploadFailures}) as failures by {FleetHealthLog.ThingName} | sort failureRatio desc | limit 100",
-            [Drift] = $"filter ispresent({FleetHealthLog.DriftScore}) | stats latest({FleetHealthLog.DriftScore}) as drift, latest({FleetHealthLog.ModelVersion}) as model by {FleetHealthLog.ThingName} | sort drift desc | limit 100",
+            [Drift] = $"filter ispresent({FleetHealthLog.DriftScore}) | stats latest({FleetHealthLog.DriftScore}) as drift, latest({FleetHealthLog.Drifted}) as drifted, " +
+                string.Concat(EdgeMlOps.Contracts.DriftStatistics.All.Select(st => $"latest({FleetHealthLog.DriftStatisticField(st)}) as {st}, ")) +
+                $"latest({FleetHealthLog.CaptureBoostUntil}) as captureBoostUntil, latest({FleetHealthLog.ModelVersion}) as model, latest({FleetHealthLog.ThingGroup}) as thingGroup by {FleetHealthLog.ThingName} | sort drift desc | limit 100",
             [ModelVersions] = $"stats latest({FleetHealthLog.ModelVersion}) as model by {FleetHealthLog.ThingName} | stats count(*) as devices by model",
         };
         foreach (var (key, text) in Texts)

@@ -20,7 +20,7 @@ public sealed record ReleaseLedgerProps
 /// The release ledger: one item per release of a model package (layout in <see cref="ReleaseLedgerSchema"/>),
 /// with its package, training execution, dataset snapshot, labeling jobs, component versions, deployments and
 /// each phase's outcome and time. No TTL: kept as long as the model package. Encrypted with its own key,
-/// point-in-time recovery on. The edge workflow writes it (<see cref="GrantRecordWrite"/>); <c>fleet status</c>
+/// point-in-time recovery on. The edge workflow writes it (its role is granted PutItem and UpdateItem on <see cref="Table"/> with <see cref="Key"/>); <c>fleet status</c>
 /// reads it (<see cref="GrantRead"/>).
 /// </summary>
 public sealed class ReleaseLedger : Construct
@@ -52,14 +52,6 @@ public sealed class ReleaseLedger : Construct
     public Key Key { get; }
 
     public string TableName => Table.TableName;
-
-    /// <summary>Create a release record and update its phases (PutItem, UpdateItem), with the key.</summary>
-    public Grant GrantRecordWrite(IGrantable grantee)
-    {
-        // UpdateItem reads the stored item, so the key must decrypt too.
-        Key.Grant(grantee, "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey");
-        return Table.Grant(grantee, "dynamodb:PutItem", "dynamodb:UpdateItem");
-    }
 
     /// <summary>Read the ledger (Query, GetItem), as <c>fleet status</c> does.</summary>
     public Grant GrantRead(IGrantable grantee)

@@ -40,6 +40,9 @@ public sealed record EdgeDeploymentWorkflowProps
 
     /// <summary>Parameter the workflow overwrites with the deployed versions. Required.</summary>
     public required StringParameter DeployedModelParameter { get; init; }
+
+    /// <summary>The release ledger the workflow writes one record per release to. Required.</summary>
+    public required Observability.ReleaseLedger Ledger { get; init; }
 }
 
 /// <summary>
@@ -127,12 +130,19 @@ public sealed class EdgeDeploymentWorkflow : Construct
                 ["HealthIndexName"] = DeviceHealthStore.ModelVersionIndex,
                 ["HealthMaxErrorPpm"] = Number(Math.Round(edge.HealthGate.MaxErrorRate * 1_000_000)),
                 ["ReleaseLockTableName"] = Lock.TableName,
+                ["ReleaseLedgerTableName"] = props.Ledger.TableName,
                 ["ApprovalApiUrl"] = Approval.Url,
                 ["DeployedModelParameterName"] = props.DeployedModelParameter.ParameterName,
                 ["InferenceConfidenceThreshold"] = Number(edge.Inference.ConfidenceThreshold),
                 ["InferenceIouThreshold"] = Number(edge.Inference.IouThreshold),
                 ["InferenceFrameIntervalMs"] = Number(edge.Inference.FrameIntervalMs),
                 ["InferenceHealthIntervalSeconds"] = Number(edge.Inference.HealthIntervalSeconds),
+                ["DriftEnabled"] = edge.Drift.Enabled ? "true" : "false",
+                ["DriftWindowFrames"] = Number(edge.Drift.WindowFrames),
+                ["DriftMinFrames"] = Number(edge.Drift.MinFrames),
+                ["DriftThreshold"] = Number(edge.Drift.Threshold),
+                ["DriftBoostSampleFraction"] = Number(edge.Drift.BoostSampleFraction),
+                ["DriftBoostMinutes"] = Number(edge.Drift.BoostMinutes),
                 ["CaptureBucketName"] = StringParameter.ValueForStringParameter(this, contract.LabelingDataBucketName),
                 ["CapturePrefix"] = StringParameter.ValueForStringParameter(this, contract.LabelingCapturePrefix),
             },
@@ -153,6 +163,7 @@ public sealed class EdgeDeploymentWorkflow : Construct
                 Allow(["iot:ListJobExecutionsForJob", "iot:DescribeJob"], [iotJobs]),
                 Allow(["dynamodb:Query"], [props.HealthStore.ModelVersionIndexArn]),
                 Allow(["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem"], [Lock.TableArn]),
+                Allow(["dynamodb:PutItem", "dynamodb:UpdateItem"], [props.Ledger.Table.TableArn]),
                 Allow(["states:DescribeExecution"], [stack.FormatArn(new ArnComponents { Service = "states", Resource = "execution", ResourceName = $"{stateMachineName}:*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME })]),
                 Allow(["ssm:GetParameter"], [deployedModelParameterArn]),
                 Allow(["lambda:InvokeFunction"], [RenderModelRecipe.FunctionArn, ReviseDeployment.FunctionArn, EvaluateFleetHealth.FunctionArn]),
@@ -166,6 +177,7 @@ public sealed class EdgeDeploymentWorkflow : Construct
                 new(["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"], [props.ArtifactsBucket.Key.KeyArn], "s3:CopyObject writes the model into the artifacts bucket, encrypted with its key; CreateComponentVersion reads it back to validate the artifact."),
                 new(["s3:GetObject", "s3:GetBucketLocation"], [modelArtifacts, props.ArtifactsBucket.BucketArn], "greengrass:CreateComponentVersion checks with the caller's credentials that the recipe's artifact can be read."),
                 new(["kms:Decrypt"], [props.HealthStore.Key.KeyArn], "dynamodb:Query reads the health table's index, encrypted with a customer-managed key."),
+                new(["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"], [props.Ledger.Key.KeyArn], "dynamodb:PutItem and UpdateItem write the release ledger, encrypted with its customer-managed key; UpdateItem reads the stored item first."),
                 // The IoT job behind a deployment (iot:CreateJob: resource types job and thinggroup): created on our
                 // thing groups only (no thing/* target); jobs have generated ids, so the job calls name every job of
                 // the account and region (job/*). CreateDeployment's other dependent actions (iot:DescribeThing and

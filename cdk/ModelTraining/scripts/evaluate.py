@@ -11,8 +11,10 @@ import sys
 from yolo_helpers import (
     ACCEPTANCE_IMAGES_FOLDER,
     acceptance_set,
+    add_drift_baseline,
     check_exported_metadata,
     count_images,
+    drift_baseline,
     evaluation_report,
     extract_model,
     file_sha256,
@@ -21,6 +23,7 @@ from yolo_helpers import (
     publish_onnx,
     read_manifest,
     select_acceptance_images,
+    image_statistics,
     split_items,
     write_acceptance_set,
     write_data_yaml,
@@ -51,6 +54,21 @@ def onnx_metadata(path):
     return {p.key: p.value for p in onnx.load(path).metadata_props}
 
 
+def compute_drift_baseline(model, args):
+    """Image statistics of the training images; detection counts and confidences of the model on the test split at the device thresholds."""
+    import numpy as np
+    from PIL import Image
+
+    stats = []
+    for path, _ in split_items(args.dataset_dir, "train"):
+        with Image.open(path) as image:
+            stats.append(image_statistics(np.asarray(image.convert("RGB"))))
+    test_paths = [path for path, _ in split_items(args.dataset_dir, "test")]
+    results = model.predict(source=test_paths, imgsz=args.imgsz, conf=args.conf, iou=args.iou, device="cpu", verbose=False)
+    predictions = [[float(c) for c in r.boxes.conf.tolist()] for r in results]
+    return drift_baseline(stats, predictions)
+
+
 def main(argv):
     args = parse_arguments(argv)
     manifest = read_manifest(args.dataset_dir)
@@ -60,13 +78,19 @@ def main(argv):
         raise ValueError("the test split is empty: nothing to evaluate on")
     data_yaml = write_data_yaml(args.dataset_dir, class_names, os.path.join(args.dataset_dir, "data.yaml"))
     extract_model(args.model_dir)
+    thresholds = {"confidence": args.conf, "iou": args.iou}
+
+    from ultralytics import YOLO
+
+    # The drift baseline travels inside model.onnx (metadata edgemlops_drift_baseline), so every device that runs
+    # the model has it. Written before publishing, so the file evaluated below is the file that ships.
+    trained_onnx = os.path.join(args.model_dir, "model.onnx")
+    if os.path.isfile(trained_onnx):
+        add_drift_baseline(trained_onnx, compute_drift_baseline(YOLO(trained_onnx, task="detect"), args))
     # The file that ships is the file evaluated: publish it first (a model without its ONNX export fails here, not
     # after it passed the gate), then score the published copy.
     onnx_path = publish_onnx(args.model_dir, args.onnx_output_dir)
     check_exported_metadata(onnx_metadata(onnx_path), class_names, args.imgsz)
-    thresholds = {"confidence": args.conf, "iou": args.iou}
-
-    from ultralytics import YOLO
 
     model = YOLO(onnx_path, task="detect")
     # A static ONNX export takes one image at a time at its own size; on the CPU, as on the devices.

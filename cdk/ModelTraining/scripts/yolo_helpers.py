@@ -322,3 +322,118 @@ def write_acceptance_archive(output_dir, members):
             with open(os.path.join(folder, member), "rb") as source:
                 archive.writestr(info, source.read())
     return path
+
+
+# --- The drift baseline: what the device compares its frames with (contracts DriftBaseline, DriftStatistics) -------
+# Same sample grid, luma, Laplacian and bins as the inference component's FrameStatistics and DriftMonitor.
+
+DRIFT_BASELINE_KEY = "edgemlops_drift_baseline"
+DRIFT_GRID = 48
+DRIFT_COLOUR_BINS_PER_CHANNEL = 8
+DRIFT_SHARPNESS_REFERENCE_WIDTH = 640
+DRIFT_DETECTION_EDGES = [0.5, 1.5, 2.5, 3.5, 4.5]
+DRIFT_DEFECT_EDGES = [0.5]
+DRIFT_CONFIDENCE_EDGES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+DRIFT_COLOUR_EDGES = [i + 0.5 for i in range(3 * DRIFT_COLOUR_BINS_PER_CHANNEL - 1)]
+
+
+def image_statistics(rgb):
+    """
+    (brightness, contrast, sharpness, colour counts) of an RGB image (a height × width × 3 uint8 array) on the
+    48 × 48 sample grid: mean and standard deviation of luma, mean absolute 4-neighbour Laplacian of luma with
+    neighbours max(1, round(width / 640)) pixels away (clamped at the border), and the 3 × 8 colour bins.
+    """
+    import numpy as np
+
+    height, width = int(rgb.shape[0]), int(rgb.shape[1])
+    g = DRIFT_GRID
+    xs = np.array([int((i + 0.5) * width / g) for i in range(g)])
+    ys = np.array([int((j + 0.5) * height / g) for j in range(g)])
+    offset = max(1, int(width / DRIFT_SHARPNESS_REFERENCE_WIDTH + 0.5))
+    pixels = rgb.astype(np.float64)
+    luma_image = 0.299 * pixels[:, :, 0] + 0.587 * pixels[:, :, 1] + 0.114 * pixels[:, :, 2]
+    yy, xx = np.meshgrid(ys, xs, indexing="ij")
+    luma = luma_image[yy, xx]
+    neighbours = (luma_image[yy, np.maximum(0, xx - offset)] + luma_image[yy, np.minimum(width - 1, xx + offset)]
+                  + luma_image[np.maximum(0, yy - offset), xx] + luma_image[np.minimum(height - 1, yy + offset), xx])
+    sharpness = float(np.mean(np.abs(neighbours - 4 * luma)))
+    mean = float(np.mean(luma))
+    variance = max(0.0, float(np.mean(luma * luma)) - mean * mean)
+    samples = rgb[yy, xx].astype(np.int64) >> 5
+    counts = [0] * (3 * DRIFT_COLOUR_BINS_PER_CHANNEL)
+    for channel in range(3):
+        for value, number in zip(*np.unique(samples[:, :, channel], return_counts=True)):
+            counts[channel * DRIFT_COLOUR_BINS_PER_CHANNEL + int(value)] += int(number)
+    return mean, variance ** 0.5, sharpness, counts
+
+
+def drift_bin(edges, value):
+    """The bin of a value: how many inner edges are at or below it (as DriftStatistics.Bin)."""
+    import bisect
+
+    return bisect.bisect_right(edges, value)
+
+
+def histogram(edges, values=None, counts=None):
+    """{edges, proportions} of values binned by edges, or of ready bin counts."""
+    if counts is None:
+        counts = [0] * (len(edges) + 1)
+        for value in values:
+            counts[drift_bin(edges, value)] += 1
+    total = sum(counts)
+    return {"edges": list(edges), "proportions": [c / total if total else 0.0 for c in counts]}
+
+
+def decile_edges(values):
+    """Inner edges at the deciles of values (duplicates removed), so each bin holds about a tenth of the baseline."""
+    import numpy as np
+
+    return sorted({float(q) for q in np.quantile(np.asarray(values, dtype=np.float64), [i / 10 for i in range(1, 10)])})
+
+
+def drift_baseline(image_stats, predictions):
+    """
+    The drift baseline document: image_stats is a list of image_statistics() of the training images,
+    predictions a list of per-image lists of detection confidences (the model on the test split at the device
+    thresholds).
+    """
+    if not image_stats:
+        raise ValueError("the drift baseline needs at least one training image")
+    if not predictions:
+        raise ValueError("the drift baseline needs the predictions on at least one test image")
+    brightness = [s[0] for s in image_stats]
+    contrast = [s[1] for s in image_stats]
+    sharpness = [s[2] for s in image_stats]
+    colour = [sum(s[3][i] for s in image_stats) for i in range(3 * DRIFT_COLOUR_BINS_PER_CHANNEL)]
+    confidences = [c for image in predictions for c in image]
+    statistics = {
+        "brightness": histogram(decile_edges(brightness), brightness),
+        "contrast": histogram(decile_edges(contrast), contrast),
+        "sharpness": histogram(decile_edges(sharpness), sharpness),
+        "colour": histogram(DRIFT_COLOUR_EDGES, counts=colour),
+        "detections": histogram(DRIFT_DETECTION_EDGES, [len(p) for p in predictions]),
+        "defectRate": histogram(DRIFT_DEFECT_EDGES, [1 if p else 0 for p in predictions]),
+    }
+    if confidences:
+        statistics["confidence"] = histogram(DRIFT_CONFIDENCE_EDGES, confidences)
+    return {
+        "version": 1,
+        "method": "psi",
+        "gridSize": DRIFT_GRID,
+        "images": len(image_stats),
+        "predictedImages": len(predictions),
+        "statistics": statistics,
+    }
+
+
+def add_drift_baseline(onnx_path, baseline):
+    """Writes the baseline into the ONNX file's metadata (key edgemlops_drift_baseline), replacing an earlier one."""
+    import onnx
+
+    model = onnx.load(onnx_path)
+    kept = [(p.key, p.value) for p in model.metadata_props if p.key != DRIFT_BASELINE_KEY]
+    del model.metadata_props[:]
+    for key, value in kept + [(DRIFT_BASELINE_KEY, json.dumps(baseline, separators=(",", ":")))]:
+        entry = model.metadata_props.add()
+        entry.key, entry.value = key, value
+    onnx.save(model, onnx_path)

@@ -28,6 +28,9 @@ public sealed record EdgeSettings
     /// <summary>Inference settings every deployment merges into the inference component's configuration.</summary>
     public required InferenceRuntimeSettings Inference { get; init; }
 
+    /// <summary>Drift monitoring on the devices, merged into the inference component's configuration by every rollout.</summary>
+    public required EdgeDriftSettings Drift { get; init; }
+
     /// <summary>Wait for a person to approve before the fleet rollout.</summary>
     public required bool RequireManualApproval { get; init; }
 
@@ -84,6 +87,22 @@ public sealed record InferenceRuntimeSettings
 
     /// <summary>On the canary in shadow, the candidate runs on one frame in this many (1-1000). Default: 16.</summary>
     public int ShadowSampleEvery { get; init; } = EdgeMlOps.Contracts.ShadowEvaluation.Defaults.SampleEvery;
+}
+
+/// <summary>Drift monitoring on the devices (section <c>edge.drift</c>; defaults in InferenceConfiguration.Defaults).</summary>
+public sealed record EdgeDriftSettings
+{
+    public required bool Enabled { get; init; }
+
+    public required int WindowFrames { get; init; }
+
+    public required int MinFrames { get; init; }
+
+    public required double Threshold { get; init; }
+
+    public required double BoostSampleFraction { get; init; }
+
+    public required int BoostMinutes { get; init; }
 }
 
 /// <summary>Optional EC2 digital twin of a device (section <c>edge.digitalTwin</c>).</summary>

@@ -62,6 +62,15 @@ public static partial class SettingsLoader
                 FrameIntervalMs = r.Integer(SettingsSchema.Edge.FrameIntervalMs),
                 HealthIntervalSeconds = r.Integer(SettingsSchema.Edge.HealthIntervalSeconds),
             },
+            Drift = new EdgeDriftSettings
+            {
+                Enabled = r.Boolean(SettingsSchema.Edge.DriftEnabled),
+                WindowFrames = r.Integer(SettingsSchema.Edge.DriftWindowFrames),
+                MinFrames = r.Integer(SettingsSchema.Edge.DriftMinFrames),
+                Threshold = r.Number(SettingsSchema.Edge.DriftThreshold)!.Value,
+                BoostSampleFraction = r.Number(SettingsSchema.Edge.DriftBoostSampleFraction)!.Value,
+                BoostMinutes = r.Integer(SettingsSchema.Edge.DriftBoostMinutes),
+            },
             RequireManualApproval = r.Boolean(SettingsSchema.Edge.RequireManualApproval),
             ExpectedFleetSize = r.Integer(SettingsSchema.Edge.ExpectedFleetSize),
             DigitalTwin = new DigitalTwinSettings
@@ -71,6 +80,11 @@ public static partial class SettingsLoader
                 NucleusVersion = r.Text(SettingsSchema.Edge.DigitalTwinNucleusVersion)!,
             },
         };
+
+        if (settings.Drift.MinFrames > settings.Drift.WindowFrames)
+        {
+            r.Problem(SettingsSchema.Edge.DriftMinFrames, $"must be at most edge.drift.windowFrames ({settings.Drift.WindowFrames}), got {settings.Drift.MinFrames}");
+        }
 
         if (settings.HealthGate.MaxDeploymentMinutes < settings.Rollout.JobTimeoutMinutes)
         {

@@ -260,6 +260,19 @@ public static partial class SettingsSchema
 
         public static readonly IntegerSetting ShadowSampleEvery = new("edge.inference.shadowSampleEvery", "On the canary, when a release has a current model, the candidate first runs in shadow on one frame in this many (the current model keeps publishing)", ShadowEvaluation.Defaults.SampleEvery, 1, 1_000);
 
+        public static readonly BooleanSetting DriftEnabled = new("edge.drift.enabled", "Devices score their frames' drift against the model's training baseline (PSI) and publish it in the health message", InferenceConfiguration.Defaults.DriftEnabled);
+
+        public static readonly IntegerSetting DriftWindowFrames = new("edge.drift.windowFrames", "Frames in the devices' sliding drift window", InferenceConfiguration.Defaults.DriftWindowFrames, 10, 100_000);
+
+        public static readonly IntegerSetting DriftMinFrames = new("edge.drift.minFrames", "Frames the window must hold before it is scored", InferenceConfiguration.Defaults.DriftMinFrames, 1, 100_000)
+        { Rule = "≤ `drift.windowFrames`" };
+
+        public static readonly NumberSetting DriftThreshold = new("edge.drift.threshold", "Combined drift score (the largest per-statistic PSI) above which a device counts as drifted: it raises its capture sampling, the drift alarm fires", InferenceConfiguration.Defaults.DriftThreshold, 0.01, 100);
+
+        public static readonly NumberSetting DriftBoostSampleFraction = new("edge.drift.boostSampleFraction", "Capture sample fraction of a drifted device, so its frames reach labeling", InferenceConfiguration.Defaults.DriftBoostSampleFraction, 0, 1);
+
+        public static readonly IntegerSetting DriftBoostMinutes = new("edge.drift.boostMinutes", "How long the raised sampling lasts after the score was last above the threshold", InferenceConfiguration.Defaults.DriftBoostMinutes, 1, 1_440);
+
         public static readonly BooleanSetting RequireManualApproval = new("edge.requireManualApproval", "E-mail approval between canary and fleet", true);
 
         public static readonly IntegerSetting ExpectedFleetSize = new("edge.fleet.expectedSize", "Devices the fleet group is sized for: settings under which a release to this many devices cannot fit the Step Functions history quota are refused", 10_000, 1, 1_000_000)
@@ -295,6 +308,7 @@ public static partial class SettingsSchema
         Edge.ShadowMinFramesCompared, Edge.ShadowMaxMissedDefectShare, Edge.ShadowMaxDefectRateDifference, Edge.ShadowMinBoxF1,
         Edge.ShadowMaxLatencyRatio,
         Edge.ConfidenceThreshold, Edge.IouThreshold, Edge.FrameIntervalMs, Edge.HealthIntervalSeconds, Edge.ShadowSampleEvery,
+        Edge.DriftEnabled, Edge.DriftWindowFrames, Edge.DriftMinFrames, Edge.DriftThreshold, Edge.DriftBoostSampleFraction, Edge.DriftBoostMinutes,
         Edge.RequireManualApproval, Edge.ExpectedFleetSize, Edge.DigitalTwinEnabled, Edge.DigitalTwinInstanceType, Edge.DigitalTwinNucleusVersion,
     ];
 

@@ -14,6 +14,9 @@ public static class CaptureReasons
     /// <summary>Kept at random (the sample fraction), so labeling also sees ordinary frames.</summary>
     public const string RandomSample = "random-sample";
 
+    /// <summary>Kept by the raised sample fraction while the device's frames drift from the training baseline.</summary>
+    public const string Drift = "drift";
+
     public const string Unspecified = "unspecified";
 }
 

@@ -30,6 +30,18 @@ public static class InferenceConfiguration
         public const string CaptureSpoolDirectory = "spoolDirectory";
         public const string CaptureSpoolMaxMegabytes = "spoolMaxMegabytes";
 
+        /// <summary>The thing group the deployment targeted; echoed as <c>thingGroup</c> in the health message (runtime).</summary>
+        public const string ThingGroup = "thingGroup";
+
+        /// <summary>The object holding the drift keys below (runtime).</summary>
+        public const string Drift = "drift";
+        public const string DriftEnabled = "enabled";
+        public const string DriftWindowFrames = "windowFrames";
+        public const string DriftMinFrames = "minFrames";
+        public const string DriftThreshold = "threshold";
+        public const string DriftBoostSampleFraction = "boostSampleFraction";
+        public const string DriftBoostMinutes = "boostMinutes";
+
         // Startup keys.
         public const string ImagesPath = "imagesPath";
         public const string Source = "source";
@@ -64,7 +76,9 @@ public static class InferenceConfiguration
         [
             $"/{ConfidenceThreshold}", $"/{IouThreshold}", $"/{MaxDetections}", $"/{FrameIntervalMs}", $"/{HealthIntervalSeconds}",
             $"/{ResultsTopic}", $"/{HealthTopic}", $"/{Capture}/{CaptureEnabled}", $"/{Capture}/{CaptureUncertaintyLow}",
-            $"/{Capture}/{CaptureUncertaintyHigh}", $"/{Capture}/{CaptureSampleFraction}",
+            $"/{Capture}/{CaptureUncertaintyHigh}", $"/{Capture}/{CaptureSampleFraction}", $"/{ThingGroup}",
+            $"/{Drift}/{DriftEnabled}", $"/{Drift}/{DriftWindowFrames}", $"/{Drift}/{DriftMinFrames}", $"/{Drift}/{DriftThreshold}",
+            $"/{Drift}/{DriftBoostSampleFraction}", $"/{Drift}/{DriftBoostMinutes}",
         ];
     }
 
@@ -88,6 +102,26 @@ public static class InferenceConfiguration
         public const string CapturePrefix = CaptureLayout.DefaultPrefix;
         public const string CaptureSpoolDirectory = "capture-spool";
         public const int CaptureSpoolMaxMegabytes = 512;
+
+        /// <summary>Empty until a workflow deployment sets it.</summary>
+        public const string ThingGroup = "";
+
+        public const bool DriftEnabled = true;
+
+        /// <summary>Frames in the sliding window the drift statistics are computed over (at 1 frame/s: 10 minutes).</summary>
+        public const int DriftWindowFrames = 600;
+
+        /// <summary>Frames the window must hold before it is scored (fewer give noisy PSIs).</summary>
+        public const int DriftMinFrames = 200;
+
+        /// <summary>PSI above which a device counts as drifted: 0.25, the usual "significant shift".</summary>
+        public const double DriftThreshold = 0.25;
+
+        /// <summary>Capture sample fraction while drifted, so the drifted frames reach labeling.</summary>
+        public const double DriftBoostSampleFraction = 0.2;
+
+        /// <summary>How long the raised sample fraction lasts after the score was last above the threshold.</summary>
+        public const int DriftBoostMinutes = 30;
 
         /// <summary>
         /// 64 MiB: above a 50-megapixel frame (the default pixel limit) saved at JPEG quality 95, about 1 byte per

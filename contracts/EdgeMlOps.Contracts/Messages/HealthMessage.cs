@@ -47,6 +47,19 @@ public sealed record HealthMessage
     /// <summary>Shadow evaluation of a candidate model (added within schema version 1); null when none runs.</summary>
     public HealthShadow? Shadow { get; init; }
 
+    /// <summary>
+    /// The thing group the deployment that configured the component targeted (configuration key <c>thingGroup</c>,
+    /// merged by the edge workflow); the per-thing-group metric dimension. Null before a workflow deployment.
+    /// Added within schema version 1.
+    /// </summary>
+    public string? ThingGroup { get; init; }
+
+    /// <summary>
+    /// Drift of the recent frames against the model's training baseline; null when the model ships no baseline or
+    /// drift monitoring is off. Added within schema version 1.
+    /// </summary>
+    public HealthDrift? Drift { get; init; }
+
     public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, MessageSchema.Json);
 
     /// <summary>Reads a health message; an unknown major schema version throws <see cref="UnsupportedMessageException"/>.</summary>
@@ -190,6 +203,38 @@ public sealed record HealthFrames
     public long PublishFailures { get; init; }
 
     public long Detections { get; init; }
+
+    /// <summary>Frames with at least one detection (the defect rate is this ÷ <see cref="Processed"/>). Added within schema version 1.</summary>
+    public long WithDetections { get; init; }
+
+    /// <summary>Mean confidence of all detections since start; 0 without detections. Added within schema version 1.</summary>
+    public double MeanConfidence { get; init; }
+}
+
+/// <summary>
+/// Drift of the device's recent frames against the training baseline the model ships with
+/// (<see cref="DriftBaseline"/>): the population stability index (PSI) of each statistic over the sliding window,
+/// and the combined score, the largest of them.
+/// </summary>
+public sealed record HealthDrift
+{
+    /// <summary>Combined drift score: the maximum per-statistic PSI. 0 until the window holds <c>drift.minFrames</c> frames.</summary>
+    public double Score { get; init; }
+
+    /// <summary>PSI per statistic (names in <see cref="DriftStatistics"/>); empty until the window is scored.</summary>
+    public IReadOnlyDictionary<string, double> Statistics { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Frames in the window the score was computed over.</summary>
+    public int WindowFrames { get; init; }
+
+    /// <summary>The threshold above which the device counts as drifted.</summary>
+    public double Threshold { get; init; }
+
+    /// <summary>True while the score is above the threshold.</summary>
+    public bool Drifted { get; init; }
+
+    /// <summary>Until when the capture sample fraction is raised after the score crossed the threshold (UTC); null when not raised.</summary>
+    public DateTime? CaptureBoostUntil { get; init; }
 }
 
 /// <summary>The capture spool and uploader.</summary>

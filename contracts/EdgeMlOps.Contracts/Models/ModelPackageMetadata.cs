@@ -55,6 +55,15 @@ public static class ModelPackageMetadata
     public const string MapThreshold = "mapThreshold";
     public const string PipelineExecutionId = "pipelineExecutionId";
 
+    /// <summary>
+    /// Names of the labeling jobs whose labels are in the training dataset, joined with
+    /// <see cref="LabelingJobSeparator"/> (job names are letters, digits and hyphens); optional. Read into the
+    /// release ledger.
+    /// </summary>
+    public const string LabelingJobs = "labelingJobs";
+
+    public const char LabelingJobSeparator = ' ';
+
     public const char ClassNameSeparator = '/';
 
     /// <summary>Longest metadata value SageMaker accepts.</summary>

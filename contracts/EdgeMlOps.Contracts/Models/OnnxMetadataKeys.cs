@@ -27,6 +27,9 @@ public static class OnnxMetadataKeys
 
     public const string Description = "description";
 
+    /// <summary>The model's drift baseline (<see cref="DriftBaseline"/> as JSON), added by evaluate.py; optional.</summary>
+    public const string DriftBaseline = "edgemlops_drift_baseline";
+
     /// <summary>The keys the component reads from a model file.</summary>
-    public static IReadOnlyList<string> All { get; } = [Names, ClassNames, ImageSize, Stride, Task, Version, Description];
+    public static IReadOnlyList<string> All { get; } = [Names, ClassNames, ImageSize, Stride, Task, Version, Description, DriftBaseline];
 }

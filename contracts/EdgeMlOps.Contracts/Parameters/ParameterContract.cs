@@ -36,12 +36,30 @@ public sealed class ParameterContract
 
     public string LabelingOfflineStoreUri => $"{_root}/labeling/offline-store-uri";
 
+    /// <summary>ARN of the labeling workflow (the edge app's dashboard and workflow-failed alarm).</summary>
+    public string LabelingStateMachineArn => $"{_root}/labeling/state-machine-arn";
+
+    /// <summary>Log group of the labeling workflow's executions (the dashboard's last labeling jobs).</summary>
+    public string LabelingWorkflowLogGroupName => $"{_root}/labeling/workflow-log-group-name";
+
     // Owned by the training app.
     public string TrainingModelPackageGroupName => $"{_root}/training/model-package-group-name";
 
     public string TrainingArtifactsBucketName => $"{_root}/training/artifacts-bucket-name";
 
     public string TrainingArtifactsBucketKeyArn => $"{_root}/training/artifacts-bucket-key-arn";
+
+    /// <summary>ARN of the training workflow (the edge app's dashboard and workflow-failed alarm).</summary>
+    public string TrainingStateMachineArn => $"{_root}/training/state-machine-arn";
+
+    /// <summary>Log group of the training workflow's executions (the dashboard's last training execution and its metrics).</summary>
+    public string TrainingWorkflowLogGroupName => $"{_root}/training/workflow-log-group-name";
+
+    /// <summary>Name of the SageMaker training pipeline (its AWS/Sagemaker/ModelBuildingPipeline metrics).</summary>
+    public string TrainingPipelineName => $"{_root}/training/pipeline-name";
+
+    /// <summary>Table of the devices' latest drift events (layout in <see cref="DriftEventsSchema"/>): the edge app writes, training reads.</summary>
+    public string TrainingDriftEventsTableName => $"{_root}/training/drift-events-table-name";
 
     // Owned by the edge deployment app.
     public string EdgeDeployedModelPackage => $"{_root}/edge/deployed-model-package";

@@ -202,6 +202,16 @@ public static class InferenceRecipeRenderer
             [ShadowEvaluation.Configuration.CurrentModelFile] = string.Empty,
             [ShadowEvaluation.Configuration.SampleEvery] = ShadowEvaluation.Defaults.SampleEvery,
         },
+        [K.ThingGroup] = D.ThingGroup,
+        [K.Drift] = new JsonObject
+        {
+            [K.DriftEnabled] = D.DriftEnabled,
+            [K.DriftWindowFrames] = D.DriftWindowFrames,
+            [K.DriftMinFrames] = D.DriftMinFrames,
+            [K.DriftThreshold] = D.DriftThreshold,
+            [K.DriftBoostSampleFraction] = D.DriftBoostSampleFraction,
+            [K.DriftBoostMinutes] = D.DriftBoostMinutes,
+        },
         ["accessControl"] = new JsonObject
         {
             ["aws.greengrass.ipc.mqttproxy"] = new JsonObject

@@ -136,7 +136,8 @@ public sealed partial class InferenceRecipeRendererTests
     private static readonly string[] RuntimeKeys =
     [
         "confidenceThreshold", "iouThreshold", "maxDetections", "frameIntervalMs", "healthIntervalSeconds", "resultsTopic", "healthTopic",
-        "capture/enabled", "capture/uncertaintyLow", "capture/uncertaintyHigh", "capture/sampleFraction",
+        "capture/enabled", "capture/uncertaintyLow", "capture/uncertaintyHigh", "capture/sampleFraction", "thingGroup",
+        "drift/enabled", "drift/windowFrames", "drift/minFrames", "drift/threshold", "drift/boostSampleFraction", "drift/boostMinutes",
     ];
 
     [Fact]

@@ -85,6 +85,19 @@ public sealed class HealthGateTests
     }
 
     [Fact]
+    public void A_device_whose_model_failed_its_acceptance_check_fails_the_gate_with_what_differed()
+    {
+        const string differed = "acceptance failed: parity 0.00 below 0.90 (0 of 17 training-side boxes reproduced)";
+        var verdict = HealthGate.Evaluate(Input(Succeeded(50), healthy: 49, failing: 1,
+            examples: [new FailingHeartbeat("cam-7", "MODEL_QUALITY_FAILED", differed, 0, 0)]));
+
+        Assert.Equal(Verdict.Unhealthy, verdict.Verdict);
+        var failed = Assert.Single(verdict.FailedDevices);
+        Assert.Equal("cam-7", failed.ThingName);
+        Assert.Equal($"the model failed its on-device acceptance check (MODEL_QUALITY_FAILED): {differed}", failed.Reason);
+    }
+
+    [Fact]
     public void A_component_reporting_errored_fails_the_gate_with_its_error_cut_to_the_limit()
     {
         var error = new string('x', 520);

@@ -80,7 +80,7 @@ public sealed class EdgeStageTemplateTests
     public void Health_rule_keeps_the_latest_heartbeat_of_each_device_from_the_component_health_topic()
     {
         var rule = Assert.Single(EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::IoT::TopicRule"),
-            r => r.Resource["Properties"]!["TopicRulePayload"]!["Actions"]![0]!["DynamoDBv2"] is not null).Resource;
+            r => r.Resource["Properties"]!["TopicRulePayload"]!["Actions"]![0]!["DynamoDBv2"] is not null && !IsDriftEventRule(r.Resource)).Resource;
         var sql = rule["Properties"]!["TopicRulePayload"]!["Sql"]!.GetValue<string>();
 
         Assert.Contains("FROM 'edgemlops/+/inference/health'", sql);
@@ -92,6 +92,10 @@ public sealed class EdgeStageTemplateTests
             ["PointInTimeRecoverySpecification"] = new Dictionary<string, object> { ["PointInTimeRecoveryEnabled"] = true },
         });
     }
+
+    // The drift event rule also writes DynamoDB (the training app's drift events table); the heartbeat rule is the other one.
+    private static bool IsDriftEventRule(System.Text.Json.Nodes.JsonObject rule) =>
+        rule["Properties"]!["TopicRulePayload"]!["Sql"]!.GetValue<string>().EndsWith("WHERE drift.drifted = true", StringComparison.Ordinal);
 
     [Fact]
     public void No_heartbeat_rule_selects_everything_the_device_sends()
@@ -106,12 +110,14 @@ public sealed class EdgeStageTemplateTests
     public void Heartbeat_rule_names_bounded_fields_and_cuts_the_error_text()
     {
         var sql = Assert.Single(EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::IoT::TopicRule"),
-            r => r.Resource["Properties"]!["TopicRulePayload"]!["Actions"]![0]!["DynamoDBv2"] is not null).Resource["Properties"]!["TopicRulePayload"]!["Sql"]!.GetValue<string>();
+            r => r.Resource["Properties"]!["TopicRulePayload"]!["Actions"]![0]!["DynamoDBv2"] is not null && !IsDriftEventRule(r.Resource)).Resource["Properties"]!["TopicRulePayload"]!["Sql"]!.GetValue<string>();
 
         Assert.Contains("substring(model.lastError, 0, 256) AS lastError", sql);
         Assert.Contains("substring(state, 0, 32) AS state", sql);
         Assert.Contains("substring(model.componentVersion, 0, 64) AS modelComponentVersion", sql);
         Assert.Contains("frames.processed + frames.failed AS framesSeen", sql);
+        Assert.Contains("substring(model.packageVersion, 0, 64) AS modelPackageVersion", sql);
+        Assert.Contains("drift.score AS driftScore", sql);
     }
 
     [Fact]

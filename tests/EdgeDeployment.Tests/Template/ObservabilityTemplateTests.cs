@@ -20,6 +20,8 @@ public sealed partial class ObservabilityTemplateTests
         "edgemlops-dev-fleet-drift-high",
         "edgemlops-dev-fleet-devices-errored",
         "edgemlops-dev-edge-workflow-failed",
+        "edgemlops-dev-labeling-workflow-failed",
+        "edgemlops-dev-training-workflow-failed",
     ];
 
     private readonly EdgeStageFixture _stage;
@@ -48,6 +50,80 @@ public sealed partial class ObservabilityTemplateTests
         Assert.Contains("/states/home?region=", body);
         Assert.Contains("Model package group", body);
         Assert.Contains("\"type\":\"alarm\"", body);
+        // Defect rate and drift per thing group, the labeling and training panels.
+        Assert.Contains("Drift score by thing group", body);
+        Assert.Contains("Defect rate by thing group", body);
+        Assert.Contains("\"ThingGroup\",\"edgemlops-dev-canary\"", body);
+        Assert.Contains("\"ThingGroup\",\"edgemlops-dev-fleet\"", body);
+        Assert.Contains("Devices drifted", body);
+        Assert.Contains("Labeling: last jobs and backlog notices", body);
+        Assert.Contains("createLabelingJob", body);
+        Assert.Contains("Training: last executions, their metrics and trigger", body);
+        Assert.Contains("AWS/Sagemaker/ModelBuildingPipeline", body);
+        Assert.Contains("\"AWS/States\",\"ExecutionsFailed\",\"StateMachineArn\"", body);
+    }
+
+    [Fact]
+    public void Labeling_and_training_workflow_alarms_watch_the_state_machines_named_in_the_ssm_contract()
+    {
+        var template = _stage.TemplateJson;
+        var alarms = EdgeStageFixture.Resources(template, "AWS::CloudWatch::Alarm").Select(a => a.Resource["Properties"]!.AsObject())
+            .Where(a => a["AlarmName"]!.GetValue<string>() is "edgemlops-dev-labeling-workflow-failed" or "edgemlops-dev-training-workflow-failed").ToList();
+        var parameters = template["Parameters"]!.AsObject();
+
+        Assert.Equal(2, alarms.Count);
+        foreach (var alarm in alarms)
+        {
+            Assert.Equal("AWS/States", alarm["Namespace"]!.GetValue<string>());
+            Assert.Equal("ExecutionsFailed", alarm["MetricName"]!.GetValue<string>());
+            var dimension = Assert.Single(alarm["Dimensions"]!.AsArray())!;
+            Assert.Equal("StateMachineArn", dimension["Name"]!.GetValue<string>());
+            var parameter = dimension["Value"]!["Ref"]!.GetValue<string>();
+            var ssmName = parameters[parameter]!["Default"]!.GetValue<string>();
+            var app = alarm["AlarmName"]!.GetValue<string>().Contains("labeling", StringComparison.Ordinal) ? "labeling" : "training";
+            Assert.Equal($"/edgemlops/dev/{app}/state-machine-arn", ssmName);
+        }
+    }
+
+    [Fact]
+    public void Drift_event_rule_writes_named_fields_of_drifted_health_messages_to_the_training_apps_table()
+    {
+        var rule = Assert.Single(EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::IoT::TopicRule"),
+            r => r.Resource["Properties"]!["TopicRulePayload"]!["Sql"]!.GetValue<string>().Contains("WHERE drift.drifted = true", StringComparison.Ordinal)).Resource;
+        var payload = rule["Properties"]!["TopicRulePayload"]!;
+        var sql = payload["Sql"]!.GetValue<string>();
+
+        Assert.DoesNotContain("*", sql);
+        Assert.EndsWith("FROM 'edgemlops/+/inference/health' WHERE drift.drifted = true", sql);
+        foreach (var field in new[] { DriftEventsSchema.PartitionKey, DriftEventsSchema.DriftAt, DriftEventsSchema.Score, DriftEventsSchema.ModelComponentVersion, DriftEventsSchema.ThingGroup })
+        {
+            Assert.Contains($" AS {field}", sql);
+        }
+
+        var table = payload["Actions"]![0]!["DynamoDBv2"]!["PutItem"]!["TableName"]!;
+        var parameter = table["Ref"]!.GetValue<string>();
+        Assert.Equal("/edgemlops/dev/training/drift-events-table-name", _stage.TemplateJson["Parameters"]![parameter]!["Default"]!.GetValue<string>());
+        // Every path the rule reads is in the health message the component publishes.
+        var message = JsonNode.Parse(new HealthMessage
+        {
+            Model = new HealthModel { ComponentVersion = "1.0.4" },
+            ThingGroup = "edgemlops-dev-canary",
+            Drift = new HealthDrift { Score = 0.4, Threshold = 0.25, Drifted = true, CaptureBoostUntil = DateTime.UtcNow, Statistics = new Dictionary<string, double> { ["brightness"] = 0.4 } },
+        }.ToJsonBytes())!;
+        foreach (var path in new[] { "drift.score", "drift.threshold", "drift.statistics", "drift.captureBoostUntil", "drift.drifted", "model.componentVersion", "thingGroup" })
+        {
+            Assert.True(Read(message, path) is not null, path);
+        }
+    }
+
+    [Fact]
+    public void Drift_alarm_threshold_is_the_configured_drift_threshold()
+    {
+        var drift = EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::CloudWatch::Alarm").Select(a => a.Resource["Properties"]!)
+            .Single(a => a["AlarmName"]!.GetValue<string>() == "edgemlops-dev-fleet-drift-high");
+
+        Assert.Equal(_stage.Settings.Edge.Drift.Threshold, drift["Threshold"]!.GetValue<double>());
+        Assert.Equal(InferenceConfiguration.Defaults.DriftThreshold, _stage.Settings.Edge.Drift.Threshold);
     }
 
     [Theory]
@@ -119,7 +195,17 @@ public sealed partial class ObservabilityTemplateTests
             State = ComponentStates.Running,
             UptimeSeconds = 60,
             Model = new HealthModel { ComponentVersion = "1.0.4", PackageVersion = "12", Loaded = true, LastError = "none" },
-            Frames = new HealthFrames { Processed = 10, Failed = 1, Published = 10, Detections = 3 },
+            Frames = new HealthFrames { Processed = 10, Failed = 1, Published = 10, Detections = 3, WithDetections = 2, MeanConfidence = 0.7 },
+            ThingGroup = "edgemlops-dev-canary",
+            Drift = new HealthDrift
+            {
+                Score = 0.3,
+                Statistics = DriftStatistics.All.ToDictionary(s => s, _ => 0.1),
+                WindowFrames = 600,
+                Threshold = 0.25,
+                Drifted = true,
+                CaptureBoostUntil = new DateTime(2026, 12, 6, 1, 0, 0, DateTimeKind.Utc),
+            },
             Capture = new HealthCapture { Backlog = 2, Uploaded = 1, UploadFailures = 1, Dropped = 0 },
             LatencyMs = new HealthLatency { WindowFrames = 10, P50 = 5, P95 = 9, InferenceP50 = 3, InferenceP95 = 4 },
         }.ToJsonBytes())!;
@@ -135,22 +221,23 @@ public sealed partial class ObservabilityTemplateTests
     }
 
     [Fact]
-    public void Metric_filters_publish_each_metric_fleet_wide_and_per_model_version_never_per_device()
+    public void Metric_filters_publish_each_metric_fleet_wide_per_model_version_and_per_thing_group_never_per_device()
     {
         var filters = EdgeStageFixture.Resources(_stage.TemplateJson, "AWS::Logs::MetricFilter")
             .Select(f => f.Resource["Properties"]!["MetricTransformations"]![0]!.AsObject())
             .ToList();
 
-        Assert.Equal(FleetMetric.All.Count * 2, filters.Count);
+        Assert.Equal(FleetMetric.All.Count * 3, filters.Count);
         Assert.All(filters, f => Assert.Equal("EdgeMlOps/edgemlops-dev", f["MetricNamespace"]!.GetValue<string>()));
         foreach (var metric in FleetMetric.All)
         {
             var mine = filters.Where(f => f["MetricName"]!.GetValue<string>() == metric.Name).ToList();
-            Assert.Equal(2, mine.Count);
+            Assert.Equal(3, mine.Count);
             Assert.All(mine, f => Assert.Equal($"$.{metric.LogField}", f["MetricValue"]!.GetValue<string>()));
-            var dimensions = mine.Select(f => f["Dimensions"]?.ToJsonString() ?? "none").Order().ToList();
-            Assert.Equal("none", dimensions[1]);
-            Assert.Equal("[{\"Key\":\"ModelVersion\",\"Value\":\"$.modelVersion\"}]", dimensions[0]);
+            var dimensions = mine.Select(f => f["Dimensions"]?.ToJsonString() ?? "none").Order(StringComparer.Ordinal).ToList();
+            Assert.Equal(
+                ["[{\"Key\":\"ModelVersion\",\"Value\":\"$.modelVersion\"}]", "[{\"Key\":\"ThingGroup\",\"Value\":\"$.thingGroup\"}]", "none"],
+                dimensions);
         }
 
         Assert.Contains(FleetMetric.All, m => FleetHealthLog.Fields.Single(f => f.Name == m.LogField) is not null);

@@ -289,6 +289,21 @@ public sealed class EdgeDeploymentWorkflowTests
     }
 
     [Fact]
+    public async Task A_canary_device_whose_model_fails_its_acceptance_check_rolls_the_canary_back_with_what_differed()
+    {
+        var fake = Fake();
+        // The component keeps running (no ERRORED, no failed frames: it does not serve) and says what differed.
+        fake.HeartbeatState = _ => ("MODEL_QUALITY_FAILED", "acceptance failed: parity 0.00 below 0.90 (0 of 17 boxes reproduced)");
+        fake.Heartbeat = _ => (0, 0);
+
+        var result = await RunAsync(fake);
+
+        Assert.Equal("ReleaseRolledBack", result.Error);
+        Assert.Equal([_canary, _canary], fake.Deployments.Select(d => d.TargetArn));
+        Assert.Contains(fake.Notifications, n => n.Message.Contains("failed its on-device acceptance check (MODEL_QUALITY_FAILED): acceptance failed: parity 0.00", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_candidate_that_finds_nothing_in_shadow_where_the_current_model_finds_defects_rolls_the_canary_back()
     {
         var fake = Fake();

@@ -44,8 +44,11 @@ public static class EdgeDeploymentTasks
     /// <summary>dynamodb:GetItem (the release lock).</summary>
     public const string GetItem = Sdk + "dynamodb:getItem";
 
-    /// <summary>dynamodb:PutItem (taking the release lock).</summary>
+    /// <summary>dynamodb:PutItem (taking the release lock; opening a release record in the ledger).</summary>
     public const string PutItem = Sdk + "dynamodb:putItem";
+
+    /// <summary>dynamodb:UpdateItem (a release's phases and outcome in the ledger).</summary>
+    public const string UpdateItem = Sdk + "dynamodb:updateItem";
 
     /// <summary>dynamodb:DeleteItem (releasing the release lock).</summary>
     public const string DeleteItem = Sdk + "dynamodb:deleteItem";
@@ -72,7 +75,7 @@ public static class EdgeDeploymentTasks
     public static IReadOnlyList<string> All { get; } =
     [
         ListModelPackages, DescribeModelPackage, CopyObject, CreateComponentVersion, DescribeComponent, ListDeployments, GetDeployment,
-        CreateDeployment, ListCoreDevices, ListJobExecutions, DescribeJob, GetItem, PutItem, DeleteItem, Query, DescribeExecution, GetParameter,
+        CreateDeployment, ListCoreDevices, ListJobExecutions, DescribeJob, GetItem, PutItem, UpdateItem, DeleteItem, Query, DescribeExecution, GetParameter,
         PutParameter, Publish, PublishAndWait,
     ];
 }

@@ -27,6 +27,7 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
         var (health, releaseLock) = HealthTableItems.TableNames(definition);
         HealthTable = HealthTableItems.HealthTable(health);
         LockTable = HealthTableItems.LockTable(releaseLock);
+        Ledger = HealthTableItems.LedgerTable(HealthTableItems.LedgerTableName(definition));
     }
 
     private readonly object _lock = new();
@@ -91,6 +92,12 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
 
     /// <summary>The release lock.</summary>
     public InMemoryDynamoDbTable LockTable { get; }
+
+    /// <summary>The release ledger.</summary>
+    public InMemoryKeyValueTable Ledger { get; }
+
+    /// <summary>When set, every ledger write fails with this error. Default: null, they succeed.</summary>
+    public string? LedgerError { get; set; }
 
     /// <summary>Status DescribeExecution reports for an execution ARN. Default: RUNNING.</summary>
     public Func<string, string> ExecutionStatus { get; set; } = _ => "RUNNING";
@@ -255,6 +262,10 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
                     .Select(d => (JsonNode)new JsonObject { ["CoreDeviceThingName"] = d.Thing, ["Status"] = d.Status }), 100);
             case Query:
                 return HealthTable.Query(p);
+            case PutItem when p["TableName"]?.GetValue<string>() == Ledger.TableName:
+                return LedgerError is { } ledgerError ? throw new TaskFailure(ledgerError, "Writing the ledger failed") : Ledger.PutItem(p);
+            case UpdateItem:
+                return LedgerError is { } updateError ? throw new TaskFailure(updateError, "Writing the ledger failed") : Ledger.UpdateItem(p);
             case PutItem:
                 return LockTable.PutItem(p);
             case GetItem:

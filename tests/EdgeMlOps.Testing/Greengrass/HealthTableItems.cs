@@ -31,6 +31,13 @@ public static class HealthTableItems
     /// <summary>An empty release lock table named <paramref name="tableName"/>.</summary>
     public static InMemoryDynamoDbTable LockTable(string tableName) => new(tableName, "lockId");
 
+    /// <summary>An empty release ledger named <paramref name="tableName"/> (keys of ReleaseLedgerSchema).</summary>
+    public static InMemoryKeyValueTable LedgerTable(string tableName) => new(tableName, "modelPackageGroupName", "modelPackageVersion");
+
+    /// <summary>The release ledger's name in the synthesized edge workflow (where it opens a release record).</summary>
+    public static string LedgerTableName(JsonObject definition) =>
+        definition["States"]!["OpenReleaseRecord"]!["Parameters"]!["TableName"]!.GetValue<string>();
+
     /// <summary>The table names the synthesized edge workflow uses: the health table (its first COUNT query) and the lock (its first write).</summary>
     public static (string HealthTable, string LockTable) TableNames(JsonObject definition)
     {

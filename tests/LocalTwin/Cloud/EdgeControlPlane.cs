@@ -37,6 +37,9 @@ public sealed record EdgeControlPlaneProps
     /// <summary>The release lock table's name. Required.</summary>
     public required string LockTableName { get; init; }
 
+    /// <summary>The release ledger table's name. Required.</summary>
+    public required string LedgerTableName { get; init; }
+
     /// <summary>
     /// Status DescribeExecution reports for a lock holder. Default: SUCCEEDED — the twin runs one execution at a
     /// time, so a holder other than the running execution has ended.
@@ -75,6 +78,7 @@ public sealed class EdgeControlPlane : ITaskHandler, IComponentStore
         ArgumentNullException.ThrowIfNull(props);
         _props = props;
         _releaseLock = new InMemoryDynamoDbTable(props.LockTableName, "lockId");
+        Ledger = new InMemoryKeyValueTable(props.LedgerTableName, ReleaseLedgerSchema.PartitionKey, ReleaseLedgerSchema.SortKey);
     }
 
     /// <summary>Real time one health-gate poll takes.</summary>
@@ -145,6 +149,12 @@ public sealed class EdgeControlPlane : ITaskHandler, IComponentStore
             return _components.TryGetValue($"{componentName}:{componentVersion}", out var component) && component.State == "DEPLOYABLE" ? component.Recipe : null;
         }
     }
+
+    /// <summary>The release ledger the workflow writes.</summary>
+    public InMemoryKeyValueTable Ledger { get; }
+
+    /// <summary>The health table as the health rule keeps it now: each device's latest heartbeat item.</summary>
+    public IReadOnlyList<JsonObject> HeartbeatItems() => _props.HealthRule.Items(_props.IotCore.All());
 
     public Scenario Register(Scenario scenario)
     {
@@ -267,6 +277,10 @@ public sealed class EdgeControlPlane : ITaskHandler, IComponentStore
                 }
 
                 return table.Query(p);
+            case PutItem when Text(p, "TableName") == Ledger.TableName:
+                return Ledger.PutItem(p);
+            case UpdateItem:
+                return Ledger.UpdateItem(p);
             case PutItem:
                 return _releaseLock.PutItem(p);
             case GetItem:

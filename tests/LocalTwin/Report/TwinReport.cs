@@ -83,6 +83,15 @@ public sealed class TwinReport
 
     public TimeSpan Total { get; set; }
 
+    /// <summary>The release ledger's records after the rollouts, as <c>fleet status</c> reads them.</summary>
+    public List<EdgeMlOps.Contracts.ReleaseRecord> Releases { get; } = [];
+
+    /// <summary>The rows of <c>fleet status</c> at the end of the rollouts.</summary>
+    public List<EdgeMlOps.FleetStatus.FleetStatusRow> FleetStatus { get; } = [];
+
+    /// <summary><c>fleet status</c> as the command prints it.</summary>
+    public string FleetStatusTable { get; set; } = string.Empty;
+
     /// <summary>True when every captured image was listed for labeling: the loop from device back to labeling closed.</summary>
     public bool LoopClosed => CapturedObjects.Count > 0 && CapturedObjects.All(key => ManifestSourceRefs.Any(r => r.EndsWith("/" + key, StringComparison.Ordinal)));
 
@@ -124,6 +133,8 @@ public sealed class TwinReport
         text.AppendLine(LoopClosed
             ? "loop closed: every image the devices captured was listed for labeling and labeled."
             : "loop NOT closed: some captured images were not listed for labeling.");
+        text.AppendLine("fleet status (the `fleet status` command's code over the twin's release ledger and health table):");
+        text.Append(FleetStatusTable);
         text.AppendLine(CultureInfo.InvariantCulture, $"total {Total.TotalSeconds:0.0} s");
         return text.ToString();
     }

@@ -161,7 +161,7 @@ public sealed class TrainingTemplateTests : IClassFixture<TrainingStageFixture>
             "states:ListExecutions", "sagemaker:ListPipelineExecutions", "sagemaker:StartPipelineExecution",
             "sagemaker:DescribePipelineExecution", "sagemaker:ListPipelineExecutionSteps", "sagemaker:DescribeModelPackage",
             "athena:StartQueryExecution", "athena:GetQueryExecution", "athena:StopQueryExecution", "sns:Publish",
-            "dynamodb:UpdateItem", "ecr:DescribeImages", "codebuild:StartBuild", "codebuild:StopBuild", "codebuild:BatchGetBuilds",
+            "dynamodb:UpdateItem", "dynamodb:Scan", "ecr:DescribeImages", "codebuild:StartBuild", "codebuild:StopBuild", "codebuild:BatchGetBuilds",
             "events:PutTargets", "events:PutRule", "events:DescribeRule",
 
             // supporting (declared with reasons), logging and tracing
@@ -196,9 +196,25 @@ public sealed class TrainingTemplateTests : IClassFixture<TrainingStageFixture>
     }
 
     [Fact]
+    public void Drift_events_table_is_published_for_the_edge_app_and_only_scanned_by_the_workflow()
+    {
+        var (tableId, table) = Assert.Single(_stage.Resources("AWS::DynamoDB::Table"), t => t.LogicalId.Contains("DriftEvents", StringComparison.Ordinal));
+        Assert.Equal(EdgeMlOps.Contracts.DriftEventsSchema.PartitionKey, table["Properties"]!["KeySchema"]![0]!["AttributeName"]!.GetValue<string>());
+        Assert.True(table["Properties"]!["SSESpecification"]!["SSEEnabled"]!.GetValue<bool>());
+
+        var workflow = PolicyDocuments.OfRole(_stage, RoleLogicalId("states.amazonaws.com", "Workflow"));
+        var scan = Assert.Single(workflow, s => s.Actions.Contains("dynamodb:Scan"));
+        Assert.Equal(["dynamodb:Scan"], scan.Actions);
+        Assert.Equal($"<{tableId}>", Flatten(scan.Resources.Single()!));
+        var contract = new EdgeMlOps.Contracts.ParameterContract(_stage.Settings.ParameterRoot);
+        Assert.Contains(_stage.Resources("AWS::SSM::Parameter"), p => p.Resource["Properties"]!["Name"]!.GetValue<string>() == contract.TrainingDriftEventsTableName
+            && p.Resource["Properties"]!["Value"]!["Ref"]!.GetValue<string>() == tableId);
+    }
+
+    [Fact]
     public void New_label_counter_is_a_kms_encrypted_table_with_recovery_that_only_the_workflow_updates()
     {
-        var (tableId, table) = Assert.Single(_stage.Resources("AWS::DynamoDB::Table"));
+        var (tableId, table) = Assert.Single(_stage.Resources("AWS::DynamoDB::Table"), t => t.LogicalId.Contains("NewLabelCounter", StringComparison.Ordinal));
         var properties = table["Properties"]!;
         Assert.Equal("counter", properties["KeySchema"]![0]!["AttributeName"]!.GetValue<string>());
         Assert.True(properties["SSESpecification"]!["SSEEnabled"]!.GetValue<bool>());

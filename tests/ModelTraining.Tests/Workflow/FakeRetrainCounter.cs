@@ -8,7 +8,7 @@ namespace EdgeMlOps.ModelTraining.Tests.Workflow;
 /// <summary>
 /// A DynamoDB table for the workflow's UpdateItem tasks, shared across executions: it applies the request's
 /// <c>ADD attr :v</c> and <c>SET attr = :v</c> clauses to the addressed item (numbers and strings, as DynamoDB
-/// stores them) and returns <c>UPDATED_NEW</c> attributes the way Step Functions returns UpdateItem's result.
+/// stores them) and returns <c>UPDATED_NEW</c> or <c>ALL_NEW</c> attributes the way Step Functions returns UpdateItem's result.
 /// </summary>
 internal sealed partial class FakeRetrainCounter : ITaskHandler
 {
@@ -77,7 +77,17 @@ internal sealed partial class FakeRetrainCounter : ITaskHandler
             throw new TaskFailure("DynamoDB.ValidationException", $"the fake understands ADD and SET clauses only, got '{expression}'");
         }
 
-        JsonNode? result = request["ReturnValues"]?.GetValue<string>() == "UPDATED_NEW" ? new JsonObject { ["Attributes"] = updated } : new JsonObject();
+        JsonNode? result;
+        lock (_lock)
+        {
+            result = request["ReturnValues"]?.GetValue<string>() switch
+            {
+                "UPDATED_NEW" => new JsonObject { ["Attributes"] = updated },
+                "ALL_NEW" => new JsonObject { ["Attributes"] = new JsonObject([.. _items[key].Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value.DeepClone()))]) },
+                _ => new JsonObject(),
+            };
+        }
+
         return ValueTask.FromResult<JsonNode?>(result);
     }
 

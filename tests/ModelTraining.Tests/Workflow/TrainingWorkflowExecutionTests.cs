@@ -22,6 +22,7 @@ public sealed class TrainingWorkflowExecutionTests : IClassFixture<TrainingStage
     private readonly LocalStateMachine _machine;
     private readonly string _selfArn;
     private readonly FakeRetrainCounter _counter = new();
+    private readonly FakeDriftEvents _drift = new();
 
     public TrainingWorkflowExecutionTests(TrainingStageFixture stage)
     {
@@ -145,6 +146,7 @@ public sealed class TrainingWorkflowExecutionTests : IClassFixture<TrainingStage
         var older = FakeAws.Arn("states", $"execution:{_machine.Name}:scheduled-run");
         var scenario = new Scenario { WhenAnswersRunOut = WhenAnswersRunOut.Fail }
             .Handle(UpdateItem, _counter)
+            .Handle(FakeDriftEvents.Scan, _drift)
             .Respond("ListRunningWorkflows", Executions(_selfArn, older));
 
         var result = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 80), scenario);
@@ -193,7 +195,7 @@ public sealed class TrainingWorkflowExecutionTests : IClassFixture<TrainingStage
 
         Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
         Assert.Equal("SkipTooFewNewLabels", result.EnteredStates[^1]);
-        Assert.Equal(["CountNewLabels"], result.TaskInvocations.Select(t => t.StateName));
+        Assert.Equal(["CountNewLabels", "FindDriftSinceLastTraining"], result.TaskInvocations.Select(t => t.StateName));
         Assert.Equal(49, _counter.NewLabels());
         Assert.Contains("NewLabelCounter", _counter.TableName, StringComparison.Ordinal);
     }
@@ -246,6 +248,53 @@ public sealed class TrainingWorkflowExecutionTests : IClassFixture<TrainingStage
         Assert.Equal("IgnoreDuplicateTrigger", result.EnteredStates[^1]);
         Assert.Empty(result.InvocationsOf("ResetNewLabelCount"));
         Assert.Equal(60, _counter.NewLabels());
+    }
+
+    [Fact]
+    public async Task Labels_after_a_device_drifted_start_a_training_with_reason_drift_below_the_label_minimum()
+    {
+        _drift.Record("press-07", DateTimeOffset.UtcNow.AddMinutes(-20));
+
+        var result = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 5), StoppedRun(_selfArn));
+
+        Assert.True(result.Status == ExecutionStatus.Succeeded || result.Status == ExecutionStatus.Failed, result.ToString());
+        Assert.Contains("TakeDriftAsTrigger", result.EnteredStates);
+        var start = Assert.Single(result.InvocationsOf("StartPipelineExecution")).Parameters!;
+        Assert.Contains(start["PipelineParameters"]!.AsArray(), p => p!["Name"]!.GetValue<string>() == "TriggerSource" && p["Value"]!.GetValue<string>() == "drift");
+        Assert.Equal("drift", _counter.Text("lastTrainingTrigger"));
+        Assert.Contains("DriftEvents", _drift.TableName, StringComparison.Ordinal);
+        // The notification states the reason.
+        var notice = Assert.Single(result.InvocationsOf("NotifyPipelineStopped")).Parameters!["Message"]!.GetValue<string>();
+        Assert.Contains("Trigger: drift.", notice, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_drift_before_the_last_training_does_not_start_another_and_the_label_count_decides_again()
+    {
+        _drift.Record("press-07", DateTimeOffset.UtcNow.AddHours(-3));
+        var first = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 5), StoppedRun(_selfArn));
+        Assert.Single(first.InvocationsOf("StartPipelineExecution"));
+
+        var second = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 5), Counted(new Scenario { WhenAnswersRunOut = WhenAnswersRunOut.Fail }));
+
+        Assert.Equal("SkipTooFewNewLabels", second.EnteredStates[^1]);
+        Assert.DoesNotContain("TakeDriftAsTrigger", second.EnteredStates);
+        Assert.Equal(5, _counter.NewLabels());
+    }
+
+    [Fact]
+    public async Task A_drift_trigger_while_a_pipeline_runs_is_a_duplicate_like_any_other()
+    {
+        _drift.Record("press-07", DateTimeOffset.UtcNow);
+        var scenario = Counted(new Scenario { WhenAnswersRunOut = WhenAnswersRunOut.Fail })
+            .Respond("ListRunningWorkflows", Executions(_selfArn))
+            .Respond("ListRunningPipelineExecutions", PipelineExecutions(("Executing", "scheduled-run")));
+
+        var result = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 5), scenario);
+
+        Assert.Contains("TakeDriftAsTrigger", result.EnteredStates);
+        Assert.Equal("IgnoreDuplicateTrigger", result.EnteredStates[^1]);
+        Assert.Empty(result.InvocationsOf("StartPipelineExecution"));
     }
 
     [Fact]
@@ -362,7 +411,7 @@ public sealed class TrainingWorkflowExecutionTests : IClassFixture<TrainingStage
     }
 
     /// <summary>The counter table answers both UpdateItem tasks, keeping its count across executions.</summary>
-    private Scenario Counted(Scenario scenario) => scenario.Handle(UpdateItem, _counter);
+    private Scenario Counted(Scenario scenario) => scenario.Handle(UpdateItem, _counter).Handle(FakeDriftEvents.Scan, _drift);
 
     /// <summary>A run that starts the pipeline, which someone then stops: the shortest path through a training.</summary>
     private Scenario StoppedRun(string selfArn, bool imagePresent = true) => NoRunInProgress(Executions(selfArn), imagePresent: imagePresent)

@@ -155,9 +155,32 @@ class TrainAndEvaluateTests(unittest.TestCase):
         with open(os.path.join(run_dir, "results.csv"), encoding="utf-8") as handle:
             self.assertEqual(len(handle.read().strip().splitlines()), 3)  # header and two epochs
 
-    def test_evaluate_publishes_the_trained_onnx_file_unchanged(self):
-        with open(os.path.join(self.model_dir, "model.onnx"), "rb") as a, open(self.output("eval", "onnx", "model.onnx"), "rb") as b:
-            self.assertEqual(a.read(), b.read())
+    def test_evaluate_publishes_the_trained_onnx_graph_unchanged_with_the_drift_baseline_added_to_its_metadata(self):
+        trained = onnx.load(os.path.join(self.model_dir, "model.onnx"))
+        published = onnx.load(self.output("eval", "onnx", "model.onnx"))
+        self.assertEqual(trained.graph.SerializeToString(), published.graph.SerializeToString())
+        trained_metadata = {p.key: p.value for p in trained.metadata_props}
+        published_metadata = {p.key: p.value for p in published.metadata_props}
+        self.assertNotIn("edgemlops_drift_baseline", trained_metadata)
+        baseline = json.loads(published_metadata.pop("edgemlops_drift_baseline"))
+        self.assertEqual(trained_metadata, published_metadata)
+        self.assertEqual((baseline["version"], baseline["method"], baseline["gridSize"]), (1, "psi", 48))
+
+    def test_drift_baseline_covers_every_statistic_of_the_training_images_and_test_predictions(self):
+        published = onnx.load(self.output("eval", "onnx", "model.onnx"))
+        baseline = json.loads({p.key: p.value for p in published.metadata_props}["edgemlops_drift_baseline"])
+        statistics = baseline["statistics"]
+        self.assertEqual(sorted(statistics), sorted(["brightness", "contrast", "sharpness", "colour", "detections", "defectRate", "confidence"]))
+        for name, histogram in statistics.items():
+            self.assertEqual(len(histogram["proportions"]), len(histogram["edges"]) + 1, name)
+            self.assertAlmostEqual(sum(histogram["proportions"]), 1.0, places=9, msg=name)
+            self.assertEqual(histogram["edges"], sorted(histogram["edges"]), name)
+        train_images = len(os.listdir(os.path.join(self.dataset, "images", "train")))
+        test_images = len(os.listdir(os.path.join(self.dataset, "images", "test")))
+        self.assertEqual((baseline["images"], baseline["predictedImages"]), (train_images, test_images))
+        # The test split has defects, and the model finds some at the device threshold.
+        self.assertGreater(statistics["defectRate"]["proportions"][1], 0)
+        self.assertEqual(len(statistics["colour"]["proportions"]), 24)
 
     def test_evaluation_report_holds_metrics_of_the_onnx_model_at_the_device_thresholds(self):
         with open(self.output("eval", "evaluation", "evaluation.json"), encoding="utf-8") as handle:

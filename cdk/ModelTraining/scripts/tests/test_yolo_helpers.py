@@ -1,4 +1,5 @@
 import contextlib
+import importlib.util
 import io
 import json
 import os
@@ -190,3 +191,55 @@ class PublishOnnxTests(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+def checkerboard(width, height, dark, light, cell):
+    import numpy as np
+
+    ys, xs = np.mgrid[0:height, 0:width]
+    grey = np.where(((xs // cell) + (ys // cell)) % 2 == 0, dark, light).astype(np.uint8)
+    return np.stack([grey, grey, grey], axis=2)
+
+
+@unittest.skipIf(importlib.util.find_spec("numpy") is None, "numpy is not installed")
+class DriftBaselineTests(unittest.TestCase):
+    # The same images and values as the component's DriftMonitorTests: both sides compute the statistics alike.
+    def test_a_uniform_image_has_its_grey_as_brightness_and_no_contrast_or_sharpness(self):
+        brightness, contrast, sharpness, colour = yolo_helpers.image_statistics(checkerboard(450, 300, 100, 100, 1))
+        self.assertAlmostEqual(brightness, 100, places=6)
+        self.assertAlmostEqual(contrast, 0, places=6)
+        self.assertAlmostEqual(sharpness, 0, places=6)
+        points = 48 * 48
+        self.assertEqual(colour, [0, 0, 0, points, 0, 0, 0, 0] * 3)
+
+    def test_a_one_pixel_checkerboard_has_the_sharpness_the_component_computes(self):
+        brightness, contrast, sharpness, _ = yolo_helpers.image_statistics(checkerboard(450, 300, 0, 200, 1))
+        self.assertAlmostEqual(brightness, 100, places=0)
+        self.assertAlmostEqual(contrast, 100, places=0)
+        self.assertAlmostEqual(sharpness, 800, places=6)
+        self.assertGreater(yolo_helpers.image_statistics(checkerboard(1920, 1080, 0, 200, 3))[2], 400)
+        self.assertLess(yolo_helpers.image_statistics(checkerboard(450, 300, 0, 200, 50))[2], 100)
+
+    def test_bins_count_the_edges_at_or_below_a_value(self):
+        self.assertEqual([yolo_helpers.drift_bin([0.5, 1.5], v) for v in (0, 0.5, 1, 1.5, 7)], [0, 1, 1, 2, 2])
+
+    def test_baseline_holds_decile_bins_of_the_images_and_fixed_bins_of_the_predictions(self):
+        stats = [(float(b), 10.0, 50.0, [1] * 24) for b in range(100)]
+        predictions = [[0.85], [], [0.35, 0.95], [0.7]]
+        baseline = yolo_helpers.drift_baseline(stats, predictions)
+        brightness = baseline["statistics"]["brightness"]
+        self.assertEqual(len(brightness["edges"]), 9)
+        self.assertTrue(all(abs(p - 0.1) < 1e-9 for p in brightness["proportions"]))
+        # A constant statistic has one edge: everything falls in the bin above it.
+        self.assertEqual(baseline["statistics"]["contrast"], {"edges": [10.0], "proportions": [0.0, 1.0]})
+        self.assertEqual(baseline["statistics"]["detections"]["proportions"], [0.25, 0.5, 0.25, 0.0, 0.0, 0.0])
+        self.assertEqual(baseline["statistics"]["defectRate"]["proportions"], [0.25, 0.75])
+        self.assertEqual(baseline["statistics"]["confidence"]["proportions"], [0, 0, 0, 0.25, 0, 0, 0, 0.25, 0.25, 0.25])
+        self.assertEqual(baseline["statistics"]["colour"]["proportions"], [1 / 24] * 24)
+        self.assertEqual((baseline["images"], baseline["predictedImages"]), (100, 4))
+
+    def test_baseline_needs_images_and_predictions(self):
+        with self.assertRaises(ValueError):
+            yolo_helpers.drift_baseline([], [[0.5]])
+        with self.assertRaises(ValueError):
+            yolo_helpers.drift_baseline([(1.0, 1.0, 1.0, [0] * 24)], [])

@@ -11,6 +11,8 @@ public enum CaptureReason
     Uncertain,
     /// <summary>Picked by the random sample, to keep an unbiased view of what the camera sees.</summary>
     Sampled,
+    /// <summary>Picked by the raised sample fraction while the device's frames drift from the training baseline.</summary>
+    Drift,
 }
 
 /// <summary>
@@ -22,7 +24,8 @@ public enum CaptureReason
 /// </summary>
 public static class CaptureDecision
 {
-    public static CaptureReason Decide(float? bestConfidence, CaptureSettings settings, double randomDraw)
+    /// <param name="driftSampleFraction">The raised sample fraction while drifted (<see cref="CaptureReason.Drift"/> for draws between the two fractions); null when not drifted.</param>
+    public static CaptureReason Decide(float? bestConfidence, CaptureSettings settings, double randomDraw, double? driftSampleFraction = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (!settings.Enabled)
@@ -36,6 +39,11 @@ public static class CaptureDecision
             return CaptureReason.Uncertain;
         }
 
-        return randomDraw < settings.SampleFraction ? CaptureReason.Sampled : CaptureReason.None;
+        if (randomDraw < settings.SampleFraction)
+        {
+            return CaptureReason.Sampled;
+        }
+
+        return randomDraw < driftSampleFraction ? CaptureReason.Drift : CaptureReason.None;
     }
 }

@@ -25,7 +25,12 @@ public static class CaptureSidecar
             ModelPackageVersion = model.PackageVersion,
             CapturedAt = capturedAt,
             ImageId = imageId,
-            Reason = reason == CaptureReason.Uncertain ? CaptureReasons.Uncertain : CaptureReasons.RandomSample,
+            Reason = reason switch
+            {
+                CaptureReason.Uncertain => CaptureReasons.Uncertain,
+                CaptureReason.Drift => CaptureReasons.Drift,
+                _ => CaptureReasons.RandomSample,
+            },
             BestConfidence = bestConfidence,
             // The sidecar's boxes are normalised to [0, 1] of the image; the result message's are in pixels.
             Detections = detections.Select(d => new CaptureDetection(

@@ -32,6 +32,31 @@ public sealed record CaptureSettings
 }
 
 /// <summary>
+/// Drift monitoring: the sliding window of frames scored against the model's baseline, the threshold, and the
+/// raised capture sampling after the threshold was crossed.
+/// </summary>
+public sealed record DriftSettings
+{
+    /// <summary>Monitor drift when the model ships a baseline. Default: true.</summary>
+    public bool Enabled { get; init; } = D.DriftEnabled;
+
+    /// <summary>Frames in the sliding window, 10–100000. Default: 600.</summary>
+    public int WindowFrames { get; init; } = D.DriftWindowFrames;
+
+    /// <summary>Frames the window must hold before it is scored, 1–windowFrames. Default: 200.</summary>
+    public int MinFrames { get; init; } = D.DriftMinFrames;
+
+    /// <summary>Combined PSI above which the device counts as drifted. Default: 0.25.</summary>
+    public double Threshold { get; init; } = D.DriftThreshold;
+
+    /// <summary>Capture sample fraction while drifted (0–1). Default: 0.2.</summary>
+    public double BoostSampleFraction { get; init; } = D.DriftBoostSampleFraction;
+
+    /// <summary>Minutes the raised sample fraction lasts after the score was last above the threshold, 1–1440. Default: 30.</summary>
+    public int BoostMinutes { get; init; } = D.DriftBoostMinutes;
+}
+
+/// <summary>
 /// Settings that can change while the component runs (thresholds, interval, topics, capture), delivered by an
 /// <see cref="IRuntimeConfigurationSource"/>. JSON keys are the camelCase property names, listed with their
 /// defaults in <see cref="InferenceConfiguration"/>.
@@ -61,6 +86,11 @@ public sealed record RuntimeSettings
 
     public CaptureSettings Capture { get; init; } = new();
 
+    /// <summary>The thing group of the deployment (set by the edge workflow), echoed in the health message. Default: empty.</summary>
+    public string ThingGroup { get; init; } = D.ThingGroup;
+
+    public DriftSettings Drift { get; init; } = new();
+
     /// <summary>Every problem, each naming its key and value; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -81,6 +111,11 @@ public sealed record RuntimeSettings
         CheckRange(problems, "capture.uncertaintyHigh", Capture.UncertaintyHigh, 0, 1);
         CheckRange(problems, "capture.sampleFraction", Capture.SampleFraction, 0, 1);
         CheckRange(problems, "capture.spoolMaxMegabytes", Capture.SpoolMaxMegabytes, 1, 1_000_000);
+        CheckRange(problems, "drift.windowFrames", Drift.WindowFrames, 10, 100_000);
+        CheckRange(problems, "drift.minFrames", Drift.MinFrames, 1, Drift.WindowFrames);
+        CheckRange(problems, "drift.threshold", Drift.Threshold, 0, 100);
+        CheckRange(problems, "drift.boostSampleFraction", Drift.BoostSampleFraction, 0, 1);
+        CheckRange(problems, "drift.boostMinutes", Drift.BoostMinutes, 1, 1440);
         if (Capture.UncertaintyLow > Capture.UncertaintyHigh)
         {
             problems.Add($"capture.uncertaintyLow ({Capture.UncertaintyLow}) must not exceed capture.uncertaintyHigh ({Capture.UncertaintyHigh}).");

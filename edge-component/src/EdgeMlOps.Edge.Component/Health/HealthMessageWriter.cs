@@ -11,11 +11,13 @@ namespace EdgeMlOps.Edge.Component.Health;
 public static class HealthMessageWriter
 {
     public static byte[] Write(string thingName, ModelIdentity model, HealthSnapshot snapshot, int captureBacklog,
-        long captureDropped, DateTimeOffset timestamp, CaptureUploadStatus upload = default, CaptureSpoolCounts spool = default, HealthShadow? shadow = null) =>
-        Build(thingName, model, snapshot, captureBacklog, captureDropped, timestamp, upload, spool, shadow).ToJsonBytes();
+        long captureDropped, DateTimeOffset timestamp, CaptureUploadStatus upload = default, CaptureSpoolCounts spool = default, HealthShadow? shadow = null,
+        string? thingGroup = null, HealthDrift? drift = null) =>
+        Build(thingName, model, snapshot, captureBacklog, captureDropped, timestamp, upload, spool, shadow, thingGroup, drift).ToJsonBytes();
 
     public static HealthMessage Build(string thingName, ModelIdentity model, HealthSnapshot snapshot, int captureBacklog,
-        long captureDropped, DateTimeOffset timestamp, CaptureUploadStatus upload = default, CaptureSpoolCounts spool = default, HealthShadow? shadow = null)
+        long captureDropped, DateTimeOffset timestamp, CaptureUploadStatus upload = default, CaptureSpoolCounts spool = default, HealthShadow? shadow = null,
+        string? thingGroup = null, HealthDrift? drift = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -41,6 +43,8 @@ public static class HealthMessageWriter
                 Published = snapshot.ResultsPublished,
                 PublishFailures = snapshot.PublishFailures,
                 Detections = snapshot.Detections,
+                WithDetections = snapshot.FramesWithDetections,
+                MeanConfidence = Math.Round(snapshot.MeanConfidence, 4),
             },
             Failures = snapshot.FailuresByReason.ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal),
             Capture = new HealthCapture
@@ -71,6 +75,8 @@ public static class HealthMessageWriter
             Acceptance = snapshot.Acceptance,
             // Added within schema version 1: only while a candidate runs in shadow (issue 14, part 5).
             Shadow = shadow,
+            ThingGroup = string.IsNullOrEmpty(thingGroup) ? null : thingGroup,
+            Drift = drift,
         };
     }
 }

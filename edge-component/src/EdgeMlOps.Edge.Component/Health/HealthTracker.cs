@@ -36,6 +36,8 @@ public sealed record HealthSnapshot(
     long ResultsPublished,
     long PublishFailures,
     long Detections,
+    long FramesWithDetections,
+    double MeanConfidence,
     long FramesCaptured,
     IReadOnlyDictionary<string, long> FailuresByReason,
     LatencyPercentiles TotalLatency,
@@ -71,6 +73,8 @@ public sealed class HealthTracker
     private long _published;
     private long _publishFailures;
     private long _detections;
+    private long _withDetections;
+    private double _confidenceSum;
     private long _captured;
     private int _state = (int)ComponentState.Starting;
     private string? _lastError;
@@ -89,12 +93,16 @@ public sealed class HealthTracker
     /// <summary>Records the acceptance check of the loaded model (reported in every later health message).</summary>
     public void SetAcceptance(EdgeMlOps.Contracts.HealthAcceptance acceptance) => Volatile.Write(ref _acceptance, acceptance ?? new());
 
-    public void FrameProcessed(int detections, double totalMs, double inferenceMs)
+    /// <summary>Counts a processed frame: its detections, the sum of their confidences, and its latencies.</summary>
+    public void FrameProcessed(int detections, double totalMs, double inferenceMs, double confidenceSum = 0)
     {
         Interlocked.Increment(ref _processed);
-        Interlocked.Add(ref _detections, detections);
         lock (_latencyLock)
         {
+            // Detections and their confidences change together, so the mean is never taken between the two.
+            _detections += detections;
+            _withDetections += detections > 0 ? 1 : 0;
+            _confidenceSum += confidenceSum;
             _total[_latencyNext] = totalMs;
             _inference[_latencyNext] = inferenceMs;
             _latencyNext = (_latencyNext + 1) % WindowSize;
@@ -119,8 +127,14 @@ public sealed class HealthTracker
     {
         double[] total;
         double[] inference;
+        long detections;
+        long withDetections;
+        double confidenceSum;
         lock (_latencyLock)
         {
+            detections = _detections;
+            withDetections = _withDetections;
+            confidenceSum = _confidenceSum;
             total = _total.AsSpan(0, _latencyCount).ToArray();
             inference = _inference.AsSpan(0, _latencyCount).ToArray();
         }
@@ -131,7 +145,9 @@ public sealed class HealthTracker
             Interlocked.Read(ref _failed),
             Interlocked.Read(ref _published),
             Interlocked.Read(ref _publishFailures),
-            Interlocked.Read(ref _detections),
+            detections,
+            withDetections,
+            detections == 0 ? 0 : confidenceSum / detections,
             Interlocked.Read(ref _captured),
             new SortedDictionary<string, long>(_failures, StringComparer.Ordinal),
             Percentiles(total),

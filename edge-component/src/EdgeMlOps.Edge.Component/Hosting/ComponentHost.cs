@@ -43,6 +43,7 @@ public sealed class ComponentHost(ComponentHostProps props)
 {
     private readonly HealthTracker _health = new();
     private ShadowComparison? _shadow;
+    private Drift.DriftMonitor? _drift;
 
     public HealthTracker Health => _health;
 
@@ -68,6 +69,8 @@ public sealed class ComponentHost(ComponentHostProps props)
             await props.Configuration.StartAsync(cancellationToken).ConfigureAwait(false);
             healthLoop = Task.Run(() => HealthLoopAsync(identity, healthStop.Token), CancellationToken.None);
             var (runtime, model) = await new ModelLoader(settings, _health, stateReporter, log).LoadAsync(cancellationToken).ConfigureAwait(false);
+            _drift = Drift.DriftMonitor.ForModel(model.Metadata, props.Configuration.Current.Drift.WindowFrames, log.Warn);
+            log.Info(_drift is null ? "the model ships no drift baseline: drift is not monitored" : "drift is monitored against the model's baseline");
             using (model)
             using (var shadow = ShadowRunnerFactory.Create(settings, runtime, model, _shadow, log))
             using (new ModelLoadedScope(_health))
@@ -161,6 +164,7 @@ public sealed class ComponentHost(ComponentHostProps props)
                 DctScaling = settings.DctScaling,
                 Log = log,
                 Shadow = shadow,
+                Drift = _drift,
             }))
         {
             pipeline.FrameCompleted += t => FrameCompleted?.Invoke(t);
@@ -225,9 +229,12 @@ public sealed class ComponentHost(ComponentHostProps props)
 
     private async Task PublishHealthAsync(ModelIdentity identity, CancellationToken cancellationToken)
     {
-        var topic = props.Configuration.Current.ForThing(props.Settings.ThingName).HealthTopic;
+        var current = props.Configuration.Current;
+        var topic = current.ForThing(props.Settings.ThingName).HealthTopic;
+        var now = DateTimeOffset.UtcNow;
+        var drift = current.Drift.Enabled ? Volatile.Read(ref _drift)?.Score(current.Drift, now) : null;
         var payload = HealthMessageWriter.Write(props.Settings.ThingName, identity, _health.Snapshot(), props.CaptureSink.Backlog,
-            props.CaptureSink.Dropped, DateTimeOffset.UtcNow, props.CaptureSink.Upload, props.CaptureSink.Counts, _shadow?.Snapshot());
+            props.CaptureSink.Dropped, now, props.CaptureSink.Upload, props.CaptureSink.Counts, _shadow?.Snapshot(), current.ThingGroup, drift);
         try
         {
             await props.Publisher.PublishAsync(topic, payload, cancellationToken).ConfigureAwait(false);

@@ -48,6 +48,12 @@ public sealed record InferencePipelineProps
     /// <summary>A candidate model run in shadow on a sample of the frames. Default: none.</summary>
     public Shadow.ShadowRunner? Shadow { get; init; }
 
+    /// <summary>Drift monitor of the model's baseline; null when the model ships none. Default: null.</summary>
+    public Drift.DriftMonitor? Drift { get; init; }
+
+    /// <summary>The clock of the capture boost. Default: the system clock.</summary>
+    public Func<DateTimeOffset> Now { get; init; } = () => DateTimeOffset.UtcNow;
+
     /// <summary>Random draw for sampled capture. Default: <see cref="Random.Shared"/>.</summary>
     public Func<double> RandomDraw { get; init; } = Random.Shared.NextDouble;
 }
@@ -66,6 +72,7 @@ public sealed class InferencePipeline : IDisposable
     private readonly Slot[] _slots;
     private readonly YoloV8Decoder _decoder;
     private readonly List<Detection> _detections = new(128);
+    private float[] _confidences = new float[128];
     private readonly ResultMessageWriter _messages = new();
     private RuntimeSettings? _settingsSeen;
     private PostprocessOptions _postprocess = new();
@@ -192,7 +199,22 @@ public sealed class InferencePipeline : IDisposable
         var postprocessed = Stopwatch.GetTimestamp();
 
         float? best = _detections.Count > 0 ? _detections[0].Confidence : null;
-        var capture = CaptureDecision.Decide(best, settings.Capture, _props.RandomDraw());
+        var confidenceSum = 0.0;
+        if (_confidences.Length < _detections.Count)
+        {
+            _confidences = new float[_detections.Count];
+        }
+
+        for (var i = 0; i < _detections.Count; i++)
+        {
+            _confidences[i] = _detections[i].Confidence;
+            confidenceSum += _detections[i].Confidence;
+        }
+
+        var drift = settings.Drift.Enabled ? _props.Drift : null;
+        drift?.Record(slot.Image.Pixels, slot.Image.Width, slot.Image.Height, _confidences.AsSpan(0, _detections.Count), settings.Drift.WindowFrames);
+        var boosted = drift?.BoostActive(_props.Now()) == true ? settings.Drift.BoostSampleFraction : (double?)null;
+        var capture = CaptureDecision.Decide(best, settings.Capture, _props.RandomDraw(), boosted);
         var latency = new StageLatency(slot.DecodeMs, slot.PreprocessMs, Milliseconds(started, inferred), Milliseconds(inferred, postprocessed));
         var payload = _messages.Write(_props.ThingName, _props.Model, frame.ImageId, frame.CapturedAt, slot.Image.OriginalWidth,
             slot.Image.OriginalHeight, _detections, _model.ClassNames, latency, capture != CaptureReason.None);
@@ -231,7 +253,7 @@ public sealed class InferencePipeline : IDisposable
             }
         }
 
-        _props.Health.FrameProcessed(_detections.Count, latency.TotalMs, latency.InferenceMs);
+        _props.Health.FrameProcessed(_detections.Count, latency.TotalMs, latency.InferenceMs, confidenceSum);
         if (_props.Shadow is { } shadow && shadow.IsSampled())
         {
             // After the current model's result is out: the candidate never delays what is published.

@@ -7,6 +7,7 @@ using EdgeMlOps.Cdk.Shared;
 using EdgeMlOps.Cdk.Shared.Configuration;
 using EdgeMlOps.Contracts;
 using EdgeMlOps.Labeling.Common;
+using EdgeMlOps.Edge.ModelGen.Models;
 using EdgeMlOps.LocalTwin.Cloud;
 using EdgeMlOps.LocalTwin.Device;
 using EdgeMlOps.LocalTwin.Report;
@@ -97,8 +98,12 @@ public sealed partial class TwinRun
         {
             var training = apps.TemplateWith("training", "AWS::SageMaker::Pipeline");
             var bucket = deployment.Parameter(_contract.TrainingArtifactsBucketName);
-            var good = await RegisterAsync(client, registry, training, deployment.Parameters, bucket, 1, "candidate (one scratch at confidence 0.45)", TwinModels.Candidate(_settings.Training.ImageSize, _settings.Labeling.ClassLabels), cancellationToken).ConfigureAwait(false);
-            var bad = await RegisterAsync(client, registry, training, deployment.Parameters, bucket, 2, "faulty (its output is not a YOLOv8 detection tensor)", TwinModels.Faulty(), cancellationToken).ConfigureAwait(false);
+            var candidateModel = TwinModels.CandidateModel(_settings.Training.ImageSize, _settings.Labeling.ClassLabels);
+            var good = await RegisterAsync(client, registry, training, deployment.Parameters, bucket, 1, "candidate (one scratch at confidence 0.45)", TwinModels.Candidate(_settings.Training.ImageSize, _settings.Labeling.ClassLabels),
+                new KnownOutputAcceptanceSet(candidateModel, [0]), cancellationToken).ConfigureAwait(false);
+            // The faulty model cannot be evaluated (its output is no detection tensor): a set without predictions; it never loads anyway.
+            var bad = await RegisterAsync(client, registry, training, deployment.Parameters, bucket, 2, "faulty (its output is not a YOLOv8 detection tensor)", TwinModels.Faulty(),
+                new KnownOutputAcceptanceSet(candidateModel, []), cancellationToken).ConfigureAwait(false);
             foreach (var model in new[] { good, bad })
             {
                 lines.Add($"{model.Package["ModelPackageGroupName"]} version {model.Version}: {model.Description}; ONNX at {model.OnnxUri}; metadata {model.Package["CustomerMetadataProperties"]!.ToJsonString()}");
@@ -210,7 +215,7 @@ public sealed partial class TwinRun
     /// resolved for one execution, gives the package (and where its ONNX file lives); the ONNX bytes go there.
     /// </summary>
     private async Task<RegisteredModel> RegisterAsync(IAmazonS3 s3, ModelRegistry registry, JsonObject trainingTemplate, IReadOnlyDictionary<string, string> parameters,
-        string bucket, int version, string description, byte[] onnx, CancellationToken cancellationToken)
+        string bucket, int version, string description, byte[] onnx, KnownOutputAcceptanceSet evaluation, CancellationToken cancellationToken)
     {
         var template = new CloudFormationTemplate(trainingTemplate);
         var pipelineId = template.LogicalIdsOfType("AWS::SageMaker::Pipeline").Single();
@@ -246,8 +251,41 @@ public sealed partial class TwinRun
             await s3.PutObjectAsync(new PutObjectRequest { BucketName = onnxBucket, Key = onnxKey, InputStream = content }, cancellationToken).ConfigureAwait(false);
         }
 
+        if (package["CustomerMetadataProperties"]?["acceptanceSetUri"]?.GetValue<string>() is { } setUri)
+        {
+            await UploadAcceptanceSetAsync(s3, setUri, onnx, evaluation, cancellationToken).ConfigureAwait(false);
+        }
+
         registry.Add(package);
         return new RegisteredModel(description, onnx, onnxUri, package);
+    }
+
+    /// <summary>
+    /// What evaluate.py publishes beside model.onnx: the acceptance set (acceptance/acceptance.json, its images) and
+    /// the same as acceptance.zip, which the edge workflow ships in the model component. Images: the twin's sample frames.
+    /// </summary>
+    private async Task UploadAcceptanceSetAsync(IAmazonS3 s3, string setUri, byte[] onnx, KnownOutputAcceptanceSet evaluation, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(_work, "acceptance-" + Convert.ToHexString(SHA256.HashData(onnx))[..12]);
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        Directory.CreateDirectory(folder);
+        var modelPath = Path.Combine(folder, "model.onnx");
+        await File.WriteAllBytesAsync(modelPath, onnx, cancellationToken).ConfigureAwait(false);
+        var frames = Directory.GetFiles(Path.Combine(_options.RepositoryRoot, "tests", "data", "edge", "images"), "*.jpg").Order(StringComparer.Ordinal).Take(4).ToArray();
+        // The sample frames are 450×300 camera crops.
+        var set = evaluation with { ImageCount = frames.Length, ImageWidth = 450, ImageHeight = 300 };
+        set.Write(folder, modelPath, i => File.ReadAllBytes(frames[i]));
+        var setFolder = Path.Combine(folder, EdgeMlOps.Contracts.Training.AcceptanceSet.FolderName);
+        var archive = Path.Combine(folder, EdgeMlOps.Contracts.Training.AcceptanceSet.ArchiveFileName);
+        System.IO.Compression.ZipFile.CreateFromDirectory(setFolder, archive);
+        var (bucket, key) = S3Uri.Parse(EdgeMlOps.Contracts.Training.AcceptanceSet.ArchiveUri(setUri)!);
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, FilePath = archive }, cancellationToken).ConfigureAwait(false);
+        var (setBucket, setKey) = S3Uri.Parse(setUri);
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = setBucket, Key = setKey, FilePath = Path.Combine(setFolder, EdgeMlOps.Contracts.Training.AcceptanceSet.FileName) }, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task RolloutAsync(string scenario, RegisteredModel model, ModelRegistry registry, LocalStateMachine machine, EdgeControlPlane controlPlane,

@@ -19,12 +19,15 @@ public sealed record RegisteredModel(string Description, byte[] Onnx, string Onn
 /// </summary>
 public static class TwinModels
 {
-    public static byte[] Candidate(int imageSize, IReadOnlyList<string> classNames)
+    public static byte[] Candidate(int imageSize, IReadOnlyList<string> classNames) => CandidateModel(imageSize, classNames).Build();
+
+    /// <summary>The candidate's definition: its one anchor survives any threshold below 0.45 (its acceptance set's predictions).</summary>
+    public static KnownOutputModel CandidateModel(int imageSize, IReadOnlyList<string> classNames)
     {
         var scores = new float[classNames.Count];
         scores[0] = 0.45f;
         var half = imageSize / 2f;
-        return new KnownOutputModel(imageSize, classNames, [new KnownAnchor(half, half, imageSize / 3f, imageSize / 5f, scores)]).Build();
+        return new KnownOutputModel(imageSize, classNames, [new KnownAnchor(half, half, imageSize / 3f, imageSize / 5f, scores)]);
     }
 
     public static byte[] Faulty() => WrongShapeModelBuilder.BuildRank4Output();

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using EdgeDeployment.Tests.Lambdas;
 using EdgeDeployment.Tests.Template;
 using EdgeMlOps.Contracts;
+using EdgeMlOps.Testing.Greengrass;
 using EdgeMlOps.Testing.StateMachines;
 using Xunit;
 

@@ -116,7 +116,8 @@ public sealed class WholeLoopTests(TwinRunFixture twin)
         Assert.Equal("1.0.0", released.ModelComponentVersion);
         Assert.Equal(["approval", "canary", "canaryHealth", "fleet", "fleetHealth"], released.Phases.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("2.0.0", rolledBack.ModelComponentVersion);
-        Assert.Equal("unhealthy", rolledBack.Phases["canaryHealth"].Outcome);
+        // The faulty model is the second release: its canary runs it in shadow first, and that phase fails.
+        Assert.Equal("unhealthy", rolledBack.Phases["shadowHealth"].Outcome);
         Assert.Equal("rolled-back", rolledBack.Phases["rollback"].Outcome);
         Assert.Equal(3, twin.Report.FleetStatus.Count);
         // Each row is the device's latest heartbeat joined to the ledger record of the model it reported; the fleet

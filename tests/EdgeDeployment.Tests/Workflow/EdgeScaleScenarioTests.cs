@@ -94,7 +94,8 @@ public sealed class EdgeScaleScenarioTests(EdgeStageFixture stage)
         Assert.Equal(2, scenario.LastExecutions.Count);
         Assert.All(scenario.LastExecutions, e => Assert.Equal(ExecutionStatus.Succeeded, e.Status));
         var fake = scenario.LastControlPlane!;
-        Assert.Equal(["4.0.0", "4.0.0", "5.0.0", "5.0.0"], fake.Deployments.Select(d => d.Components["com.edgemlops.Model"]!["ComponentVersion"]!.GetValue<string>()));
+        // 4.0.0 to canary and fleet; then 5.0.0, which has a current model: canary in shadow, canary serving, fleet.
+        Assert.Equal(["4.0.0", "4.0.0", "5.0.0", "5.0.0", "5.0.0"], fake.Deployments.Select(d => d.Components["com.edgemlops.Model"]!["ComponentVersion"]!.GetValue<string>()));
         Assert.Contains("WaitForReleaseLock", scenario.LastExecutions[1].EnteredStates);
         Assert.DoesNotContain("WaitForReleaseLock", scenario.LastExecutions[0].EnteredStates);
         Assert.Equal(2, fake.RecordedReleases.Count);

@@ -118,10 +118,10 @@ public static class HealthGate
 
     private static string Reason(FailingHeartbeat heartbeat, HealthGateSettings settings)
     {
-        if (heartbeat.State is "ERRORED" or "MODEL_QUALITY_FAILED")
+        if (heartbeat.State is ComponentStates.Errored or ComponentStates.ModelQualityFailed)
         {
             var error = heartbeat.LastError is { } text ? (text.Length > MaxErrorLength ? text[..MaxErrorLength] : text) : "no error message";
-            return heartbeat.State == "ERRORED"
+            return heartbeat.State == ComponentStates.Errored
                 ? $"the inference component reports ERRORED: {error}"
                 : $"the model failed its on-device acceptance check (MODEL_QUALITY_FAILED): {error}";
         }

@@ -1,3 +1,4 @@
+using EdgeMlOps.LocalTwin.Report;
 using Xunit;
 
 namespace LocalTwin.Tests;
@@ -94,6 +95,19 @@ public sealed class WholeLoopTests(TwinRunFixture twin)
         Assert.Contains("rollback   rolled back as intended (execution Failed with ReleaseRolledBack)", twin.Report.RenderSummary(), StringComparison.Ordinal);
         Assert.Contains("promotion  promoted as intended", twin.Report.RenderSummary(), StringComparison.Ordinal);
         Assert.DoesNotContain("[1]", twin.Report.RenderSummary(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Each_scenario_prints_one_line_with_its_outcome_and_reason_and_every_one_ended_as_intended()
+    {
+        var summary = twin.Report.RenderSummary();
+
+        Assert.All(twin.Report.Scenarios, s => Assert.True(s.AsIntended, s.Line));
+        Assert.Contains("scenario promotion: promoted (canary and fleet passed the health gate)", summary, StringComparison.Ordinal);
+        var rollback = Assert.Single(twin.Report.Scenarios, s => s.Name == "rollback");
+        Assert.Equal(ScenarioOutcome.RolledBack, rollback.Outcome);
+        Assert.Contains(rollback.Line, summary, StringComparison.Ordinal);
+        Assert.True(twin.Report.AllAsIntended, summary);
     }
 
     [Fact]

@@ -43,7 +43,7 @@ try
     var reportFile = Path.Combine(workDirectory ?? Path.Combine(root, ".build", "twin"), "report.txt");
     await File.WriteAllTextAsync(reportFile, report.Render());
     Console.WriteLine($"full report: {reportFile}");
-    return report.LoopClosed && report.Rollouts.Count == 2 ? 0 : 1;
+    return report.AllAsIntended ? 0 : 1;
 }
 catch (ConfigurationException e)
 {

@@ -320,6 +320,10 @@ public sealed partial class TwinRun
                 HealthPolls = result.InvocationsOf("EvaluateDeviceHealth").Count,
             };
             _report.Rollouts.Add(outcome);
+            var rolledBack = outcome.Error == "ReleaseRolledBack";
+            _report.Scenarios.Add(new ScenarioOutcome(scenario, rolledBack ? ScenarioOutcome.RolledBack : result.Status == ExecutionStatus.Succeeded ? ScenarioOutcome.Promoted : "failed",
+                rolledBack ? FirstLine(result.Cause) : result.Status == ExecutionStatus.Succeeded ? "canary and fleet passed the health gate" : $"execution {outcome.ExecutionStatus} with {outcome.Error}",
+                !outcome.Verdict.StartsWith("NOT", StringComparison.Ordinal)));
             lines.Add($"{outcome.Verdict}: execution {outcome.ExecutionStatus}{(outcome.Error is null ? "" : $" with {outcome.Error}")} after {outcome.HealthPolls} health-gate poll(s)");
             if (result.Cause is { } cause)
             {
@@ -449,6 +453,8 @@ public sealed partial class TwinRun
             ["Targets"] = new JsonArray(new JsonObject { ["InputTransformer"] = resolver.Resolve(properties["Targets"]![0]!["InputTransformer"], $"Resources.{id}.Properties.Targets[0].InputTransformer") }),
         };
     }
+
+    private static string FirstLine(string? text) => text?.Split('\n', 2)[0].Trim() is { Length: > 0 } line ? line : "no cause given";
 
     private static string Sha256(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
 

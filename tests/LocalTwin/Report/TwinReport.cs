@@ -40,12 +40,31 @@ public sealed record RolloutOutcome
     };
 }
 
+/// <summary>
+/// One named scenario's result as the report prints it: <c>scenario &lt;name&gt;: &lt;outcome&gt; (&lt;reason&gt;)</c>, e.g.
+/// <c>scenario blind: rolled back (twin-canary-01 failed acceptance: ...)</c>. <see cref="AsIntended"/> says whether
+/// the outcome is the one the scenario exists to show (a rollback can be the intended result).
+/// </summary>
+public sealed record ScenarioOutcome(string Name, string Outcome, string Reason, bool AsIntended)
+{
+    public const string Promoted = "promoted";
+    public const string RolledBack = "rolled back";
+
+    public string Line => $"scenario {Name}: {Outcome} ({Reason})";
+}
+
 /// <summary>Everything the twin observed, for the printed report and for the tests' assertions.</summary>
 public sealed class TwinReport
 {
     public List<TwinStep> Steps { get; } = [];
 
     public List<RolloutOutcome> Rollouts { get; } = [];
+
+    /// <summary>Every named scenario's one-line result, in the order they ran.</summary>
+    public List<ScenarioOutcome> Scenarios { get; } = [];
+
+    /// <summary>True when every scenario ended as it exists to show and the loop back to labeling closed.</summary>
+    public bool AllAsIntended => Scenarios.Count > 0 && Scenarios.All(s => s.AsIntended) && LoopClosed;
 
     public string InferenceComponentVersion { get; set; } = string.Empty;
 
@@ -118,6 +137,11 @@ public sealed class TwinReport
     {
         var text = new StringBuilder();
         text.AppendLine("--- summary ---");
+        foreach (var scenario in Scenarios)
+        {
+            text.AppendLine(scenario.AsIntended ? scenario.Line : scenario.Line + " -- NOT as intended");
+        }
+
         foreach (var rollout in Rollouts)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"{rollout.Scenario,-10} {rollout.Verdict} (execution {rollout.ExecutionStatus}{(rollout.Error is null ? "" : " with " + rollout.Error)}): " +

@@ -99,7 +99,7 @@ public sealed partial class TwinRun
             var training = apps.TemplateWith("training", "AWS::SageMaker::Pipeline");
             var bucket = deployment.Parameter(_contract.TrainingArtifactsBucketName);
             var candidateModel = TwinModels.CandidateModel(_settings.Training.ImageSize, _settings.Labeling.ClassLabels);
-            var good = await RegisterAsync(client, registry, training, deployment.Parameters, bucket, 1, "candidate (one scratch at confidence 0.45)", TwinModels.Candidate(_settings.Training.ImageSize, _settings.Labeling.ClassLabels),
+            var good = await RegisterAsync(client, registry, training, deployment.Parameters, bucket, 1, "candidate (one scratch at confidence 0.45)", TwinModels.Candidate(_settings.Training.ImageSize, _settings.Labeling.ClassLabels, CandidateDriftBaseline()),
                 new KnownOutputAcceptanceSet(candidateModel, [0]), cancellationToken).ConfigureAwait(false);
             // The faulty model cannot be evaluated (its output is no detection tensor): a set without predictions; it never loads anyway.
             var bad = await RegisterAsync(client, registry, training, deployment.Parameters, bucket, 2, "faulty (its output is not a YOLOv8 detection tensor)", TwinModels.Faulty(),
@@ -189,6 +189,7 @@ public sealed partial class TwinRun
             await RolloutAsync("promotion", candidate, registry, machine, controlPlane, rule, devices, cancellationToken).ConfigureAwait(false);
             await RolloutAsync("rollback", faulty, registry, machine, controlPlane, rule, devices, cancellationToken).ConfigureAwait(false);
             await InspectDevicesAsync(candidate, devices, iotCore, deployment, client, tokenExchange, cancellationToken).ConfigureAwait(false);
+            await DriftCameraAsync(edgeTemplate, resolver, devices, iotCore, client, cancellationToken).ConfigureAwait(false);
             await FleetStatusAsync(controlPlane).ConfigureAwait(false);
             _report.ComponentVersions.AddRange(controlPlane.ComponentVersions);
         }
@@ -206,6 +207,7 @@ public sealed partial class TwinRun
         }
 
         await LabelAsync(apps, deployment, s3, client, cancellationToken).ConfigureAwait(false);
+        await RetrainOnDriftAsync(apps, deployment, cancellationToken).ConfigureAwait(false);
         _report.Total = total.Elapsed;
         return _report;
     }

@@ -15,7 +15,8 @@ public sealed record DynamoDbIndex(string Name, string PartitionKey, string? Sor
 /// a key condition (partition equality, optional sort-key comparison), <c>FilterExpression</c> applied after the read,
 /// <c>Select: COUNT</c>, <c>Limit</c> (items evaluated), <c>ProjectionExpression</c>, pages of at most 1 MB of read
 /// data (item size as DynamoDB counts it: attribute names plus values) with <c>LastEvaluatedKey</c> and
-/// <c>ExclusiveStartKey</c>. Index queries read only projected attributes. Thread-safe.
+/// <c>ExclusiveStartKey</c>; Scan of the table with the same filter, count, limit and 1 MB pages. Index queries
+/// read only projected attributes. Thread-safe.
 /// </summary>
 public sealed class InMemoryDynamoDbTable
 {
@@ -140,13 +141,6 @@ public sealed class InMemoryDynamoDbTable
             throw Validation($"Query condition missed key schema element: {index.PartitionKey}");
         }
 
-        var filter = p["FilterExpression"]?.GetValue<string>() is { } f ? DynamoDbExpression.Parse(f) : null;
-        var countOnly = p["Select"]?.GetValue<string>() == "COUNT";
-        var limit = p["Limit"]?.GetValue<int>() ?? int.MaxValue;
-        var projection = p["ProjectionExpression"]?.GetValue<string>() is { } pe
-            ? pe.Split(',').Select(n => n.Trim()).Select(n => n.StartsWith('#') ? names?[n]?.GetValue<string>() ?? throw Validation($"ExpressionAttributeNames has no {n}") : n).ToList()
-            : null;
-
         // The index's view of the items (stored, not copied: views are replaced on write, never changed).
         var matching = new List<(string Key, JsonObject Item, SortValue Sort)>();
         lock (_lock)
@@ -165,12 +159,48 @@ public sealed class InMemoryDynamoDbTable
 
         // Index order: sort key, then the table key (a stable order for pages).
         matching.Sort((a, b) => a.Sort.CompareTo(b.Sort) is var bySort && bySort != 0 ? bySort : string.CompareOrdinal(a.Key, b.Key));
-        var candidates = matching.ConvertAll(m => m.Item);
+        return Page(p, [.. matching.Select(m => (m.Key, m.Item))], index);
+    }
+
+    /// <summary>
+    /// dynamodb:Scan of the table: every item in a stable order (by key), <c>FilterExpression</c> applied after the
+    /// read, <c>Select: COUNT</c>, <c>Limit</c>, <c>ProjectionExpression</c>, and pages of at most 1 MB of read data
+    /// with <c>LastEvaluatedKey</c> / <c>ExclusiveStartKey</c>: a caller that reads one page sees only part of a large table.
+    /// </summary>
+    public JsonObject Scan(JsonObject p)
+    {
+        CheckTable(p);
+        if (p["IndexName"] is not null || p["Segment"] is not null || p["TotalSegments"] is not null)
+        {
+            throw Validation("this table scans the table itself, in one segment");
+        }
+
+        List<(string Key, JsonObject Item)> all;
+        lock (_lock)
+        {
+            all = [.. _items.Select(kv => (kv.Key, kv.Value))];
+        }
+
+        all.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return Page(p, all, new DynamoDbIndex("(table)", PartitionKey, null, null));
+    }
+
+    /// <summary>One page of <paramref name="ordered"/> after ExclusiveStartKey: what Query and Scan return.</summary>
+    private JsonObject Page(JsonObject p, List<(string Key, JsonObject Item)> ordered, DynamoDbIndex index)
+    {
+        var names = p["ExpressionAttributeNames"] as JsonObject;
+        var values = p["ExpressionAttributeValues"] as JsonObject;
+        var filter = p["FilterExpression"]?.GetValue<string>() is { } f ? DynamoDbExpression.Parse(f) : null;
+        var countOnly = p["Select"]?.GetValue<string>() == "COUNT";
+        var limit = p["Limit"]?.GetValue<int>() ?? int.MaxValue;
+        var projection = p["ProjectionExpression"]?.GetValue<string>() is { } pe
+            ? pe.Split(',').Select(n => n.Trim()).Select(n => n.StartsWith('#') ? names?[n]?.GetValue<string>() ?? throw Validation($"ExpressionAttributeNames has no {n}") : n).ToList()
+            : null;
         var start = 0;
         if (p["ExclusiveStartKey"] is JsonObject exclusiveStart)
         {
             var after = KeyOf(exclusiveStart);
-            start = matching.FindIndex(c => c.Key == after) + 1;
+            start = ordered.FindIndex(c => c.Key == after) + 1;
             if (start == 0)
             {
                 throw Validation("The provided starting key is invalid");
@@ -182,9 +212,9 @@ public sealed class InMemoryDynamoDbTable
         var scanned = 0;
         var bytes = 0;
         var position = start;
-        while (position < candidates.Count && scanned < limit && bytes < PageBytes)
+        while (position < ordered.Count && scanned < limit && bytes < PageBytes)
         {
-            var item = candidates[position++];
+            var item = ordered[position++].Item;
             scanned++;
             bytes += Size(item);
             if (filter is null || filter.Matches(item, names, values))
@@ -200,9 +230,9 @@ public sealed class InMemoryDynamoDbTable
         var result = countOnly ? new JsonObject() : new JsonObject { ["Items"] = matched };
         result["Count"] = count;
         result["ScannedCount"] = scanned;
-        if (position < candidates.Count)
+        if (position < ordered.Count)
         {
-            var last = candidates[position - 1];
+            var last = ordered[position - 1].Item;
             var lastKey = new JsonObject { [PartitionKey] = last[PartitionKey]!.DeepClone() };
             if (index.SortKey is not null)
             {

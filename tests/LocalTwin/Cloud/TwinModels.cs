@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EdgeMlOps.Contracts;
 using EdgeMlOps.Edge.ModelGen.Models;
 
 namespace EdgeMlOps.LocalTwin.Cloud;
@@ -19,7 +20,9 @@ public sealed record RegisteredModel(string Description, byte[] Onnx, string Onn
 /// </summary>
 public static class TwinModels
 {
-    public static byte[] Candidate(int imageSize, IReadOnlyList<string> classNames) => CandidateModel(imageSize, classNames).Build();
+    /// <param name="driftBaselineJson">The drift baseline evaluate.py would add to its metadata (edgemlops_drift_baseline).</param>
+    public static byte[] Candidate(int imageSize, IReadOnlyList<string> classNames, string driftBaselineJson) =>
+        (CandidateModel(imageSize, classNames) with { ExtraMetadata = new Dictionary<string, string> { [OnnxMetadataKeys.DriftBaseline] = driftBaselineJson } }).Build();
 
     /// <summary>The candidate's definition: its one anchor survives any threshold below 0.45 (its acceptance set's predictions).</summary>
     public static KnownOutputModel CandidateModel(int imageSize, IReadOnlyList<string> classNames)

@@ -13,13 +13,17 @@ namespace EdgeMlOps.LocalTwin.Device;
 /// from JSON paths (<c>model.lastError</c>), whole numbers, <c>+ - * /</c> (whole numbers stay whole; a division by
 /// zero, or arithmetic on a missing or non-numeric value, is Undefined), parentheses, <c>topic(n)</c>,
 /// <c>timestamp()</c>, <c>floor(x)</c> and <c>substring(text, start[, end])</c> (zero-based, end exclusive,
-/// positions past the end cut to the length, Undefined for a non-string); an Undefined column is left out of the
-/// item; <c>FROM '&lt;topic filter&gt;'</c>. Anything else is refused, never guessed.
+/// positions past the end cut to the length, Undefined for a non-string),
+/// <c>parse_time("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", ms)</c> (the one pattern the rules use: UTC with milliseconds);
+/// an Undefined column is left out of the item; <c>FROM '&lt;topic filter&gt;'</c> and an optional
+/// <c>WHERE &lt;path&gt; = true|false|&lt;whole number&gt;</c> (a message whose value is missing or differs is
+/// dropped). Anything else is refused, never guessed.
 /// </summary>
 public sealed partial class HealthTopicRule
 {
     private readonly List<(string Name, Expression Value)> _columns = [];
     private bool _includesAll;
+    private (Expression Left, JsonNode Right)? _where;
 
     private HealthTopicRule(string tableName, string topicFilter)
     {
@@ -43,6 +47,23 @@ public sealed partial class HealthTopicRule
         }
 
         var rule = new HealthTopicRule(tableName, statement.Groups["filter"].Value);
+        if (statement.Groups["where"].Success)
+        {
+            var condition = Condition().Match(statement.Groups["where"].Value.Trim());
+            if (!condition.Success)
+            {
+                throw new NotSupportedException($"Topic rule SQL WHERE not understood (expected <path> = true|false|<whole number>): {sql}");
+            }
+
+            var right = condition.Groups["value"].Value;
+            rule._where = (new Path(condition.Groups["path"].Value.Split('.')), right switch
+            {
+                "true" => JsonValue.Create(true),
+                "false" => JsonValue.Create(false),
+                _ => JsonValue.Create(long.Parse(right, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)),
+            });
+        }
+
         foreach (var item in SplitColumns(statement.Groups["select"].Value))
         {
             if (item == "*")
@@ -90,6 +111,11 @@ public sealed partial class HealthTopicRule
         if (!Device.TopicFilter.Matches(TopicFilter, message.TopicName) || JsonNode.Parse(message.Payload) is not JsonObject payload)
         {
             return null; // another topic, or not a JSON object: the rule does not write
+        }
+
+        if (_where is var (left, right) && (left.Evaluate(payload, message) is not JsonValue actual || !JsonNode.DeepEquals(actual, right)))
+        {
+            return null; // the WHERE clause is not true for this message
         }
 
         var row = _includesAll ? (JsonObject)payload.DeepClone() : [];
@@ -210,6 +236,17 @@ public sealed partial class HealthTopicRule
         public override JsonNode? Evaluate(JsonObject payload, PublishedMessage message) => JsonValue.Create(message.ReceivedAt.ToUnixTimeMilliseconds());
     }
 
+    /// <summary>parse_time with the one pattern the rules use: epoch milliseconds as ISO 8601 UTC with milliseconds.</summary>
+    private sealed record ParseTimeIso(Expression Milliseconds) : Expression
+    {
+        public const string Pattern = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'";
+
+        public override JsonNode? Evaluate(JsonObject payload, PublishedMessage message) =>
+            Number(Milliseconds.Evaluate(payload, message)) is { IsWhole: true } ms
+                ? JsonValue.Create(DateTimeOffset.FromUnixTimeMilliseconds(ms.Whole).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture))
+                : null;
+    }
+
     private sealed record Floor(Expression Inner) : Expression
     {
         public override JsonNode? Evaluate(JsonObject payload, PublishedMessage message) =>
@@ -327,6 +364,21 @@ public sealed partial class HealthTopicRule
                 return new Literal(number);
             }
 
+            if (token == "parse_time" && Peek() == "(")
+            {
+                Next();
+                var pattern = Next();
+                if (pattern != $"\"{ParseTimeIso.Pattern}\"")
+                {
+                    throw new FormatException($"parse_time pattern {pattern} (only \"{ParseTimeIso.Pattern}\" is understood)");
+                }
+
+                Expect(",");
+                var milliseconds = Sum();
+                Expect(")");
+                return new ParseTimeIso(milliseconds);
+            }
+
             if (Peek() == "(")
             {
                 Next();
@@ -368,12 +420,15 @@ public sealed partial class HealthTopicRule
             }
         }
 
-        [GeneratedRegex(@"[A-Za-z_][A-Za-z0-9_.]*|\d+|[()+\-*/,]")]
+        [GeneratedRegex(@"""[^""]*""|[A-Za-z_][A-Za-z0-9_.]*|\d+|[()+\-*/,]")]
         private static partial Regex Token();
     }
 
-    [GeneratedRegex(@"^SELECT\s+(?<select>.+?)\s+FROM\s+'(?<filter>[^']+)'\s*$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    [GeneratedRegex(@"^SELECT\s+(?<select>.+?)\s+FROM\s+'(?<filter>[^']+)'(\s+WHERE\s+(?<where>.+?))?\s*$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex Statement();
+
+    [GeneratedRegex(@"^(?<path>[A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(?<value>true|false|-?\d+)$")]
+    private static partial Regex Condition();
 
     [GeneratedRegex(@"^(?<expr>.+?)\s+AS\s+(?<name>[A-Za-z_][A-Za-z0-9_]*)$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex Column();

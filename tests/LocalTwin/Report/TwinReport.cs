@@ -102,6 +102,9 @@ public sealed class TwinReport
 
     public TimeSpan Total { get; set; }
 
+    /// <summary>The drift scenario's observations (null when it did not run).</summary>
+    public DriftOutcome? Drift { get; set; }
+
     /// <summary>The release ledger's records after the rollouts, as <c>fleet status</c> reads them.</summary>
     public List<EdgeMlOps.Contracts.ReleaseRecord> Releases { get; } = [];
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using EdgeMlOps.ModelTraining.Tests.Stage;
 using EdgeMlOps.Testing.CloudFormation;
+using EdgeMlOps.Testing.DynamoDb;
 using EdgeMlOps.Testing.StateMachines;
 
 namespace EdgeMlOps.ModelTraining.Tests.Workflow;

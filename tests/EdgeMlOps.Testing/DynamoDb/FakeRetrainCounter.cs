@@ -3,20 +3,22 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using EdgeMlOps.Testing.StateMachines;
 
-namespace EdgeMlOps.ModelTraining.Tests.Workflow;
+namespace EdgeMlOps.Testing.DynamoDb;
 
 /// <summary>
 /// A DynamoDB table for the workflow's UpdateItem tasks, shared across executions: it applies the request's
 /// <c>ADD attr :v</c> and <c>SET attr = :v</c> clauses to the addressed item (numbers and strings, as DynamoDB
 /// stores them) and returns <c>UPDATED_NEW</c> or <c>ALL_NEW</c> attributes the way Step Functions returns UpdateItem's result.
 /// </summary>
-internal sealed partial class FakeRetrainCounter : ITaskHandler
+public sealed partial class FakeRetrainCounter : ITaskHandler
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Dictionary<string, JsonObject>> _items = new(StringComparer.Ordinal);
 
+    /// <summary>The table the last call named.</summary>
     public string? TableName { get; private set; }
 
+    /// <summary>UpdateItem calls answered.</summary>
     public int Calls { get; private set; }
 
     /// <summary>The newLabels number of item <paramref name="key"/>, 0 if never written.</summary>
@@ -30,6 +32,7 @@ internal sealed partial class FakeRetrainCounter : ITaskHandler
         }
     }
 
+    /// <summary>The string attribute <paramref name="attribute"/> of item <paramref name="key"/>, or null.</summary>
     public string? Text(string attribute, string key = "new-labels")
     {
         lock (_lock)
@@ -38,6 +41,7 @@ internal sealed partial class FakeRetrainCounter : ITaskHandler
         }
     }
 
+    /// <summary>Applies one UpdateItem request.</summary>
     public ValueTask<JsonNode?> HandleAsync(TaskCall call, CancellationToken cancellationToken)
     {
         var request = call.Parameters!;

@@ -200,7 +200,7 @@ public sealed partial class TwinRun
                 .Respond("arn:aws:states:::sns:publish", """{"MessageId":"twin-training"}""");
             var result = await machine.RunAsync(input, scenario, cancellationToken).ConfigureAwait(false);
             var notification = result.InvocationsOf("arn:aws:states:::sns:publish").Select(i => $"{i.Parameters?["Subject"]}: {i.Parameters?["Message"]}").LastOrDefault();
-            var counted = result.InvocationsOf("FindDriftSinceLastTraining").Select(i => i.Output?["Count"]?.GetValue<int>() ?? 0).Sum();
+            var counted = result.InvocationsOf("FindDriftSinceLastTraining").Concat(result.InvocationsOf("FindMoreDriftSinceLastTraining")).Sum(i => i.Output?["Count"]?.GetValue<int>() ?? 0);
             _drift.Retraining = new DriftRetraining
             {
                 WorkflowInput = input.ToJsonString(),

@@ -77,6 +77,6 @@ public sealed class DriftEventRule : Construct
     public static string Sql(string healthTopicFilter) =>
         $"SELECT topic(2) AS {DriftEventsSchema.PartitionKey}, parse_time(\"yyyy-MM-dd'T'HH:mm:ss.SSS'Z'\", timestamp()) AS {DriftEventsSchema.DriftAt}, " +
         $"drift.score AS {DriftEventsSchema.Score}, drift.threshold AS {DriftEventsSchema.Threshold}, drift.statistics AS {DriftEventsSchema.Statistics}, " +
-        $"drift.captureBoostUntil AS {DriftEventsSchema.CaptureBoostUntil}, model.componentVersion AS {DriftEventsSchema.ModelComponentVersion}, " +
+        $"drift.captureBoostUntil AS {DriftEventsSchema.CaptureBoostUntil}, drift.driftedSince AS {DriftEventsSchema.DriftedSince}, model.componentVersion AS {DriftEventsSchema.ModelComponentVersion}, " +
         $"thingGroup AS {DriftEventsSchema.ThingGroup} FROM '{healthTopicFilter}' WHERE drift.drifted = true";
 }

@@ -235,6 +235,13 @@ public sealed record HealthDrift
 
     /// <summary>Until when the capture sample fraction is raised after the score crossed the threshold (UTC); null when not raised.</summary>
     public DateTime? CaptureBoostUntil { get; init; }
+
+    /// <summary>
+    /// Start of the current drifted period (UTC): when the score crossed the threshold while no capture boost was
+    /// running; the period lasts as long as the boost. Null outside a drifted period. The training workflow retrains
+    /// once per period. Added within schema version 1.
+    /// </summary>
+    public DateTime? DriftedSince { get; init; }
 }
 
 /// <summary>The capture spool and uploader.</summary>

@@ -7,7 +7,7 @@ namespace EdgeMlOps.Testing.DynamoDb;
 
 /// <summary>
 /// A DynamoDB table for the workflow's UpdateItem tasks, shared across executions: it applies the request's
-/// <c>ADD attr :v</c> and <c>SET attr = :v</c> clauses to the addressed item (numbers and strings, as DynamoDB
+/// <c>ADD attr :v</c> and <c>SET attr = :v</c> clauses (<c>#name</c> placeholders resolved) to the addressed item (numbers and strings, as DynamoDB
 /// stores them) and returns <c>UPDATED_NEW</c> or <c>ALL_NEW</c> attributes the way Step Functions returns UpdateItem's result.
 /// </summary>
 public sealed partial class FakeRetrainCounter : ITaskHandler
@@ -71,6 +71,12 @@ public sealed partial class FakeRetrainCounter : ITaskHandler
             foreach (Match set in SetClause().Matches(expression))
             {
                 var attribute = set.Groups["attribute"].Value;
+                if (attribute.StartsWith('#'))
+                {
+                    attribute = request["ExpressionAttributeNames"]?[attribute]?.GetValue<string>()
+                        ?? throw new TaskFailure("DynamoDB.ValidationException", $"ExpressionAttributeNames has no {attribute}");
+                }
+
                 item[attribute] = values[set.Groups["value"].Value]!.DeepClone().AsObject();
                 updated[attribute] = item[attribute].DeepClone();
             }
@@ -98,6 +104,6 @@ public sealed partial class FakeRetrainCounter : ITaskHandler
     [GeneratedRegex(@"ADD (?<attribute>\w+) (?<value>:\w+)")]
     private static partial Regex AddClause();
 
-    [GeneratedRegex(@"(?:SET |, )(?<attribute>\w+) = (?<value>:\w+)")]
+    [GeneratedRegex(@"(?:SET |, )(?<attribute>#?\w+) = (?<value>:\w+)")]
     private static partial Regex SetClause();
 }

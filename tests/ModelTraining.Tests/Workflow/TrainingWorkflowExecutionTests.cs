@@ -284,6 +284,48 @@ public sealed class TrainingWorkflowExecutionTests : IClassFixture<TrainingStage
     }
 
     [Fact]
+    public async Task The_drift_scan_reads_every_page_of_a_large_table_and_finds_a_drift_beyond_the_first()
+    {
+        // 6,000 devices whose drift is older than the last training (about 1.2 MB of items: more than one 1 MB
+        // scan page), then one drifted after it, whose key sorts last: only the last page holds it.
+        var lastTraining = DateTimeOffset.UtcNow.AddHours(-1);
+        await _machine.RunAsync(Trigger("schedule"), StoppedRun(_selfArn));
+        for (var i = 0; i < 6_000; i++)
+        {
+            _drift.Record($"press-{i:D5}", lastTraining.AddDays(-2));
+        }
+
+        _drift.Record("zz-press-late", DateTimeOffset.UtcNow.AddMinutes(5));
+
+        var result = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 5), StoppedRun(SelfArn(2)));
+
+        Assert.True(_drift.Pages >= 2, $"{_drift.Pages} page(s)");
+        Assert.Equal(_drift.Pages, result.InvocationsOf("FindDriftSinceLastTraining").Count + result.InvocationsOf("FindMoreDriftSinceLastTraining").Count);
+        Assert.All(result.InvocationsOf("FindMoreDriftSinceLastTraining"), i => Assert.NotNull(i.Parameters!["ExclusiveStartKey"]));
+        Assert.Contains("TakeDriftAsTrigger", result.EnteredStates);
+        var start = Assert.Single(result.InvocationsOf("StartPipelineExecution")).Parameters!;
+        Assert.Contains(start["PipelineParameters"]!.AsArray(), p => p!["Name"]!.GetValue<string>() == "TriggerSource" && p["Value"]!.GetValue<string>() == "drift");
+    }
+
+    [Fact]
+    public async Task Without_a_drift_on_any_page_the_scan_reads_them_all_and_the_label_count_decides()
+    {
+        var lastTraining = DateTimeOffset.UtcNow.AddHours(-1);
+        await _machine.RunAsync(Trigger("schedule"), StoppedRun(_selfArn));
+        for (var i = 0; i < 6_000; i++)
+        {
+            _drift.Record($"press-{i:D5}", lastTraining.AddDays(-2));
+        }
+
+        var result = await _machine.RunAsync(Trigger("labels-updated", newLabelCount: 5), Counted(new Scenario { WhenAnswersRunOut = WhenAnswersRunOut.Fail }));
+
+        Assert.Equal("SkipTooFewNewLabels", result.EnteredStates[^1]);
+        Assert.True(_drift.Pages >= 2, $"{_drift.Pages} page(s)");
+        Assert.Equal(0, result.InvocationsOf("FindDriftSinceLastTraining").Concat(result.InvocationsOf("FindMoreDriftSinceLastTraining")).Sum(i => i.Output!["Count"]!.GetValue<int>()));
+        Assert.Equal(6_000, result.InvocationsOf("FindDriftSinceLastTraining").Concat(result.InvocationsOf("FindMoreDriftSinceLastTraining")).Sum(i => i.Output!["ScannedCount"]!.GetValue<int>()));
+    }
+
+    [Fact]
     public async Task A_drift_trigger_while_a_pipeline_runs_is_a_duplicate_like_any_other()
     {
         _drift.Record("press-07", DateTimeOffset.UtcNow);

@@ -9,7 +9,8 @@ namespace EdgeMlOps.Edge.Component.Drift;
 /// confidences), and <see cref="Score"/> turns the window's counts into a PSI per statistic and the combined score,
 /// their maximum. When the combined score is above the threshold, captures are sampled at
 /// <see cref="DriftSettings.BoostSampleFraction"/> until <see cref="DriftSettings.BoostMinutes"/> after the last
-/// score above it. Frames are recorded by the inference loop, scores taken by the health timer: both under one lock
+/// score above it; that span is one drifted period, reported with its start (<see cref="HealthDrift.DriftedSince"/>).
+/// Frames are recorded by the inference loop, scores taken by the health timer: both under one lock
 /// (a frame's update is a few dozen additions).
 /// </summary>
 public sealed class DriftMonitor
@@ -22,6 +23,7 @@ public sealed class DriftMonitor
     private readonly long[] _colourScratch = new long[FrameStatistics.ColourBins];
     private Window _window;
     private DateTimeOffset? _boostUntil;
+    private DateTimeOffset? _driftedSince;
 
     public DriftMonitor(DriftBaseline baseline, int windowFrames)
     {
@@ -118,8 +120,16 @@ public sealed class DriftMonitor
             var drifted = score > settings.Threshold;
             if (drifted)
             {
+                // A new drifted period starts when no boost runs; a score above the threshold during one extends it.
+                if (_boostUntil is not { } running || running <= now)
+                {
+                    _driftedSince = now;
+                }
+
                 _boostUntil = now.AddMinutes(settings.BoostMinutes);
             }
+
+            var boosting = _boostUntil is { } until && until > now;
 
             return new HealthDrift
             {
@@ -128,7 +138,8 @@ public sealed class DriftMonitor
                 WindowFrames = _window.Count,
                 Threshold = settings.Threshold,
                 Drifted = drifted,
-                CaptureBoostUntil = _boostUntil is { } until && until > now ? until.UtcDateTime : null,
+                CaptureBoostUntil = boosting ? _boostUntil!.Value.UtcDateTime : null,
+                DriftedSince = boosting ? _driftedSince?.UtcDateTime : null,
             };
         }
     }

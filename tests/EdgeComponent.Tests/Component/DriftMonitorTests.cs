@@ -133,6 +133,41 @@ public sealed class DriftMonitorTests
     }
 
     [Fact]
+    public void A_drifted_period_starts_at_the_first_crossing_lasts_while_the_boost_runs_and_a_later_crossing_starts_a_new_one()
+    {
+        var monitor = new DriftMonitor(Baseline(), Settings.WindowFrames);
+        var normal = Checkerboard(450, 300, 60, 200, 1);
+        var drifted = Checkerboard(450, 300, 20, 40, 40);
+        void Fill(byte[] frame)
+        {
+            for (var i = 0; i < Settings.WindowFrames; i++)
+            {
+                monitor.Record(frame, 450, 300, [0.85f], Settings.WindowFrames);
+            }
+        }
+
+        Fill(normal);
+        Assert.Null(monitor.Score(Settings, Now).DriftedSince);
+
+        Fill(drifted);
+        var first = monitor.Score(Settings, Now);
+        Assert.Equal(Now.UtcDateTime, first.DriftedSince);
+        // Still drifted 20 minutes later: the same period (the boost was running), extended.
+        var still = monitor.Score(Settings, Now.AddMinutes(20));
+        Assert.Equal(Now.UtcDateTime, still.DriftedSince);
+        Assert.Equal(Now.AddMinutes(50).UtcDateTime, still.CaptureBoostUntil);
+
+        // Back to normal: the period lasts until the boost ends, then there is none.
+        Fill(normal);
+        Assert.Equal(Now.UtcDateTime, monitor.Score(Settings, Now.AddMinutes(40)).DriftedSince);
+        Assert.Null(monitor.Score(Settings, Now.AddMinutes(51)).DriftedSince);
+
+        // Drifting again after the boost ended is a new period.
+        Fill(drifted);
+        Assert.Equal(Now.AddMinutes(60).UtcDateTime, monitor.Score(Settings, Now.AddMinutes(60)).DriftedSince);
+    }
+
+    [Fact]
     public void The_window_forgets_the_oldest_frames()
     {
         var monitor = new DriftMonitor(Baseline(), 10);

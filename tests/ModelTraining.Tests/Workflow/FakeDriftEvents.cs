@@ -26,18 +26,23 @@ internal sealed class FakeDriftEvents : ITaskHandler
     /// <summary>Scan requests answered (pages read).</summary>
     public int Pages { get; private set; }
 
-    /// <summary>Writes the device's latest drift event, as the rule does (replacing its earlier one).</summary>
-    public void Record(string thingName, DateTimeOffset at, double score = 0.41)
+    /// <summary>Writes the device's latest drift event, as the rule does (replacing its earlier one); without <paramref name="driftedSince"/> as an older component's event.</summary>
+    public void Record(string thingName, DateTimeOffset at, DateTimeOffset? driftedSince = null, double score = 0.41)
     {
         var item = new JsonObject
         {
             [DriftEventsSchema.PartitionKey] = InMemoryDynamoDbTable.S(thingName),
-            [DriftEventsSchema.DriftAt] = InMemoryDynamoDbTable.S(at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)),
+            [DriftEventsSchema.DriftAt] = InMemoryDynamoDbTable.S(Iso(at)),
             [DriftEventsSchema.Score] = new JsonObject { ["N"] = score.ToString(CultureInfo.InvariantCulture) },
             [DriftEventsSchema.Threshold] = new JsonObject { ["N"] = "0.25" },
             [DriftEventsSchema.ModelComponentVersion] = InMemoryDynamoDbTable.S("1.0.3"),
             [DriftEventsSchema.ThingGroup] = InMemoryDynamoDbTable.S("edgemlops-dev-fleet"),
         };
+        if (driftedSince is { } since)
+        {
+            item[DriftEventsSchema.DriftedSince] = InMemoryDynamoDbTable.S(Iso(since));
+        }
+
         lock (_lock)
         {
             if (_table is null)
@@ -67,4 +72,6 @@ internal sealed class FakeDriftEvents : ITaskHandler
             return ValueTask.FromResult<JsonNode?>(_table.Scan(request));
         }
     }
+
+    private static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

@@ -22,6 +22,9 @@ public sealed record DatasetPlan
     /// <summary>Short hash of the labels used: two runs on the same labels have the same snapshot id.</summary>
     public required string SnapshotId { get; init; }
 
+    /// <summary>The labeling jobs behind the labels, newest first, as many as the model package metadata value holds (<see cref="DatasetPlanner.LabelingJobs"/>).</summary>
+    public IReadOnlyList<string> LabelingJobs { get; init; } = [];
+
     public int ImageCount => Images.Count;
 
     public int LabelCount => Images.Sum(i => i.Boxes.Count);

@@ -44,6 +44,7 @@ public static class DatasetPlanner
         void Skip(string reason) => skipped[reason] = skipped.GetValueOrDefault(reason) + 1;
 
         var images = new List<DatasetImage>();
+        var used = new List<LabelRecord>();
         var usedNames = new HashSet<string>(StringComparer.Ordinal);
         foreach (var row in latest)
         {
@@ -85,6 +86,7 @@ public static class DatasetPlanner
             }
 
             var (fileName, labelFileName) = FileNames(key, usedNames);
+            used.Add(row);
             images.Add(new DatasetImage(
                 row.SourceRef,
                 options.Splitter.Assign(key),
@@ -99,9 +101,36 @@ public static class DatasetPlanner
             ClassNames = options.ClassNames,
             Skipped = skipped,
             SnapshotId = Snapshot(latest),
+            LabelingJobs = LabelingJobs(used),
         };
         Check(plan);
         return plan;
+    }
+
+    /// <summary>
+    /// The labeling jobs behind the dataset's labels, newest first (by their newest label), as many as fit
+    /// <see cref="ModelPackageMetadata.MaxValueLength"/> characters joined with
+    /// <see cref="ModelPackageMetadata.LabelingJobSeparator"/> (the model package metadata value they go into);
+    /// labels without a job name are not named.
+    /// </summary>
+    public static IReadOnlyList<string> LabelingJobs(IEnumerable<LabelRecord> used)
+    {
+        var jobs = new List<string>();
+        var length = 0;
+        foreach (var job in used.Where(r => r.LabelingJob.Length > 0).GroupBy(r => r.LabelingJob, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Max(r => r.EventTime)).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key))
+        {
+            var added = length + (jobs.Count > 0 ? 1 : 0) + job.Length;
+            if (added > ModelPackageMetadata.MaxValueLength)
+            {
+                break;
+            }
+
+            jobs.Add(job);
+            length = added;
+        }
+
+        return jobs;
     }
 
     /// <summary>Folder name of a split in the dataset layout (YOLO's train/val/test).</summary>

@@ -1,3 +1,5 @@
+using EdgeMlOps.Contracts;
+
 namespace EdgeMlOps.Lambdas.PrepareYoloDataset;
 
 /// <summary>The event the pipeline's PrepareDataset step sends (its Arguments).</summary>
@@ -37,6 +39,9 @@ public sealed record PrepareResponse
 
     public required string SnapshotId { get; init; }
 
+    /// <summary>The labeling jobs behind the labels, newest first, joined with a space (model package metadata <c>labelingJobs</c>); <c>none</c> when no label names its job.</summary>
+    public required string LabelingJobs { get; init; }
+
     public static PrepareResponse From(DatasetPlan plan, string datasetUri) => new()
     {
         DatasetUri = datasetUri,
@@ -47,5 +52,6 @@ public sealed record PrepareResponse
         TestImages = plan.CountIn(DatasetSplit.Test),
         SkippedLabels = plan.SkippedLabels,
         SnapshotId = plan.SnapshotId,
+        LabelingJobs = plan.LabelingJobs.Count == 0 ? ModelPackageMetadata.NoLabelingJobs : string.Join(ModelPackageMetadata.LabelingJobSeparator, plan.LabelingJobs),
     };
 }

@@ -15,7 +15,7 @@ public sealed record ReleaseLineage(string TrainingPipelineExecution, string Dat
     public static ReleaseLineage From(JsonObject? metadata)
     {
         string Read(string key) => metadata?[key] is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0 ? s : Unknown;
-        var jobs = metadata?[ModelPackageMetadata.LabelingJobs] is JsonValue j && j.TryGetValue<string>(out var joined)
+        var jobs = metadata?[ModelPackageMetadata.LabelingJobs] is JsonValue j && j.TryGetValue<string>(out var joined) && joined != ModelPackageMetadata.NoLabelingJobs
             ? joined.Split(ModelPackageMetadata.LabelingJobSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : [];
         return new ReleaseLineage(Read(ModelPackageMetadata.PipelineExecutionId), Read(ModelPackageMetadata.DatasetSnapshotId),

@@ -75,6 +75,9 @@ public sealed class DriftScenarioTests(TwinRunFixture twin)
         Assert.Equal(DriftEventsSchema.DriftTrigger, retraining.LastTrainingTrigger);
         Assert.Equal(DriftEventsSchema.DriftTrigger, retraining.RegisteredTriggerSource);
         Assert.Contains("Trigger: drift.", retraining.Notification, StringComparison.Ordinal);
+        // Lineage: the package names the labeling jobs behind its labels, the job the labeling run just ran.
+        Assert.NotEmpty(retraining.LabeledBy);
+        Assert.Equal(string.Join(ModelPackageMetadata.LabelingJobSeparator, retraining.LabeledBy), retraining.RegisteredLabelingJobs);
     }
 
     [Fact]

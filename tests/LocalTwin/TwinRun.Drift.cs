@@ -33,6 +33,9 @@ public sealed partial class TwinRun
     /// <summary>The LabelsUpdated entry the labeling run put on the bus (set by <see cref="LabelAsync"/>).</summary>
     private JsonObject? _labelsUpdatedEntry;
 
+    /// <summary>The labeling_job of every feature record the labeling run wrote (set by <see cref="LabelAsync"/>).</summary>
+    private List<string> _labeledBy = [];
+
     /// <summary>
     /// The candidate's drift baseline, as evaluate.py computes it: image statistics over the training images (the
     /// twin's dataset copy, which the devices' cameras replay) and the candidate's predictions on them (one scratch
@@ -170,7 +173,9 @@ public sealed partial class TwinRun
             var pipelineId = template.LogicalIdsOfType("AWS::SageMaker::Pipeline").Single();
             var pipelineName = resolver.ResolveString(template.Properties(pipelineId)["PipelineName"], $"Resources.{pipelineId}.Properties.PipelineName");
             var pipelineBody = resolver.ResolveString(template.Properties(pipelineId)["PipelineDefinition"]?["PipelineDefinitionBody"], $"Resources.{pipelineId}.Properties.PipelineDefinition.PipelineDefinitionBody");
-            var sageMaker = new PipelineStandIn(pipelineName, pipelineBody, $"arn:aws:sagemaker:{FakeAws.Region}:{FakeAws.AccountId}:model-package/{_settings.NamePrefix}-{_options.EnvironmentName}-drift/3");
+            var sageMaker = new PipelineStandIn(pipelineName, pipelineBody, $"arn:aws:sagemaker:{FakeAws.Region}:{FakeAws.AccountId}:model-package/{_settings.NamePrefix}-{_options.EnvironmentName}-drift/3",
+                // What PrepareDataset names: the jobs of the labels in the dataset (here: the labels the run just wrote).
+                _labeledBy.Count == 0 ? ModelPackageMetadata.NoLabelingJobs : string.Join(ModelPackageMetadata.LabelingJobSeparator, _labeledBy));
             var counter = new FakeRetrainCounter();
             var scanPages = 0;
             var selfArn = FakeAws.Arn("states", $"execution:{machine.Name}:local-1");
@@ -210,7 +215,9 @@ public sealed partial class TwinRun
                 ScanPages = scanPages,
                 PipelineStarts = sageMaker.Starts,
                 LastTrainingTrigger = counter.Text("lastTrainingTrigger"),
-                RegisteredTriggerSource = sageMaker.Registered?["CustomerMetadataProperties"]?["triggerSource"]?.GetValue<string>(),
+                RegisteredTriggerSource = sageMaker.Registered?["CustomerMetadataProperties"]?[ModelPackageMetadata.TriggerSource]?.GetValue<string>(),
+                RegisteredLabelingJobs = sageMaker.Registered?["CustomerMetadataProperties"]?[ModelPackageMetadata.LabelingJobs]?.GetValue<string>(),
+                LabeledBy = _labeledBy,
                 Notification = notification,
             };
             lines.Add($"rule matched; workflow input {input.ToJsonString()}");
@@ -220,7 +227,7 @@ public sealed partial class TwinRun
                 lines.Add($"StartPipelineExecution {name}: {string.Join(", ", parameters.Select(p => $"{p.Key}={p.Value}"))} ('{description}')");
             }
 
-            lines.Add($"registered package triggerSource {_drift.Retraining.RegisteredTriggerSource}; counter lastTrainingTrigger {_drift.Retraining.LastTrainingTrigger}");
+            lines.Add($"registered package triggerSource {_drift.Retraining.RegisteredTriggerSource}, labelingJobs {_drift.Retraining.RegisteredLabelingJobs}; counter lastTrainingTrigger {_drift.Retraining.LastTrainingTrigger}");
             if (notification is not null)
             {
                 lines.Add($"e-mail: {notification}");

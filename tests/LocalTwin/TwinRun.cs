@@ -233,6 +233,7 @@ public sealed partial class TwinRun
                 ["Steps.Train.ModelArtifacts.S3ModelArtifacts"] = $"s3://{bucket}/training/{executionId}/output/model.tar.gz",
                 ["Steps.PrepareDataset.OutputParameters['DatasetUri']"] = $"s3://{bucket}/datasets/{executionId}",
                 ["Steps.PrepareDataset.OutputParameters['SnapshotId']"] = $"snapshot-{version}",
+                ["Steps.PrepareDataset.OutputParameters['LabelingJobs']"] = $"edgemlops-twin-labeling-{version}",
                 ["Steps.PrepareDataset.OutputParameters['LabelCount']"] = 188,
                 ["Steps.PrepareDataset.OutputParameters['ImageCount']"] = 200,
             },

@@ -107,6 +107,7 @@ public static partial class TrainingPipelineDefinition
                 ["TestImages"] = LambdaOutputType.Integer,
                 ["SkippedLabels"] = LambdaOutputType.Integer,
                 ["SnapshotId"] = LambdaOutputType.String,
+                ["LabelingJobs"] = LambdaOutputType.String,
             }));
 
         var maxRuntimeSeconds = settings.MaxWaitHours * 3600;
@@ -243,6 +244,7 @@ public static partial class TrainingPipelineDefinition
                 [ModelPackageMetadata.ClassNames] = JoinClassNames(inputs.ClassNames),
                 [ModelPackageMetadata.DatasetUri] = prepare.Output("DatasetUri"),
                 [ModelPackageMetadata.DatasetSnapshotId] = prepare.Output("SnapshotId"),
+                [ModelPackageMetadata.LabelingJobs] = prepare.Output("LabelingJobs"),
                 [ModelPackageMetadata.LabelCount] = PipelineExpression.Join(string.Empty, prepare.Output("LabelCount")),
                 [ModelPackageMetadata.ImageCount] = PipelineExpression.Join(string.Empty, prepare.Output("ImageCount")),
                 [ModelPackageMetadata.SourceCommit] = sourceCommit.Value,

@@ -64,6 +64,9 @@ public static class ModelPackageMetadata
 
     public const char LabelingJobSeparator = ' ';
 
+    /// <summary>The <see cref="LabelingJobs"/> value when no label of the dataset names its job (a metadata value cannot be empty).</summary>
+    public const string NoLabelingJobs = "none";
+
     public const char ClassNameSeparator = '/';
 
     /// <summary>Longest metadata value SageMaker accepts.</summary>

@@ -95,7 +95,7 @@ public sealed partial class ObservabilityTemplateTests
 
         Assert.DoesNotContain("*", sql);
         Assert.EndsWith("FROM 'edgemlops/+/inference/health' WHERE drift.drifted = true", sql);
-        foreach (var field in new[] { DriftEventsSchema.PartitionKey, DriftEventsSchema.DriftAt, DriftEventsSchema.Score, DriftEventsSchema.ModelComponentVersion, DriftEventsSchema.ThingGroup })
+        foreach (var field in new[] { DriftEventsSchema.PartitionKey, DriftEventsSchema.DriftAt, DriftEventsSchema.Score, DriftEventsSchema.ModelComponentVersion, DriftEventsSchema.ThingGroup, DriftEventsSchema.DriftedSince })
         {
             Assert.Contains($" AS {field}", sql);
         }
@@ -108,9 +108,9 @@ public sealed partial class ObservabilityTemplateTests
         {
             Model = new HealthModel { ComponentVersion = "1.0.4" },
             ThingGroup = "edgemlops-dev-canary",
-            Drift = new HealthDrift { Score = 0.4, Threshold = 0.25, Drifted = true, CaptureBoostUntil = DateTime.UtcNow, Statistics = new Dictionary<string, double> { ["brightness"] = 0.4 } },
+            Drift = new HealthDrift { Score = 0.4, Threshold = 0.25, Drifted = true, CaptureBoostUntil = DateTime.UtcNow, DriftedSince = DateTime.UtcNow, Statistics = new Dictionary<string, double> { ["brightness"] = 0.4 } },
         }.ToJsonBytes())!;
-        foreach (var path in new[] { "drift.score", "drift.threshold", "drift.statistics", "drift.captureBoostUntil", "drift.drifted", "model.componentVersion", "thingGroup" })
+        foreach (var path in new[] { "drift.score", "drift.threshold", "drift.statistics", "drift.captureBoostUntil", "drift.driftedSince", "drift.drifted", "model.componentVersion", "thingGroup" })
         {
             Assert.True(Read(message, path) is not null, path);
         }

@@ -11,7 +11,8 @@ namespace EdgeMlOps.LocalTwin.Drift;
 /// returns the package that step registers when resolved with the started parameters (so its metadata carries them).
 /// No training runs: the twin shows what starts the pipeline and with what.
 /// </summary>
-public sealed class PipelineStandIn(string pipelineName, string definitionJson, string modelPackageArn)
+/// <param name="labelingJobs">What the PrepareDataset step would name as the labeling jobs behind the dataset (the twin's labeling run).</param>
+public sealed class PipelineStandIn(string pipelineName, string definitionJson, string modelPackageArn, string labelingJobs)
 {
     private readonly object _lock = new();
     private readonly List<(string PipelineName, IReadOnlyDictionary<string, string> Parameters, string Description)> _starts = [];
@@ -110,6 +111,7 @@ public sealed class PipelineStandIn(string pipelineName, string definitionJson, 
                 ["Steps.Train.ModelArtifacts.S3ModelArtifacts"] = $"s3://artifacts/training/{id}/output/model.tar.gz",
                 ["Steps.PrepareDataset.OutputParameters['DatasetUri']"] = $"s3://artifacts/datasets/{id}",
                 ["Steps.PrepareDataset.OutputParameters['SnapshotId']"] = $"snapshot-{id}",
+                ["Steps.PrepareDataset.OutputParameters['LabelingJobs']"] = labelingJobs,
                 ["Steps.PrepareDataset.OutputParameters['LabelCount']"] = 188,
                 ["Steps.PrepareDataset.OutputParameters['ImageCount']"] = 200,
             },

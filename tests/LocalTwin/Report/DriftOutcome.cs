@@ -80,6 +80,12 @@ public sealed record DriftRetraining
     /// <summary>The registered package's triggerSource metadata (the pipeline's RegisterModel step resolved with the started parameters).</summary>
     public string? RegisteredTriggerSource { get; init; }
 
+    /// <summary>The registered package's labelingJobs metadata (lineage the release ledger and fleet status read).</summary>
+    public string? RegisteredLabelingJobs { get; init; }
+
+    /// <summary>The labeling_job of the feature records the labeling run wrote.</summary>
+    public IReadOnlyList<string> LabeledBy { get; init; } = [];
+
     /// <summary>The workflow's e-mail subject and message.</summary>
     public string? Notification { get; init; }
 }

@@ -81,6 +81,7 @@ public sealed class TrainingScriptsRun : IDisposable
             ["Steps.Train.ModelArtifacts.S3ModelArtifacts"] = TrainingJobOutput,
             ["Steps.PrepareDataset.OutputParameters['DatasetUri']"] = Prepared.DatasetUri,
             ["Steps.PrepareDataset.OutputParameters['SnapshotId']"] = Prepared.SnapshotId,
+            ["Steps.PrepareDataset.OutputParameters['LabelingJobs']"] = Prepared.LabelingJobs,
             ["Steps.PrepareDataset.OutputParameters['LabelCount']"] = Prepared.LabelCount,
             ["Steps.PrepareDataset.OutputParameters['ImageCount']"] = Prepared.ImageCount,
         },

@@ -104,6 +104,7 @@ public sealed partial class TrainingToEdgeContractTests
             ["Steps.Train.ModelArtifacts.S3ModelArtifacts"] = TrainingJobOutput,
             ["Steps.PrepareDataset.OutputParameters['DatasetUri']"] = $"s3://artifacts-bucket/datasets/{ExecutionId}",
             ["Steps.PrepareDataset.OutputParameters['SnapshotId']"] = "9a8b7c6d5e4f3a2b",
+            ["Steps.PrepareDataset.OutputParameters['LabelingJobs']"] = "edgemlops-dev-20261203-label edgemlops-dev-20261201-label",
             ["Steps.PrepareDataset.OutputParameters['LabelCount']"] = 385,
             ["Steps.PrepareDataset.OutputParameters['ImageCount']"] = 188,
         },

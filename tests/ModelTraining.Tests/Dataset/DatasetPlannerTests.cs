@@ -226,4 +226,43 @@ public sealed class DatasetPlannerTests
     private static Dictionary<string, DatasetSplit> Splits(DatasetPlan plan) => plan.Images.ToDictionary(i => i.SourceUri, i => i.Split);
 
     private DatasetImage Image(string path) => _plan.Images.Single(i => i.SourceUri == LabelsCsv.Uri(path));
+
+    [Fact]
+    public void Names_the_labeling_jobs_behind_the_dataset_newest_first_and_not_those_of_labels_left_out()
+    {
+        var rows = new[]
+        {
+            LabelsCsv.Row("bad/a.jpg", Box(10, 10, 20, 20), 100) with { LabelingJob = "edgemlops-dev-20261201-label" },
+            LabelsCsv.Row("bad/b.jpg", Box(10, 10, 20, 20), 300) with { LabelingJob = "edgemlops-dev-20261203-label" },
+            LabelsCsv.Row("bad/c.jpg", Box(10, 10, 20, 20), 200) with { LabelingJob = "edgemlops-dev-20261201-label" },
+            // Superseded by a newer label of the same image: its job is not behind the dataset.
+            LabelsCsv.Row("bad/d.jpg", Box(10, 10, 20, 20), 50) with { LabelingJob = "edgemlops-dev-20261130-label" },
+            LabelsCsv.Row("bad/d.jpg", Box(10, 10, 20, 20), 250) with { LabelingJob = "edgemlops-dev-20261202-label" },
+            // Rejected: not in the dataset.
+            LabelsCsv.Row("bad/e.jpg", Box(10, 10, 20, 20), 400, status: "REJECTED") with { LabelingJob = "edgemlops-dev-20261204-label" },
+        };
+
+        // Enough images of the oldest job for every split to hold some.
+        var filler = Enumerable.Range(0, 40).Select(i => LabelsCsv.Row($"bad/f{i:D2}.jpg", Box(10, 10, 20, 20), 150) with { LabelingJob = "edgemlops-dev-20261201-label" });
+
+        var plan = DatasetPlanner.Plan(rows.Concat(filler), AllImagesExist, LabelsCsv.Options());
+
+        Assert.Equal(["edgemlops-dev-20261203-label", "edgemlops-dev-20261202-label", "edgemlops-dev-20261201-label"], plan.LabelingJobs);
+        Assert.Equal("edgemlops-dev-20261203-label edgemlops-dev-20261202-label edgemlops-dev-20261201-label", PrepareResponse.From(plan, "s3://b/d").LabelingJobs);
+    }
+
+    [Fact]
+    public void Names_as_many_labeling_jobs_as_a_metadata_value_holds_and_none_when_no_label_names_one()
+    {
+        var many = Enumerable.Range(0, 40).Select(i => LabelsCsv.Row($"bad/{i:D2}.jpg", Box(10, 10, 20, 20), 1000 - i) with { LabelingJob = $"edgemlops-dev-job-{i:D2}" }).ToList();
+
+        var jobs = DatasetPlanner.Plan(many, AllImagesExist, LabelsCsv.Options()).LabelingJobs;
+        var joined = string.Join(EdgeMlOps.Contracts.ModelPackageMetadata.LabelingJobSeparator, jobs);
+
+        Assert.True(joined.Length <= EdgeMlOps.Contracts.ModelPackageMetadata.MaxValueLength, $"{joined.Length} characters");
+        Assert.True(joined.Length + 1 + "edgemlops-dev-job-00".Length > EdgeMlOps.Contracts.ModelPackageMetadata.MaxValueLength, "one more job would have fitted");
+        Assert.Equal([.. Enumerable.Range(0, jobs.Count).Select(i => $"edgemlops-dev-job-{i:D2}")], jobs);
+        var unnamed = DatasetPlanner.Plan(many.Select(r => r with { LabelingJob = string.Empty }), AllImagesExist, LabelsCsv.Options());
+        Assert.Equal(EdgeMlOps.Contracts.ModelPackageMetadata.NoLabelingJobs, PrepareResponse.From(unnamed, "s3://b/d").LabelingJobs);
+    }
 }

@@ -103,6 +103,8 @@ public sealed partial class TrainingPipelineDefinitionTests
 
         Assert.Equal("scratch", metadata["classNames"]!.GetValue<string>());
         Assert.Equal("Parameters.SourceCommit", metadata["sourceCommit"]!["Get"]!.GetValue<string>());
+        // The lineage the release ledger and `fleet status` read: the labeling jobs behind the dataset, from the PrepareDataset step.
+        Assert.Equal("Steps.PrepareDataset.OutputParameters['LabelingJobs']", metadata[EdgeMlOps.Contracts.ModelPackageMetadata.LabelingJobs]!["Get"]!.GetValue<string>());
         var onnx = metadata["onnxModelUri"]!["Std:Join"]!["Values"]!.AsArray();
         Assert.Equal("Steps.Evaluate.ProcessingOutputConfig.Outputs['onnx'].S3Output.S3Uri", onnx[0]!["Get"]!.GetValue<string>());
         Assert.Equal("/model.onnx", onnx[1]!.GetValue<string>());

@@ -61,7 +61,8 @@ public sealed partial class TwinRun
             var inference = device.Installed(_settings.Edge.InferenceComponentName) ?? throw new InvalidOperationException($"{DriftedDevice} has no inference component installed.");
             var camera = Directory.GetDirectories(inference.DecompressedPath, InferenceArtifactLayout.SampleImagesFolder, SearchOption.AllDirectories).Single();
             var bucket = inference.Configuration["capture"]?["bucket"]?.GetValue<string>() ?? string.Empty;
-            var prefix = (inference.Configuration["capture"]?["prefix"]?.GetValue<string>() ?? string.Empty) + DriftedDevice + "/";
+            var capturePrefix = inference.Configuration["capture"]?["prefix"]?.GetValue<string>() ?? string.Empty;
+            var prefix = capturePrefix + DriftedDevice + "/";
 
             // Every device's window is scored (minFrames reached) before the camera changes: the "before" is a real score.
             await WaitUntilAsync(() => devices.All(d => LatestDrift(iotCore, healthTopics, d.ThingName, DateTimeOffset.MinValue) is { Statistics.Count: > 0 }), TimeSpan.FromSeconds(90), cancellationToken).ConfigureAwait(false);
@@ -87,6 +88,9 @@ public sealed partial class TwinRun
             var uploadsAfter = (await CaptureObjectsAsync(s3, bucket, prefix, cancellationToken).ConfigureAwait(false)).Select(o => o.Key).Except(uploadedBefore.Select(o => o.Key)).Count();
             // S3 keeps LastModified to the second: the span before is widened by one second, never narrowed.
             var uploadsBefore = uploadedBefore.Count(o => o.Stored >= changedAt - span - TimeSpan.FromSeconds(1));
+            // Everything captured so far, the darkened frames included, is what the labeling run must list.
+            var known = _report.CapturedObjects.ToHashSet(StringComparer.Ordinal);
+            _report.CapturedObjects.AddRange((await CaptureObjectsAsync(s3, bucket, capturePrefix, cancellationToken).ConfigureAwait(false)).Select(o => o.Key).Where(k => !known.Contains(k)).Order(StringComparer.Ordinal));
             lines.Add($"{DriftedDevice} uploaded {uploadsAfter} frame(s) in the {span.TotalSeconds:0} s after the change ({darkenedCaptures.Count} of the {hashes.Distinct().Count()} darkened frames), {uploadsBefore} in the {span.TotalSeconds:0} s before");
 
             var others = devices.Where(d => d.ThingName != DriftedDevice).ToDictionary(

@@ -107,7 +107,7 @@ public sealed partial class TwinRun
                 _driftEvents.Put(item);
             }
 
-            var events = Enumerable.Range(0, 1).SelectMany(_ => ScanAll(_driftEvents)).ToDictionary(
+            var events = ScanAll(_driftEvents).ToDictionary(
                 i => i[DriftEventsSchema.PartitionKey]!["S"]!.GetValue<string>(),
                 i => (i[DriftEventsSchema.DriftAt]?["S"]?.GetValue<string>() ?? "", double.Parse(i[DriftEventsSchema.Score]?["N"]?.GetValue<string>() ?? "0", CultureInfo.InvariantCulture)),
                 StringComparer.Ordinal);

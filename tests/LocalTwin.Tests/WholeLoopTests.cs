@@ -49,6 +49,10 @@ public sealed class WholeLoopTests(TwinRunFixture twin)
         Assert.Equal(new[] { (canary, "2.0.0"), (canary, "2.0.0"), (twin.Settings.Edge.FleetThingGroup, "2.0.0") }, good.Deployments);
         Assert.All(good.DeviceModelVersions.Values, v => Assert.Equal("2.0.0", v));
         Assert.All(good.ModelVersionsInstalled.Values, installed => Assert.Equal(["2.0.0"], installed));
+        // Which model served, from the results: on the canary the current model (1.0.0, confidence 0.45) keeps
+        // publishing, under its own version, while the candidate runs in shadow; then the candidate (0.5) serves.
+        Assert.Equal(["1.0.0: scratch 0.45 [150,106,300,196]", "2.0.0: scratch 0.5 [150,106,300,196]"], good.PublishedDetections[Canary]);
+        Assert.All(good.PublishedDetections.Where(kv => kv.Key != Canary), kv => Assert.Equal(["1.0.0: scratch 0.45 [150,106,300,196]", "2.0.0: scratch 0.5 [150,106,300,196]"], kv.Value));
         var shadow = Assert.IsType<EdgeMlOps.Contracts.HealthShadow>(good.CanaryShadow);
         Assert.Equal("2.0.0", shadow.CandidateVersion);
         Assert.True(shadow.FramesCompared >= twin.Settings.Edge.HealthGate.Shadow.MinFramesCompared, $"{shadow.FramesCompared} frames compared");
@@ -79,6 +83,8 @@ public sealed class WholeLoopTests(TwinRunFixture twin)
         Assert.Equal(new[] { (twin.Settings.Edge.CanaryThingGroup, "3.0.0"), (twin.Settings.Edge.CanaryThingGroup, "2.0.0") }, blind.Deployments);
         Assert.Equal(["3.0.0", "2.0.0"], blind.ModelVersionsInstalled[Canary]);
         AssertFleetUntouched(blind);
+        // Nothing was ever published under the blind model's version.
+        Assert.All(blind.PublishedDetections.Values, published => Assert.DoesNotContain(published, p => p.StartsWith("3.0.0", StringComparison.Ordinal)));
         // The component ran the set the good model was evaluated with on the blind file: nothing reproduced.
         var acceptance = Assert.IsType<EdgeMlOps.Contracts.HealthAcceptance>(blind.CanaryAcceptance);
         Assert.Equal(("failed", 0.0, 0, false), (acceptance.Status, acceptance.Parity, acceptance.DeviceBoxes, acceptance.ModelMatches));
@@ -109,6 +115,8 @@ public sealed class WholeLoopTests(TwinRunFixture twin)
         Assert.Equal("4.0.0", shadow.CandidateVersion);
         Assert.True(shadow.FramesCompared >= twin.Settings.Edge.HealthGate.Shadow.MinFramesCompared, $"{shadow.FramesCompared} frames compared");
         Assert.Equal((0.0, 0L), (shadow.BoxF1, shadow.MatchedBoxes));
+        // Nothing the candidate finds (its box in the top left) is published: every device's results are the current model's.
+        Assert.All(disagreeing.PublishedDetections.Values, published => Assert.Equal(["2.0.0: scratch 0.5 [150,106,300,196]"], published));
         Assert.Equal("unhealthy", Release(4).Phases["shadowHealth"].Outcome);
         Assert.Equal("rolled-back", Release(4).Status);
         var line = Scenario("disagreeing");

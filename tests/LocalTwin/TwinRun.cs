@@ -323,6 +323,7 @@ public sealed partial class TwinRun
             var deploymentsBefore = controlPlane.Deployments.Count;
             var notificationsBefore = controlPlane.Notifications.Count;
             var healthBefore = iotCore.Payloads(HealthTopics).Count;
+            var resultsBefore = iotCore.Payloads(ResultTopics).Count;
             var eventsBefore = devices.ToDictionary(d => d.ThingName, d => d.Events.Count, StringComparer.Ordinal);
             var result = await machine.RunAsync(input, controlPlane.Register(new Scenario { Timeout = TimeSpan.FromMinutes(15) }), cancellationToken).ConfigureAwait(false);
             var deployments = controlPlane.Deployments.Skip(deploymentsBefore).ToList();
@@ -341,6 +342,7 @@ public sealed partial class TwinRun
                 Intended = intended,
                 ModelVersionsInstalled = devices.ToDictionary(d => d.ThingName, d => ModelVersionsInstalled(d.Events.Skip(eventsBefore[d.ThingName])), StringComparer.Ordinal),
                 CanaryAcceptance = CanaryAcceptance(iotCore.Payloads(HealthTopics).Skip(healthBefore)),
+                PublishedDetections = PublishedDetections(devices, iotCore.Payloads(ResultTopics).Skip(resultsBefore)),
                 CanaryShadow = iotCore.Payloads(HealthTopics).Skip(healthBefore).Select(HealthMessage.Read).LastOrDefault(m => m.ThingName == CanaryDevice && m.Shadow is not null)?.Shadow,
             };
             _report.Rollouts.Add(outcome);
@@ -371,6 +373,10 @@ public sealed partial class TwinRun
             }
 
             lines.Add($"devices now run model {string.Join(", ", outcome.DeviceModelVersions.Select(kv => $"{kv.Key}={kv.Value}"))}");
+            foreach (var (thing, published) in outcome.PublishedDetections)
+            {
+                lines.Add($"{thing} published results: {(published.Count == 0 ? "none" : string.Join(" -> ", published))}");
+            }
             return true;
         }).ConfigureAwait(false);
     }
@@ -409,6 +415,31 @@ public sealed partial class TwinRun
     }
 
     private string HealthTopics => $"{_settings.Edge.TopicPrefix}/+/inference/health";
+
+    private string ResultTopics => $"{_settings.Edge.TopicPrefix}/+/inference/results";
+
+    /// <summary>Per device, each change of what its results carried (model version and first detection), in order.</summary>
+    private static Dictionary<string, IReadOnlyList<string>> PublishedDetections(IReadOnlyList<CoreDevice> devices, IEnumerable<JsonObject> results)
+    {
+        var messages = results.Select(InferenceResultMessage.Read).ToList();
+        return devices.ToDictionary(d => d.ThingName, d =>
+        {
+            var changes = new List<string>();
+            foreach (var m in messages.Where(m => m.ThingName == d.ThingName))
+            {
+                var first = m.Detections.FirstOrDefault();
+                var text = first is null ? $"{m.ModelComponentVersion}: none"
+                    : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"{m.ModelComponentVersion}: {first.ClassName} {first.Confidence:0.##} [{first.Box.X1:0},{first.Box.Y1:0},{first.Box.X2:0},{first.Box.Y2:0}]");
+                if (changes.Count == 0 || changes[^1] != text)
+                {
+                    changes.Add(text);
+                }
+            }
+
+            return (IReadOnlyList<string>)changes;
+        }, StringComparer.Ordinal);
+    }
 
     /// <summary>The canary's last acceptance result among <paramref name="healthMessages"/> (what it reported, what the gate read).</summary>
     private static HealthAcceptance? CanaryAcceptance(IEnumerable<JsonObject> healthMessages) => healthMessages

@@ -34,6 +34,13 @@ public sealed record RolloutOutcome
     /// <summary>The last acceptance result the canary reported during the execution (in shadow: the candidate's); null when none.</summary>
     public EdgeMlOps.Contracts.HealthAcceptance? CanaryAcceptance { get; init; }
 
+    /// <summary>
+    /// Thing name → what its published results showed during the execution, each change once in order:
+    /// <c>&lt;model component version&gt;: &lt;class&gt; &lt;confidence&gt; [x1,y1,x2,y2]</c> (the first detection) or <c>…: none</c>.
+    /// The twin's models find the same box on every frame, so this says which model served.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> PublishedDetections { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     /// <summary>The last shadow block the canary reported during the execution (the candidate beside the current model); null when none.</summary>
     public EdgeMlOps.Contracts.HealthShadow? CanaryShadow { get; init; }
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Amazon.S3;
 using Amazon.S3.Model;
 using EdgeMlOps.Contracts;
+using EdgeMlOps.Edge.ModelGen.Models;
 using EdgeMlOps.Edge.Packaging;
 using EdgeMlOps.LocalTwin.Cloud;
 using EdgeMlOps.LocalTwin.Device;
@@ -37,14 +38,17 @@ public sealed partial class TwinRun
     private List<string> _labeledBy = [];
 
     /// <summary>
-    /// The candidate's drift baseline, as evaluate.py computes it: image statistics over the training images (the
-    /// twin's dataset copy, which the devices' cameras replay) and the candidate's predictions on them (one scratch
-    /// at confidence 0.45 on every image, whatever it shows).
+    /// The model file as evaluate.py publishes it: with its drift baseline in the ONNX metadata, computed over the
+    /// training images (the twin's dataset copy, which the devices' cameras replay) and the model's predictions on
+    /// them at the device confidence threshold (a known-output model finds the same on every image).
     /// </summary>
-    private string CandidateDriftBaseline()
+    private byte[] WithDriftBaseline(KnownOutputModel model)
     {
         var images = DatasetImages();
-        return TwinDriftBaseline.Build(images, [.. images.Select(_ => (IReadOnlyList<double>)[0.45])]).ToJson();
+        var threshold = _settings.Edge.Inference.ConfidenceThreshold;
+        IReadOnlyList<double> predicted = [.. model.Anchors.Select(a => (double)a.Scores.Max()).Where(c => c >= threshold)];
+        var baseline = TwinDriftBaseline.Build(images, [.. images.Select(_ => predicted)]).ToJson();
+        return (model with { ExtraMetadata = new Dictionary<string, string>(model.ExtraMetadata) { [OnnxMetadataKeys.DriftBaseline] = baseline } }).Build();
     }
 
     private string[] DatasetImages() =>

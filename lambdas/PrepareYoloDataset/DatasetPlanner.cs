@@ -111,13 +111,13 @@ public static class DatasetPlanner
     /// The labeling jobs behind the dataset's labels, newest first (by their newest label), as many as fit
     /// <see cref="ModelPackageMetadata.MaxValueLength"/> characters joined with
     /// <see cref="ModelPackageMetadata.LabelingJobSeparator"/> (the model package metadata value they go into);
-    /// labels without a job name are not named.
+    /// labels without a job name are not named; Ground Truth's <c>labeling-job/</c> prefix is dropped.
     /// </summary>
     public static IReadOnlyList<string> LabelingJobs(IEnumerable<LabelRecord> used)
     {
         var jobs = new List<string>();
         var length = 0;
-        foreach (var job in used.Where(r => r.LabelingJob.Length > 0).GroupBy(r => r.LabelingJob, StringComparer.Ordinal)
+        foreach (var job in used.Where(r => r.LabelingJob.Length > 0).GroupBy(r => ModelPackageMetadata.LabelingJobName(r.LabelingJob), StringComparer.Ordinal)
             .OrderByDescending(g => g.Max(r => r.EventTime)).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key))
         {
             var added = length + (jobs.Count > 0 ? 1 : 0) + job.Length;

@@ -34,7 +34,7 @@ public sealed partial class TwinRun
     /// <summary>The LabelsUpdated entry the labeling run put on the bus (set by <see cref="LabelAsync"/>).</summary>
     private JsonObject? _labelsUpdatedEntry;
 
-    /// <summary>The labeling_job of every feature record the labeling run wrote (set by <see cref="LabelAsync"/>).</summary>
+    /// <summary>The job names (labeling_job without Ground Truth's prefix) of the feature records the labeling run wrote (set by <see cref="LabelAsync"/>).</summary>
     private List<string> _labeledBy = [];
 
     /// <summary>

@@ -48,7 +48,7 @@ public sealed partial class TwinRun
 
             _report.LabelRecordsWritten = result.InvocationsOf(PutRecord).Count(i => i.Error is null);
             _labelsUpdatedEntry = result.InvocationsOf(PutEvents).FirstOrDefault()?.Parameters?["Entries"]?[0]?.DeepClone().AsObject();
-            _labeledBy = [.. result.InvocationsOf(PutRecord).SelectMany(i => i.Parameters?["Record"]?.AsArray() ?? []).Where(f => f?["FeatureName"]?.GetValue<string>() == LabelFeatures.LabelingJob).Select(f => f!["ValueAsString"]!.GetValue<string>()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+            _labeledBy = [.. result.InvocationsOf(PutRecord).SelectMany(i => i.Parameters?["Record"]?.AsArray() ?? []).Where(f => f?["FeatureName"]?.GetValue<string>() == LabelFeatures.LabelingJob).Select(f => ModelPackageMetadata.LabelingJobName(f!["ValueAsString"]!.GetValue<string>())).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
             _report.LabelsUpdatedNewLabels = result.InvocationsOf(PutEvents).FirstOrDefault()?.Parameters?["Entries"]?[0]?["Detail"]?["newLabelCount"]?.GetValue<int>() ?? 0;
             lines.Add($"execution {_report.LabelingStatus}{(result.Error is null ? "" : $" with {result.Error}: {result.Cause}")}");
             lines.Add($"FindUnlabeledImages listed {found?["imageCount"]} image(s) under {_settings.Labeling.ScanPrefixes.Count} scanned prefixes, {found?["unlabeledCount"]} unlabeled, manifest {_report.LabelingManifest}");

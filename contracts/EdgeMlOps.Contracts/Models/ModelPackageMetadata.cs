@@ -67,6 +67,17 @@ public static class ModelPackageMetadata
     /// <summary>The <see cref="LabelingJobs"/> value when no label of the dataset names its job (a metadata value cannot be empty).</summary>
     public const string NoLabelingJobs = "none";
 
+    /// <summary>
+    /// The job name of a label's <c>labeling_job</c> feature, which holds Ground Truth's <c>job-name</c> form
+    /// (<c>labeling-job/&lt;name&gt;</c>): the name alone, as <see cref="LabelingJobs"/> lists it.
+    /// </summary>
+    public static string LabelingJobName(string labelingJobFeature)
+    {
+        ArgumentNullException.ThrowIfNull(labelingJobFeature);
+        const string prefix = "labeling-job/";
+        return labelingJobFeature.StartsWith(prefix, StringComparison.Ordinal) ? labelingJobFeature[prefix.Length..] : labelingJobFeature;
+    }
+
     public const char ClassNameSeparator = '/';
 
     /// <summary>Longest metadata value SageMaker accepts.</summary>

@@ -233,7 +233,8 @@ public sealed class DatasetPlannerTests
         var rows = new[]
         {
             LabelsCsv.Row("bad/a.jpg", Box(10, 10, 20, 20), 100) with { LabelingJob = "edgemlops-dev-20261201-label" },
-            LabelsCsv.Row("bad/b.jpg", Box(10, 10, 20, 20), 300) with { LabelingJob = "edgemlops-dev-20261203-label" },
+            // As the feature store holds it: Ground Truth's job-name form.
+            LabelsCsv.Row("bad/b.jpg", Box(10, 10, 20, 20), 300) with { LabelingJob = "labeling-job/edgemlops-dev-20261203-label" },
             LabelsCsv.Row("bad/c.jpg", Box(10, 10, 20, 20), 200) with { LabelingJob = "edgemlops-dev-20261201-label" },
             // Superseded by a newer label of the same image: its job is not behind the dataset.
             LabelsCsv.Row("bad/d.jpg", Box(10, 10, 20, 20), 50) with { LabelingJob = "edgemlops-dev-20261130-label" },

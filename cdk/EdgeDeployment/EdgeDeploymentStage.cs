@@ -30,7 +30,7 @@ public sealed class EdgeDeploymentStage : AppStage
         var notifications = Topic;
         var artifacts = new SecureBucket(Workload, "Artifacts", new SecureBucketProps { Purpose = "edge component artifacts" });
         Fleet = new EdgeFleet(Workload, "Fleet", new EdgeFleetProps { Settings = settings, ArtifactsBucket = artifacts });
-        var health = new DeviceHealthStore(Workload, "DeviceHealth", new DeviceHealthStoreProps { Topics = Fleet.Topics });
+        var health = new DeviceHealthStore(Workload, "DeviceHealth", new DeviceHealthStoreProps { Topics = Fleet.Topics, KeepLegacyIndex = settings.Edge.KeepLegacyHealthIndex });
         Metrics = new FleetMetrics(Workload, "FleetMetrics", new FleetMetricsProps
         {
             Topics = Fleet.Topics,
@@ -91,7 +91,7 @@ public sealed class EdgeDeploymentStage : AppStage
         Workflow.StateMachine.StateMachine.Node.AddDependency(inference.Resource, prerequisites.Resource);
 
 
-        var dashboardName = $"{settings.ResourcePrefix}-fleet";
+        var dashboardName = FleetDashboard.NameFor(settings.ResourcePrefix);
         Alarms = new FleetAlarms(Workload, "FleetAlarms", new FleetAlarmsProps
         {
             Metrics = Metrics,

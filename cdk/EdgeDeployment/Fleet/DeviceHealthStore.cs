@@ -15,6 +15,13 @@ public sealed record DeviceHealthStoreProps
 
     /// <summary>Days a device's last heartbeat is kept after it stops reporting. Default: 30.</summary>
     public int RetentionDays { get; init; } = 30;
+
+    /// <summary>
+    /// Also keep the index <see cref="DeviceHealthStore.LegacyModelVersionIndex"/> of stacks deployed before
+    /// <see cref="DeviceHealthStore.ModelVersionIndex"/> existed: the first of the two deployments that upgrade a live
+    /// stack (docs/edge-deployment.md, "Upgrading a live stack"). Default: false.
+    /// </summary>
+    public bool KeepLegacyIndex { get; init; }
 }
 
 /// <summary>
@@ -24,17 +31,30 @@ public sealed record DeviceHealthStoreProps
 /// topic), <c>receivedAt</c> (IoT Core's clock, epoch ms), <c>expiresAt</c> (TTL, epoch s), <c>state</c> (at most
 /// 32 characters), <c>modelComponentVersion</c> (at most 64), <c>framesSeen</c> (processed plus failed),
 /// <c>framesFailed</c>, <c>errorPpm</c> (failed frames per million, absent without frames) and <c>lastError</c>
-/// (at most <see cref="MaxErrorLength"/> characters), and while a candidate runs in shadow on a canary device the
+/// (at most <see cref="MaxErrorLength"/> characters), the <see cref="AcceptanceAttributes"/> (the on-device
+/// acceptance check of the loaded model) and, while a candidate runs in shadow on a canary device, the
 /// <see cref="ShadowAttributes"/> (absent otherwise). The deployment workflow's health gate counts heartbeats
 /// with COUNT queries of the index <see cref="ModelVersionIndex"/> (model version, then receivedAt), so a poll
-/// costs a few pages however large the fleet. Failed writes go to an encrypted log group.
+/// costs a few pages however large the fleet, and reads the approval e-mail's evidence from it. The index projects
+/// every attribute (<c>ALL</c>): an item is a few hundred bytes and the table holds one per device, so the index
+/// costs about what the table does, and a field added to the rule needs no new index (CloudFormation cannot change
+/// an index's projection in place). Failed writes go to an encrypted log group.
 /// </summary>
 public sealed class DeviceHealthStore : Construct
 {
     public const string PartitionKey = "thingName";
 
-    /// <summary>The index the health gate queries: partition <c>modelComponentVersion</c>, sort <c>receivedAt</c>.</summary>
-    public const string ModelVersionIndex = "byModelVersion";
+    /// <summary>The index the health gate queries: partition <c>modelComponentVersion</c>, sort <c>receivedAt</c>, every attribute projected.</summary>
+    public const string ModelVersionIndex = "byModelVersionAll";
+
+    /// <summary>
+    /// The same keys with an <c>INCLUDE</c> projection, as stacks deployed before <see cref="ModelVersionIndex"/> have it;
+    /// kept only while <see cref="DeviceHealthStoreProps.KeepLegacyIndex"/> is set.
+    /// </summary>
+    public const string LegacyModelVersionIndex = "byModelVersion";
+
+    /// <summary>Characters of the acceptance message the rule keeps.</summary>
+    public const int MaxAcceptanceMessageLength = 256;
 
     /// <summary>Characters of the component's error text the rule keeps.</summary>
     public const int MaxErrorLength = 256;
@@ -46,8 +66,20 @@ public sealed class DeviceHealthStore : Construct
         "shadowBoxF1", "shadowLatencyRatio", "shadowLastError",
     ];
 
-    /// <summary>The attributes the index carries besides its keys (what the gate's filters and failure names read).</summary>
-    public static readonly string[] IndexedAttributes = ["state", "framesSeen", "framesFailed", "errorPpm", "lastError", .. ShadowAttributes];
+    /// <summary>
+    /// The acceptance block of the health message (<c>HealthMessage.Acceptance</c>, issue 14), read for the approval
+    /// e-mail's per-device evidence: status and message, images run, precision, recall and mAP50 against the set's
+    /// labels (and the training side's mAP50), parity with the training-side predictions and its threshold, the largest
+    /// confidence difference. Absent when the message has no acceptance block.
+    /// </summary>
+    public static readonly string[] AcceptanceAttributes =
+    [
+        "acceptanceStatus", "acceptanceMessage", "acceptanceImages", "acceptancePrecision", "acceptanceRecall", "acceptanceMap50",
+        "acceptanceExpectedMap50", "acceptanceParity", "acceptanceParityThreshold", "acceptanceMaxConfidenceDifference",
+    ];
+
+    /// <summary>The attributes the legacy <c>INCLUDE</c> index carried besides its keys.</summary>
+    public static readonly string[] LegacyIndexedAttributes = ["state", "framesSeen", "framesFailed", "errorPpm", "lastError", .. ShadowAttributes];
 
     /// <summary>The rule's SQL for the health topic filter <paramref name="topicFilter"/> and items kept <paramref name="ttlSeconds"/>.</summary>
     public static string RuleSql(string topicFilter, int ttlSeconds) =>
@@ -65,7 +97,14 @@ public sealed class DeviceHealthStore : Construct
         "shadow.missedDefectFrames * 1000000 / shadow.currentDefectFrames AS shadowMissedPpm, " +
         "shadow.defectRateDifference AS shadowDefectRateDifference, shadow.boxF1 AS shadowBoxF1, " +
         "shadow.latencyP95Ratio AS shadowLatencyRatio, " +
-        $"substring(shadow.lastError, 0, {MaxErrorLength}) AS shadowLastError FROM '{topicFilter}'";
+        $"substring(shadow.lastError, 0, {MaxErrorLength}) AS shadowLastError, " +
+        // The acceptance block (issue 14): the approval e-mail's per-device evidence; status and message cut like the error.
+        "substring(acceptance.status, 0, 16) AS acceptanceStatus, " +
+        $"substring(acceptance.message, 0, {MaxAcceptanceMessageLength}) AS acceptanceMessage, acceptance.images AS acceptanceImages, " +
+        "acceptance.precision AS acceptancePrecision, acceptance.recall AS acceptanceRecall, acceptance.map50 AS acceptanceMap50, " +
+        "acceptance.expectedMap50 AS acceptanceExpectedMap50, acceptance.parity AS acceptanceParity, " +
+        "acceptance.parityThreshold AS acceptanceParityThreshold, acceptance.maxConfidenceDifference AS acceptanceMaxConfidenceDifference " +
+        $"FROM '{topicFilter}'";
 
     public DeviceHealthStore(Construct scope, string id, DeviceHealthStoreProps props)
         : base(scope, id)
@@ -97,9 +136,19 @@ public sealed class DeviceHealthStore : Construct
             IndexName = ModelVersionIndex,
             PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "modelComponentVersion", Type = AttributeType.STRING },
             SortKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "receivedAt", Type = AttributeType.NUMBER },
-            ProjectionType = ProjectionType.INCLUDE,
-            NonKeyAttributes = IndexedAttributes,
+            ProjectionType = ProjectionType.ALL,
         });
+        if (props.KeepLegacyIndex)
+        {
+            Table.AddGlobalSecondaryIndex(new GlobalSecondaryIndexProps
+            {
+                IndexName = LegacyModelVersionIndex,
+                PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "modelComponentVersion", Type = AttributeType.STRING },
+                SortKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "receivedAt", Type = AttributeType.NUMBER },
+                ProjectionType = ProjectionType.INCLUDE,
+                NonKeyAttributes = LegacyIndexedAttributes,
+            });
+        }
 
         ErrorLog = new LogGroup(this, "RuleErrors", new LogGroupProps
         {

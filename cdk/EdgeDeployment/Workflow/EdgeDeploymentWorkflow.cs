@@ -132,6 +132,9 @@ public sealed class EdgeDeploymentWorkflow : Construct
                 ["ReleaseLockTableName"] = Lock.TableName,
                 ["ReleaseLedgerTableName"] = props.Ledger.TableName,
                 ["ApprovalApiUrl"] = Approval.Url,
+                // The approval e-mail's console links: the execution, the model package group and the fleet dashboard.
+                ["Region"] = stack.Region,
+                ["DashboardName"] = Observability.FleetDashboard.NameFor(settings.ResourcePrefix),
                 ["DeployedModelParameterName"] = props.DeployedModelParameter.ParameterName,
                 ["InferenceConfidenceThreshold"] = Number(edge.Inference.ConfidenceThreshold),
                 ["InferenceIouThreshold"] = Number(edge.Inference.IouThreshold),

@@ -75,6 +75,9 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
     /// </summary>
     public Func<string, EdgeMlOps.Contracts.HealthShadow?> HeartbeatShadow { get; set; } = _ => null;
 
+    /// <summary>The acceptance block a device's heartbeat carries (by thing name); null: none (as from a component before acceptance). Default: null.</summary>
+    public Func<string, EdgeMlOps.Contracts.HealthAcceptance?> HeartbeatAcceptance { get; set; } = _ => null;
+
     /// <summary>Report <see cref="HeartbeatShadow"/> whatever the deployment says. Default: false.</summary>
     public bool ShadowAlways { get; set; }
 
@@ -332,7 +335,7 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
             }
 
             _lastHeartbeat[thing] = (published, state, now);
-            HealthTable.Put(HealthTableItems.Heartbeat(thing, now, state, running, frames - failures, failures, error, shadow ? HeartbeatShadow(thing) : null));
+            HealthTable.Put(HealthTableItems.Heartbeat(thing, now, state, running, frames - failures, failures, error, shadow ? HeartbeatShadow(thing) : null, HeartbeatAcceptance(thing)));
         }
     }
 

@@ -19,7 +19,7 @@ namespace EdgeDeployment.Tests.Workflow;
 [Collection(EdgeStageCollection.Name)]
 public sealed partial class ApprovalEvidenceWorkflowTests
 {
-    private const string PackageArn = "arn:aws:sagemaker:us-east-1:111111111111:model-package/metal-tag-detector/4";
+    private const string PackageArn = "arn:aws:sagemaker:eu-west-1:123456789012:model-package/metal-tag-detector/4";
 
     /// <summary>Where docs/edge-deployment.md holds the worked example this class renders.</summary>
     private const string DocsExampleMarker = "<!-- approval e-mail example: rendered by ApprovalEvidenceWorkflowTests -->";
@@ -85,7 +85,7 @@ public sealed partial class ApprovalEvidenceWorkflowTests
 
     private static string DeployedRecord(int version) => new JsonObject
     {
-        ["modelPackageArn"] = $"arn:aws:sagemaker:us-east-1:111111111111:model-package/metal-tag-detector/{version}",
+        ["modelPackageArn"] = $"arn:aws:sagemaker:eu-west-1:123456789012:model-package/metal-tag-detector/{version}",
         ["modelPackageGroupName"] = "metal-tag-detector",
         ["modelPackageVersion"] = version,
         ["modelComponent"] = new JsonObject { ["componentName"] = "com.edgemlops.Model", ["componentVersion"] = $"{version}.0.0" },
@@ -134,6 +134,29 @@ public sealed partial class ApprovalEvidenceWorkflowTests
     }
 
     [Fact]
+    public async Task A_canary_of_50_devices_is_summarised_within_bounds_and_the_page_stays_far_below_the_state_limit()
+    {
+        var devices = Enumerable.Range(1, 50).Select(i => $"canary-{i:00}-{new string('x', 54)}").ToArray();
+        var fake = Fake(devices);
+        fake.HeartbeatAcceptance = thing => new HealthAcceptance
+        {
+            Status = AcceptanceStatuses.Passed, Message = new string('m', 400), Images = 16, Precision = 0.912345, Recall = 0.876543, Map50 = 0.891234,
+            ExpectedMap50 = 0.9, Parity = 0.9 + ((Array.IndexOf(devices, thing) + 1) / 1000.0), ParityThreshold = 0.9,
+            MaxConfidenceDifference = 0.0123456,
+        };
+
+        var (result, message) = await ReleaseAsync(fake);
+
+        Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
+        Assert.Contains("On-device acceptance on 50 canary device(s): 50 passed.", message, StringComparison.Ordinal);
+        Assert.Contains("Per device (the 10 weakest of 50; 40 more not listed):", message, StringComparison.Ordinal);
+        Assert.Contains($"  {devices[0]}: passed, precision 0.912", message, StringComparison.Ordinal);
+        Assert.DoesNotContain(devices[10], message, StringComparison.Ordinal);
+        // Half the 256 KiB quota, like the scale benchmark's target; the page of 50 items is the largest state.
+        Assert.True(result.MaxPayloadBytes <= 131_072, $"largest state payload {result.MaxPayloadBytes} bytes");
+    }
+
+    [Fact]
     public async Task The_approval_email_links_the_execution_the_model_package_group_and_the_dashboard_and_gives_the_signed_cli_commands()
     {
         var fake = Fake("press-02");
@@ -142,7 +165,7 @@ public sealed partial class ApprovalEvidenceWorkflowTests
 
         Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
         var region = RegionOf(message);
-        Assert.Matches($@"Execution: https://{region}\.console\.aws\.amazon\.com/states/home\?region={region}#/v2/executions/details/arn:aws:states:{region}:\d{{12}}:execution:edgemlops-dev-edge-deployment:\S+", message);
+        Assert.Matches($@"Execution: https://{region}\.console\.aws\.amazon\.com/states/home\?region={region}#/v2/executions/details/arn:aws:states:[a-z0-9-]+:\d{{12}}:execution:edgemlops-dev-edge-deployment:\S+", message);
         Assert.Contains($"Model package group metal-tag-detector (version 4): https://{region}.console.aws.amazon.com/sagemaker/home?region={region}#/model-packages/metal-tag-detector", message, StringComparison.Ordinal);
         Assert.Contains($"Fleet dashboard: https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#dashboards:name=edgemlops-dev-fleet", message, StringComparison.Ordinal);
         Assert.Contains($"aws stepfunctions send-task-success --task-output true --task-token {LocalStateMachine.TaskToken}", message, StringComparison.Ordinal);
@@ -170,18 +193,21 @@ public sealed partial class ApprovalEvidenceWorkflowTests
         Assert.True(rendered == docs[start..end], $"docs/edge-deployment.md's example differs from what the workflow writes; the rendered e-mail is:\n{rendered}");
     }
 
-    /// <summary>The example's stable form: the execution name, the API's id and the task token are per run.</summary>
+    /// <summary>
+    /// The example's stable form: the execution name, the API's id and the task token are per run; the harness names
+    /// executions in its own account and region, shown as the dev configuration's.
+    /// </summary>
     private static string Normalise(string message)
     {
-        var text = ExecutionName().Replace(message, "execution:edgemlops-dev-edge-deployment:<execution name>");
+        var text = ExecutionArn().Replace(message, "arn:aws:states:eu-west-1:123456789012:execution:edgemlops-dev-edge-deployment:<execution name>");
         text = ApprovalApi().Replace(text, "https://<api id>.execute-api.");
         return text.Replace(LocalStateMachine.TaskToken, "<task token>", StringComparison.Ordinal);
     }
 
     private static string RegionOf(string message) => Region().Match(message).Groups[1].Value;
 
-    [GeneratedRegex(@"execution:edgemlops-dev-edge-deployment:\S+")]
-    private static partial Regex ExecutionName();
+    [GeneratedRegex(@"arn:aws:states:[a-z0-9-]+:\d{12}:execution:edgemlops-dev-edge-deployment:\S+")]
+    private static partial Regex ExecutionArn();
 
     [GeneratedRegex(@"https://[^.\s]+\.execute-api\.")]
     private static partial Regex ApprovalApi();

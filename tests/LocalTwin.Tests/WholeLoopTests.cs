@@ -25,6 +25,9 @@ public sealed class WholeLoopTests(TwinRunFixture twin)
         var soakPolls = (int)Math.Ceiling(twin.Settings.Edge.HealthGate.SoakMinutes * 60.0 / twin.Settings.Edge.HealthGate.PollIntervalSeconds);
         Assert.True(promotion.HealthPolls >= 2 * soakPolls, $"{promotion.HealthPolls} polls");
         Assert.Contains(promotion.Notifications, n => n.Subject.Contains("approve the fleet rollout", StringComparison.Ordinal));
+        // The approval e-mail carries the canary's on-device acceptance evidence per device (issue 14), from the real rule and Lambda.
+        Assert.Contains(promotion.Notifications, n => n.Subject.Contains("approve the fleet rollout", StringComparison.Ordinal)
+            && n.Message.Contains("  twin-canary-01: passed, precision ", StringComparison.Ordinal));
         Assert.Contains(promotion.Notifications, n => n.Subject.Contains("rolled out to the fleet", StringComparison.Ordinal));
     }
 

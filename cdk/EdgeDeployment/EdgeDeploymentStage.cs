@@ -30,7 +30,7 @@ public sealed class EdgeDeploymentStage : AppStage
         var notifications = Topic;
         var artifacts = new SecureBucket(Workload, "Artifacts", new SecureBucketProps { Purpose = "edge component artifacts" });
         Fleet = new EdgeFleet(Workload, "Fleet", new EdgeFleetProps { Settings = settings, ArtifactsBucket = artifacts });
-        var health = new DeviceHealthStore(Workload, "DeviceHealth", new DeviceHealthStoreProps { Topics = Fleet.Topics, KeepLegacyIndex = settings.Edge.KeepLegacyHealthIndex });
+        var health = new DeviceHealthStore(Workload, "DeviceHealth", new DeviceHealthStoreProps { Topics = Fleet.Topics });
         Metrics = new FleetMetrics(Workload, "FleetMetrics", new FleetMetricsProps
         {
             Topics = Fleet.Topics,

@@ -39,7 +39,7 @@ public sealed record DeviceAcceptance(
 /// this): counts by status and the range of each metric over every device read, then one line per device for at
 /// most <see cref="ListedDevices"/> devices, the weakest first (not passed, then lowest parity, then lowest mAP50),
 /// and how many were left out. The text stays below <see cref="MaxCharacters"/> characters whatever the canary's
-/// size (the workflow reads at most 100 items: a canary group of 50 fits one page).
+/// size (the workflow reads the heartbeats of at most 100 canary core devices by key: a canary group of 50 fits).
 /// </summary>
 public static class AcceptanceEvidence
 {
@@ -100,14 +100,70 @@ public static class AcceptanceEvidence
         return device.Message is { } message ? $"{line}: {Cut(message, MaxMessageLength)}" : line;
     }
 
-    /// <summary>Reads the workflow's <c>{"acceptanceEvidence": {"Items": [...], "LastEvaluatedKey"?}}</c> (a DynamoDB Query result).</summary>
+    /// <summary>
+    /// The BatchGetItem keys of the canary's core devices (<c>{"acceptanceEvidenceKeys": &lt;ListCoreDevices page&gt;}</c>):
+    /// <c>{"keys": [{"thingName": {"S": name}}, ...], "moreDevices": bool}</c>, at most 100 keys (a page holds at most 100
+    /// devices; BatchGetItem takes at most 100 keys), repeated names once.
+    /// </summary>
+    public static JsonObject KeysFromJson(JsonObject request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var page = request["acceptanceEvidenceKeys"] as JsonObject ?? throw new ArgumentException("acceptanceEvidenceKeys must be a ListCoreDevices result");
+        var names = (page["CoreDevices"] as JsonArray ?? [])
+            .Select(d => d?["CoreDeviceThingName"] is JsonValue v && v.TryGetValue<string>(out var name) && name.Length > 0 ? name : null)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        return new JsonObject
+        {
+            ["keys"] = new JsonArray([.. names.Take(MaxKeys).Select(n => (JsonNode)new JsonObject { ["thingName"] = new JsonObject { ["S"] = n } })]),
+            ["moreDevices"] = names.Count > MaxKeys || page["NextToken"] is JsonValue,
+        };
+    }
+
+    /// <summary>Keys one evidence read asks for (BatchGetItem's limit).</summary>
+    public const int MaxKeys = 100;
+
+    /// <summary>
+    /// Reads the workflow's <c>{"acceptanceEvidence": {"page": &lt;BatchGetItem result&gt;, "moreDevices"?}, "expectedModelComponentVersion"?}</c>
+    /// (or a Query result's <c>Items</c> in place of <c>page</c>): heartbeats of another model version than the expected
+    /// one are left out and counted.
+    /// </summary>
     public static JsonObject FromJson(JsonObject request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var page = request["acceptanceEvidence"] as JsonObject ?? throw new ArgumentException("acceptanceEvidence must be a DynamoDB Query result");
-        var items = (page["Items"] as JsonArray ?? []).OfType<JsonObject>();
-        return new JsonObject { ["text"] = Summarise(items, page["LastEvaluatedKey"] is JsonObject) };
+        var evidence = request["acceptanceEvidence"] as JsonObject ?? throw new ArgumentException("acceptanceEvidence is required");
+        var page = evidence["page"] as JsonObject;
+        var items = (page?["Responses"] as JsonObject)?.SelectMany(t => (t.Value as JsonArray ?? []).OfType<JsonObject>())
+            ?? (evidence["Items"] as JsonArray ?? []).OfType<JsonObject>();
+        var unprocessed = (page?["UnprocessedKeys"] as JsonObject ?? []).Sum(t => (t.Value?["Keys"] as JsonArray)?.Count ?? 0);
+        var more = evidence["moreDevices"] is JsonValue m && m.TryGetValue<bool>(out var flag) ? flag : evidence["LastEvaluatedKey"] is JsonObject;
+        var expected = request["expectedModelComponentVersion"] is JsonValue e && e.TryGetValue<string>(out var version) ? version : null;
+        var current = items.ToList();
+        var otherVersion = expected is null ? 0 : current.Count(i => ModelVersion(i) is { } v && v != expected);
+        if (expected is not null)
+        {
+            current = [.. current.Where(i => ModelVersion(i) is not { } v || v == expected)];
+        }
+
+        var text = Summarise(current, more);
+        var notes = new List<string>();
+        if (otherVersion > 0)
+        {
+            notes.Add($"{otherVersion} canary device(s) report another model component version than {expected} and are not counted.");
+        }
+
+        if (unprocessed > 0)
+        {
+            notes.Add($"{unprocessed} canary device(s) could not be read (DynamoDB left them unprocessed).");
+        }
+
+        var result = notes.Count == 0 ? text : text + "\n" + string.Join("\n", notes);
+        return new JsonObject { ["text"] = result.Length <= MaxCharacters ? result : result[..MaxCharacters] };
     }
+
+    private static string? ModelVersion(JsonObject item) =>
+        item["modelComponentVersion"]?["S"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     private static string Range(IReadOnlyList<DeviceAcceptance> devices, Func<DeviceAcceptance, double> metric)
     {

@@ -35,12 +35,6 @@ public sealed record EdgeSettings
     public required bool RequireManualApproval { get; init; }
 
     /// <summary>
-    /// Keep the health table's legacy <c>INCLUDE</c> index beside the <c>ALL</c> one (<c>edge.healthTable.keepLegacyIndex</c>):
-    /// the first of the two deployments that upgrade a stack deployed before the <c>ALL</c> index. Default false.
-    /// </summary>
-    public bool KeepLegacyHealthIndex { get; init; }
-
-    /// <summary>
     /// Devices the fleet group is sized for (<c>edge.fleet.expectedSize</c>, 1-1,000,000): the loader refuses rollout
     /// and health-gate settings under which a release to this many devices cannot fit the Step Functions history
     /// quota.

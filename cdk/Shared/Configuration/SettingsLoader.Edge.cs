@@ -72,7 +72,6 @@ public static partial class SettingsLoader
                 BoostMinutes = r.Integer(SettingsSchema.Edge.DriftBoostMinutes),
             },
             RequireManualApproval = r.Boolean(SettingsSchema.Edge.RequireManualApproval),
-            KeepLegacyHealthIndex = r.Boolean(SettingsSchema.Edge.KeepLegacyHealthIndex),
             ExpectedFleetSize = r.Integer(SettingsSchema.Edge.ExpectedFleetSize),
             DigitalTwin = new DigitalTwinSettings
             {

@@ -275,8 +275,6 @@ public static partial class SettingsSchema
 
         public static readonly BooleanSetting RequireManualApproval = new("edge.requireManualApproval", "E-mail approval between canary and fleet", true);
 
-        public static readonly BooleanSetting KeepLegacyHealthIndex = new("edge.healthTable.keepLegacyIndex", "Keep the health table's former index `byModelVersion` beside `byModelVersionAll`: set it for one deployment when upgrading a stack deployed before `byModelVersionAll` existed, then remove it (docs/edge-deployment.md, \"Upgrading a live stack\")", false);
-
         public static readonly IntegerSetting ExpectedFleetSize = new("edge.fleet.expectedSize", "Devices the fleet group is sized for: settings under which a release to this many devices cannot fit the Step Functions history quota are refused", 10_000, 1, 1_000_000)
         { Rule = "with the rollout rate, poll interval, deployment limit and soak, a release must fit 25,000 history events" };
 
@@ -311,7 +309,7 @@ public static partial class SettingsSchema
         Edge.ShadowMaxLatencyRatio,
         Edge.ConfidenceThreshold, Edge.IouThreshold, Edge.FrameIntervalMs, Edge.HealthIntervalSeconds, Edge.ShadowSampleEvery,
         Edge.DriftEnabled, Edge.DriftWindowFrames, Edge.DriftMinFrames, Edge.DriftThreshold, Edge.DriftBoostSampleFraction, Edge.DriftBoostMinutes,
-        Edge.RequireManualApproval, Edge.KeepLegacyHealthIndex, Edge.ExpectedFleetSize, Edge.DigitalTwinEnabled, Edge.DigitalTwinInstanceType, Edge.DigitalTwinNucleusVersion,
+        Edge.RequireManualApproval, Edge.ExpectedFleetSize, Edge.DigitalTwinEnabled, Edge.DigitalTwinInstanceType, Edge.DigitalTwinNucleusVersion,
     ];
 
     /// <summary>The key at <paramref name="path"/>, or null when the schema has none.</summary>

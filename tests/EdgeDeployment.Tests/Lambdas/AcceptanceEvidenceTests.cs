@@ -90,4 +90,46 @@ public sealed class AcceptanceEvidenceTests
         var text = JsonNode.Parse(output)!["text"]!.GetValue<string>();
         Assert.Contains("  press-02: passed, precision 0.9, recall 0.85, mAP50 0.88, parity 1 (threshold 0.9)", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Keys_of_the_canary_core_devices_are_the_health_table_keys_at_most_100_each_once()
+    {
+        var devices = new JsonArray([.. Enumerable.Range(1, 120).Select(i => (JsonNode)new JsonObject { ["CoreDeviceThingName"] = $"canary-{i:000}", ["Status"] = "HEALTHY" }),
+            new JsonObject { ["CoreDeviceThingName"] = "canary-001", ["Status"] = "HEALTHY" }]);
+
+        var few = AcceptanceEvidence.KeysFromJson(new JsonObject { ["acceptanceEvidenceKeys"] = new JsonObject { ["CoreDevices"] = new JsonArray(devices[0]!.DeepClone(), devices[120]!.DeepClone()) } });
+        var many = AcceptanceEvidence.KeysFromJson(new JsonObject { ["acceptanceEvidenceKeys"] = new JsonObject { ["CoreDevices"] = devices } });
+
+        Assert.Equal("""{"keys":[{"thingName":{"S":"canary-001"}}],"moreDevices":false}""", few.ToJsonString());
+        Assert.Equal(AcceptanceEvidence.MaxKeys, many["keys"]!.AsArray().Count);
+        Assert.True(many["moreDevices"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public void A_batch_get_result_is_summarised_leaving_out_and_counting_heartbeats_of_another_model_version_and_unprocessed_keys()
+    {
+        var request = new JsonObject
+        {
+            ["expectedModelComponentVersion"] = "4.0.0",
+            ["acceptanceEvidence"] = new JsonObject
+            {
+                ["keys"] = new JsonArray(),
+                ["moreDevices"] = false,
+                ["page"] = new JsonObject
+                {
+                    ["Responses"] = new JsonObject
+                    {
+                        ["health-table"] = new JsonArray(Item("press-02", Passed()), HealthTableItems.Heartbeat("press-05", 1, "RUNNING", "3.0.0", 400, 0, acceptance: Passed())),
+                    },
+                    ["UnprocessedKeys"] = new JsonObject { ["health-table"] = new JsonObject { ["Keys"] = new JsonArray(new JsonObject { ["thingName"] = new JsonObject { ["S"] = "press-09" } }) } },
+                },
+            },
+        };
+
+        var text = AcceptanceEvidence.FromJson(request)["text"]!.GetValue<string>();
+
+        Assert.StartsWith("On-device acceptance on 1 canary device(s): 1 passed.", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("press-05", text, StringComparison.Ordinal);
+        Assert.EndsWith("\n1 canary device(s) report another model component version than 4.0.0 and are not counted.\n1 canary device(s) could not be read (DynamoDB left them unprocessed).", text, StringComparison.Ordinal);
+    }
 }

@@ -137,7 +137,7 @@ public sealed class EdgeStageTemplateTests
             {
                 Match.ObjectLike(new Dictionary<string, object>
                 {
-                    ["IndexName"] = "byModelVersionAll",
+                    ["IndexName"] = "byModelVersion",
                     ["KeySchema"] = new[]
                     {
                         new Dictionary<string, object> { ["AttributeName"] = "modelComponentVersion", ["KeyType"] = "HASH" },

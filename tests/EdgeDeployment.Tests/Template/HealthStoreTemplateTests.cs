@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Amazon.CDK;
@@ -10,7 +9,8 @@ namespace EdgeDeployment.Tests.Template;
 
 /// <summary>
 /// The heartbeat rule and the health table's index as synthesized: the rule reads only fields of the health message
-/// contract (the acceptance block included), and the index the workflow queries projects every attribute.
+/// contract (the acceptance block included); the index keeps only what the counts read, and the acceptance evidence
+/// is read from the table by key.
 /// </summary>
 [Collection(EdgeStageCollection.Name)]
 public sealed partial class HealthStoreTemplateTests(EdgeStageFixture stage)
@@ -70,33 +70,37 @@ public sealed partial class HealthStoreTemplateTests(EdgeStageFixture stage)
     }
 
     [Fact]
-    public void Health_table_index_projects_every_attribute_and_is_the_only_index_by_default()
+    public void Health_table_index_carries_only_what_the_counts_read_so_count_pages_stay_small()
     {
         var table = Assert.Single(EdgeStageFixture.Resources(stage.TemplateJson, "AWS::DynamoDB::Table"), t => t.Resource["Properties"]!["GlobalSecondaryIndexes"] is not null).Resource;
 
         var index = Assert.Single(table["Properties"]!["GlobalSecondaryIndexes"]!.AsArray())!;
 
-        Assert.Equal(DeviceHealthStore.ModelVersionIndex, index["IndexName"]!.GetValue<string>());
-        Assert.Equal("ALL", index["Projection"]!["ProjectionType"]!.GetValue<string>());
-        Assert.Null(index["Projection"]!["NonKeyAttributes"]);
+        // Unchanged from the stacks before the acceptance evidence: CloudFormation cannot change a projection in place.
+        Assert.Equal("byModelVersion", index["IndexName"]!.GetValue<string>());
+        Assert.Equal("INCLUDE", index["Projection"]!["ProjectionType"]!.GetValue<string>());
+        var projected = index["Projection"]!["NonKeyAttributes"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+        Assert.Equal(["state", "framesSeen", "framesFailed", "errorPpm", "lastError", .. DeviceHealthStore.ShadowAttributes], projected);
+        Assert.DoesNotContain(projected, a => a.StartsWith("acceptance", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void Keeping_the_legacy_index_adds_it_beside_the_new_one_for_the_first_upgrade_deployment()
+    public void Workflow_reads_the_acceptance_evidence_from_the_table_by_key_and_counts_from_the_index()
     {
-        var app = new App();
-        var stack = new Stack(app, "Health");
-        _ = new DeviceHealthStore(stack, "DeviceHealth", new DeviceHealthStoreProps { Topics = new ComponentTopics("edgemlops"), KeepLegacyIndex = true });
-        var template = JsonNode.Parse(JsonSerializer.Serialize(Amazon.CDK.Assertions.Template.FromStack(stack).ToJSON()))!.AsObject();
+        var roleId = stage.Stage.Workload.GetLogicalId((CfnElement)stage.Stage.Workflow.StateMachine.Role.Node.DefaultChild!);
+        var tableId = stage.Stage.Workload.GetLogicalId((CfnElement)stage.Stage.Workload.Node.FindChild("DeviceHealth").Node.FindChild("Resource").Node.DefaultChild!);
+        var statements = EdgeStageFixture.Resources(stage.TemplateJson, "AWS::IAM::Policy")
+            .Where(p => p.Resource["Properties"]!["Roles"]!.ToJsonString().Contains(roleId, StringComparison.Ordinal))
+            .SelectMany(p => EdgeStageFixture.List(p.Resource["Properties"]!["PolicyDocument"]!["Statement"]))
+            .OfType<JsonObject>()
+            .ToList();
 
-        var table = Assert.Single(EdgeStageFixture.Resources(template, "AWS::DynamoDB::Table")).Resource;
-        var indexes = table["Properties"]!["GlobalSecondaryIndexes"]!.AsArray();
+        var batch = Assert.Single(statements, s => EdgeStageFixture.List(s["Action"]).Any(a => a!.GetValue<string>() == "dynamodb:BatchGetItem"));
+        var query = Assert.Single(statements, s => EdgeStageFixture.List(s["Action"]).Any(a => a!.GetValue<string>() == "dynamodb:Query"));
 
-        Assert.Equal([DeviceHealthStore.ModelVersionIndex, DeviceHealthStore.LegacyModelVersionIndex], indexes.Select(i => i!["IndexName"]!.GetValue<string>()));
-        var legacy = indexes[1]!["Projection"]!;
-        Assert.Equal("INCLUDE", legacy["ProjectionType"]!.GetValue<string>());
-        // The legacy index is byte for byte what stacks before the ALL index have, so CloudFormation leaves it alone.
-        Assert.Equal(["state", "framesSeen", "framesFailed", "errorPpm", "lastError", .. DeviceHealthStore.ShadowAttributes], legacy["NonKeyAttributes"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.Equal(["dynamodb:BatchGetItem"], EdgeStageFixture.List(batch["Action"]).Select(a => a!.GetValue<string>()));
+        Assert.Equal($$"""{"Fn::GetAtt":["{{tableId}}","Arn"]}""", Assert.Single(EdgeStageFixture.List(batch["Resource"]))!.ToJsonString());
+        Assert.EndsWith("/index/byModelVersion", EdgeStageFixture.Text(Assert.Single(EdgeStageFixture.List(query["Resource"]))), StringComparison.Ordinal);
     }
 
     /// <summary>The SELECT list as (expression, alias) pairs, split at top-level commas.</summary>

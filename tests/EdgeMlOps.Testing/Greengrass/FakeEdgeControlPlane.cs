@@ -265,6 +265,8 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
                     .Select(d => (JsonNode)new JsonObject { ["CoreDeviceThingName"] = d.Thing, ["Status"] = d.Status }), 100);
             case Query:
                 return HealthTable.Query(p);
+            case BatchGetItem:
+                return HealthTable.BatchGetItem(p);
             case PutItem when p["TableName"]?.GetValue<string>() == Ledger.TableName:
                 return LedgerError is { } ledgerError ? throw new TaskFailure(ledgerError, "Writing the ledger failed") : Ledger.PutItem(p);
             case UpdateItem:

@@ -11,15 +11,15 @@ namespace EdgeMlOps.Testing.Greengrass;
 /// </summary>
 public static class HealthTableItems
 {
-    /// <summary>The index the health gate queries (every attribute projected).</summary>
-    public const string ModelVersionIndex = "byModelVersionAll";
+    /// <summary>The index the health gate queries.</summary>
+    public const string ModelVersionIndex = "byModelVersion";
 
     /// <summary>Characters of the error text the rule keeps.</summary>
     public const int MaxErrorLength = 256;
 
-    /// <summary>An empty health table named <paramref name="tableName"/> with the model-version index (projection ALL).</summary>
+    /// <summary>An empty health table named <paramref name="tableName"/> with the model-version index (DeviceHealthStore.IndexedAttributes).</summary>
     public static InMemoryDynamoDbTable HealthTable(string tableName) =>
-        new(tableName, "thingName", new DynamoDbIndex(ModelVersionIndex, "modelComponentVersion", "receivedAt", null));
+        new(tableName, "thingName", new DynamoDbIndex(ModelVersionIndex, "modelComponentVersion", "receivedAt", ["state", "framesSeen", "framesFailed", "errorPpm", "lastError", .. ShadowAttributes]));
 
     /// <summary>The shadow attributes the rule writes while a candidate runs in shadow (DeviceHealthStore.ShadowAttributes).</summary>
     public static readonly string[] ShadowAttributes =

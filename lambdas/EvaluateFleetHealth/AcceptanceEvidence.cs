@@ -54,15 +54,19 @@ public static class AcceptanceEvidence
     public static string Summarise(IEnumerable<JsonObject> items, bool moreItems)
     {
         ArgumentNullException.ThrowIfNull(items);
-        var devices = items.Select(DeviceAcceptance.FromItem).OfType<DeviceAcceptance>().DistinctBy(d => d.ThingName).ToList();
+        var read = items.ToList();
+        var devices = read.Select(DeviceAcceptance.FromItem).OfType<DeviceAcceptance>().DistinctBy(d => d.ThingName).ToList();
+        // Heartbeats without the block (a component before acceptance, or written before the rule kept it) are counted, not hidden.
+        var without = read.Count(i => DeviceAcceptance.FromItem(i) is null && i["thingName"] is JsonObject);
+        var withoutNote = without > 0 ? $" {without} other canary device(s) sent heartbeats without acceptance results." : string.Empty;
         if (devices.Count == 0)
         {
-            return "On-device acceptance: no canary heartbeat with acceptance results was found.";
+            return "On-device acceptance: no canary heartbeat with acceptance results was found." + withoutNote;
         }
 
         var counts = string.Join(", ", devices.GroupBy(d => d.Status).OrderBy(g => StatusOrder(g.Key)).ThenBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => $"{g.Count()} {g.Key}"));
-        var text = $"On-device acceptance on {devices.Count}{(moreItems ? " (first page of)" : string.Empty)} canary device(s): {counts}.";
+        var text = $"On-device acceptance on {devices.Count}{(moreItems ? " (first page of)" : string.Empty)} canary device(s): {counts}.{withoutNote}";
         var checkedDevices = devices.Where(d => d.Images > 0).ToList();
         if (checkedDevices.Count > 0)
         {

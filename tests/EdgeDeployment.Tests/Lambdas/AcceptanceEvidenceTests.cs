@@ -50,8 +50,10 @@ public sealed class AcceptanceEvidenceTests
 
         var text = AcceptanceEvidence.Summarise(items, moreItems: false);
 
-        Assert.Equal("On-device acceptance on 1 canary device(s): 1 none.\nPer device:\n  press-01: none (the model came without an acceptance set)", text);
-        Assert.Equal("On-device acceptance: no canary heartbeat with acceptance results was found.", AcceptanceEvidence.Summarise([Item("press-02", null)], moreItems: false));
+        Assert.Equal("On-device acceptance on 1 canary device(s): 1 none. 1 other canary device(s) sent heartbeats without acceptance results.\nPer device:\n  press-01: none (the model came without an acceptance set)", text);
+        Assert.Equal("On-device acceptance: no canary heartbeat with acceptance results was found. 1 other canary device(s) sent heartbeats without acceptance results.",
+            AcceptanceEvidence.Summarise([Item("press-02", null)], moreItems: false));
+        Assert.Equal("On-device acceptance: no canary heartbeat with acceptance results was found.", AcceptanceEvidence.Summarise([], moreItems: false));
     }
 
     [Fact]

@@ -157,6 +157,20 @@ public sealed partial class ApprovalEvidenceWorkflowTests
     }
 
     [Fact]
+    public async Task Evidence_that_cannot_be_read_does_not_roll_back_a_healthy_canary_the_email_says_so()
+    {
+        var fake = Fake("press-02");
+        fake.HealthBatchGetError = "DynamoDb.InternalServerErrorException";
+
+        var (result, message) = await ReleaseAsync(fake);
+
+        Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
+        Assert.Equal([_canary, _fleet], fake.Deployments.Select(d => d.TargetArn));
+        Assert.Contains("On-device acceptance evidence could not be read (DynamoDb.InternalServerErrorException); see the execution history.", message, StringComparison.Ordinal);
+        Assert.Equal(6, result.InvocationsOf("ReadAcceptanceEvidence").Count);
+    }
+
+    [Fact]
     public async Task The_approval_email_links_the_execution_the_model_package_group_and_the_dashboard_and_gives_the_signed_cli_commands()
     {
         var fake = Fake("press-02");

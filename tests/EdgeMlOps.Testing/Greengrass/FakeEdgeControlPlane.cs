@@ -102,6 +102,9 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
     /// <summary>When set, every ledger write fails with this error. Default: null, they succeed.</summary>
     public string? LedgerError { get; set; }
 
+    /// <summary>When set, BatchGetItem of the health table (the approval evidence read) fails with this error (retries included). Default: null.</summary>
+    public string? HealthBatchGetError { get; set; }
+
     /// <summary>Status DescribeExecution reports for an execution ARN. Default: RUNNING.</summary>
     public Func<string, string> ExecutionStatus { get; set; } = _ => "RUNNING";
 
@@ -266,7 +269,7 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
             case Query:
                 return HealthTable.Query(p);
             case BatchGetItem:
-                return HealthTable.BatchGetItem(p);
+                return HealthBatchGetError is { } batchError ? throw new TaskFailure(batchError, "Reading the health table failed") : HealthTable.BatchGetItem(p);
             case PutItem when p["TableName"]?.GetValue<string>() == Ledger.TableName:
                 return LedgerError is { } ledgerError ? throw new TaskFailure(ledgerError, "Writing the ledger failed") : Ledger.PutItem(p);
             case UpdateItem:

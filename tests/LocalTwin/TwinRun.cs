@@ -206,6 +206,7 @@ public sealed partial class TwinRun
         }
 
         await LabelAsync(apps, deployment, s3, client, cancellationToken).ConfigureAwait(false);
+        await StagedAsync(candidate, s3, client, cancellationToken).ConfigureAwait(false);
         _report.Total = total.Elapsed;
         return _report;
     }

@@ -90,6 +90,7 @@ public static partial class SettingsLoader
     {
         var keys = SettingsSchema.Stages.All;
         var values = keys.Select(r.Text).ToList();
+        var capturesToDev = r.Boolean(SettingsSchema.Stages.ProductionCapturesToDev);
         if (!r.HasSection("stages"))
         {
             return null;
@@ -111,6 +112,7 @@ public static partial class SettingsLoader
             Dev = new DeploymentTarget(DeploymentStageKind.Dev, values[0]!, values[1]!),
             PreProduction = new DeploymentTarget(DeploymentStageKind.PreProduction, values[2]!, values[3]!),
             Production = new DeploymentTarget(DeploymentStageKind.Production, values[4]!, values[5]!),
+            ProductionCapturesToDev = capturesToDev,
         };
         if (staged.InOrder.Select(t => t.Account).Distinct(StringComparer.Ordinal).Count() != 3)
         {

@@ -71,6 +71,8 @@ public static partial class SettingsSchema
         public static readonly TextSetting ProductionRegion = new("stages.production.region", "Staged environments: region of the production stage", null, "an AWS region such as eu-west-1", RegionPattern())
         { DefaultNote = "— (single account)", PerEnvironment = true };
 
+        public static readonly BooleanSetting ProductionCapturesToDev = new("stages.production.capturesToDev", "Staged environments: production's captured frames (the labeling capture prefix) are replicated to dev's labeling data bucket, where dev's labeling workflow labels them for retraining (the labeling schedule runs in dev only); false keeps production's images in production, unlabeled", true);
+
         /// <summary>The six keys, account before region, in stage order.</summary>
         public static IReadOnlyList<TextSetting> All { get; } = [DevAccount, DevRegion, PreProductionAccount, PreProductionRegion, ProductionAccount, ProductionRegion];
     }
@@ -290,6 +292,7 @@ public static partial class SettingsSchema
     [
         Root.Account, Root.Region, Root.NamePrefix,
         Stages.DevAccount, Stages.DevRegion, Stages.PreProductionAccount, Stages.PreProductionRegion, Stages.ProductionAccount, Stages.ProductionRegion,
+        Stages.ProductionCapturesToDev,
         Source.Kind, Source.ConnectionArn, Source.Repository, Source.Branch, Source.BucketName, Source.ObjectKey,
         Notifications.Emails,
         Labeling.WorkteamArn, Labeling.PublicWorkforceEnabled, Labeling.PublicWorkforceTaskPriceUsd, Labeling.IncomingPrefix,

@@ -43,6 +43,12 @@ public sealed record StagedAccounts
 
     public required DeploymentTarget Production { get; init; }
 
+    /// <summary>
+    /// Whether production's captured frames are replicated to dev's labeling data bucket (and labeled there).
+    /// Default: true (<c>stages.production.capturesToDev</c>).
+    /// </summary>
+    public bool ProductionCapturesToDev { get; init; } = true;
+
     /// <summary>The targets in deployment order: dev, pre-production, production.</summary>
     public IReadOnlyList<DeploymentTarget> InOrder => [Dev, PreProduction, Production];
 }

@@ -14,25 +14,23 @@ namespace EdgeMlOps.Cdk.DataLabeling;
 /// <param name="Dev">The dev stage (destination).</param>
 /// <param name="Production">The production stage (source).</param>
 /// <param name="DevBucketName">Dev's labeling data bucket.</param>
-/// <param name="DevKeyAlias">Alias of dev's data bucket key (<c>alias/…</c>): S3 replication names the destination key by it.</param>
+/// <param name="DevKeyArn">Dev's data bucket key (from the configuration: a key ARN has a random id, and S3 resolves an alias in the replicating account, not the destination's).</param>
 /// <param name="ReplicationRoleName">The role S3 assumes in production to replicate.</param>
 /// <param name="CapturePrefix">The labeling capture prefix, the same in every stage.</param>
-public sealed record CaptureReplicationNames(DeploymentTarget Dev, DeploymentTarget Production, string DevBucketName, string DevKeyAlias, string ReplicationRoleName, string CapturePrefix)
+public sealed record CaptureReplicationNames(DeploymentTarget Dev, DeploymentTarget Production, string DevBucketName, string DevKeyArn, string ReplicationRoleName, string CapturePrefix)
 {
     public string DevBucketArn => $"arn:{Aws.PARTITION}:s3:::{DevBucketName}";
-
-    public string DevKeyAliasArn => $"arn:{Aws.PARTITION}:kms:{Dev.Region}:{Dev.Account}:{DevKeyAlias}";
 
     public string ReplicationRoleArn => $"arn:{Aws.PARTITION}:iam::{Production.Account}:role/{ReplicationRoleName}";
 
     /// <summary>The replication of <paramref name="settings"/>' staged environment; null when it is off or there are no stages.</summary>
     public static CaptureReplicationNames? Of(AppSettings settings) =>
-        settings.Stages is { ProductionCapturesToDev: true } stages
+        settings.Stages is { ProductionCaptureReplicaKeyArn: { } keyArn } stages
             ? new CaptureReplicationNames(
                 stages.Dev,
                 stages.Production,
                 LabelingStage.StagedDataBucketNameOf(settings.ResourcePrefixOf(stages.Dev), stages.Dev.Account),
-                $"alias/{settings.ResourcePrefixOf(stages.Dev)}-labeling-data",
+                keyArn,
                 $"{settings.ResourcePrefixOf(stages.Production)}-capture-replication",
                 settings.Labeling.CapturePrefix)
             : null;
@@ -92,9 +90,9 @@ public sealed class CaptureReplicationSource : Construct
         }));
         Role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
         {
-            // The destination key is named by its alias; dev's key policy admits this role only.
+            // Dev's key policy admits this role only.
             Actions = ["kms:Encrypt", "kms:GenerateDataKey"],
-            Resources = [$"arn:{Aws.PARTITION}:kms:{names.Dev.Region}:{names.Dev.Account}:key/*"],
+            Resources = [names.DevKeyArn],
             Conditions = ViaS3(names.Dev.Region),
         }));
 
@@ -119,7 +117,7 @@ public sealed class CaptureReplicationSource : Construct
                     {
                         Bucket = names.DevBucketArn,
                         Account = names.Dev.Account,
-                        EncryptionConfiguration = new CfnBucket.EncryptionConfigurationProperty { ReplicaKmsKeyId = names.DevKeyAliasArn },
+                        EncryptionConfiguration = new CfnBucket.EncryptionConfigurationProperty { ReplicaKmsKeyId = names.DevKeyArn },
                     },
                 },
             },
@@ -145,7 +143,6 @@ public sealed class CaptureReplicationTarget : Construct
     {
         var names = props.Names;
         var stack = Stack.Of(this);
-        props.Data.Key.AddAlias(names.DevKeyAlias);
         var production = new AccountPrincipal(names.Production.Account);
         var fromRole = new Dictionary<string, object>
         {

@@ -10,14 +10,16 @@ using Xunit;
 
 namespace EdgeMlOps.DataLabeling.Tests.Staged;
 
-/// <summary>The labeling stage of each account of config/staged.yaml, and of the same file with capturesToDev false.</summary>
+/// <summary>The labeling stage of each account of config/staged.yaml, and of the same file without captureReplicaKeyArn.</summary>
 public sealed class StagedLabelingFixture
 {
+    public const string DevKeyArn = "arn:aws:kms:eu-west-1:222233334444:key/00000000-0000-0000-0000-000000000000";
+
     public StagedLabelingFixture()
     {
         var text = File.ReadAllText(RepositoryRoot.Combine("config", "staged.yaml"));
         Replicating = Synthesize(SettingsLoader.Parse(text, "config/staged.yaml", "staged"));
-        var kept = text.Replace("    capturesToDev: true", "    capturesToDev: false", StringComparison.Ordinal);
+        var kept = text.Replace("    captureReplicaKeyArn: " + DevKeyArn + "\n", string.Empty, StringComparison.Ordinal);
         Assert.NotEqual(text, kept);
         NotReplicating = Synthesize(SettingsLoader.Parse(kept, "config/staged.yaml", "staged"));
     }
@@ -46,6 +48,17 @@ public sealed class StagedLabelingFixture
 
 public sealed class StagedLabelingTests(StagedLabelingFixture fixture) : IClassFixture<StagedLabelingFixture>
 {
+    [Fact]
+    public void A_replica_key_outside_the_dev_account_is_refused()
+    {
+        var text = File.ReadAllText(RepositoryRoot.Combine("config", "staged.yaml")).Replace(StagedLabelingFixture.DevKeyArn, "arn:aws:kms:eu-west-1:444455556666:key/00000000-0000-0000-0000-000000000000", StringComparison.Ordinal);
+
+        var error = Assert.Throws<ConfigurationException>(() => SettingsLoader.Parse(text, "config/staged.yaml", "staged"));
+
+        Assert.Contains("stages.production.captureReplicaKeyArn", error.Message);
+        Assert.Contains("must be a key of the dev stage's account 222233334444", error.Message);
+    }
+
     private const string Dev = "222233334444";
     private const string Production = "444455556666";
     private const string DevBucket = "edgemlops-staged-dev-labeling-222233334444";
@@ -79,7 +92,7 @@ public sealed class StagedLabelingTests(StagedLabelingFixture fixture) : IClassF
         Assert.Equal("Disabled", rule["DeleteMarkerReplication"]!["Status"]!.GetValue<string>());
         Assert.Equal($"arn:${{AWS::Partition}}:s3:::{DevBucket}", Joined(rule["Destination"]!["Bucket"]!));
         Assert.Equal(Dev, rule["Destination"]!["Account"]!.GetValue<string>());
-        Assert.Equal($"arn:${{AWS::Partition}}:kms:eu-west-1:{Dev}:alias/edgemlops-staged-dev-labeling-data", Joined(rule["Destination"]!["EncryptionConfiguration"]!["ReplicaKmsKeyID"]!));
+        Assert.Equal(StagedLabelingFixture.DevKeyArn, rule["Destination"]!["EncryptionConfiguration"]!["ReplicaKmsKeyID"]!.GetValue<string>());
     }
 
     [Fact]
@@ -97,6 +110,8 @@ public sealed class StagedLabelingTests(StagedLabelingFixture fixture) : IClassF
         var read = Assert.Single(statements, s => s["Action"]!.ToJsonString().Contains("s3:GetObjectVersionForReplication", StringComparison.Ordinal));
         Assert.Contains("/images/captured/*", read["Resource"]!.ToJsonString());
         Assert.DoesNotContain(statements, s => s["Action"]!.ToJsonString().Contains("s3:ReplicateDelete", StringComparison.Ordinal));
+        var encrypt = Assert.Single(statements, s => s["Action"]!.ToJsonString().Contains("kms:Encrypt", StringComparison.Ordinal));
+        Assert.Equal(StagedLabelingFixture.DevKeyArn, encrypt["Resource"]!.GetValue<string>());
     }
 
     [Fact]
@@ -113,7 +128,6 @@ public sealed class StagedLabelingTests(StagedLabelingFixture fixture) : IClassF
         Assert.Contains("/images/captured/*", replicate["Resource"]!.ToJsonString());
         Assert.Equal(RoleArn, Joined(key["Condition"]!["ArnEquals"]!["aws:PrincipalArn"]!));
         Assert.Equal("s3.eu-west-1.amazonaws.com", key["Condition"]!["StringEquals"]!["kms:ViaService"]!.GetValue<string>());
-        Assert.Equal("alias/edgemlops-staged-dev-labeling-data", Assert.Single(Resources(template, "AWS::KMS::Alias"))["Properties"]!["AliasName"]!.GetValue<string>());
         Assert.Equal(DevBucket, DataBucket(template)["Properties"]!["BucketName"]!.GetValue<string>());
     }
 
@@ -132,7 +146,7 @@ public sealed class StagedLabelingTests(StagedLabelingFixture fixture) : IClassF
         Assert.Null(DataBucket(fixture.NotReplicating[DeploymentStageKind.Production])["Properties"]!["ReplicationConfiguration"]);
         Assert.DoesNotContain(Resources(fixture.NotReplicating[DeploymentStageKind.Production], "AWS::IAM::Role"), r => r["Properties"]!["RoleName"]?.GetValue<string>()?.EndsWith("capture-replication", StringComparison.Ordinal) == true);
         Assert.DoesNotContain(Statements(fixture.NotReplicating[DeploymentStageKind.Dev], "AWS::S3::BucketPolicy", "PolicyDocument"), s => s["Sid"]?.GetValue<string>()?.StartsWith("Production", StringComparison.Ordinal) == true);
-        Assert.Empty(Resources(fixture.NotReplicating[DeploymentStageKind.Dev], "AWS::KMS::Alias"));
+        Assert.DoesNotContain(Statements(fixture.NotReplicating[DeploymentStageKind.Dev], "AWS::KMS::Key", "KeyPolicy"), s => s["Sid"]?.GetValue<string>() == "ProductionEncryptsReplicatedCaptures");
     }
 
     private static JsonObject DataBucket(JsonObject template) =>

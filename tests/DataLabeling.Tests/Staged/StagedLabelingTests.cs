@@ -141,7 +141,7 @@ public sealed class StagedLabelingTests(StagedLabelingFixture fixture) : IClassF
     }
 
     [Fact]
-    public void Captures_stay_in_production_when_captures_to_dev_is_false()
+    public void Captures_stay_in_production_without_a_replica_key()
     {
         Assert.Null(DataBucket(fixture.NotReplicating[DeploymentStageKind.Production])["Properties"]!["ReplicationConfiguration"]);
         Assert.DoesNotContain(Resources(fixture.NotReplicating[DeploymentStageKind.Production], "AWS::IAM::Role"), r => r["Properties"]!["RoleName"]?.GetValue<string>()?.EndsWith("capture-replication", StringComparison.Ordinal) == true);

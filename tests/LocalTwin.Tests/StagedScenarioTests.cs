@@ -43,7 +43,8 @@ public sealed partial class StagedScenarioTests(TwinRunFixture twin)
         var step = Assert.Single(twin.Report.Steps, s => s.Title.StartsWith("Staged: prod model promotion", StringComparison.Ordinal));
 
         Assert.Contains(step.Lines, l => l.StartsWith("rule matched; input {\"trigger\":\"pre-production-release\"", StringComparison.Ordinal));
-        Assert.Contains(step.Lines, l => l.Contains("Model promotion request", StringComparison.Ordinal) && l.Contains("send-task-success", StringComparison.Ordinal));
+        Assert.Contains(step.Lines, l => l.StartsWith("e-mail: Model promotion request: approve the release to edgemlops-twin-staged-prod?", StringComparison.Ordinal));
+        Assert.Contains(step.Lines, l => l.StartsWith("the person ran the e-mail's command: aws stepfunctions send-task-success --region us-east-1 --task-output true --task-token ", StringComparison.Ordinal));
         Assert.Contains(step.Lines, l => l.Contains("after the person approved with the e-mail's token", StringComparison.Ordinal));
     }
 

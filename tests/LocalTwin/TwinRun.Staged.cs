@@ -184,6 +184,7 @@ public sealed partial class TwinRun
             var machine = LocalStateMachine.FromTemplate(template, machineId, new LocalStateMachineOptions { SsmParameters = stage.Deployment.Parameters });
             var notifications = new List<string>();
             var approvedWithToken = false;
+            string? approveCommand = null;
             var scenario = new Scenario { WhenAnswersRunOut = WhenAnswersRunOut.RepeatLast, Timeout = TimeSpan.FromMinutes(5) }
                 .Handle(PromotionDescribe, p => sourceRegistry.Describe(p!["ModelPackageName"]!.GetValue<string>())
                     ?? throw new TaskFailure("SageMaker.ResourceNotFound", $"Model package {p["ModelPackageName"]} does not exist"))
@@ -207,6 +208,7 @@ public sealed partial class TwinRun
                     notifications.Add($"{p["Subject"]}: {message}");
                     var approve = message.Split('\n').FirstOrDefault(l => l.Contains("send-task-success", StringComparison.Ordinal))
                         ?? throw new TaskFailure("Twin.NoApproveCommand", "The promotion request carries no send-task-success command");
+                    approveCommand = approve.Trim();
                     var token = approve[(approve.IndexOf("--task-token ", StringComparison.Ordinal) + "--task-token ".Length)..].Trim();
                     approvedWithToken = token == LocalStateMachine.TaskToken;
                     return approvedWithToken ? JsonValue.Create(true) : throw new TaskFailure("States.TaskTimedOut", $"The e-mail's token '{token}' is not the task's");
@@ -216,6 +218,11 @@ public sealed partial class TwinRun
             foreach (var n in notifications)
             {
                 lines.Add("e-mail: " + Shorten(n.Replace('\n', ' ')));
+            }
+
+            if (approveCommand is not null)
+            {
+                lines.Add($"the person ran the e-mail's command: {approveCommand}");
             }
 
             if (result.Status != ExecutionStatus.Succeeded)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole loop on this machine, without AWS: a model approval runs the synthesized edge deployment workflow,
-# simulated Greengrass core devices install and run the real inference component (a promotion, then a rollback of a
-# faulty model), and the labeling workflow picks up the images the devices captured. Prints a report of the run
+# simulated Greengrass core devices install and run the real inference component (five scenarios: a first release,
+# a good candidate promoted after shadow, and a blind, a disagreeing and a faulty candidate rolled back on the canary),
+# and the labeling workflow picks up the images the devices captured. Prints a report of the run
 # (the full report is written to .build/twin/report.txt). Arguments go to the twin (--env, --time-scale, --work-dir).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

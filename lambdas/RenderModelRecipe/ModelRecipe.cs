@@ -33,8 +33,12 @@ public static class ModelRecipe
     /// The current release's model copied beside this one (<c>current.onnx</c>) for shadow evaluation on the canary;
     /// null for a first release. Every device of this version downloads it; only a shadow deployment uses it.
     /// </param>
+    /// <param name="current">
+    /// The current release's model component and package versions (with <paramref name="currentModelArtifactUri"/>):
+    /// written into the configuration so that the results the current model publishes in shadow name it, not the candidate.
+    /// </param>
     public static string Render(string componentName, string componentVersion, string artifactUri, string modelPackageArn, string modelPackageGroupName, int modelPackageVersion, int imageSize, IReadOnlyList<string> classNames,
-        string? acceptanceArchiveUri = null, string? currentModelArtifactUri = null)
+        string? acceptanceArchiveUri = null, string? currentModelArtifactUri = null, (string ComponentVersion, int PackageVersion)? current = null)
     {
         var artifacts = new JsonArray(
             new JsonObject
@@ -93,6 +97,13 @@ public static class ModelRecipe
                     ["Lifecycle"] = new JsonObject(),
                 }),
         };
+        if (current is { } release)
+        {
+            var configuration = recipe["ComponentConfiguration"]!["DefaultConfiguration"]!.AsObject();
+            configuration[EdgeMlOps.Contracts.ShadowEvaluation.ModelComponentConfiguration.CurrentComponentVersion] = release.ComponentVersion;
+            configuration[EdgeMlOps.Contracts.ShadowEvaluation.ModelComponentConfiguration.CurrentPackageVersion] = release.PackageVersion;
+        }
+
         return recipe.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
     }
 }

@@ -68,7 +68,7 @@ public static partial class ModelReleasePlanner
         var archive = acceptanceSet is null ? null : ArchiveCopy(acceptanceSet, request.ArtifactsBucket, $"models/{group}/{version}/{AcceptanceSet.ArchiveFileName}");
         var shadow = ShadowRelease.Plan(request.DeployedRecord, request.ArtifactsBucket, group!, version);
         var recipe = ModelRecipe.Render(request.ModelComponentName, componentVersion, artifactUri, arn!, group!, version, imageSize!.Value, classNames!,
-            archive?.Uri, shadow?.ArtifactUri);
+            archive?.Uri, shadow?.ArtifactUri, shadow is null ? null : (shadow.CurrentComponentVersion, shadow.CurrentModelPackageVersion));
         return new ModelReleaseDecision(
             new ModelRelease(arn!, group!, version, request.ModelComponentName, componentVersion, source!.Value.CopySource, artifactKey, artifactUri, imageSize.Value, classNames!, recipe)
             {

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace LocalTwin.Tests;
 
-/// <summary>The whole twin run once per test run (it takes about a minute and a half); the tests read its report.</summary>
+/// <summary>The whole twin run once per test run (about two minutes: five rollouts); the tests read its report.</summary>
 public sealed class TwinRunFixture : IAsyncLifetime
 {
     private readonly List<string> _progress = [];

@@ -23,8 +23,9 @@ namespace EdgeMlOps.LocalTwin;
 /// <summary>
 /// The whole loop on one machine: synthesize the three apps from one configuration, "deploy" them onto a local
 /// S3 server, approve a model package and run the synthesized edge deployment state machine against a stateful
-/// control plane whose core devices install and run the real inference component (promotion), approve a faulty
-/// package (rollback), then run the labeling state machine over what the devices captured.
+/// control plane whose core devices install and run the real inference component, once per scenario (a first
+/// release, a good candidate, a blind one, a disagreeing one, a faulty one), then run the labeling state machine
+/// over what the devices captured.
 /// </summary>
 public sealed partial class TwinRun
 {
@@ -94,22 +95,32 @@ public sealed partial class TwinRun
         }).ConfigureAwait(false);
 
         var registry = new ModelRegistry();
-        var (candidate, faulty) = await StepAsync("Register two trained models as the training pipeline's RegisterModel step does", async lines =>
+        var models = await StepAsync("Register five trained models as the training pipeline's RegisterModel step does", async lines =>
         {
             var training = apps.TemplateWith("training", "AWS::SageMaker::Pipeline");
             var bucket = deployment.Parameter(_contract.TrainingArtifactsBucketName);
-            var candidateModel = TwinModels.CandidateModel(_settings.Training.ImageSize, _settings.Labeling.ClassLabels);
-            var good = await RegisterAsync(client, registry, training, deployment.Parameters, bucket, 1, "candidate (one scratch at confidence 0.45)", TwinModels.Candidate(_settings.Training.ImageSize, _settings.Labeling.ClassLabels),
-                new KnownOutputAcceptanceSet(candidateModel, [0]), cancellationToken).ConfigureAwait(false);
-            // The faulty model cannot be evaluated (its output is no detection tensor): a set without predictions; it never loads anyway.
-            var bad = await RegisterAsync(client, registry, training, deployment.Parameters, bucket, 2, "faulty (its output is not a YOLOv8 detection tensor)", TwinModels.Faulty(),
-                new KnownOutputAcceptanceSet(candidateModel, []), cancellationToken).ConfigureAwait(false);
-            foreach (var model in new[] { good, bad })
+            var (size, classes) = (_settings.Training.ImageSize, _settings.Labeling.ClassLabels);
+            Task<RegisteredModel> Register(int version, string description, byte[] onnx, KnownOutputAcceptanceSet evaluation, byte[]? evaluatedWith = null) =>
+                RegisterAsync(client, registry, training, deployment.Parameters, bucket, version, description, onnx, evaluation, evaluatedWith, cancellationToken);
+            var first = TwinModels.FirstRelease(size, classes);
+            var good = TwinModels.Good(size, classes);
+            var disagreeing = TwinModels.Disagreeing(size, classes);
+            var registered = new TwinModelSet(
+                await Register(1, "first release (one scratch in the middle at confidence 0.45)", first.Build(), new KnownOutputAcceptanceSet(first, [0])).ConfigureAwait(false),
+                await Register(2, "good candidate (the same scratch at 0.5)", good.Build(), new KnownOutputAcceptanceSet(good, [0])).ConfigureAwait(false),
+                // The wrong artifact shipped: the evaluation (and its acceptance set) is the good model's.
+                await Register(3, "blind candidate (finds nothing; registered with the good model's evaluation)", TwinModels.Blind(size, classes).Build(),
+                    new KnownOutputAcceptanceSet(good, [0]), evaluatedWith: good.Build()).ConfigureAwait(false),
+                await Register(4, "disagreeing candidate (a scratch in the top left at 0.5, none in the middle; its own evaluation)", disagreeing.Build(),
+                    new KnownOutputAcceptanceSet(disagreeing, [0])).ConfigureAwait(false),
+                // The faulty model cannot be evaluated (its output is no detection tensor): a set without predictions; it never loads anyway.
+                await Register(5, "faulty (its output is not a YOLOv8 detection tensor)", TwinModels.Faulty(), new KnownOutputAcceptanceSet(first, [])).ConfigureAwait(false));
+            foreach (var model in registered.All)
             {
                 lines.Add($"{model.Package["ModelPackageGroupName"]} version {model.Version}: {model.Description}; ONNX at {model.OnnxUri}; metadata {model.Package["CustomerMetadataProperties"]!.ToJsonString()}");
             }
 
-            return (good, bad);
+            return registered;
         }).ConfigureAwait(false);
 
         var edgeTemplate = apps.TemplateWith("edge", "AWS::GreengrassV2::ComponentVersion");
@@ -186,9 +197,15 @@ public sealed partial class TwinRun
             }).ConfigureAwait(false);
 
             var rule = new EventRuleTarget(ApprovalRuleProperties(edgeTemplate, resolver));
-            await RolloutAsync("promotion", candidate, registry, machine, controlPlane, rule, devices, cancellationToken).ConfigureAwait(false);
-            await RolloutAsync("rollback", faulty, registry, machine, controlPlane, rule, devices, cancellationToken).ConfigureAwait(false);
-            await InspectDevicesAsync(candidate, devices, iotCore, deployment, client, tokenExchange, cancellationToken).ConfigureAwait(false);
+            // In this order each candidate meets the current model it is meant to: none for the first release, then
+            // the good model, which every rollback restores.
+            var rollout = new RolloutContext(registry, machine, controlPlane, rule, devices, iotCore);
+            await RolloutAsync("first-release", models.FirstRelease, ScenarioOutcome.Promoted, rollout, cancellationToken).ConfigureAwait(false);
+            await RolloutAsync("good", models.Good, ScenarioOutcome.Promoted, rollout, cancellationToken).ConfigureAwait(false);
+            await RolloutAsync("blind", models.Blind, ScenarioOutcome.RolledBack, rollout, cancellationToken).ConfigureAwait(false);
+            await RolloutAsync("disagreeing", models.Disagreeing, ScenarioOutcome.RolledBack, rollout, cancellationToken).ConfigureAwait(false);
+            await RolloutAsync("faulty", models.Faulty, ScenarioOutcome.RolledBack, rollout, cancellationToken).ConfigureAwait(false);
+            await InspectDevicesAsync(models.Good, devices, iotCore, deployment, client, tokenExchange, cancellationToken).ConfigureAwait(false);
             await FleetStatusAsync(controlPlane).ConfigureAwait(false);
             _report.ComponentVersions.AddRange(controlPlane.ComponentVersions);
         }
@@ -206,7 +223,7 @@ public sealed partial class TwinRun
         }
 
         await LabelAsync(apps, deployment, s3, client, cancellationToken).ConfigureAwait(false);
-        await StagedAsync(candidate, s3, client, cancellationToken).ConfigureAwait(false);
+        await StagedAsync(models.Good, s3, client, cancellationToken).ConfigureAwait(false);
         _report.Total = total.Elapsed;
         return _report;
     }
@@ -216,7 +233,7 @@ public sealed partial class TwinRun
     /// resolved for one execution, gives the package (and where its ONNX file lives); the ONNX bytes go there.
     /// </summary>
     private async Task<RegisteredModel> RegisterAsync(IAmazonS3 s3, ModelRegistry registry, JsonObject trainingTemplate, IReadOnlyDictionary<string, string> parameters,
-        string bucket, int version, string description, byte[] onnx, KnownOutputAcceptanceSet evaluation, CancellationToken cancellationToken)
+        string bucket, int version, string description, byte[] onnx, KnownOutputAcceptanceSet evaluation, byte[]? evaluatedWith, CancellationToken cancellationToken)
     {
         var template = new CloudFormationTemplate(trainingTemplate);
         var pipelineId = template.LogicalIdsOfType("AWS::SageMaker::Pipeline").Single();
@@ -254,7 +271,7 @@ public sealed partial class TwinRun
 
         if (package["CustomerMetadataProperties"]?["acceptanceSetUri"]?.GetValue<string>() is { } setUri)
         {
-            await UploadAcceptanceSetAsync(s3, setUri, onnx, evaluation, cancellationToken).ConfigureAwait(false);
+            await UploadAcceptanceSetAsync(s3, setUri, onnx, evaluation, evaluatedWith ?? onnx, cancellationToken).ConfigureAwait(false);
         }
 
         registry.Add(package);
@@ -264,8 +281,9 @@ public sealed partial class TwinRun
     /// <summary>
     /// What evaluate.py publishes beside model.onnx: the acceptance set (acceptance/acceptance.json, its images) and
     /// the same as acceptance.zip, which the edge workflow ships in the model component. Images: the twin's sample frames.
+    /// The set names <paramref name="evaluatedWith"/>'s SHA-256: the model the evaluation scored (normally the one shipped).
     /// </summary>
-    private async Task UploadAcceptanceSetAsync(IAmazonS3 s3, string setUri, byte[] onnx, KnownOutputAcceptanceSet evaluation, CancellationToken cancellationToken)
+    private async Task UploadAcceptanceSetAsync(IAmazonS3 s3, string setUri, byte[] onnx, KnownOutputAcceptanceSet evaluation, byte[] evaluatedWith, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(_work, "acceptance-" + Convert.ToHexString(SHA256.HashData(onnx))[..12]);
         if (Directory.Exists(folder))
@@ -275,7 +293,7 @@ public sealed partial class TwinRun
 
         Directory.CreateDirectory(folder);
         var modelPath = Path.Combine(folder, "model.onnx");
-        await File.WriteAllBytesAsync(modelPath, onnx, cancellationToken).ConfigureAwait(false);
+        await File.WriteAllBytesAsync(modelPath, evaluatedWith, cancellationToken).ConfigureAwait(false);
         var frames = Directory.GetFiles(Path.Combine(_options.RepositoryRoot, "tests", "data", "edge", "images"), "*.jpg").Order(StringComparer.Ordinal).Take(4).ToArray();
         // The sample frames are 450×300 camera crops.
         var set = evaluation with { ImageCount = frames.Length, ImageWidth = 450, ImageHeight = 300 };
@@ -289,9 +307,9 @@ public sealed partial class TwinRun
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = setBucket, Key = setKey, FilePath = Path.Combine(setFolder, EdgeMlOps.Contracts.Training.AcceptanceSet.FileName) }, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task RolloutAsync(string scenario, RegisteredModel model, ModelRegistry registry, LocalStateMachine machine, EdgeControlPlane controlPlane,
-        EventRuleTarget rule, IReadOnlyList<CoreDevice> devices, CancellationToken cancellationToken)
+    private async Task RolloutAsync(string scenario, RegisteredModel model, string intended, RolloutContext context, CancellationToken cancellationToken)
     {
+        var (registry, machine, controlPlane, rule, devices, iotCore) = context;
         await StepAsync($"Approve model package version {model.Version} ({scenario}): the EventBridge rule starts the edge deployment workflow", async lines =>
         {
             registry.Approve(model.ModelPackageArn);
@@ -305,9 +323,12 @@ public sealed partial class TwinRun
             lines.Add($"rule matched; workflow input {input.ToJsonString()}");
             var deploymentsBefore = controlPlane.Deployments.Count;
             var notificationsBefore = controlPlane.Notifications.Count;
+            var healthBefore = iotCore.Payloads(HealthTopics).Count;
+            var resultsBefore = iotCore.Payloads(ResultTopics).Count;
+            var eventsBefore = devices.ToDictionary(d => d.ThingName, d => d.Events.Count, StringComparer.Ordinal);
             var result = await machine.RunAsync(input, controlPlane.Register(new Scenario { Timeout = TimeSpan.FromMinutes(15) }), cancellationToken).ConfigureAwait(false);
             var deployments = controlPlane.Deployments.Skip(deploymentsBefore).ToList();
-            var expectedVersion = scenario == "rollback" ? PreviousModelVersion(deployments) : null;
+            var expectedVersion = intended == ScenarioOutcome.RolledBack ? PreviousModelVersion(deployments) : null;
             await WaitForSettledDevicesAsync(devices, expectedVersion, cancellationToken).ConfigureAwait(false);
             var outcome = new RolloutOutcome
             {
@@ -319,12 +340,20 @@ public sealed partial class TwinRun
                 DeviceModelVersions = devices.ToDictionary(d => d.ThingName, d => d.ComponentVersions.GetValueOrDefault(_settings.Edge.ModelComponentName, "(none)"), StringComparer.Ordinal),
                 Notifications = [.. controlPlane.Notifications.Skip(notificationsBefore)],
                 HealthPolls = result.InvocationsOf("EvaluateDeviceHealth").Count,
+                Intended = intended,
+                ModelVersionsInstalled = devices.ToDictionary(d => d.ThingName, d => ModelVersionsInstalled(d.Events.Skip(eventsBefore[d.ThingName])), StringComparer.Ordinal),
+                CanaryAcceptance = CanaryAcceptance(iotCore.Payloads(HealthTopics).Skip(healthBefore)),
+                PublishedDetections = PublishedDetections(devices, iotCore.Payloads(ResultTopics).Skip(resultsBefore)),
+                CanaryShadow = iotCore.Payloads(HealthTopics).Skip(healthBefore).Select(HealthMessage.Read).LastOrDefault(m => m.ThingName == CanaryDevice && m.Shadow is not null)?.Shadow,
             };
             _report.Rollouts.Add(outcome);
             var rolledBack = outcome.Error == "ReleaseRolledBack";
+            var release = controlPlane.Ledger.Items.Select(i => EdgeMlOps.FleetStatus.DynamoItems.Release(AttributeValues(i))).SingleOrDefault(r => r.ModelPackageArn == model.ModelPackageArn);
+            var reason = rolledBack ? ScenarioReasons.RolledBack(release, outcome.Notifications)
+                : result.Status == ExecutionStatus.Succeeded ? ScenarioReasons.Promoted(release, outcome.Notifications, CanaryDevice, outcome.CanaryAcceptance)
+                : $"execution {outcome.ExecutionStatus} with {outcome.Error}: {FirstLine(result.Cause)}";
             _report.Scenarios.Add(new ScenarioOutcome(scenario, rolledBack ? ScenarioOutcome.RolledBack : result.Status == ExecutionStatus.Succeeded ? ScenarioOutcome.Promoted : "failed",
-                rolledBack ? FirstLine(result.Cause) : result.Status == ExecutionStatus.Succeeded ? "canary and fleet passed the health gate" : $"execution {outcome.ExecutionStatus} with {outcome.Error}",
-                !outcome.Verdict.StartsWith("NOT", StringComparison.Ordinal)));
+                reason, !outcome.Verdict.StartsWith("NOT", StringComparison.Ordinal)));
             lines.Add($"{outcome.Verdict}: execution {outcome.ExecutionStatus}{(outcome.Error is null ? "" : $" with {outcome.Error}")} after {outcome.HealthPolls} health-gate poll(s)");
             if (result.Cause is { } cause)
             {
@@ -345,6 +374,10 @@ public sealed partial class TwinRun
             }
 
             lines.Add($"devices now run model {string.Join(", ", outcome.DeviceModelVersions.Select(kv => $"{kv.Key}={kv.Value}"))}");
+            foreach (var (thing, published) in outcome.PublishedDetections)
+            {
+                lines.Add($"{thing} published results: {(published.Count == 0 ? "none" : string.Join(" -> ", published))}");
+            }
             return true;
         }).ConfigureAwait(false);
     }
@@ -356,7 +389,8 @@ public sealed partial class TwinRun
         {
             var canary = devices.Single(d => d.ThingName == CanaryDevice);
             var model = canary.Installed(_settings.Edge.ModelComponentName) ?? throw new InvalidOperationException("The canary has no model component installed.");
-            var modelFile = Directory.GetFiles(model.ArtifactsPath, "*.onnx").Single();
+            // A release that ran in shadow first also carries the model it was compared with (current.onnx).
+            var modelFile = Directory.GetFiles(model.ArtifactsPath, "*.onnx").Single(f => Path.GetFileName(f) != ShadowEvaluation.CurrentModelFileName);
             _report.ModelHashes = (Sha256(approved.Onnx), Sha256(await File.ReadAllBytesAsync(modelFile, cancellationToken).ConfigureAwait(false)));
             lines.Add($"model file on {CanaryDevice}: {Path.GetRelativePath(_work, modelFile)}; its SHA-256 {(_report.ModelHashes.Approved == _report.ModelHashes.OnDevice ? "equals" : "DIFFERS FROM")} that of the approved package's artifact");
             var inference = canary.Installed(_settings.Edge.InferenceComponentName) ?? throw new InvalidOperationException("The canary has no inference component installed.");
@@ -379,6 +413,51 @@ public sealed partial class TwinRun
 
             return true;
         }).ConfigureAwait(false);
+    }
+
+    private string HealthTopics => $"{_settings.Edge.TopicPrefix}/+/inference/health";
+
+    private string ResultTopics => $"{_settings.Edge.TopicPrefix}/+/inference/results";
+
+    /// <summary>Per device, each change of what its results carried (model version and first detection), in order.</summary>
+    private static Dictionary<string, IReadOnlyList<string>> PublishedDetections(IReadOnlyList<CoreDevice> devices, IEnumerable<JsonObject> results)
+    {
+        var messages = results.Select(InferenceResultMessage.Read).ToList();
+        return devices.ToDictionary(d => d.ThingName, d =>
+        {
+            var changes = new List<string>();
+            foreach (var m in messages.Where(m => m.ThingName == d.ThingName))
+            {
+                var first = m.Detections.FirstOrDefault();
+                var text = first is null ? $"{m.ModelComponentVersion}: none"
+                    : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"{m.ModelComponentVersion}: {first.ClassName} {first.Confidence:0.##} [{first.Box.X1:0},{first.Box.Y1:0},{first.Box.X2:0},{first.Box.Y2:0}]");
+                if (changes.Count == 0 || changes[^1] != text)
+                {
+                    changes.Add(text);
+                }
+            }
+
+            return (IReadOnlyList<string>)changes;
+        }, StringComparer.Ordinal);
+    }
+
+    /// <summary>The canary's last acceptance result among <paramref name="healthMessages"/> (what it reported, what the gate read).</summary>
+    private static HealthAcceptance? CanaryAcceptance(IEnumerable<JsonObject> healthMessages) => healthMessages
+        .Select(HealthMessage.Read)
+        .Where(m => m.ThingName == CanaryDevice && m.Acceptance.Status is not (AcceptanceStatuses.None or AcceptanceStatuses.Pending))
+        .Select(m => m.Acceptance)
+        .LastOrDefault();
+
+    /// <summary>The model component versions a device's events say it installed (<c>com.edgemlops.Model 2.0.0: installed ...</c>).</summary>
+    private IReadOnlyList<string> ModelVersionsInstalled(IEnumerable<string> events)
+    {
+        var prefix = $" {_settings.Edge.ModelComponentName} ";
+        return [.. events
+            .Select(e => e.IndexOf(prefix, StringComparison.Ordinal) is var at and >= 0 ? e[(at + prefix.Length)..] : null)
+            .OfType<string>()
+            .Where(rest => rest.Contains(": installed", StringComparison.Ordinal))
+            .Select(rest => rest[..rest.IndexOf(':', StringComparison.Ordinal)])];
     }
 
     // The rollback restores the component list the canary had before this execution's first deployment.
@@ -480,3 +559,13 @@ public sealed partial class TwinRun
         }
     }
 }
+
+/// <summary>The models the scenarios release, in release order.</summary>
+internal sealed record TwinModelSet(RegisteredModel FirstRelease, RegisteredModel Good, RegisteredModel Blind, RegisteredModel Disagreeing, RegisteredModel Faulty)
+{
+    public IEnumerable<RegisteredModel> All => [FirstRelease, Good, Blind, Disagreeing, Faulty];
+}
+
+/// <summary>What every rollout of the run shares: the registry, the synthesized workflow, the control plane and the devices.</summary>
+internal sealed record RolloutContext(ModelRegistry Registry, LocalStateMachine Machine, EdgeControlPlane ControlPlane, EventRuleTarget Rule,
+    IReadOnlyList<CoreDevice> Devices, IotCoreMessages IotCore);

@@ -43,6 +43,26 @@ public static class ShadowEvaluation
 
         /// <summary>The candidate's model component version, reported in the shadow block.</summary>
         public const string CandidateVersion = "shadowCandidateVersion";
+
+        /// <summary>
+        /// The current model's component and package versions: in shadow the results (and capture sidecars) are the
+        /// current model's and carry these; the health message keeps the model component's (the candidate's), which
+        /// the health gate expects. Set from <see cref="ModelComponentConfiguration"/>.
+        /// </summary>
+        public const string CurrentComponentVersion = "shadowCurrentComponentVersion";
+
+        /// <inheritdoc cref="CurrentComponentVersion"/>
+        public const string CurrentPackageVersion = "shadowCurrentPackageVersion";
+    }
+
+    /// <summary>
+    /// Keys of the model component's configuration that the edge workflow's model recipe writes for a release with a
+    /// current model (beside <see cref="CurrentModelFileName"/>): which release that file is.
+    /// </summary>
+    public static class ModelComponentConfiguration
+    {
+        public const string CurrentComponentVersion = "currentModelComponentVersion";
+        public const string CurrentPackageVersion = "currentModelPackageVersion";
     }
 
     public static class Defaults

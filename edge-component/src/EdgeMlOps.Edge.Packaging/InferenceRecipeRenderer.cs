@@ -142,6 +142,10 @@ public static class InferenceRecipeRenderer
             // is what switches the serving model.
             $"--set \"{ShadowEvaluation.Keys.CurrentModelFile}={{configuration:/{ShadowEvaluation.Configuration.Object}/{ShadowEvaluation.Configuration.CurrentModelFile}}}\"",
             $"--set \"{ShadowEvaluation.Keys.SampleEvery}={{configuration:/{ShadowEvaluation.Configuration.Object}/{ShadowEvaluation.Configuration.SampleEvery}}}\"",
+            // Which release current.onnx is (the model component's recipe says; unresolved for a first release, when
+            // no shadow runs): the results the current model publishes in shadow carry its versions.
+            $"--set \"{ShadowEvaluation.Keys.CurrentComponentVersion}={{{props.ModelComponentName}:configuration:/{ShadowEvaluation.ModelComponentConfiguration.CurrentComponentVersion}}}\"",
+            $"--set \"{ShadowEvaluation.Keys.CurrentPackageVersion}={{{props.ModelComponentName}:configuration:/{ShadowEvaluation.ModelComponentConfiguration.CurrentPackageVersion}}}\"",
         };
         var pidFile = "{work:path}/inference.pid";
         return new JsonObject

@@ -105,6 +105,9 @@ public sealed partial class InferenceRecipeRendererTests
 
         Assert.Contains("--set \"shadowCurrentModelFile={configuration:/shadow/currentModelFile}\"", run, StringComparison.Ordinal);
         Assert.Contains("--set \"shadowSampleEvery={configuration:/shadow/sampleEvery}\"", run, StringComparison.Ordinal);
+        // Which release current.onnx is comes with the model component, like its own versions.
+        Assert.Contains("--set \"shadowCurrentComponentVersion={com.edgemlops.Model:configuration:/currentModelComponentVersion}\"", run, StringComparison.Ordinal);
+        Assert.Contains("--set \"shadowCurrentPackageVersion={com.edgemlops.Model:configuration:/currentModelPackageVersion}\"", run, StringComparison.Ordinal);
         var shadow = recipe["ComponentConfiguration"]!["DefaultConfiguration"]!["shadow"]!;
         Assert.Equal("", shadow["currentModelFile"]!.GetValue<string>());
         Assert.Equal(16, shadow["sampleEvery"]!.GetValue<int>());

@@ -140,16 +140,39 @@ public sealed class ShadowHostTests(OnnxFixture onnx)
         var candidate = Write(component, "model.onnx", reference with { Anchors = [.. reference.Anchors.Select(a => a with { Scores = new float[a.Scores.Length] })] });
         Write(component, "current.onnx", reference);
         // As the recipe's Run script passes them: the model component's model, its version and the merged shadow keys.
-        var settings = Settings(candidate, null, images.Path, sampleEvery: 2) with { ShadowCurrentModelFile = "current.onnx", ModelComponentVersion = "4.0.0" };
+        var settings = Settings(candidate, null, images.Path, sampleEvery: 2) with
+        {
+            ShadowCurrentModelFile = "current.onnx",
+            ModelComponentVersion = "4.0.0",
+            ModelPackageVersion = "4",
+            ShadowCurrentComponentVersion = "3.0.0",
+            ShadowCurrentPackageVersion = "3",
+        };
 
         var (publisher, health) = await RunAsync(settings);
 
+        // The results are the current model's and name it; health names the candidate the gate watches.
         Assert.All(publisher.On(ResultsTopic), r => Assert.Equal(3, r.RootElement.GetProperty("detections").GetArrayLength()));
+        Assert.All(publisher.On(ResultsTopic), r => Assert.Equal(("3.0.0", "3"),
+            (r.RootElement.GetProperty("modelComponentVersion").GetString(), r.RootElement.GetProperty("modelPackageVersion").GetString())));
         Assert.Equal("4.0.0", health.Model.ComponentVersion);
         var shadow = Assert.IsType<HealthShadow>(health.Shadow);
         Assert.Equal("4.0.0", shadow.CandidateVersion);
         Assert.Equal(2, shadow.FramesCompared);
         Assert.Equal(2, shadow.MissedDefectFrames);
+    }
+
+    [Fact]
+    public void Results_carry_the_serving_models_versions_the_current_ones_in_shadow_unknown_when_greengrass_left_them_unresolved()
+    {
+        var plain = new ComponentSettings { ModelPath = "/m/model.onnx", ModelComponentVersion = "2.0.0", ModelPackageVersion = "2" };
+        var shadow = plain with { ShadowCurrentModelFile = "current.onnx", ShadowCurrentComponentVersion = "1.0.0", ShadowCurrentPackageVersion = "1" };
+        var unresolved = shadow with { ShadowCurrentComponentVersion = "{com.edgemlops.Model:configuration:/currentModelComponentVersion}" };
+
+        Assert.Equal(("2.0.0", "2"), plain.ForShadow().ServingModelVersions());
+        Assert.Equal(("1.0.0", "1"), shadow.ForShadow().ServingModelVersions());
+        Assert.Equal(("2.0.0", "2"), shadow.ForShadow().ModelVersions());
+        Assert.Equal("unknown", unresolved.ForShadow().ServingModelVersions().ComponentVersion);
     }
 
     [Theory]

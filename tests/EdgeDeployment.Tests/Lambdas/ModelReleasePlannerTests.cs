@@ -281,6 +281,9 @@ public sealed class ModelReleasePlannerTests
         var artifacts = JsonNode.Parse(release.Recipe)!["Manifests"]![0]!["Artifacts"]!.AsArray().Select(a => a!["URI"]!.GetValue<string>());
         Assert.Equal(["s3://edge-artifacts/models/metal-tag-detector/4/model.onnx", "s3://edge-artifacts/models/metal-tag-detector/4/current.onnx"], artifacts);
         Assert.Equal("current.onnx", release.ToJson()["shadow"]!["currentModelFile"]!.GetValue<string>());
+        // Which release current.onnx is: the results the current model publishes in shadow name it.
+        var configuration = JsonNode.Parse(release.Recipe)!["ComponentConfiguration"]!["DefaultConfiguration"]!;
+        Assert.Equal(("3.0.1", 3), (configuration["currentModelComponentVersion"]!.GetValue<string>(), configuration["currentModelPackageVersion"]!.GetValue<int>()));
     }
 
     [Theory]
@@ -296,5 +299,6 @@ public sealed class ModelReleasePlannerTests
         Assert.Null(release.Shadow);
         Assert.Single(JsonNode.Parse(release.Recipe)!["Manifests"]![0]!["Artifacts"]!.AsArray());
         Assert.Null(release.ToJson()["shadow"]);
+        Assert.Null(JsonNode.Parse(release.Recipe)!["ComponentConfiguration"]!["DefaultConfiguration"]!["currentModelComponentVersion"]);
     }
 }

@@ -278,11 +278,12 @@ public sealed class CoreDevice : IAsyncDisposable
         var name = component.Recipe.Name;
         if (runScript.Length == 0)
         {
-            Update(name, new RunningComponent(component, runScript, null, null));
             // An Install step (the device prerequisites' package installs) is not run here: this machine already has
             // the .NET runtime and libturbojpeg the step would install (scripts/device-prereqs-check.sh runs it for real).
             var install = component.Recipe.Script("Install") is null ? string.Empty : "; Install step not run by the simulated device";
+            // Logged before it is visible in ComponentVersions, so a reader that saw the version also sees the event.
             Log($"{name} {component.Recipe.Version}: installed (no Run step{install})");
+            Update(name, new RunningComponent(component, runScript, null, null));
             return;
         }
 

@@ -28,14 +28,36 @@ public sealed record RolloutOutcome
 
     public required int HealthPolls { get; init; }
 
+    /// <summary>Thing name → the model component versions the device installed during the execution, in order.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ModelVersionsInstalled { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>The last acceptance result the canary reported during the execution (in shadow: the candidate's); null when none.</summary>
+    public EdgeMlOps.Contracts.HealthAcceptance? CanaryAcceptance { get; init; }
+
     /// <summary>
-    /// What the execution means for its scenario: the rollback scenario deploys a faulty model on purpose, so its
-    /// failed execution (error ReleaseRolledBack) is the intended result, not a failure of the twin.
+    /// Thing name → what its published results showed during the execution, each change once in order:
+    /// <c>&lt;model component version&gt;: &lt;class&gt; &lt;confidence&gt; [x1,y1,x2,y2]</c> (the first detection) or <c>…: none</c>.
+    /// The twin's models find the same box on every frame, so this says which model served.
     /// </summary>
-    public string Verdict => (Scenario, ExecutionStatus, Error) switch
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> PublishedDetections { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>The last shadow block the canary reported during the execution (the candidate beside the current model); null when none.</summary>
+    public EdgeMlOps.Contracts.HealthShadow? CanaryShadow { get; init; }
+
+    /// <summary>
+    /// The outcome the scenario exists to show: <see cref="ScenarioOutcome.Promoted"/> (default) or
+    /// <see cref="ScenarioOutcome.RolledBack"/> for a candidate that must not reach the fleet.
+    /// </summary>
+    public string Intended { get; init; } = ScenarioOutcome.Promoted;
+
+    /// <summary>
+    /// What the execution means for its scenario: a scenario that deploys a bad model on purpose intends the
+    /// rollback, so its failed execution (error ReleaseRolledBack) is the intended result, not a failure of the twin.
+    /// </summary>
+    public string Verdict => (Intended, ExecutionStatus, Error) switch
     {
-        ("rollback", "Failed", "ReleaseRolledBack") => "rolled back as intended",
-        ("promotion", "Succeeded", null) => "promoted as intended",
+        (ScenarioOutcome.RolledBack, "Failed", "ReleaseRolledBack") => "rolled back as intended",
+        (ScenarioOutcome.Promoted, "Succeeded", null) => "promoted as intended",
         _ => $"NOT as intended: execution {ExecutionStatus}{(Error is null ? "" : " with " + Error)}",
     };
 }
@@ -144,7 +166,7 @@ public sealed class TwinReport
 
         foreach (var rollout in Rollouts)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"{rollout.Scenario,-10} {rollout.Verdict} (execution {rollout.ExecutionStatus}{(rollout.Error is null ? "" : " with " + rollout.Error)}): " +
+            text.AppendLine(CultureInfo.InvariantCulture, $"{rollout.Scenario,-13} {rollout.Verdict} (execution {rollout.ExecutionStatus}{(rollout.Error is null ? "" : " with " + rollout.Error)}): " +
                 $"{string.Join(", ", rollout.Deployments.Select(d => $"{d.Target}<-model {d.ModelComponentVersion}"))}; " +
                 $"devices run {string.Join(", ", rollout.DeviceModelVersions.Select(kv => $"{kv.Key}={kv.Value}"))}");
         }

@@ -142,6 +142,12 @@ public sealed record ComponentSettings
     /// </summary>
     public string ShadowCurrentModelFile { get; init; } = string.Empty;
 
+    /// <summary>The current model's component version (which release <see cref="ShadowCurrentModelFile"/> is). Default: "unknown".</summary>
+    public string ShadowCurrentComponentVersion { get; init; } = "unknown";
+
+    /// <summary>The current model's package version. Default: "unknown".</summary>
+    public string ShadowCurrentPackageVersion { get; init; } = "unknown";
+
     /// <summary>
     /// The settings the host runs with: with <see cref="ShadowCurrentModelFile"/> set, the current model (that file,
     /// beside <see cref="ModelPath"/>) serves and the model component's own model runs in shadow as the candidate,
@@ -179,6 +185,14 @@ public sealed record ComponentSettings
     /// when the model component lacks the key) counts as unknown.
     /// </summary>
     public (string ComponentVersion, string PackageVersion) ModelVersions() => (Known(ModelComponentVersion), Known(ModelPackageVersion));
+
+    /// <summary>
+    /// The versions the published results carry: the serving model's. In shadow (<see cref="ForShadow"/> applied)
+    /// that is the current model, not the model component's candidate, whose versions <see cref="ModelVersions"/>
+    /// gives (the health message reports those: the gate watches the candidate's deployment).
+    /// </summary>
+    public (string ComponentVersion, string PackageVersion) ServingModelVersions() =>
+        ShadowEnabled ? (Known(ShadowCurrentComponentVersion), Known(ShadowCurrentPackageVersion)) : ModelVersions();
 
     /// <summary>The shadow candidate's version to report (unknown when Greengrass left it uninterpolated).</summary>
     public string ShadowVersion() => Known(ShadowCandidateVersion);

@@ -86,7 +86,9 @@ public sealed class ComponentHost(ComponentHostProps props)
                     await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
                 }
 
-                await ServeAsync(model, identity, shadow, stateReporter, cancellationToken).ConfigureAwait(false);
+                // In shadow the results are the current model's: they name it, while health names the candidate.
+                var (servingComponent, servingPackage) = settings.ServingModelVersions();
+                await ServeAsync(model, new ModelIdentity(servingComponent, servingPackage), shadow, stateReporter, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

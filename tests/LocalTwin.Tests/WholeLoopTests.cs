@@ -200,8 +200,9 @@ public sealed class WholeLoopTests(TwinRunFixture twin)
 
         Assert.All(twin.Report.Scenarios, s => Assert.True(s.AsIntended, s.Line));
         // In release order, so that each candidate meets the current model it is meant to.
-        Assert.Equal(["first-release", "good", "blind", "disagreeing", "faulty"], twin.Report.Scenarios.Select(s => s.Name));
-        Assert.Equal([ScenarioOutcome.Promoted, ScenarioOutcome.Promoted, ScenarioOutcome.RolledBack, ScenarioOutcome.RolledBack, ScenarioOutcome.RolledBack],
+        // The staged promotion (StagedScenarioTests) runs last, on its own stages.
+        Assert.Equal(["first-release", "good", "blind", "disagreeing", "faulty", "staged"], twin.Report.Scenarios.Select(s => s.Name));
+        Assert.Equal([ScenarioOutcome.Promoted, ScenarioOutcome.Promoted, ScenarioOutcome.RolledBack, ScenarioOutcome.RolledBack, ScenarioOutcome.RolledBack, ScenarioOutcome.Promoted],
             twin.Report.Scenarios.Select(s => s.Outcome));
         Assert.All(twin.Report.Scenarios, s => Assert.Contains($"scenario {s.Name}: {s.Outcome} ({s.Reason})", summary, StringComparison.Ordinal));
         Assert.True(twin.Report.AllAsIntended, summary);

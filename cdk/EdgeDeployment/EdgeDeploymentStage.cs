@@ -91,7 +91,7 @@ public sealed class EdgeDeploymentStage : AppStage
         Workflow.StateMachine.StateMachine.Node.AddDependency(inference.Resource, prerequisites.Resource);
 
 
-        var dashboardName = $"{settings.ResourcePrefix}-fleet";
+        var dashboardName = FleetDashboard.NameFor(settings.ResourcePrefix);
         Alarms = new FleetAlarms(Workload, "FleetAlarms", new FleetAlarmsProps
         {
             Metrics = Metrics,

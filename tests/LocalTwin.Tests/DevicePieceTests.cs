@@ -151,6 +151,32 @@ public sealed class DevicePieceTests
     }
 
     [Fact]
+    public void Health_rule_of_the_edge_stack_keeps_the_acceptance_block_of_a_real_health_message()
+    {
+        var rule = HealthTopicRule.Parse(EdgeMlOps.Cdk.EdgeDeployment.Fleet.DeviceHealthStore.RuleSql("edgemlops/+/inference/health", 2_592_000), "health");
+        var message = new EdgeMlOps.Contracts.HealthMessage
+        {
+            ThingName = "press-07",
+            State = EdgeMlOps.Contracts.ComponentStates.ModelQualityFailed,
+            Model = new EdgeMlOps.Contracts.HealthModel { ComponentVersion = "2.0.0" },
+            Acceptance = new EdgeMlOps.Contracts.HealthAcceptance
+            {
+                Status = EdgeMlOps.Contracts.AcceptanceStatuses.Failed, Message = new string('m', 400), Images = 16, Precision = 0.5, Recall = 0.25, Map50 = 0.3,
+                ExpectedMap50 = 0.9, Parity = 0.4, ParityThreshold = 0.9, MaxConfidenceDifference = 0.125, ModelMatches = true, DurationMs = 900,
+            },
+        };
+
+        var item = Assert.Single(rule.Items([new PublishedMessage("com.example.App", "edgemlops/press-07/inference/health", "AT_LEAST_ONCE", message.ToJsonBytes()) { ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(1_764_000_000_000) }]));
+
+        Assert.Equal("failed", item["acceptanceStatus"]!["S"]!.GetValue<string>());
+        Assert.Equal(new string('m', 256), item["acceptanceMessage"]!["S"]!.GetValue<string>());
+        Assert.Equal(["16", "0.5", "0.25", "0.3", "0.9", "0.4", "0.9", "0.125"],
+            new[] { "Images", "Precision", "Recall", "Map50", "ExpectedMap50", "Parity", "ParityThreshold", "MaxConfidenceDifference" }.Select(a => item[$"acceptance{a}"]!["N"]!.GetValue<string>()));
+        // Only the named fields: the check's duration and model match stay on the device.
+        Assert.DoesNotContain(item, a => a.Key.Contains("Duration", StringComparison.Ordinal) || a.Key.Contains("ModelMatches", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Fails_if_the_health_rule_uses_sql_the_twin_does_not_evaluate()
     {
         var error = Assert.Throws<NotSupportedException>(() => HealthTopicRule.Parse("SELECT *, upper(state) AS s, topic(2) AS thingName FROM 'a/+/b'", "health"));

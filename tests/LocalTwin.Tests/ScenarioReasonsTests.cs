@@ -15,7 +15,7 @@ public sealed class ScenarioReasonsTests
         var release = Release(("shadow", "deployed"), ("shadowHealth", "unhealthy"), ("rollback", "rolled-back"));
         var mail = ("Edge deployment: rolled back", "Model package p was rolled back.\nHealth gate: " +
             """{"verdict":"UNHEALTHY","failedDevices":[{"thingName":"c-1","reason":"box F1 0 < 0.5"},{"thingName":"c-2","reason":"ERRORED"}],"summary":"shadow: 2 device(s)"}""" +
-            "\nError: {}");
+            "\nFailed step: {}");
 
         var reason = ScenarioReasons.RolledBack(release, [("Edge deployment: approve the fleet rollout?", "ignored"), mail]);
 

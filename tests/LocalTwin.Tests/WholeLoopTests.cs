@@ -30,6 +30,8 @@ public sealed class WholeLoopTests(TwinRunFixture twin)
         Assert.Equal(("passed", 1.0), (first.CanaryAcceptance?.Status, first.CanaryAcceptance?.Parity));
         var approval = Assert.Single(first.Notifications, n => n.Subject.Contains("approve the fleet rollout", StringComparison.Ordinal));
         Assert.Contains("No shadow evaluation: the group had no current model", approval.Message, StringComparison.Ordinal);
+        // The approval e-mail carries the canary's on-device acceptance evidence per device (issue 14), from the real rule and Lambda.
+        Assert.Contains($"  {Canary}: passed, precision ", approval.Message, StringComparison.Ordinal);
         Assert.Contains(first.Notifications, n => n.Subject.Contains("rolled out to the fleet", StringComparison.Ordinal));
         Assert.Equal(["approval", "canary", "canaryHealth", "fleet", "fleetHealth"], Release(1).Phases.Keys.Order(StringComparer.Ordinal));
         var line = Scenario("first-release");

@@ -24,10 +24,14 @@ public sealed record DeviceHealthStoreProps
 /// topic), <c>receivedAt</c> (IoT Core's clock, epoch ms), <c>expiresAt</c> (TTL, epoch s), <c>state</c> (at most
 /// 32 characters), <c>modelComponentVersion</c> (at most 64), <c>framesSeen</c> (processed plus failed),
 /// <c>framesFailed</c>, <c>errorPpm</c> (failed frames per million, absent without frames) and <c>lastError</c>
-/// (at most <see cref="MaxErrorLength"/> characters), and while a candidate runs in shadow on a canary device the
+/// (at most <see cref="MaxErrorLength"/> characters), the <see cref="AcceptanceAttributes"/> (the on-device
+/// acceptance check of the loaded model) and, while a candidate runs in shadow on a canary device, the
 /// <see cref="ShadowAttributes"/> (absent otherwise). The deployment workflow's health gate counts heartbeats
 /// with COUNT queries of the index <see cref="ModelVersionIndex"/> (model version, then receivedAt), so a poll
-/// costs a few pages however large the fleet. Failed writes go to an encrypted log group.
+/// costs a few pages however large the fleet. The index projects only what those counts and the failing-device page
+/// read (<see cref="IndexedAttributes"/>): a COUNT query reads whole index entries in 1 MB pages, and the release
+/// history estimate counts on at least 5,000 entries a page, so the acceptance attributes stay in the table, where
+/// the approval e-mail's evidence reads the canary's devices by key. Failed writes go to an encrypted log group.
 /// </summary>
 public sealed class DeviceHealthStore : Construct
 {
@@ -35,6 +39,9 @@ public sealed class DeviceHealthStore : Construct
 
     /// <summary>The index the health gate queries: partition <c>modelComponentVersion</c>, sort <c>receivedAt</c>.</summary>
     public const string ModelVersionIndex = "byModelVersion";
+
+    /// <summary>Characters of the acceptance message the rule keeps.</summary>
+    public const int MaxAcceptanceMessageLength = 256;
 
     /// <summary>Characters of the component's error text the rule keeps.</summary>
     public const int MaxErrorLength = 256;
@@ -46,7 +53,22 @@ public sealed class DeviceHealthStore : Construct
         "shadowBoxF1", "shadowLatencyRatio", "shadowLastError",
     ];
 
-    /// <summary>The attributes the index carries besides its keys (what the gate's filters and failure names read).</summary>
+    /// <summary>
+    /// The acceptance block of the health message (<c>HealthMessage.Acceptance</c>, issue 14), read for the approval
+    /// e-mail's per-device evidence: status and message, images run, precision, recall and mAP50 against the set's
+    /// labels (and the training side's mAP50), parity with the training-side predictions and its threshold, the largest
+    /// confidence difference. Absent when the message has no acceptance block.
+    /// </summary>
+    public static readonly string[] AcceptanceAttributes =
+    [
+        "acceptanceStatus", "acceptanceMessage", "acceptanceImages", "acceptancePrecision", "acceptanceRecall", "acceptanceMap50",
+        "acceptanceExpectedMap50", "acceptanceParity", "acceptanceParityThreshold", "acceptanceMaxConfidenceDifference",
+    ];
+
+    /// <summary>
+    /// The attributes the index carries besides its keys (what the gate's filters and failure names read); not the
+    /// acceptance attributes (<see cref="DeviceHealthStore"/>'s summary says why).
+    /// </summary>
     public static readonly string[] IndexedAttributes = ["state", "framesSeen", "framesFailed", "errorPpm", "lastError", .. ShadowAttributes];
 
     /// <summary>The rule's SQL for the health topic filter <paramref name="topicFilter"/> and items kept <paramref name="ttlSeconds"/>.</summary>
@@ -65,7 +87,14 @@ public sealed class DeviceHealthStore : Construct
         "shadow.missedDefectFrames * 1000000 / shadow.currentDefectFrames AS shadowMissedPpm, " +
         "shadow.defectRateDifference AS shadowDefectRateDifference, shadow.boxF1 AS shadowBoxF1, " +
         "shadow.latencyP95Ratio AS shadowLatencyRatio, " +
-        $"substring(shadow.lastError, 0, {MaxErrorLength}) AS shadowLastError FROM '{topicFilter}'";
+        $"substring(shadow.lastError, 0, {MaxErrorLength}) AS shadowLastError, " +
+        // The acceptance block (issue 14): the approval e-mail's per-device evidence; status and message cut like the error.
+        "substring(acceptance.status, 0, 16) AS acceptanceStatus, " +
+        $"substring(acceptance.message, 0, {MaxAcceptanceMessageLength}) AS acceptanceMessage, acceptance.images AS acceptanceImages, " +
+        "acceptance.precision AS acceptancePrecision, acceptance.recall AS acceptanceRecall, acceptance.map50 AS acceptanceMap50, " +
+        "acceptance.expectedMap50 AS acceptanceExpectedMap50, acceptance.parity AS acceptanceParity, " +
+        "acceptance.parityThreshold AS acceptanceParityThreshold, acceptance.maxConfidenceDifference AS acceptanceMaxConfidenceDifference " +
+        $"FROM '{topicFilter}'";
 
     public DeviceHealthStore(Construct scope, string id, DeviceHealthStoreProps props)
         : base(scope, id)

@@ -55,6 +55,9 @@ public sealed class FleetDashboard : Construct
 {
     private static readonly Duration Period = Duration.Minutes(5);
 
+    /// <summary>The dashboard name of an environment (<c>&lt;prefix&gt;-fleet</c>), also linked from the approval e-mail.</summary>
+    public static string NameFor(string resourcePrefix) => $"{resourcePrefix}-fleet";
+
     public FleetDashboard(Construct scope, string id, FleetDashboardProps props)
         : base(scope, id)
     {

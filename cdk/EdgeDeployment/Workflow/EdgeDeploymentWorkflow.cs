@@ -132,6 +132,9 @@ public sealed class EdgeDeploymentWorkflow : Construct
                 ["ReleaseLockTableName"] = Lock.TableName,
                 ["ReleaseLedgerTableName"] = props.Ledger.TableName,
                 ["ApprovalApiUrl"] = Approval.Url,
+                // The approval e-mail's console links: the execution, the model package group and the fleet dashboard.
+                ["Region"] = stack.Region,
+                ["DashboardName"] = Observability.FleetDashboard.NameFor(settings.ResourcePrefix),
                 ["DeployedModelParameterName"] = props.DeployedModelParameter.ParameterName,
                 ["InferenceConfidenceThreshold"] = Number(edge.Inference.ConfidenceThreshold),
                 ["InferenceIouThreshold"] = Number(edge.Inference.IouThreshold),
@@ -162,6 +165,8 @@ public sealed class EdgeDeploymentWorkflow : Construct
                 Allow(["greengrass:GetDeployment"], [Greengrass("deployments:*")]),
                 Allow(["iot:ListJobExecutionsForJob", "iot:DescribeJob"], [iotJobs]),
                 Allow(["dynamodb:Query"], [props.HealthStore.ModelVersionIndexArn]),
+                // The approval e-mail's acceptance evidence: the canary devices' heartbeats by key (the index does not carry it).
+                Allow(["dynamodb:BatchGetItem"], [props.HealthStore.Table.TableArn]),
                 Allow(["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem"], [Lock.TableArn]),
                 Allow(["dynamodb:PutItem", "dynamodb:UpdateItem"], [props.Ledger.Table.TableArn]),
                 Allow(["states:DescribeExecution"], [stack.FormatArn(new ArnComponents { Service = "states", Resource = "execution", ResourceName = $"{stateMachineName}:*", ArnFormat = ArnFormat.COLON_RESOURCE_NAME })]),
@@ -176,7 +181,7 @@ public sealed class EdgeDeploymentWorkflow : Construct
                 new(["kms:Decrypt"], [trainingKeyArn], "s3:CopyObject reads the model artifact, encrypted with the training app's bucket key."),
                 new(["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"], [props.ArtifactsBucket.Key.KeyArn], "s3:CopyObject writes the model into the artifacts bucket, encrypted with its key; CreateComponentVersion reads it back to validate the artifact."),
                 new(["s3:GetObject", "s3:GetBucketLocation"], [modelArtifacts, props.ArtifactsBucket.BucketArn], "greengrass:CreateComponentVersion checks with the caller's credentials that the recipe's artifact can be read."),
-                new(["kms:Decrypt"], [props.HealthStore.Key.KeyArn], "dynamodb:Query reads the health table's index, encrypted with a customer-managed key."),
+                new(["kms:Decrypt"], [props.HealthStore.Key.KeyArn], "dynamodb:Query and BatchGetItem read the health table and its index, encrypted with a customer-managed key."),
                 new(["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"], [props.Ledger.Key.KeyArn], "dynamodb:PutItem and UpdateItem write the release ledger, encrypted with its customer-managed key; UpdateItem reads the stored item first."),
                 // The IoT job behind a deployment (iot:CreateJob: resource types job and thinggroup): created on our
                 // thing groups only (no thing/* target); jobs have generated ids, so the job calls name every job of

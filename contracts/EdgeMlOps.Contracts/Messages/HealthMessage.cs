@@ -82,8 +82,9 @@ public static class ComponentStates
 
     /// <summary>
     /// The model loaded but failed its on-device acceptance check (<see cref="HealthAcceptance.Status"/> is
-    /// <c>failed</c> or <c>invalid</c>): the component runs and reports, but serves no results. Added within schema
-    /// version 1; the health gate fails such a device.
+    /// <c>failed</c> or <c>invalid</c>): the component runs and reports, but serves no results of that model. A
+    /// candidate in shadow that fails stops running while the current model keeps serving (the heartbeat names the
+    /// candidate). Added within schema version 1; the health gate fails such a device.
     /// </summary>
     public const string ModelQualityFailed = "MODEL_QUALITY_FAILED";
 }

@@ -163,6 +163,43 @@ public sealed class ShadowHostTests(OnnxFixture onnx)
     }
 
     [Fact]
+    public async Task A_candidate_in_shadow_that_fails_acceptance_stops_running_while_the_current_model_keeps_serving_and_the_state_says_model_quality_failed()
+    {
+        using var images = Images(4);
+        using var component = new TempFolder();
+        var reference = KnownOutputModel.Reference();
+        // The blind model shipped with the good model's acceptance set (the wrong artifact), as the shadow deployment lays it out.
+        var candidate = Write(component, "model.onnx", reference with { Anchors = [.. reference.Anchors.Select(a => a with { Scores = new float[a.Scores.Length] })] });
+        var current = Write(component, "current.onnx", reference);
+        KnownOutputAcceptanceSet.ForReference().Write(component.Path, current, i => TestImages.SolidJpeg(128, 128, (byte)(i * 9), 60, 90));
+        var settings = Settings(candidate, null, images.Path, sampleEvery: 1) with
+        {
+            ShadowCurrentModelFile = "current.onnx",
+            ModelComponentVersion = "4.0.0",
+            ModelPackageVersion = "4",
+            ShadowCurrentComponentVersion = "3.0.0",
+            ShadowCurrentPackageVersion = "3",
+            AcceptanceSet = "acceptance/acceptance.json",
+            AcceptanceSetRoot = component.Path,
+        };
+
+        var (publisher, health) = await RunAsync(settings);
+
+        // No outage on the line: every frame is published by the current model, under its own versions.
+        Assert.Equal(4, publisher.On(ResultsTopic).Count);
+        Assert.All(publisher.On(ResultsTopic), r => Assert.Equal(3, r.RootElement.GetProperty("detections").GetArrayLength()));
+        Assert.All(publisher.On(ResultsTopic), r => Assert.Equal("3.0.0", r.RootElement.GetProperty("modelComponentVersion").GetString()));
+        // The gate still sees the candidate's failure: state, acceptance, and why the candidate no longer runs.
+        Assert.Equal(ComponentStates.ModelQualityFailed, health.State);
+        Assert.Equal("4.0.0", health.Model.ComponentVersion);
+        Assert.Equal(AcceptanceStatuses.Failed, health.Acceptance?.Status);
+        Assert.StartsWith("acceptance failed: parity 0.000", health.Model.LastError, StringComparison.Ordinal);
+        var shadow = Assert.IsType<HealthShadow>(health.Shadow);
+        Assert.Equal(0, shadow.FramesCompared);
+        Assert.StartsWith("the candidate failed its acceptance check: acceptance failed", shadow.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Results_carry_the_serving_models_versions_the_current_ones_in_shadow_unknown_when_greengrass_left_them_unresolved()
     {
         var plain = new ComponentSettings { ModelPath = "/m/model.onnx", ModelComponentVersion = "2.0.0", ModelPackageVersion = "2" };

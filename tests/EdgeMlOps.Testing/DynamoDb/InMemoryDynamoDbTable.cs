@@ -12,7 +12,7 @@ public sealed record DynamoDbIndex(string Name, string PartitionKey, string? Sor
 /// A DynamoDB table in memory that answers Step Functions SDK-integration calls (PascalCase parameters and results)
 /// as the service documents them: PutItem and DeleteItem with a <c>ConditionExpression</c> (failing with
 /// <c>DynamoDb.ConditionalCheckFailedException</c>), GetItem, and Query of the table or a global secondary index with
-/// a key condition (partition equality, optional sort-key comparison), <c>FilterExpression</c> applied after the read,
+/// a key condition (partition equality, optional sort-key comparison), BatchGetItem of this table's keys, <c>FilterExpression</c> applied after the read,
 /// <c>Select: COUNT</c>, <c>Limit</c> (items evaluated), <c>ProjectionExpression</c>, pages of at most 1 MB of read
 /// data (item size as DynamoDB counts it: attribute names plus values) with <c>LastEvaluatedKey</c> and
 /// <c>ExclusiveStartKey</c>. Index queries read only projected attributes. Thread-safe.
@@ -103,6 +103,49 @@ public sealed class InMemoryDynamoDbTable
         {
             return _items.TryGetValue(key, out var item) ? new JsonObject { ["Item"] = item.DeepClone() } : [];
         }
+    }
+
+    /// <summary>Keys one BatchGetItem may ask for (DynamoDB's limit).</summary>
+    public const int MaxBatchGetKeys = 100;
+
+    /// <summary>
+    /// dynamodb:BatchGetItem of this table (its entry of <c>RequestItems</c>: <c>Keys</c>, optional
+    /// <c>ProjectionExpression</c> and <c>ExpressionAttributeNames</c>): <c>Responses</c> holds the items found, in no
+    /// particular order (here: key order); keys without an item are left out. More than 100 keys, an empty or a
+    /// repeated key is a ValidationException, as in DynamoDB. Everything is processed (<c>UnprocessedKeys</c> empty).
+    /// </summary>
+    public JsonObject BatchGetItem(JsonObject p)
+    {
+        var request = p["RequestItems"]?[TableName] as JsonObject ?? throw Validation($"RequestItems has no entry for table {TableName}");
+        var keys = (request["Keys"] as JsonArray ?? throw Validation("Keys is required")).OfType<JsonObject>().ToList();
+        if (keys.Count is 0 or > MaxBatchGetKeys)
+        {
+            throw Validation($"Too many items requested for the BatchGetItem call (1 to {MaxBatchGetKeys} keys, got {keys.Count})");
+        }
+
+        var names = request["ExpressionAttributeNames"] as JsonObject;
+        var projection = request["ProjectionExpression"]?.GetValue<string>() is { } pe
+            ? pe.Split(',').Select(n => n.Trim()).Select(n => n.StartsWith('#') ? names?[n]?.GetValue<string>() ?? throw Validation($"ExpressionAttributeNames has no {n}") : n).ToList()
+            : null;
+        var wanted = keys.Select(KeyOf).ToList();
+        if (wanted.Distinct(StringComparer.Ordinal).Count() != wanted.Count)
+        {
+            throw Validation("Provided list of item keys contains duplicates");
+        }
+
+        var found = new JsonArray();
+        lock (_lock)
+        {
+            foreach (var key in wanted)
+            {
+                if (_items.TryGetValue(key, out var item))
+                {
+                    found.Add(projection is null ? item.DeepClone() : Pick(item, projection));
+                }
+            }
+        }
+
+        return new JsonObject { ["Responses"] = new JsonObject { [TableName] = found }, ["UnprocessedKeys"] = new JsonObject() };
     }
 
     /// <summary>dynamodb:DeleteItem.</summary>

@@ -56,6 +56,9 @@ public static class EdgeDeploymentTasks
     /// <summary>dynamodb:Query (the health table's model-version index).</summary>
     public const string Query = Sdk + "dynamodb:query";
 
+    /// <summary>dynamodb:BatchGetItem (the canary devices' heartbeats, by thing name, for the approval e-mail's evidence).</summary>
+    public const string BatchGetItem = Sdk + "dynamodb:batchGetItem";
+
     /// <summary>sfn:DescribeExecution (is the release lock's holder still running).</summary>
     public const string DescribeExecution = Sdk + "sfn:describeExecution";
 
@@ -75,7 +78,7 @@ public static class EdgeDeploymentTasks
     public static IReadOnlyList<string> All { get; } =
     [
         ListModelPackages, DescribeModelPackage, CopyObject, CreateComponentVersion, DescribeComponent, ListDeployments, GetDeployment,
-        CreateDeployment, ListCoreDevices, ListJobExecutions, DescribeJob, GetItem, PutItem, UpdateItem, DeleteItem, Query, DescribeExecution, GetParameter,
+        CreateDeployment, ListCoreDevices, ListJobExecutions, DescribeJob, GetItem, PutItem, UpdateItem, DeleteItem, Query, BatchGetItem, DescribeExecution, GetParameter,
         PutParameter, Publish, PublishAndWait,
     ];
 }

@@ -75,6 +75,9 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
     /// </summary>
     public Func<string, EdgeMlOps.Contracts.HealthShadow?> HeartbeatShadow { get; set; } = _ => null;
 
+    /// <summary>The acceptance block a device's heartbeat carries (by thing name); null: none (as from a component before acceptance). Default: null.</summary>
+    public Func<string, EdgeMlOps.Contracts.HealthAcceptance?> HeartbeatAcceptance { get; set; } = _ => null;
+
     /// <summary>Report <see cref="HeartbeatShadow"/> whatever the deployment says. Default: false.</summary>
     public bool ShadowAlways { get; set; }
 
@@ -98,6 +101,9 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
 
     /// <summary>When set, every ledger write fails with this error. Default: null, they succeed.</summary>
     public string? LedgerError { get; set; }
+
+    /// <summary>When set, BatchGetItem of the health table (the approval evidence read) fails with this error (retries included). Default: null.</summary>
+    public string? HealthBatchGetError { get; set; }
 
     /// <summary>Status DescribeExecution reports for an execution ARN. Default: RUNNING.</summary>
     public Func<string, string> ExecutionStatus { get; set; } = _ => "RUNNING";
@@ -262,6 +268,8 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
                     .Select(d => (JsonNode)new JsonObject { ["CoreDeviceThingName"] = d.Thing, ["Status"] = d.Status }), 100);
             case Query:
                 return HealthTable.Query(p);
+            case BatchGetItem:
+                return HealthBatchGetError is { } batchError ? throw new TaskFailure(batchError, "Reading the health table failed") : HealthTable.BatchGetItem(p);
             case PutItem when p["TableName"]?.GetValue<string>() == Ledger.TableName:
                 return LedgerError is { } ledgerError ? throw new TaskFailure(ledgerError, "Writing the ledger failed") : Ledger.PutItem(p);
             case UpdateItem:
@@ -332,7 +340,7 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
             }
 
             _lastHeartbeat[thing] = (published, state, now);
-            HealthTable.Put(HealthTableItems.Heartbeat(thing, now, state, running, frames - failures, failures, error, shadow ? HeartbeatShadow(thing) : null));
+            HealthTable.Put(HealthTableItems.Heartbeat(thing, now, state, running, frames - failures, failures, error, shadow ? HeartbeatShadow(thing) : null, HeartbeatAcceptance(thing)));
         }
     }
 

@@ -6,7 +6,7 @@ namespace EdgeMlOps.Testing.Greengrass;
 /// <summary>
 /// The health table and release lock of the edge stack as in-memory tables, and health items written the way the
 /// edge stack's IoT rule writes them (cdk/EdgeDeployment/Fleet/DeviceHealthStore.cs: named fields only, the error
-/// text cut at 256 characters, <c>errorPpm</c> absent without frames), for fakes of the edge control plane that
+/// text cut at 256 characters, <c>errorPpm</c> absent without frames, the shadow and acceptance blocks), for fakes of the edge control plane that
 /// do not evaluate the rule's SQL themselves.
 /// </summary>
 public static class HealthTableItems
@@ -17,7 +17,7 @@ public static class HealthTableItems
     /// <summary>Characters of the error text the rule keeps.</summary>
     public const int MaxErrorLength = 256;
 
-    /// <summary>An empty health table named <paramref name="tableName"/> with the model-version index.</summary>
+    /// <summary>An empty health table named <paramref name="tableName"/> with the model-version index (DeviceHealthStore.IndexedAttributes).</summary>
     public static InMemoryDynamoDbTable HealthTable(string tableName) =>
         new(tableName, "thingName", new DynamoDbIndex(ModelVersionIndex, "modelComponentVersion", "receivedAt", ["state", "framesSeen", "framesFailed", "errorPpm", "lastError", .. ShadowAttributes]));
 
@@ -48,7 +48,7 @@ public static class HealthTableItems
 
     /// <summary>The item the health rule writes for one health message.</summary>
     public static JsonObject Heartbeat(string thingName, long receivedAtMs, string state, string modelComponentVersion, long framesProcessed, long framesFailed, string? lastError = null,
-        EdgeMlOps.Contracts.HealthShadow? shadow = null)
+        EdgeMlOps.Contracts.HealthShadow? shadow = null, EdgeMlOps.Contracts.HealthAcceptance? acceptance = null)
     {
         var item = new JsonObject
         {
@@ -87,6 +87,24 @@ public static class HealthTableItems
             {
                 item["shadowLastError"] = InMemoryDynamoDbTable.S(Cut(shadow.LastError, MaxErrorLength));
             }
+        }
+
+        if (acceptance is not null)
+        {
+            item["acceptanceStatus"] = InMemoryDynamoDbTable.S(Cut(acceptance.Status, 16));
+            if (acceptance.Message is not null)
+            {
+                item["acceptanceMessage"] = InMemoryDynamoDbTable.S(Cut(acceptance.Message, MaxErrorLength));
+            }
+
+            item["acceptanceImages"] = InMemoryDynamoDbTable.N(acceptance.Images);
+            item["acceptancePrecision"] = Fraction(acceptance.Precision);
+            item["acceptanceRecall"] = Fraction(acceptance.Recall);
+            item["acceptanceMap50"] = Fraction(acceptance.Map50);
+            item["acceptanceExpectedMap50"] = Fraction(acceptance.ExpectedMap50);
+            item["acceptanceParity"] = Fraction(acceptance.Parity);
+            item["acceptanceParityThreshold"] = Fraction(acceptance.ParityThreshold);
+            item["acceptanceMaxConfidenceDifference"] = Fraction(acceptance.MaxConfidenceDifference);
         }
 
         return item;

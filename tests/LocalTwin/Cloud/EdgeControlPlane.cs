@@ -270,13 +270,9 @@ public sealed class EdgeControlPlane : ITaskHandler, IComponentStore
                     .Where(d => p["Status"]?.GetValue<string>() is not { } wanted || d.Status == wanted)
                     .Select(d => (JsonNode)new JsonObject { ["CoreDeviceThingName"] = d.ThingName, ["Status"] = d.Status }), 100);
             case Query:
-                var table = new InMemoryDynamoDbTable(_props.HealthRule.TableName, _props.HealthRule.PartitionKey, _props.HealthIndex);
-                foreach (var item in _props.HealthRule.Items(_props.IotCore.All()))
-                {
-                    table.Put(item);
-                }
-
-                return table.Query(p);
+                return HealthTable().Query(p);
+            case BatchGetItem:
+                return HealthTable().BatchGetItem(p);
             case PutItem when Text(p, "TableName") == Ledger.TableName:
                 return Ledger.PutItem(p);
             case UpdateItem:
@@ -306,6 +302,18 @@ public sealed class EdgeControlPlane : ITaskHandler, IComponentStore
             default:
                 throw new InvalidOperationException($"The local edge control plane does not serve {resource}.");
         }
+    }
+
+    /// <summary>The health table as the edge stack's rule would have written it from everything the devices published.</summary>
+    private InMemoryDynamoDbTable HealthTable()
+    {
+        var table = new InMemoryDynamoDbTable(_props.HealthRule.TableName, _props.HealthRule.PartitionKey, _props.HealthIndex);
+        foreach (var item in _props.HealthRule.Items(_props.IotCore.All()))
+        {
+            table.Put(item);
+        }
+
+        return table;
     }
 
     private async Task<JsonNode> CopyAsync(JsonObject p, CancellationToken cancellationToken)

@@ -31,6 +31,12 @@ public sealed class EdgeReleaseAtScale(EdgeReleaseCase release, EdgeScaleOptions
     public IReadOnlyList<ExecutionResult> LastExecutions { get; private set; } = [];
 
     /// <summary>The last run's control plane, for tests.</summary>
+    private static readonly EdgeMlOps.Contracts.HealthAcceptance PassedAcceptance = new()
+    {
+        Status = EdgeMlOps.Contracts.AcceptanceStatuses.Passed, Images = 16, Precision = 0.93, Recall = 0.88, Map50 = 0.9, ExpectedMap50 = 0.91, Parity = 0.98,
+        ParityThreshold = 0.9, MaxConfidenceDifference = 0.012,
+    };
+
     public FakeEdgeControlPlane? LastControlPlane { get; private set; }
 
     /// <summary>The devices the last run expected to be named in the rollback (empty when none).</summary>
@@ -55,7 +61,12 @@ public sealed class EdgeReleaseAtScale(EdgeReleaseCase release, EdgeScaleOptions
         var pollSeconds = under.Settings.Edge.HealthGate.PollIntervalSeconds;
 
         // Devices publish their health every healthIntervalSeconds (and at once when their model or state changes).
-        var fake = new FakeEdgeControlPlane(machine.Definition) { HeartbeatEveryMs = under.Settings.Edge.Inference.HealthIntervalSeconds * 1_000L };
+        // Every heartbeat carries a passed acceptance block, as the component's do (the approval e-mail's evidence reads it).
+        var fake = new FakeEdgeControlPlane(machine.Definition)
+        {
+            HeartbeatEveryMs = under.Settings.Edge.Inference.HealthIntervalSeconds * 1_000L,
+            HeartbeatAcceptance = _ => PassedAcceptance,
+        };
         fake.Registry.Add(FakeEdgeControlPlane.ApprovedPackage(4));
         var fleet = new SimulatedFleet(fake, canaryArn, fleetArn, options, rate, pollSeconds);
         var gate = new GateProbe();

@@ -35,7 +35,8 @@ public sealed record ComponentHostProps
 
 /// <summary>
 /// Runs the component: load the model (retrying while it is missing or invalid), run its acceptance set if it has one
-/// (a failure leaves the component reporting MODEL_QUALITY_FAILED, serving nothing), report RUNNING, run the pipeline
+/// (a failure leaves the component reporting MODEL_QUALITY_FAILED, serving nothing; a candidate in shadow that fails
+/// stops running while the current model keeps serving), report RUNNING, run the pipeline
 /// and the periodic health message until the frame source ends or shutdown is requested, then publish a last health
 /// message. Transient errors never end the process.
 /// </summary>
@@ -79,16 +80,25 @@ public sealed class ComponentHost(ComponentHostProps props)
                 // current model passed its own when it was released); a candidate that did not load is reported in
                 // the shadow block instead.
                 var checkedModel = settings.ShadowEnabled ? shadow?.Candidate : model;
-                if (checkedModel is not null && !await PassesAcceptanceAsync(checkedModel, stateReporter, cancellationToken).ConfigureAwait(false))
+                var accepted = checkedModel is null || await PassesAcceptanceAsync(checkedModel, stateReporter, cancellationToken).ConfigureAwait(false);
+                if (!accepted && !settings.ShadowEnabled)
                 {
                     // Not serving: results of a model that behaves otherwise than in evaluation would be trusted
                     // downstream; the health loop keeps reporting why until the deployment is rolled back or fixed.
                     await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
                 }
 
+                if (!accepted)
+                {
+                    // A candidate in shadow that failed: it stops running, the current model (which passed its own
+                    // check when released) keeps the line served, and the state stays MODEL_QUALITY_FAILED for the gate.
+                    _shadow?.Disable($"the candidate failed its acceptance check: {_health.Snapshot().LastError}");
+                }
+
                 // In shadow the results are the current model's: they name it, while health names the candidate.
                 var (servingComponent, servingPackage) = settings.ServingModelVersions();
-                await ServeAsync(model, new ModelIdentity(servingComponent, servingPackage), shadow, stateReporter, cancellationToken).ConfigureAwait(false);
+                await ServeAsync(model, new ModelIdentity(servingComponent, servingPackage), accepted ? shadow : null,
+                    accepted ? ComponentState.Running : ComponentState.ModelQualityFailed, stateReporter, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -143,12 +153,15 @@ public sealed class ComponentHost(ComponentHostProps props)
 
         _health.SetState(ComponentState.ModelQualityFailed);
         _health.Error($"acceptance {result.Status}: {result.Message}");
-        props.Log.Error($"model '{settings.ModelPath}' not served, acceptance {result.Status}: {result.Message}");
+        props.Log.Error(settings.ForShadow().ShadowEnabled
+            ? $"candidate '{settings.ModelPath}' stops running in shadow (the current model keeps serving), acceptance {result.Status}: {result.Message}"
+            : $"model '{settings.ModelPath}' not served, acceptance {result.Status}: {result.Message}");
         await stateReporter.ReportAsync(ComponentState.ModelQualityFailed, cancellationToken).ConfigureAwait(false);
         return false;
     }
 
-    private async Task ServeAsync(DetectionModel model, ModelIdentity identity, ShadowRunner? shadow, IComponentStateReporter stateReporter, CancellationToken cancellationToken)
+    private async Task ServeAsync(DetectionModel model, ModelIdentity identity, ShadowRunner? shadow, ComponentState servingState, IComponentStateReporter stateReporter,
+        CancellationToken cancellationToken)
     {
         var settings = props.Settings.ForShadow();
         var log = props.Log;
@@ -170,7 +183,7 @@ public sealed class ComponentHost(ComponentHostProps props)
             }))
         {
             pipeline.FrameCompleted += t => FrameCompleted?.Invoke(t);
-            await RunPipelineAsync(pipeline, stateReporter, cancellationToken).ConfigureAwait(false);
+            await RunPipelineAsync(pipeline, servingState, stateReporter, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -178,13 +191,15 @@ public sealed class ComponentHost(ComponentHostProps props)
     /// Runs the pipeline until the source ends or shutdown. A failing source (the images folder missing or empty,
     /// a camera gone) is reported as ERRORED and retried every modelRetrySeconds instead of ending the process.
     /// </summary>
-    private async Task RunPipelineAsync(InferencePipeline pipeline, IComponentStateReporter stateReporter, CancellationToken cancellationToken)
+    private async Task RunPipelineAsync(InferencePipeline pipeline, ComponentState servingState, IComponentStateReporter stateReporter, CancellationToken cancellationToken)
     {
+        // Serving with a rejected candidate keeps its state and error: the heartbeat must go on saying why.
+        var acceptanceError = servingState == ComponentState.Running ? null : _health.Snapshot().LastError;
         while (true)
         {
-            _health.SetState(ComponentState.Running);
-            _health.Error(null);
-            await stateReporter.ReportAsync(ComponentState.Running, cancellationToken).ConfigureAwait(false);
+            _health.SetState(servingState);
+            _health.Error(acceptanceError);
+            await stateReporter.ReportAsync(servingState, cancellationToken).ConfigureAwait(false);
             try
             {
                 await pipeline.RunAsync(props.FrameSource ?? CreateSource(props.Settings), cancellationToken).ConfigureAwait(false);

@@ -3,7 +3,9 @@
 # simulated Greengrass core devices install and run the real inference component (five scenarios: a first release,
 # a good candidate promoted after shadow, and a blind, a disagreeing and a faulty candidate rolled back on the canary),
 # one device's camera drifts (darkened, blurred frames), the labeling workflow picks up the images the devices captured
-# and its LabelsUpdated event starts the training workflow with reason drift. Prints a report of the run
+# and its LabelsUpdated event starts the training workflow with reason drift; then the staged promotion
+# (config/twin-staged.yaml: dev approval -> pre-production -> a person approves -> production, the same artifact on
+# every device). Prints a report of the run
 # (the full report is written to .build/twin/report.txt). Arguments go to the twin (--env, --time-scale, --work-dir).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -21,6 +21,8 @@ public sealed class LabelingStage : AppStage
         Data = new SecureBucket(Workload, "Data", new SecureBucketProps
         {
             Purpose = "labeling data (images, manifests, labeling output, offline feature store)",
+            // Named in staged environments: production replicates its captures to dev's by name.
+            BucketName = settings.Stage is null ? null : StagedDataBucketNameOf(settings.ResourcePrefix, settings.Account),
         });
 
         var underscored = settings.ResourcePrefix.Replace('-', '_');
@@ -54,8 +56,23 @@ public sealed class LabelingStage : AppStage
             Settings = settings,
             AppName = "labeling",
             StateMachine = Workflow.StateMachine.StateMachine,
-            Schedule = labeling.Schedule,
+            // Labels feed training, which runs in dev only: pre-production's captures are the twin's replayed frames and
+            // production's reach dev by replication. The other stages' workflow runs on demand only.
+            Schedule = settings.Stage is null || settings.Stage.Kind == Shared.Configuration.DeploymentStageKind.Dev ? labeling.Schedule : null,
         });
+
+        if (settings.Stage is { } stage && CaptureReplicationNames.Of(settings) is { } replication)
+        {
+            var replicationProps = new CaptureReplicationProps { Data = Data, Names = replication };
+            if (stage.Kind == Shared.Configuration.DeploymentStageKind.Production)
+            {
+                CaptureReplication = new CaptureReplicationSource(Workload, "CaptureReplication", replicationProps);
+            }
+            else if (stage.Kind == Shared.Configuration.DeploymentStageKind.Dev)
+            {
+                _ = new CaptureReplicationTarget(Workload, "CaptureReplicationTarget", replicationProps);
+            }
+        }
 
         // Every failure notifies, including those no Catch sees (history or payload limits, timeouts, aborts).
         FailureNotification = new ExecutionFailureNotification(Workload, "WorkflowFailureNotification", new ExecutionFailureNotificationProps
@@ -73,6 +90,12 @@ public sealed class LabelingStage : AppStage
     public ExecutionFailureNotification FailureNotification { get; }
 
     public SecureBucket Data { get; }
+
+    /// <summary>Production's replication of its captures to dev. Default: absent outside production of a staged environment.</summary>
+    public CaptureReplicationSource? CaptureReplication { get; }
+
+    /// <summary>Name of the labeling data bucket of a stage of a staged environment (at most 31 + 22 characters).</summary>
+    public static string StagedDataBucketNameOf(string resourcePrefix, string account) => $"{resourcePrefix}-labeling-{account}";
 
     public LabelFeatureGroup FeatureGroup { get; }
 

@@ -153,7 +153,7 @@ public sealed class TrainingStage : AppStage
 
         if (settings.Stage is { } stage && settings.Stages is { } stages)
         {
-            AddModelPromotion(settings, stage, stages, props.Build);
+            AddModelPromotion(settings, stage, stages, props.Build, imageUri);
         }
 
         PublishContract(contract);
@@ -178,7 +178,7 @@ public sealed class TrainingStage : AppStage
     // Dev: approvals go to pre-production, which may read the packages. Pre-production: promoted from dev without a
     // person; its passed releases go to production, which may read the promoted copies. Production: promoted from
     // pre-production after a person approves.
-    private void AddModelPromotion(Shared.Configuration.AppSettings settings, Shared.Configuration.DeploymentTarget stage, Shared.Configuration.StagedAccounts stages, BuildOptions build)
+    private void AddModelPromotion(Shared.Configuration.AppSettings settings, Shared.Configuration.DeploymentTarget stage, Shared.Configuration.StagedAccounts stages, BuildOptions build, string containerImageUri)
     {
         var self = ModelPromotionSource.Of(settings, stage);
         Shared.Configuration.DeploymentTarget? previous = stage.Kind switch
@@ -203,6 +203,7 @@ public sealed class TrainingStage : AppStage
                 RequiresPersonApproval = stage.Kind == Shared.Configuration.DeploymentStageKind.Production,
                 ModelPackageGroup = ModelPackageGroup,
                 Artifacts = Artifacts,
+                ContainerImageUri = containerImageUri,
                 Topic = Topic,
                 Build = build,
             });

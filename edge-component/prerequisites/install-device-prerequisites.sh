@@ -15,7 +15,9 @@
 #            shared/Microsoft.NETCore.App/<version>/), from a local path or an https:// URL (then --dotnet-tarball-sha512
 #            is required), unpacked into --dotnet-install-dir with `dotnet` linked into --bin-dir. The runtime's own
 #            shared-library dependencies (ICU, OpenSSL, zlib, CA certificates) still come from the package manager.
-# libturbojpeg always comes from the package manager (apt: libturbojpeg0; dnf: turbojpeg; --turbojpeg-package overrides).
+# libturbojpeg always comes from the package manager (apt: libturbojpeg0; dnf: whichever package provides the soname,
+# 'libturbojpeg.so.0()(64bit)' on a 64-bit system — RPM generates that capability from the library's ELF SONAME, so no
+# package name is guessed (Fedora's is turbojpeg); --turbojpeg-package overrides).
 #
 # Exit codes: 0 satisfied (installed now or already), 1 installation failed, 2 bad arguments or unsupported system.
 # --check only reports (exit 0 when satisfied, 1 when not); --dry-run prints what it would do and changes nothing.
@@ -49,7 +51,8 @@ Usage: install-device-prerequisites.sh [options]
   --dotnet-install-dir DIR          where a tarball is unpacked (default: /opt/dotnet)
   --bin-dir DIR                     where `dotnet` is linked for a tarball install (default: /usr/local/bin)
   --microsoft-feed true|false       add packages.microsoft.com when apt lacks the runtime (default: true)
-  --turbojpeg-package NAME          OS package providing libturbojpeg.so.0 (default: libturbojpeg0 / turbojpeg)
+  --turbojpeg-package NAME          OS package providing libturbojpeg.so.0 (default: libturbojpeg0 with apt; with dnf the
+                                    capability 'libturbojpeg.so.0()(64bit)', i.e. any package that ships the library)
   --check                           only check; exit 0 when satisfied, 1 when not
   --dry-run                         print the plan, change nothing
 EOF
@@ -158,7 +161,15 @@ case " $os_id $os_like " in
   *) fail "unsupported operating system '$os_id' (ID_LIKE '$os_like'): apt (Debian, Ubuntu) or dnf (Amazon Linux 2023, Fedora, RHEL) is needed" 2 ;;
 esac
 if [[ -z "$turbojpeg_package" ]]; then
-  if [[ "$package_manager" == "apt" ]]; then turbojpeg_package="libturbojpeg0"; else turbojpeg_package="turbojpeg"; fi
+  if [[ "$package_manager" == "apt" ]]; then
+    turbojpeg_package="libturbojpeg0"
+  else
+    # RPM's automatic soname Provides carry "()(64bit)" for 64-bit ELF libraries, nothing for 32-bit ones.
+    case "$(uname -m)" in
+      x86_64|aarch64|ppc64le|s390x) turbojpeg_package="libturbojpeg.so.0()(64bit)" ;;
+      *) turbojpeg_package="libturbojpeg.so.0" ;;
+    esac
+  fi
 fi
 [[ -n "$dotnet_package" ]] || dotnet_package="dotnet-runtime-${dotnet_major}.0"
 log "system: $os_id $os_version ($package_manager); .NET source: $dotnet_source"

@@ -189,7 +189,7 @@ public sealed class WholeLoopTests(TwinRunFixture twin)
         var text = twin.Report.Render();
 
         Assert.Contains("loop closed", text, StringComparison.Ordinal);
-        Assert.Equal(14, twin.Report.Steps.Count); // five rollouts; the twelfth prints fleet status; the eleventh and fourteenth are the drift scenario's
+        Assert.Equal(14, twin.Report.Steps.Count(s => !s.Title.StartsWith("Staged:", StringComparison.Ordinal))); // five rollouts; the twelfth prints fleet status; the eleventh and fourteenth are the drift scenario's; StagedScenarioTests covers the staged steps
         Assert.Contains("faulty        rolled back as intended (execution Failed with ReleaseRolledBack)", twin.Report.RenderSummary(), StringComparison.Ordinal);
         Assert.Contains("first-release promoted as intended", twin.Report.RenderSummary(), StringComparison.Ordinal);
         Assert.DoesNotContain("[1]", twin.Report.RenderSummary(), StringComparison.Ordinal);
@@ -202,9 +202,9 @@ public sealed class WholeLoopTests(TwinRunFixture twin)
 
         Assert.All(twin.Report.Scenarios, s => Assert.True(s.AsIntended, s.Line));
         // In release order, so that each candidate meets the current model it is meant to.
-        // The drift scenario runs on the good model after the releases.
-        Assert.Equal(["first-release", "good", "blind", "disagreeing", "faulty", "drift"], twin.Report.Scenarios.Select(s => s.Name));
-        Assert.Equal([ScenarioOutcome.Promoted, ScenarioOutcome.Promoted, ScenarioOutcome.RolledBack, ScenarioOutcome.RolledBack, ScenarioOutcome.RolledBack, "retrained"],
+        // The drift scenario runs on the good model after the releases; the staged promotion (StagedScenarioTests) runs last, on its own stages.
+        Assert.Equal(["first-release", "good", "blind", "disagreeing", "faulty", "drift", "staged"], twin.Report.Scenarios.Select(s => s.Name));
+        Assert.Equal([ScenarioOutcome.Promoted, ScenarioOutcome.Promoted, ScenarioOutcome.RolledBack, ScenarioOutcome.RolledBack, ScenarioOutcome.RolledBack, "retrained", ScenarioOutcome.Promoted],
             twin.Report.Scenarios.Select(s => s.Outcome));
         Assert.All(twin.Report.Scenarios, s => Assert.Contains($"scenario {s.Name}: {s.Outcome} ({s.Reason})", summary, StringComparison.Ordinal));
         Assert.True(twin.Report.AllAsIntended, summary);

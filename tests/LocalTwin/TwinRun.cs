@@ -225,6 +225,7 @@ public sealed partial class TwinRun
 
         await LabelAsync(apps, deployment, s3, client, cancellationToken).ConfigureAwait(false);
         await RetrainOnDriftAsync(apps, deployment, cancellationToken).ConfigureAwait(false);
+        await StagedAsync(models.Good, s3, client, cancellationToken).ConfigureAwait(false);
         _report.Total = total.Elapsed;
         return _report;
     }

@@ -28,6 +28,12 @@ public sealed record ModelPromotionWorkflowProps
     /// <summary>This stage's training artifacts bucket, where promoted artifacts are copied (<c>promoted/</c>). Required.</summary>
     public required SecureBucket Artifacts { get; init; }
 
+    /// <summary>
+    /// This stage's training image, which the promoted package names for SageMaker hosting instead of the source
+    /// account's (the edge never runs it; built from the same Dockerfile, so the same content tag). Required.
+    /// </summary>
+    public required string ContainerImageUri { get; init; }
+
     /// <summary>The stage's notification topic (requests, refusals, promotions). Required.</summary>
     public required NotificationTopic Topic { get; init; }
 
@@ -46,8 +52,8 @@ public sealed class ModelPromotionWorkflow : Construct
 {
     public const string DefinitionFile = "statemachines/model-promotion.asl.json";
 
-    /// <summary>Where promoted artifacts are copied in the artifacts bucket (<c>promoted/&lt;sha256&gt;/model.onnx</c>).</summary>
-    public const string PromotedPrefix = "promoted/";
+    /// <summary>Where promoted artifacts are copied in the artifacts bucket (<see cref="EdgeMlOps.Contracts.PromotedArtifactLayout"/>).</summary>
+    public const string PromotedPrefix = EdgeMlOps.Contracts.PromotedArtifactLayout.Prefix;
 
     public ModelPromotionWorkflow(Construct scope, string id, ModelPromotionWorkflowProps props)
         : base(scope, id)
@@ -86,6 +92,9 @@ public sealed class ModelPromotionWorkflow : Construct
             {
                 ["StageName"] = props.StageName,
                 ["SourceAccount"] = source.Target.Account,
+                ["SourceRegion"] = source.Target.Region,
+                ["Region"] = stack.Region,
+                ["ContainerImageUri"] = props.ContainerImageUri,
                 ["RequiresPersonApproval"] = props.RequiresPersonApproval ? "true" : "false",
                 ["CheckPromotedArtifactFunctionArn"] = CheckArtifact.FunctionArn,
                 ["ArtifactsBucketName"] = props.Artifacts.BucketName,

@@ -90,6 +90,7 @@ public static partial class SettingsLoader
     {
         var keys = SettingsSchema.Stages.All;
         var values = keys.Select(r.Text).ToList();
+        var replicaKey = r.Text(SettingsSchema.Stages.ProductionCaptureReplicaKeyArn);
         if (!r.HasSection("stages"))
         {
             return null;
@@ -111,10 +112,16 @@ public static partial class SettingsLoader
             Dev = new DeploymentTarget(DeploymentStageKind.Dev, values[0]!, values[1]!),
             PreProduction = new DeploymentTarget(DeploymentStageKind.PreProduction, values[2]!, values[3]!),
             Production = new DeploymentTarget(DeploymentStageKind.Production, values[4]!, values[5]!),
+            ProductionCaptureReplicaKeyArn = replicaKey,
         };
         if (staged.InOrder.Select(t => t.Account).Distinct(StringComparer.Ordinal).Count() != 3)
         {
             r.Problem(SettingsSchema.Stages.DevAccount, $"and the preProduction and production accounts must be three different accounts, got {string.Join(", ", staged.InOrder.Select(t => t.Account))}");
+        }
+
+        if (replicaKey is not null && !replicaKey.Contains($":kms:{staged.Dev.Region}:{staged.Dev.Account}:key/", StringComparison.Ordinal))
+        {
+            r.Problem(SettingsSchema.Stages.ProductionCaptureReplicaKeyArn, $"must be a key of the dev stage's account {staged.Dev.Account} and region {staged.Dev.Region}, got '{replicaKey}'");
         }
 
         foreach (var target in staged.InOrder)

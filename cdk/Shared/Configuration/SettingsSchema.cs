@@ -71,6 +71,9 @@ public static partial class SettingsSchema
         public static readonly TextSetting ProductionRegion = new("stages.production.region", "Staged environments: region of the production stage", null, "an AWS region such as eu-west-1", RegionPattern())
         { DefaultNote = "— (single account)", PerEnvironment = true };
 
+        public static readonly TextSetting ProductionCaptureReplicaKeyArn = new("stages.production.captureReplicaKeyArn", "Staged environments: ARN of dev's labeling data key (dev's SSM parameter `labeling/data-bucket-key-arn`, known after dev's first deployment). Set: production replicates its captured frames (the labeling capture prefix) to dev's labeling data bucket, re-encrypted with this key, and dev labels them for retraining. Unset: production's images stay in production, unlabeled. The labeling schedule runs in dev only either way", null, "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) of `stages.dev`'s account and region", KmsKeyArnPattern())
+        { DefaultNote = "— (captures stay in production)" };
+
         /// <summary>The six keys, account before region, in stage order.</summary>
         public static IReadOnlyList<TextSetting> All { get; } = [DevAccount, DevRegion, PreProductionAccount, PreProductionRegion, ProductionAccount, ProductionRegion];
     }
@@ -290,6 +293,7 @@ public static partial class SettingsSchema
     [
         Root.Account, Root.Region, Root.NamePrefix,
         Stages.DevAccount, Stages.DevRegion, Stages.PreProductionAccount, Stages.PreProductionRegion, Stages.ProductionAccount, Stages.ProductionRegion,
+        Stages.ProductionCaptureReplicaKeyArn,
         Source.Kind, Source.ConnectionArn, Source.Repository, Source.Branch, Source.BucketName, Source.ObjectKey,
         Notifications.Emails,
         Labeling.WorkteamArn, Labeling.PublicWorkforceEnabled, Labeling.PublicWorkforceTaskPriceUsd, Labeling.IncomingPrefix,
@@ -332,6 +336,9 @@ public static partial class SettingsSchema
 
     [GeneratedRegex(@"^\d{12}$")]
     private static partial Regex AccountPattern();
+
+    [GeneratedRegex(@"^arn:aws[a-z-]*:kms:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:key/[0-9a-f-]{36}$")]
+    private static partial Regex KmsKeyArnPattern();
 
     [GeneratedRegex("^[a-z]{2}(-gov)?-[a-z]+-\\d$")]
     private static partial Regex RegionPattern();

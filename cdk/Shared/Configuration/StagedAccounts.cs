@@ -43,6 +43,12 @@ public sealed record StagedAccounts
 
     public required DeploymentTarget Production { get; init; }
 
+    /// <summary>
+    /// Dev's labeling data key, with which production's captured frames are replicated to dev's labeling data bucket
+    /// (<c>stages.production.captureReplicaKeyArn</c>). Default: null (production's captures stay in production).
+    /// </summary>
+    public string? ProductionCaptureReplicaKeyArn { get; init; }
+
     /// <summary>The targets in deployment order: dev, pre-production, production.</summary>
     public IReadOnlyList<DeploymentTarget> InOrder => [Dev, PreProduction, Production];
 }

@@ -42,6 +42,19 @@ public static class ModelPackageMetadata
     /// <summary>Lineage of a promoted package: the promotion execution that registered it.</summary>
     public const string PromotionExecutionArn = "promotionExecutionArn";
 
+    /// <summary>
+    /// Lineage of a promoted package: ARN of the package training registered in dev, the first of the chain (a
+    /// production package's <see cref="SourceModelPackageArn"/> is the pre-production copy).
+    /// </summary>
+    public const string OriginModelPackageArn = "originModelPackageArn";
+
+    /// <summary>
+    /// Lower-case hex SHA-256 of the acceptance archive (<c>acceptance.zip</c> beside the set's folder, the artifact
+    /// the edge model component ships), written by the model promotion with the promoted copy; a later promotion
+    /// and the check after each copy must find exactly this digest.
+    /// </summary>
+    public const string AcceptanceArchiveSha256 = "acceptanceArchiveSha256";
+
     public const string DatasetUri = "datasetUri";
     public const string DatasetSnapshotId = "datasetSnapshotId";
     public const string LabelCount = "labelCount";

@@ -116,7 +116,21 @@ public sealed class InstallDevicePrerequisitesScriptTests : IDisposable
 
         var planned = Planned(_system.Run("--dry-run"));
 
-        Assert.Equal(["dnf install -y turbojpeg", "dnf install -y dotnet-runtime-8.0"], planned);
+        // By the soname capability RPM generates, whatever the package is called in the release's repositories.
+        Assert.Equal(["dnf install -y libturbojpeg.so.0()(64bit)", "dnf install -y dotnet-runtime-8.0"], planned);
+    }
+
+    [Theory]
+    [InlineData("aarch64", "libturbojpeg.so.0()(64bit)")]
+    [InlineData("armv7l", "libturbojpeg.so.0")]
+    public void Dnf_asks_for_the_soname_capability_of_the_machine_word_size(string machine, string capability)
+    {
+        _system.OsRelease("fedora", "40");
+        _system.Machine = machine;
+
+        var planned = Planned(_system.Run("--dry-run"));
+
+        Assert.Equal($"dnf install -y {capability}", planned[0]);
     }
 
     [Fact]

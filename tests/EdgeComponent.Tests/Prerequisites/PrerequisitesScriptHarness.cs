@@ -57,6 +57,7 @@ public sealed class PrerequisitesScriptHarness : IDisposable
             """);
         Stub("ldconfig", """[ "$TURBOJPEG" = "yes" ] && echo "	libturbojpeg.so.0 (libc6,x86-64) => /usr/lib/x86_64-linux-gnu/libturbojpeg.so.0"; exit 0""");
         Stub("id", """[ "$1" = "-u" ] && echo "$FAKE_UID" || echo "uid=$FAKE_UID" """);
+        Stub("uname", """[ "$1" = "-m" ] && echo "$FAKE_MACHINE" || echo Linux""");
         OsRelease("debian", "12");
     }
 
@@ -73,6 +74,9 @@ public sealed class PrerequisitesScriptHarness : IDisposable
 
     /// <summary>Packages apt-cache knows. Default: libturbojpeg0 and libicu72 (Debian 12 without Microsoft's feed).</summary>
     public string AptPackages { get; set; } = "libturbojpeg0 libicu72";
+
+    /// <summary>What `uname -m` prints. Default: x86_64.</summary>
+    public string Machine { get; set; } = "x86_64";
 
     /// <summary>Whether the script runs as root. Default: yes.</summary>
     public bool AsRoot { get; set; } = true;
@@ -134,6 +138,7 @@ public sealed class PrerequisitesScriptHarness : IDisposable
         start.Environment["APT_PACKAGES"] = AptPackages;
         start.Environment["TURBOJPEG"] = TurbojpegInstalled ? "yes" : "no";
         start.Environment["FAKE_UID"] = AsRoot ? "0" : "1000";
+        start.Environment["FAKE_MACHINE"] = Machine;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

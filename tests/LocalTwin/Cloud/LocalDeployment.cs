@@ -57,7 +57,15 @@ public sealed class LocalDeployment
 
         foreach (var bucket in buckets)
         {
-            await s3.PutBucketAsync(bucket, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await s3.PutBucketAsync(bucket, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Amazon.S3.Model.BucketAlreadyExistsException)
+            {
+                // Two stages of a staged environment on one local server: their unnamed buckets share a name (the
+                // logical id), as the training and edge stacks' do.
+            }
         }
 
         foreach (var asset in apps.Assets)

@@ -111,6 +111,26 @@ public sealed class CrossAccountPromotionTemplateTests(StagedTrainingFixture fix
     }
 
     [Theory]
+    [InlineData(DeploymentStageKind.PreProduction, PreProduction, Dev, "edgemlops-staged-preprod")]
+    [InlineData(DeploymentStageKind.Production, Production, PreProduction, "edgemlops-staged-prod")]
+    public void Promotion_copies_from_the_previous_stage_only_into_its_own_promoted_folder_and_names_its_own_image(DeploymentStageKind stage, string own, string source, string prefix)
+    {
+        var statements = StagedTrainingFixture.Resources(fixture.Templates[stage], "AWS::IAM::Policy")
+            .Where(p => p.Resource["Properties"]!["Roles"]!.ToJsonString().Contains("\"ModelPromotionStateMachineRole", StringComparison.Ordinal))
+            .SelectMany(p => p.Resource["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray())
+            .Select(s => s!.AsObject())
+            .ToList();
+        var read = Assert.Single(statements, s => s["Action"]!.ToJsonString() == "\"s3:GetObject\"");
+        var write = Assert.Single(statements, s => s["Action"]!.ToJsonString() == "\"s3:PutObject\"");
+
+        Assert.Equal($"arn:${{AWS::Partition}}:s3:::{prefix.Replace(stage == DeploymentStageKind.Production ? "prod" : "preprod", stage == DeploymentStageKind.Production ? "preprod" : "dev", StringComparison.Ordinal)}-training-{source}/*", Joined(read["Resource"]!));
+        Assert.Contains("\"/promoted/*\"", write["Resource"]!.ToJsonString());
+        Assert.DoesNotContain(source, write["Resource"]!.ToJsonString());
+        Assert.StartsWith($"{own}.dkr.ecr.eu-west-1.amazonaws.com/{prefix}-training:", Substitution(stage, "ContainerImageUri"));
+        Assert.Equal("eu-west-1", Substitution(stage, "SourceRegion"));
+    }
+
+    [Theory]
     [InlineData(DeploymentStageKind.Dev, "ENABLED")]
     [InlineData(DeploymentStageKind.PreProduction, "DISABLED")]
     [InlineData(DeploymentStageKind.Production, "DISABLED")]

@@ -31,6 +31,9 @@ public sealed class ModelPromotionExecutionTests(StagedTrainingFixture stages, L
 
     private static readonly byte[] s_model = Encoding.UTF8.GetBytes("onnx model that passed pre-production " + new string('x', 4096));
     private static readonly string s_sha = Convert.ToHexString(SHA256.HashData(s_model)).ToLowerInvariant();
+    private static readonly byte[] s_archive = Encoding.UTF8.GetBytes("PK acceptance.zip of the model " + new string('z', 512));
+    private static readonly string s_archiveSha = Convert.ToHexString(SHA256.HashData(s_archive)).ToLowerInvariant();
+    private static readonly byte[] s_modelData = Encoding.UTF8.GetBytes("model.tar.gz of the training job");
 
     private readonly List<JsonNode> _registered = [];
 
@@ -41,6 +44,9 @@ public sealed class ModelPromotionExecutionTests(StagedTrainingFixture stages, L
         var existing = (await client.ListBucketsAsync()).Buckets?.Select(b => b.BucketName).ToHashSet() ?? [];
         await s3.Server.CreateBucketsAsync([.. new[] { DevBucket, PreProductionBucket, ProductionBucket }.Where(b => !existing.Contains(b))]);
         await PutAsync(PreProductionBucket, $"promoted/{s_sha}/model.onnx", s_model);
+        await PutAsync(PreProductionBucket, $"promoted/{s_sha}/acceptance/acceptance.json", Encoding.UTF8.GetBytes(AcceptanceSet(s_sha)));
+        await PutAsync(PreProductionBucket, $"promoted/{s_sha}/acceptance.zip", s_archive);
+        await PutAsync(PreProductionBucket, $"promoted/{s_sha}/model.tar.gz", s_modelData);
         await PutAsync(ProductionBucket, "placeholder", [0]);
     }
 
@@ -65,8 +71,111 @@ public sealed class ModelPromotionExecutionTests(StagedTrainingFixture stages, L
         Assert.Equal(s_sha, metadata["onnxSha256"]!.GetValue<string>());
         Assert.Equal($"s3://{ProductionBucket}/promoted/{s_sha}/model.onnx", metadata["onnxModelUri"]!.GetValue<string>());
         Assert.Equal(PreProductionPackage, metadata["sourceModelPackageArn"]!.GetValue<string>());
+        Assert.Equal(DevPackage, metadata["originModelPackageArn"]!.GetValue<string>());
         Assert.Equal("0.73", metadata["map50"]!.GetValue<string>());
         Assert.Equal(s_model, await GetAsync(ProductionBucket, $"promoted/{s_sha}/model.onnx"));
+    }
+
+    [Fact]
+    public async Task Production_package_names_only_production_objects_copied_and_rechecked_there()
+    {
+        var result = await Production().RunAsync(ReleasePassedInPreProduction(PreProductionPackage), Scenario(PreProductionMetadata()));
+
+        Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
+        var folder = $"promoted/{s_sha}/";
+        Assert.Equal(
+            [$"{folder}acceptance.zip", $"{folder}acceptance/acceptance.json", $"{folder}model.onnx", $"{folder}model.tar.gz"],
+            result.InvocationsOf(CopyObject).Select(c => c.Parameters!["Key"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.All(result.InvocationsOf(CopyObject), c => Assert.Equal(ProductionBucket, c.Parameters!["Bucket"]!.GetValue<string>()));
+        Assert.Equal(s_archive, await GetAsync(ProductionBucket, $"{folder}acceptance.zip"));
+        Assert.Equal(s_modelData, await GetAsync(ProductionBucket, $"{folder}model.tar.gz"));
+
+        var registered = Assert.Single(_registered);
+        var metadata = registered["CustomerMetadataProperties"]!;
+        Assert.Equal($"s3://{ProductionBucket}/{folder}acceptance/acceptance.json", metadata["acceptanceSetUri"]!.GetValue<string>());
+        Assert.Equal(s_archiveSha, metadata["acceptanceArchiveSha256"]!.GetValue<string>());
+        var container = Assert.Single(registered["InferenceSpecification"]!["Containers"]!.AsArray())!;
+        Assert.Equal($"s3://{ProductionBucket}/{folder}model.tar.gz", container["ModelDataUrl"]!.GetValue<string>());
+        Assert.StartsWith("444455556666.dkr.ecr.eu-west-1.amazonaws.com/edgemlops-staged-prod-training:", container["Image"]!.GetValue<string>());
+
+        // Only the lineage names another account: every object the package points at is production's own.
+        var withoutLineage = registered.DeepClone().AsObject();
+        var lineageFree = withoutLineage["CustomerMetadataProperties"]!.AsObject();
+        lineageFree.Remove("sourceModelPackageArn");
+        lineageFree.Remove("originModelPackageArn");
+        withoutLineage.Remove("ModelPackageDescription");
+        Assert.DoesNotContain("333344445555", withoutLineage.ToJsonString());
+        Assert.DoesNotContain("222233334444", withoutLineage.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Production_promotion_request_links_the_evidence_in_the_console_and_keeps_approval_a_signed_call()
+    {
+        var result = await Production().RunAsync(ReleasePassedInPreProduction(PreProductionPackage), Scenario(PreProductionMetadata()));
+
+        var request = Assert.Single(result.InvocationsOf(AskPerson)).Parameters!["Message"]!.GetValue<string>();
+        Assert.Contains($"https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/{PreProductionExecution}", request);
+        Assert.Contains("https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/arn:aws:states:", request);
+        Assert.Contains($"https://s3.console.aws.amazon.com/s3/object/{PreProductionBucket}?region=eu-west-1&prefix=promoted/{s_sha}/model.onnx", request);
+        Assert.Contains($"aws sagemaker describe-model-package --region eu-west-1 --model-package-name {PreProductionPackage}", request);
+        Assert.Contains("aws stepfunctions send-task-success --region eu-west-1 --task-output true --task-token", request);
+        Assert.DoesNotContain("https://", request.Split("Approve:")[1]);
+    }
+
+    [Fact]
+    public async Task Production_refuses_an_acceptance_archive_that_is_not_the_one_preproduction_ran()
+    {
+        await PutAsync(PreProductionBucket, "promoted/other/acceptance/acceptance.json", Encoding.UTF8.GetBytes(AcceptanceSet(s_sha)));
+        await PutAsync(PreProductionBucket, "promoted/other/acceptance.zip", Encoding.UTF8.GetBytes("another archive"));
+        var metadata = PreProductionMetadata();
+        metadata["acceptanceSetUri"] = $"s3://{PreProductionBucket}/promoted/other/acceptance/acceptance.json";
+
+        var result = await Production().RunAsync(ReleasePassedInPreProduction(PreProductionPackage), Scenario(metadata));
+
+        Assert.True(result.Status == ExecutionStatus.Failed && result.Error == "PromotionRefused", result.ToString());
+        Assert.Empty(result.InvocationsOf(AskPerson));
+        Assert.Empty(_registered);
+        Assert.Contains("acceptance archive", Refusal(result));
+        Assert.Contains($"not the promoted {s_archiveSha}", Refusal(result));
+    }
+
+    [Fact]
+    public async Task Production_refuses_an_acceptance_set_made_for_another_model()
+    {
+        var other = new string('a', 64);
+        await PutAsync(PreProductionBucket, "promoted/foreign/acceptance/acceptance.json", Encoding.UTF8.GetBytes(AcceptanceSet(other)));
+        await PutAsync(PreProductionBucket, "promoted/foreign/acceptance.zip", s_archive);
+        var metadata = PreProductionMetadata();
+        metadata["acceptanceSetUri"] = $"s3://{PreProductionBucket}/promoted/foreign/acceptance/acceptance.json";
+
+        var result = await Production().RunAsync(ReleasePassedInPreProduction(PreProductionPackage), Scenario(metadata));
+
+        Assert.True(result.Status == ExecutionStatus.Failed && result.Error == "PromotionRefused", result.ToString());
+        Assert.Empty(_registered);
+        Assert.Contains($"was made for the model with SHA-256 {other}, not {s_sha}", Refusal(result));
+    }
+
+    [Fact]
+    public async Task Production_refuses_an_archive_copy_that_changed_on_the_way()
+    {
+        var scenario = Scenario(PreProductionMetadata(), copy: parameters =>
+        {
+            var key = parameters!["Key"]!.GetValue<string>();
+            if (key.EndsWith("acceptance.zip", StringComparison.Ordinal))
+            {
+                PutAsync(ProductionBucket, key, Encoding.UTF8.GetBytes("truncated")).GetAwaiter().GetResult();
+                return JsonNode.Parse("""{"CopyObjectResult":{}}""");
+            }
+
+            return CopyInLocalS3(parameters);
+        });
+
+        var result = await Production().RunAsync(ReleasePassedInPreProduction(PreProductionPackage), scenario);
+
+        Assert.True(result.Status == ExecutionStatus.Failed && result.Error == "PromotionRefused", result.ToString());
+        Assert.Empty(_registered);
+        Assert.Contains("copied artifact", Refusal(result));
+        Assert.Contains($"acceptance archive s3://{ProductionBucket}/promoted/{s_sha}/acceptance.zip", Refusal(result));
     }
 
     [Fact]
@@ -145,6 +254,8 @@ public sealed class ModelPromotionExecutionTests(StagedTrainingFixture stages, L
     {
         await PutAsync(DevBucket, "models/7/model.onnx", s_model);
         await PutAsync(DevBucket, "models/7/acceptance/acceptance.json", Encoding.UTF8.GetBytes(AcceptanceSet(s_sha)));
+        await PutAsync(DevBucket, "models/7/acceptance.zip", s_archive);
+        await PutAsync(DevBucket, "jobs/7/output/model.tar.gz", s_modelData);
         var metadata = new JsonObject
         {
             ["onnxModelUri"] = $"s3://{DevBucket}/models/7/model.onnx",
@@ -152,14 +263,23 @@ public sealed class ModelPromotionExecutionTests(StagedTrainingFixture stages, L
             ["map50"] = "0.73",
         };
 
-        var result = await PreProduction().RunAsync(JsonNode.Parse($$"""{"trigger":"model-approved","modelPackageArn":"{{DevPackage}}"}"""), Scenario(metadata));
+        var result = await PreProduction().RunAsync(
+            JsonNode.Parse($$"""{"trigger":"model-approved","modelPackageArn":"{{DevPackage}}"}"""),
+            Scenario(metadata, modelDataUrl: $"s3://{DevBucket}/jobs/7/output/model.tar.gz"));
 
         Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
         Assert.Empty(result.InvocationsOf(AskPerson));
         var registered = Assert.Single(_registered);
+        var promoted = registered["CustomerMetadataProperties"]!;
         Assert.Equal("edgemlops-staged-preprod-defect-detector", registered["ModelPackageGroupName"]!.GetValue<string>());
-        Assert.Equal(s_sha, registered["CustomerMetadataProperties"]!["onnxSha256"]!.GetValue<string>());
-        Assert.Equal(DevPackage, registered["CustomerMetadataProperties"]!["sourceModelPackageArn"]!.GetValue<string>());
+        Assert.Equal(s_sha, promoted["onnxSha256"]!.GetValue<string>());
+        Assert.Equal(DevPackage, promoted["sourceModelPackageArn"]!.GetValue<string>());
+        Assert.Equal(DevPackage, promoted["originModelPackageArn"]!.GetValue<string>());
+        Assert.Equal(s_archiveSha, promoted["acceptanceArchiveSha256"]!.GetValue<string>());
+        Assert.Equal($"s3://{PreProductionBucket}/promoted/{s_sha}/acceptance/acceptance.json", promoted["acceptanceSetUri"]!.GetValue<string>());
+        Assert.Equal($"s3://{PreProductionBucket}/promoted/{s_sha}/model.tar.gz", registered["InferenceSpecification"]!["Containers"]![0]!["ModelDataUrl"]!.GetValue<string>());
+        Assert.Equal(s_archive, await GetAsync(PreProductionBucket, $"promoted/{s_sha}/acceptance.zip"));
+        Assert.Equal(AcceptanceSet(s_sha), Encoding.UTF8.GetString(await GetAsync(PreProductionBucket, $"promoted/{s_sha}/acceptance/acceptance.json")));
     }
 
     [Fact]
@@ -185,7 +305,7 @@ public sealed class ModelPromotionExecutionTests(StagedTrainingFixture stages, L
     private LocalStateMachine PreProduction() =>
         LocalStateMachine.FromTemplate(stages.Templates[DeploymentStageKind.PreProduction].DeepClone(), stages.PromotionStateMachineId(DeploymentStageKind.PreProduction));
 
-    private Scenario Scenario(JsonObject metadata, Func<JsonNode?, JsonNode?>? copy = null, TaskAnswer? approval = null) =>
+    private Scenario Scenario(JsonObject metadata, Func<JsonNode?, JsonNode?>? copy = null, TaskAnswer? approval = null, string? modelDataUrl = null) =>
         new Scenario { WhenAnswersRunOut = WhenAnswersRunOut.RepeatLast }
             .Respond(DescribePackage, TaskAnswer.Return(new JsonObject
             {
@@ -193,7 +313,7 @@ public sealed class ModelPromotionExecutionTests(StagedTrainingFixture stages, L
                 ["ModelPackageGroupName"] = "source-group",
                 ["ModelPackageVersion"] = 3,
                 ["CustomerMetadataProperties"] = metadata.DeepClone(),
-                ["InferenceSpecification"] = JsonNode.Parse("""{"Containers":[{"Image":"111111111111.dkr.ecr.eu-west-1.amazonaws.com/training:1","ModelDataUrl":"s3://b/model.tar.gz"}],"SupportedContentTypes":["application/octet-stream"],"SupportedResponseMIMETypes":["application/json"]}"""),
+                ["InferenceSpecification"] = JsonNode.Parse($$"""{"Containers":[{"Image":"333344445555.dkr.ecr.eu-west-1.amazonaws.com/edgemlops-staged-preprod-training:1","ModelDataUrl":"{{modelDataUrl ?? $"s3://{PreProductionBucket}/promoted/{s_sha}/model.tar.gz"}}","Framework":"ONNX"}],"SupportedContentTypes":["image/jpeg"],"SupportedResponseMIMETypes":["application/json"]}"""),
             }))
             .Respond(AskPerson, approval ?? TaskAnswer.Return("true"))
             .Handle(CopyObject, copy ?? CopyInLocalS3)
@@ -218,8 +338,10 @@ public sealed class ModelPromotionExecutionTests(StagedTrainingFixture stages, L
     {
         ["onnxModelUri"] = $"s3://{PreProductionBucket}/promoted/{s_sha}/model.onnx",
         ["onnxSha256"] = s_sha,
-        ["acceptanceSetUri"] = $"s3://{DevBucket}/models/7/acceptance/acceptance.json",
+        ["acceptanceSetUri"] = $"s3://{PreProductionBucket}/promoted/{s_sha}/acceptance/acceptance.json",
+        ["acceptanceArchiveSha256"] = s_archiveSha,
         ["sourceModelPackageArn"] = DevPackage,
+        ["originModelPackageArn"] = DevPackage,
         ["map50"] = "0.73",
     };
 

@@ -289,6 +289,7 @@ public sealed partial class TwinRun
                 S3 = client,
                 Registry = stage.Registry,
                 Groups = groups,
+                GroupArnsByName = ThingGroups.ArnsByName(machine.Definition),
                 HealthRule = HealthRule(edgeTemplate, resolver),
                 HealthIndex = HealthIndex(edgeTemplate),
                 LockTableName = HealthTableItems.TableNames(machine.Definition).LockTable,

@@ -164,6 +164,8 @@ public sealed class EdgeDeploymentWorkflow : Construct
                 Allow(["greengrass:ListDeployments", "greengrass:ListCoreDevices", "greengrass:CreateDeployment"], ["*"]),
                 Allow(["greengrass:GetDeployment"], [Greengrass("deployments:*")]),
                 Allow(["iot:ListJobExecutionsForJob", "iot:DescribeJob"], [iotJobs]),
+                // Is the fleet group empty (a stage whose canary is its only device)? Asked of the fleet group only.
+                Allow(["iot:ListThingsInThingGroup"], [props.Fleet.FleetGroupArn]),
                 Allow(["dynamodb:Query"], [props.HealthStore.ModelVersionIndexArn]),
                 // The approval e-mail's acceptance evidence: the canary devices' heartbeats by key (the index does not carry it).
                 Allow(["dynamodb:BatchGetItem"], [props.HealthStore.Table.TableArn]),

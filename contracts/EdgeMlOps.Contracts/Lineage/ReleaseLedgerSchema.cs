@@ -31,6 +31,13 @@ public static class ReleaseLedgerSchema
     public const string PhaseAt = "at";
     public const string PhaseDeploymentId = "deploymentId";
 
+    /// <summary>
+    /// Outcome of the <c>fleetHealth</c> phase when the fleet group had no member (a stage whose canary is its only
+    /// device): the fleet deployment exists, for devices that join later, but nothing was there to watch. The edge
+    /// workflow's ASL writes this literal.
+    /// </summary>
+    public const string PhaseSkippedNoDevices = "skipped-no-devices";
+
     /// <summary>Phase names, in release order.</summary>
     public static readonly IReadOnlyList<string> PhaseNames = ["canary", "canaryHealth", "approval", "fleet", "fleetHealth", "rollback"];
 

@@ -176,6 +176,17 @@ public sealed class EdgeStageTemplateTests
         Assert.DoesNotContain(statements, s => s.Resources.Any(r => r.EndsWith(":thing/*", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public void The_fleet_membership_question_may_name_the_fleet_group_only()
+    {
+        // iot:ListThingsInThingGroup (resource type thinggroup) tells the workflow whether the fleet has a device
+        // to watch; it is never asked of the canary, whose gate must pass on devices.
+        var list = Assert.Single(WorkflowStatements(), s => s.Actions.Contains("iot:ListThingsInThingGroup"));
+
+        Assert.Equal(["iot:ListThingsInThingGroup"], list.Actions);
+        Assert.Contains("FleetGroup", Assert.Single(list.Resources), StringComparison.Ordinal);
+    }
+
     [Theory]
     // Resource types from the Service Authorization Reference (AWS IoT Greengrass V2, AWS IoT): the ARN each action
     // may name (component, componentVersion, deployment, job), or "*" where the action has no resource type.

@@ -38,6 +38,9 @@ public static class EdgeDeploymentTasks
     /// <summary>iot:ListJobExecutionsForJob.</summary>
     public const string ListJobExecutions = Sdk + "iot:listJobExecutionsForJob";
 
+    /// <summary>iot:ListThingsInThingGroup (does the fleet group have a member at all).</summary>
+    public const string ListThingsInThingGroup = Sdk + "iot:listThingsInThingGroup";
+
     /// <summary>iot:DescribeJob.</summary>
     public const string DescribeJob = Sdk + "iot:describeJob";
 
@@ -78,7 +81,7 @@ public static class EdgeDeploymentTasks
     public static IReadOnlyList<string> All { get; } =
     [
         ListModelPackages, DescribeModelPackage, CopyObject, CreateComponentVersion, DescribeComponent, ListDeployments, GetDeployment,
-        CreateDeployment, ListCoreDevices, ListJobExecutions, DescribeJob, GetItem, PutItem, UpdateItem, DeleteItem, Query, BatchGetItem, DescribeExecution, GetParameter,
+        CreateDeployment, ListCoreDevices, ListThingsInThingGroup, ListJobExecutions, DescribeJob, GetItem, PutItem, UpdateItem, DeleteItem, Query, BatchGetItem, DescribeExecution, GetParameter,
         PutParameter, Publish, PublishAndWait,
     ];
 }

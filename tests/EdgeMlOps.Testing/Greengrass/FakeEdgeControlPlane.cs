@@ -28,7 +28,10 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
         HealthTable = HealthTableItems.HealthTable(health);
         LockTable = HealthTableItems.LockTable(releaseLock);
         Ledger = HealthTableItems.LedgerTable(HealthTableItems.LedgerTableName(definition));
+        _groupArnByName = ThingGroups.ArnsByName(definition);
     }
+
+    private readonly IReadOnlyDictionary<string, string> _groupArnByName;
 
     private readonly object _lock = new();
     private readonly Dictionary<string, JsonObject> _latestByTarget = new(StringComparer.Ordinal);
@@ -266,6 +269,9 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
                     .Select(d => (Thing: d, Status: CoreDeviceStatus(d)))
                     .Where(d => p["Status"]?.GetValue<string>() is not { } wanted || d.Status == wanted)
                     .Select(d => (JsonNode)new JsonObject { ["CoreDeviceThingName"] = d.Thing, ["Status"] = d.Status }), 100);
+            case ListThingsInThingGroup:
+                // The real API names the group (not its ARN) and lists thing names; every device of a group is a thing of it.
+                return Page(p, "Things", Devices(ThingGroups.Arn(_groupArnByName, p)).Select(d => (JsonNode)d), 250);
             case Query:
                 return HealthTable.Query(p);
             case BatchGetItem:

@@ -5,6 +5,7 @@ using EdgeMlOps.Contracts;
 using EdgeMlOps.Labeling.Common;
 using EdgeMlOps.LocalTwin.Device;
 using EdgeMlOps.Testing.DynamoDb;
+using EdgeMlOps.Testing.Greengrass;
 using EdgeMlOps.Testing.StateMachines;
 using static EdgeMlOps.Testing.Greengrass.EdgeDeploymentTasks;
 
@@ -24,6 +25,9 @@ public sealed record EdgeControlPlaneProps
 
     /// <summary>Thing group ARN → its core devices. Required.</summary>
     public required IReadOnlyDictionary<string, IReadOnlyList<CoreDevice>> Groups { get; init; }
+
+    /// <summary>Thing group name → ARN (<see cref="EdgeMlOps.Testing.Greengrass.ThingGroups.ArnsByName"/>), for the IoT calls that name a group. Required.</summary>
+    public required IReadOnlyDictionary<string, string> GroupArnsByName { get; init; }
 
     /// <summary>The health topic rule that fills the health table. Required.</summary>
     public required HealthTopicRule HealthRule { get; init; }
@@ -264,6 +268,9 @@ public sealed class EdgeControlPlane : ITaskHandler, IComponentStore
                         },
                     },
                 };
+            case ListThingsInThingGroup:
+                // The real API names the group (not its ARN) and lists thing names; every core device of a group is a thing of it.
+                return Page(p, "Things", Devices(ThingGroups.Arn(_props.GroupArnsByName, p)).Select(d => (JsonNode)d.ThingName), 250);
             case ListCoreDevices:
                 return Page(p, "CoreDevices", Devices(Text(p, "ThingGroupArn"))
                     .Select(d => (d.ThingName, d.Status))

@@ -12,7 +12,7 @@ namespace LocalTwin.Tests;
 [Collection(TwinRunCollection.Name)]
 public sealed partial class StagedScenarioTests(TwinRunFixture twin)
 {
-    private static readonly string[] s_devices = ["twin-preprod-canary", "twin-preprod-line-01", "twin-prod-canary", "twin-prod-line-01"];
+    private static readonly string[] s_devices = ["twin-preprod-canary", "twin-prod-canary", "twin-prod-line-01"];
 
     [Fact]
     public void Staged_scenario_is_promoted_and_reported_in_one_line()
@@ -46,6 +46,16 @@ public sealed partial class StagedScenarioTests(TwinRunFixture twin)
         Assert.Contains(step.Lines, l => l.StartsWith("e-mail: Model promotion request: approve the release to edgemlops-twin-staged-prod?", StringComparison.Ordinal));
         Assert.Contains(step.Lines, l => l.StartsWith("the person ran the e-mail's command: aws stepfunctions send-task-success --region us-east-1 --task-output true --task-token ", StringComparison.Ordinal));
         Assert.Contains(step.Lines, l => l.Contains("after the person approved with the e-mail's token", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Preproduction_whose_canary_is_its_only_device_deploys_its_empty_fleet_group_and_skips_its_health_wait()
+    {
+        var step = Assert.Single(twin.Report.Steps, s => s.Title.StartsWith("Staged: preprod edge workflow", StringComparison.Ordinal));
+
+        Assert.Contains(step.Lines, l => l.StartsWith("fleet group edgemlops-twin-staged-preprod-fleet has no devices: deployed for devices that join later, its health wait skipped", StringComparison.Ordinal));
+        Assert.Contains(step.Lines, l => l.StartsWith("deployment '", StringComparison.Ordinal) && l.Contains(" to edgemlops-twin-staged-preprod-fleet: model ", StringComparison.Ordinal));
+        Assert.DoesNotContain(StagedLines(), l => l.StartsWith("twin-preprod-line-01", StringComparison.Ordinal));
     }
 
     [Theory]

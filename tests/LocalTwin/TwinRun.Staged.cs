@@ -20,8 +20,8 @@ namespace EdgeMlOps.LocalTwin;
 /// The staged promotion (issue 16) on the twin: config/twin-staged.yaml's pre-production and production stages
 /// synthesized and "deployed" onto the local S3 server; the candidate approved in dev goes through the real
 /// pre-production promotion workflow (digest checks, copies, registration) and edge workflow (a twin device as canary,
-/// one in the fleet group: the health gate waits for a fleet job with devices, so an empty pre-production fleet group
-/// rolls every release back), then the real production promotion
+/// the only device of the stage, as the EC2 twin is in pre-production: the fleet group is empty, so the workflow
+/// creates its deployment, skips its health wait and must say so), then the real production promotion
 /// workflow, which waits for a person (the twin answers with SendTaskSuccess and the token from the e-mail), and
 /// production's edge workflow (a canary and a fleet device). Every device must run the same artifact SHA-256.
 /// </summary>
@@ -30,7 +30,6 @@ public sealed partial class TwinRun
     private const string StagedEnvironmentName = "twin-staged";
     private const string StagedScenario = "staged";
     private const string PreProductionCanary = "twin-preprod-canary";
-    private const string PreProductionFleetDevice = "twin-preprod-line-01";
     private const string ProductionCanary = "twin-prod-canary";
     private const string ProductionFleetDevice = "twin-prod-line-01";
     private const string PromotionDescribe = "arn:aws:states:::aws-sdk:sagemaker:describeModelPackage";
@@ -91,7 +90,7 @@ public sealed partial class TwinRun
             // Dev's approval event, forwarded to pre-production's default bus, starts its promotion.
             var approval = devRegistry.StateChangeEvent(devPackage["ModelPackageArn"]!.GetValue<string>(), stages.Dev.Account, stages.Dev.Region);
             var preProductionPackage = await PromoteAsync(preProduction, devRegistry, approval, s3, client, cancellationToken).ConfigureAwait(false);
-            var preProductionRelease = await StagedReleaseAsync(preProduction, preProductionPackage, [PreProductionCanary], [PreProductionFleetDevice], s3, client, deviceHashes, cancellationToken).ConfigureAwait(false);
+            var preProductionRelease = await StagedReleaseAsync(preProduction, preProductionPackage, [PreProductionCanary], [], s3, client, deviceHashes, cancellationToken).ConfigureAwait(false);
 
             // Pre-production's passed release, forwarded to production's default bus, starts production's promotion.
             var releaseEvent = ExecutionSucceededEvent(preProduction, preProductionRelease);
@@ -104,7 +103,7 @@ public sealed partial class TwinRun
         }
 
         var expected = Sha256(candidate.Onnx);
-        var devices = new[] { PreProductionCanary, PreProductionFleetDevice, ProductionCanary, ProductionFleetDevice };
+        var devices = new[] { PreProductionCanary, ProductionCanary, ProductionFleetDevice };
         var missing = devices.Where(d => !deviceHashes.ContainsKey(d)).ToList();
         var differing = deviceHashes.Where(kv => kv.Value != expected).Select(kv => kv.Key).ToList();
         failure ??= missing.Count > 0 ? $"no model file on {string.Join(", ", missing)}"
@@ -372,6 +371,19 @@ public sealed partial class TwinRun
                 }
 
                 lines.Add($"execution SUCCEEDED after {result.InvocationsOf("EvaluateDeviceHealth").Count} health-gate poll(s)");
+                if (fleet.Length == 0)
+                {
+                    // A stage whose canary is its only device: the fleet deployment must exist (for devices that join
+                    // later) and the success e-mail must say that the fleet's health wait was skipped.
+                    var fleetArn = states["TargetTheFleetGroup"]!["Result"]!["thingGroupArn"]!.GetValue<string>();
+                    var success = controlPlane.Notifications.LastOrDefault(n => n.Subject.Contains("rolled out to the fleet", StringComparison.Ordinal)).Message ?? "";
+                    if (!controlPlane.Deployments.Any(d => d.TargetArn == fleetArn) || !success.Contains("the fleet health wait was skipped", StringComparison.Ordinal))
+                    {
+                        throw new StagedScenarioException($"the {stage.Target.Name} edge workflow did not deploy its empty fleet group {GroupName(fleetArn)} and report the skipped health wait");
+                    }
+
+                    lines.Add($"fleet group {GroupName(fleetArn)} has no devices: deployed for devices that join later, its health wait skipped (said in the success e-mail)");
+                }
                 return ($"{EdgeStateMachineArn(stage).Replace(":stateMachine:", ":execution:", StringComparison.Ordinal)}:{executionName}", result.Output ?? new JsonObject());
             }
             finally

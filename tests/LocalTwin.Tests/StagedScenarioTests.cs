@@ -53,8 +53,8 @@ public sealed partial class StagedScenarioTests(TwinRunFixture twin)
     {
         var step = Assert.Single(twin.Report.Steps, s => s.Title.StartsWith("Staged: preprod edge workflow", StringComparison.Ordinal));
 
-        Assert.Contains(step.Lines, l => l.StartsWith("fleet group edgemlops-twin-staged-preprod-fleet has no devices: deployed for devices that join later, its health wait skipped", StringComparison.Ordinal));
-        Assert.Contains(step.Lines, l => l.StartsWith("deployment '", StringComparison.Ordinal) && l.Contains(" to edgemlops-twin-staged-preprod-fleet: model ", StringComparison.Ordinal));
+        Assert.Contains(step.Lines, l => l.StartsWith("fleet group edgemlops-twin-staged-fleet has no devices: deployed for devices that join later, its health wait skipped", StringComparison.Ordinal));
+        Assert.Contains(step.Lines, l => l.StartsWith("deployment '", StringComparison.Ordinal) && l.Contains(" to edgemlops-twin-staged-fleet: model ", StringComparison.Ordinal));
         Assert.DoesNotContain(StagedLines(), l => l.StartsWith("twin-preprod-line-01", StringComparison.Ordinal));
     }
 

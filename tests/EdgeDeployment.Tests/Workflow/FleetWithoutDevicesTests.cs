@@ -155,12 +155,40 @@ public sealed class FleetWithoutDevicesTests
         Assert.Contains($"job-{fake.Deployments[1].DeploymentId}", PolledJobs(result));
     }
 
+    [Fact]
+    public async Task Empty_page_with_a_next_token_counts_as_members_and_the_fleet_is_watched()
+    {
+        // A list API may answer a page without items but with a token for more; only "no things, no token" is empty.
+        var fake = Fake("press-01");
+        var scenario = new Scenario { Timeout = TimeSpan.FromMinutes(10) };
+        var paged = new ReplacedMembership(fake, _ => new JsonObject { ["Things"] = new JsonArray(), ["NextToken"] = "1" });
+        foreach (var resource in EdgeDeploymentTasks.All)
+        {
+            scenario.Handle(resource, paged);
+        }
+
+        var result = await _machine.RunAsync(new JsonObject { ["modelPackageArn"] = PackageArn, ["trigger"] = "model-package-approved" }, scenario);
+
+        Assert.True(result.Status == ExecutionStatus.Succeeded, result.ToString());
+        Assert.Equal("healthy", FleetHealthOutcome(fake));
+        Assert.Contains($"job-{fake.Deployments[1].DeploymentId}", PolledJobs(result));
+    }
+
     /// <summary>The fake, except that IoT denies ListThingsInThingGroup.</summary>
     private sealed class FailingMembership(FakeEdgeControlPlane fake) : ITaskHandler
     {
         public ValueTask<JsonNode?> HandleAsync(TaskCall call, CancellationToken cancellationToken) =>
             call.Resource == EdgeDeploymentTasks.ListThingsInThingGroup
                 ? throw new TaskFailure("Iot.UnauthorizedException", "not authorized")
+                : fake.HandleAsync(call, cancellationToken);
+    }
+
+    /// <summary>The fake, except that ListThingsInThingGroup answers what <paramref name="answer"/> gives.</summary>
+    private sealed class ReplacedMembership(FakeEdgeControlPlane fake, Func<TaskCall, JsonNode> answer) : ITaskHandler
+    {
+        public ValueTask<JsonNode?> HandleAsync(TaskCall call, CancellationToken cancellationToken) =>
+            call.Resource == EdgeDeploymentTasks.ListThingsInThingGroup
+                ? ValueTask.FromResult<JsonNode?>(answer(call))
                 : fake.HandleAsync(call, cancellationToken);
     }
 }

@@ -110,7 +110,7 @@ public sealed partial class InferenceRecipeRendererTests
         Assert.Contains("--set \"shadowCurrentPackageVersion={com.edgemlops.Model:configuration:/currentModelPackageVersion}\"", run, StringComparison.Ordinal);
         var shadow = recipe["ComponentConfiguration"]!["DefaultConfiguration"]!["shadow"]!;
         Assert.Equal("", shadow["currentModelFile"]!.GetValue<string>());
-        Assert.Equal(16, shadow["sampleEvery"]!.GetValue<int>());
+        Assert.Equal(EdgeMlOps.Contracts.ShadowEvaluation.Defaults.SampleEvery, shadow["sampleEvery"]!.GetValue<int>());
     }
 
     [Fact]

@@ -231,47 +231,17 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
             case ListJobExecutions:
                 var listed = _byJobId[p["JobId"]!.GetValue<string>()];
                 var polled = _executionPolls.GetValueOrDefault(listed.DeploymentId);
-                return Page(p, "ExecutionSummaries", Devices(listed.TargetArn)
-                    .Select(d => (Thing: d, Status: JobExecutionStatus(d, polled)))
-                    .Where(e => p["Status"]?.GetValue<string>() is not { } wanted || e.Status == wanted)
-                    .Select(e => (JsonNode)new JsonObject
-                    {
-                        ["ThingArn"] = $"arn:aws:iot:us-east-1:111111111111:thing/{e.Thing}",
-                        ["JobExecutionSummary"] = new JsonObject { ["Status"] = e.Status, ["ExecutionNumber"] = 1 },
-                    }), 250);
+                return EdgeApiResponses.JobExecutions(p, Devices(listed.TargetArn).Select(d => (d, JobExecutionStatus(d, polled))));
             case DescribeJob:
                 var described = _byJobId[p["JobId"]!.GetValue<string>()];
                 var poll = _executionPolls[described.DeploymentId] = _executionPolls.GetValueOrDefault(described.DeploymentId) + 1;
                 var statuses = Devices(described.TargetArn).Select(d => JobExecutionStatus(d, poll)).ToList();
                 WriteHeartbeats(described, poll);
-                int Count(string status) => statuses.Count(s => s == status);
-                return new JsonObject
-                {
-                    ["Job"] = new JsonObject
-                    {
-                        ["JobId"] = p["JobId"]!.DeepClone(),
-                        ["Status"] = "IN_PROGRESS",
-                        ["JobProcessDetails"] = new JsonObject
-                        {
-                            ["NumberOfSucceededThings"] = Count("SUCCEEDED"),
-                            ["NumberOfFailedThings"] = Count("FAILED"),
-                            ["NumberOfInProgressThings"] = Count("IN_PROGRESS"),
-                            ["NumberOfQueuedThings"] = Count("QUEUED"),
-                            ["NumberOfTimedOutThings"] = Count("TIMED_OUT"),
-                            ["NumberOfRejectedThings"] = Count("REJECTED"),
-                            ["NumberOfCanceledThings"] = Count("CANCELED"),
-                            ["NumberOfRemovedThings"] = Count("REMOVED"),
-                        },
-                    },
-                };
+                return EdgeApiResponses.DescribeJob(p["JobId"]!.GetValue<string>(), "IN_PROGRESS", statuses);
             case ListCoreDevices:
-                return Page(p, "CoreDevices", Devices(p["ThingGroupArn"]!.GetValue<string>())
-                    .Select(d => (Thing: d, Status: CoreDeviceStatus(d)))
-                    .Where(d => p["Status"]?.GetValue<string>() is not { } wanted || d.Status == wanted)
-                    .Select(d => (JsonNode)new JsonObject { ["CoreDeviceThingName"] = d.Thing, ["Status"] = d.Status }), 100);
+                return EdgeApiResponses.CoreDevices(p, Devices(p["ThingGroupArn"]!.GetValue<string>()).Select(d => (d, CoreDeviceStatus(d))));
             case ListThingsInThingGroup:
-                // The real API names the group (not its ARN) and lists thing names; every device of a group is a thing of it.
-                return Page(p, "Things", Devices(ThingGroups.Arn(_groupArnByName, p)).Select(d => (JsonNode)d), 250);
+                return EdgeApiResponses.ThingsInGroup(p, _groupArnByName, Devices);
             case Query:
                 return HealthTable.Query(p);
             case BatchGetItem:
@@ -310,21 +280,6 @@ public sealed class FakeEdgeControlPlane : ITaskHandler
             default:
                 throw new InvalidOperationException($"The fake does not serve {resource}");
         }
-    }
-
-    /// <summary>One page of a list call: at most MaxResults (capped at <paramref name="maxCap"/>) after NextToken, with the next token when more remain.</summary>
-    private static JsonObject Page(JsonObject p, string member, IEnumerable<JsonNode> all, int maxCap)
-    {
-        var size = Math.Min(p["MaxResults"]?.GetValue<int>() ?? maxCap, maxCap);
-        var start = p["NextToken"]?.GetValue<string>() is { } token ? int.Parse(token, CultureInfo.InvariantCulture) : 0;
-        var items = all.ToList();
-        var page = new JsonObject { [member] = new JsonArray([.. items.Skip(start).Take(size).Select(i => i.DeepClone())]) };
-        if (start + size < items.Count)
-        {
-            page["NextToken"] = (start + size).ToString(CultureInfo.InvariantCulture);
-        }
-
-        return page;
     }
 
     /// <summary>What the devices of a job that finished their execution publish at this poll.</summary>

@@ -248,34 +248,11 @@ public sealed class EdgeControlPlane : ITaskHandler, IComponentStore
             case DescribeJob:
                 var job = Job(Text(p, "JobId"));
                 var statuses = Devices(job.TargetArn).Select(d => d.Job(job.JobId).Status).ToList();
-                int Count(string status) => statuses.Count(s => s == status);
-                return new JsonObject
-                {
-                    ["Job"] = new JsonObject
-                    {
-                        ["JobId"] = job.JobId,
-                        ["Status"] = statuses.All(s => s is "SUCCEEDED" or "FAILED") ? "COMPLETED" : "IN_PROGRESS",
-                        ["JobProcessDetails"] = new JsonObject
-                        {
-                            ["NumberOfSucceededThings"] = Count("SUCCEEDED"),
-                            ["NumberOfFailedThings"] = Count("FAILED"),
-                            ["NumberOfInProgressThings"] = Count("IN_PROGRESS"),
-                            ["NumberOfTimedOutThings"] = Count("TIMED_OUT"),
-                            ["NumberOfRejectedThings"] = Count("REJECTED"),
-                            ["NumberOfCanceledThings"] = Count("CANCELED"),
-                            ["NumberOfRemovedThings"] = Count("REMOVED"),
-                            ["NumberOfQueuedThings"] = Count("QUEUED"),
-                        },
-                    },
-                };
+                return EdgeApiResponses.DescribeJob(job.JobId, statuses.All(s => s is "SUCCEEDED" or "FAILED") ? "COMPLETED" : "IN_PROGRESS", statuses);
             case ListThingsInThingGroup:
-                // The real API names the group (not its ARN) and lists thing names; every core device of a group is a thing of it.
-                return Page(p, "Things", Devices(ThingGroups.Arn(_props.GroupArnsByName, p)).Select(d => (JsonNode)d.ThingName), 250);
+                return EdgeApiResponses.ThingsInGroup(p, _props.GroupArnsByName, arn => Devices(arn).Select(d => d.ThingName));
             case ListCoreDevices:
-                return Page(p, "CoreDevices", Devices(Text(p, "ThingGroupArn"))
-                    .Select(d => (d.ThingName, d.Status))
-                    .Where(d => p["Status"]?.GetValue<string>() is not { } wanted || d.Status == wanted)
-                    .Select(d => (JsonNode)new JsonObject { ["CoreDeviceThingName"] = d.ThingName, ["Status"] = d.Status }), 100);
+                return EdgeApiResponses.CoreDevices(p, Devices(Text(p, "ThingGroupArn")).Select(d => (d.ThingName, d.Status)));
             case Query:
                 return HealthTable().Query(p);
             case BatchGetItem:
@@ -414,29 +391,7 @@ public sealed class EdgeControlPlane : ITaskHandler, IComponentStore
     private JsonNode JobExecutions(JsonObject p)
     {
         var job = Job(Text(p, "JobId"));
-        return Page(p, "ExecutionSummaries", Devices(job.TargetArn)
-            .Select(d => (d.ThingName, d.Job(job.JobId).Status))
-            .Where(e => p["Status"]?.GetValue<string>() is not { } wanted || e.Status == wanted)
-            .Select(e => (JsonNode)new JsonObject
-            {
-                ["ThingArn"] = $"arn:aws:iot:{Testing.CloudFormation.FakeAws.Region}:{Testing.CloudFormation.FakeAws.AccountId}:thing/{e.ThingName}",
-                ["JobExecutionSummary"] = new JsonObject { ["Status"] = e.Status, ["ExecutionNumber"] = 1 },
-            }), 250);
-    }
-
-    /// <summary>One page of a list call as AWS gives it: at most MaxResults (capped at <paramref name="maxCap"/>) after NextToken, and the next token while more remain.</summary>
-    private static JsonObject Page(JsonObject p, string member, IEnumerable<JsonNode> all, int maxCap)
-    {
-        var size = Math.Min(p["MaxResults"]?.GetValue<int>() ?? maxCap, maxCap);
-        var start = p["NextToken"]?.GetValue<string>() is { } token ? int.Parse(token, CultureInfo.InvariantCulture) : 0;
-        var items = all.ToList();
-        var page = new JsonObject { [member] = new JsonArray([.. items.Skip(start).Take(size).Select(i => i.DeepClone())]) };
-        if (start + size < items.Count)
-        {
-            page["NextToken"] = (start + size).ToString(CultureInfo.InvariantCulture);
-        }
-
-        return page;
+        return EdgeApiResponses.JobExecutions(p, Devices(job.TargetArn).Select(d => (d.ThingName, d.Job(job.JobId).Status)));
     }
 
     private Deployment Job(string jobId)

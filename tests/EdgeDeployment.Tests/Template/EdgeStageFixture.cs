@@ -5,6 +5,7 @@ using Amazon.CDK.Assertions;
 using EdgeMlOps.Cdk.EdgeDeployment;
 using EdgeMlOps.Cdk.Shared;
 using EdgeMlOps.Cdk.Shared.Configuration;
+using EdgeMlOps.Testing.StateMachines;
 
 namespace EdgeDeployment.Tests.Template;
 
@@ -28,6 +29,24 @@ public sealed class EdgeStageFixture
         TemplateJson = JsonNode.Parse(JsonSerializer.Serialize(Template.ToJSON()))!.AsObject();
         TwinTemplateJson = JsonNode.Parse(JsonSerializer.Serialize(TwinTemplate.ToJSON()))!.AsObject();
     }
+
+    /// <summary>
+    /// The synthesized edge workflow under the strict harness, with the SSM parameters the other apps publish for it
+    /// (what every workflow test class starts from).
+    /// </summary>
+    public LocalStateMachine NewWorkflow() => LocalStateMachine.FromTemplate(TemplateJson, options: new LocalStateMachineOptions
+    {
+        SsmParameters = new Dictionary<string, string>
+        {
+            ["/edgemlops/dev/training/model-package-group-name"] = "metal-tag-detector",
+            ["/edgemlops/dev/labeling/data-bucket-name"] = "labeling-data-bucket",
+            ["/edgemlops/dev/labeling/capture-prefix"] = "images/captured/",
+        },
+    });
+
+    /// <summary>A thing group value (thingGroupArn, thingGroupName) that a targeting state (TargetTheCanaryGroup, TargetTheFleetGroup) of the workflow sets.</summary>
+    public static string Group(LocalStateMachine machine, string state, string field = "thingGroupArn") =>
+        machine.Definition["States"]![state]!["Result"]![field]!.GetValue<string>();
 
     public string RepositoryRoot { get; }
 

@@ -24,18 +24,9 @@ public sealed class ReleaseLockTests
 
     public ReleaseLockTests(EdgeStageFixture stage)
     {
-        _machine = LocalStateMachine.FromTemplate(stage.TemplateJson, options: new LocalStateMachineOptions
-        {
-            SsmParameters = new Dictionary<string, string>
-            {
-                ["/edgemlops/dev/training/model-package-group-name"] = "metal-tag-detector",
-                ["/edgemlops/dev/labeling/data-bucket-name"] = "labeling-data-bucket",
-                ["/edgemlops/dev/labeling/capture-prefix"] = "images/captured/",
-            },
-        });
-        var states = _machine.Definition["States"]!;
-        _canary = states["TargetTheCanaryGroup"]!["Result"]!["thingGroupArn"]!.GetValue<string>();
-        _fleet = states["TargetTheFleetGroup"]!["Result"]!["thingGroupArn"]!.GetValue<string>();
+        _machine = stage.NewWorkflow();
+        _canary = EdgeStageFixture.Group(_machine, "TargetTheCanaryGroup");
+        _fleet = EdgeStageFixture.Group(_machine, "TargetTheFleetGroup");
     }
 
     private FakeEdgeControlPlane Fake(params int[] versionsNewestFirst)

@@ -299,33 +299,10 @@ public sealed partial class TwinRun
             var devices = new List<CoreDevice>();
             try
             {
-                var environment = new Dictionary<string, string>(StringComparer.Ordinal)
-                {
-                    ["AWS_REGION"] = stage.Settings.Region,
-                    ["AWS_DEFAULT_REGION"] = stage.Settings.Region,
-                    ["AWS_ENDPOINT_URL_S3"] = s3.EndpointUrl,
-                    ["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = tokenExchange.CredentialsUri,
-                    ["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = tokenExchange.Authorization,
-                };
-                CoreDevice Device(string thing)
-                {
-                    var device = new CoreDevice(new CoreDeviceProps
-                    {
-                        ThingName = thing,
-                        RootDirectory = Path.Combine(_work, "devices", thing),
-                        SocketDirectory = socketFolder,
-                        Components = controlPlane,
-                        Artifacts = new S3ArtifactStore(client),
-                        IotCore = iotCore,
-                        Environment = environment,
-                    });
-                    devices.Add(device);
-                    return device;
-                }
-
-                var states = machine.Definition["States"]!;
-                groups[states["TargetTheCanaryGroup"]!["Result"]!["thingGroupArn"]!.GetValue<string>()] = [.. canary.Select(Device)];
-                groups[states["TargetTheFleetGroup"]!["Result"]!["thingGroupArn"]!.GetValue<string>()] = [.. fleet.Select(Device)];
+                var environment = DeviceEnvironment(stage.Settings.Region, s3, tokenExchange);
+                CoreDevice Device(string thing) => NewDevice(thing, devices, controlPlane, client, iotCore, environment, socketFolder);
+                groups[GroupArn(machine.Definition, "TargetTheCanaryGroup")] = [.. canary.Select(Device)];
+                groups[GroupArn(machine.Definition, "TargetTheFleetGroup")] = [.. fleet.Select(Device)];
                 foreach (var id in cfn.LogicalIdsOfType("AWS::GreengrassV2::ComponentVersion"))
                 {
                     controlPlane.RegisterComponentVersion(resolver.ResolveString(cfn.Properties(id)["InlineRecipe"], $"Resources.{id}.Properties.InlineRecipe"));
@@ -375,7 +352,7 @@ public sealed partial class TwinRun
                 {
                     // A stage whose canary is its only device: the fleet deployment must exist (for devices that join
                     // later) and the success e-mail must say that the fleet's health wait was skipped.
-                    var fleetArn = states["TargetTheFleetGroup"]!["Result"]!["thingGroupArn"]!.GetValue<string>();
+                    var fleetArn = GroupArn(machine.Definition, "TargetTheFleetGroup");
                     var success = controlPlane.Notifications.LastOrDefault(n => n.Subject.Contains("rolled out to the fleet", StringComparison.Ordinal)).Message ?? "";
                     if (!controlPlane.Deployments.Any(d => d.TargetArn == fleetArn) || !success.Contains("the fleet health wait was skipped", StringComparison.Ordinal))
                     {

@@ -148,34 +148,10 @@ public sealed partial class TwinRun
         {
             await StepAsync("Start the core devices and the edge control plane", lines =>
             {
-                var environment = new Dictionary<string, string>(StringComparer.Ordinal)
-                {
-                    ["AWS_REGION"] = _settings.Region,
-                    ["AWS_DEFAULT_REGION"] = _settings.Region,
-                    // The devices' route to "S3" is the local server; credentials come from the token exchange service.
-                    ["AWS_ENDPOINT_URL_S3"] = s3.EndpointUrl,
-                    ["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = tokenExchange.CredentialsUri,
-                    ["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = tokenExchange.Authorization,
-                };
-                CoreDevice Device(string thing)
-                {
-                    var device = new CoreDevice(new CoreDeviceProps
-                    {
-                        ThingName = thing,
-                        RootDirectory = Path.Combine(_work, "devices", thing),
-                        SocketDirectory = socketFolder,
-                        Components = controlPlane,
-                        Artifacts = new S3ArtifactStore(client),
-                        IotCore = iotCore,
-                        Environment = environment,
-                    });
-                    devices.Add(device);
-                    return device;
-                }
-
-                var states = machine.Definition["States"]!;
-                groups[states["TargetTheCanaryGroup"]!["Result"]!["thingGroupArn"]!.GetValue<string>()] = [Device(CanaryDevice)];
-                groups[states["TargetTheFleetGroup"]!["Result"]!["thingGroupArn"]!.GetValue<string>()] = [.. s_fleetDevices.Select(Device)];
+                var environment = DeviceEnvironment(_settings.Region, s3, tokenExchange);
+                CoreDevice Device(string thing) => NewDevice(thing, devices, controlPlane, client, iotCore, environment, socketFolder);
+                groups[GroupArn(machine.Definition, "TargetTheCanaryGroup")] = [Device(CanaryDevice)];
+                groups[GroupArn(machine.Definition, "TargetTheFleetGroup")] = [.. s_fleetDevices.Select(Device)];
                 foreach (var id in new CloudFormationTemplate(edgeTemplate).LogicalIdsOfType("AWS::GreengrassV2::ComponentVersion"))
                 {
                     var recipe = resolver.ResolveString(new CloudFormationTemplate(edgeTemplate).Properties(id)["InlineRecipe"], $"Resources.{id}.Properties.InlineRecipe");
@@ -537,6 +513,37 @@ public sealed partial class TwinRun
             ["Targets"] = new JsonArray(new JsonObject { ["InputTransformer"] = resolver.Resolve(properties["Targets"]![0]!["InputTransformer"], $"Resources.{id}.Properties.Targets[0].InputTransformer") }),
         };
     }
+
+    /// <summary>What a twin core device's components run with: "S3" is the local server, credentials come from the token exchange service.</summary>
+    private static Dictionary<string, string> DeviceEnvironment(string region, S3rverServer s3, TokenExchangeStub tokenExchange) => new(StringComparer.Ordinal)
+    {
+        ["AWS_REGION"] = region,
+        ["AWS_DEFAULT_REGION"] = region,
+        ["AWS_ENDPOINT_URL_S3"] = s3.EndpointUrl,
+        ["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = tokenExchange.CredentialsUri,
+        ["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = tokenExchange.Authorization,
+    };
+
+    /// <summary>A core device served by <paramref name="controlPlane"/>, added to <paramref name="devices"/> (which the caller disposes).</summary>
+    private CoreDevice NewDevice(string thing, List<CoreDevice> devices, EdgeControlPlane controlPlane, IAmazonS3 client, IotCoreMessages iotCore,
+        IReadOnlyDictionary<string, string> environment, string socketFolder)
+    {
+        var device = new CoreDevice(new CoreDeviceProps
+        {
+            ThingName = thing,
+            RootDirectory = Path.Combine(_work, "devices", thing),
+            SocketDirectory = socketFolder,
+            Components = controlPlane,
+            Artifacts = new S3ArtifactStore(client),
+            IotCore = iotCore,
+            Environment = environment,
+        });
+        devices.Add(device);
+        return device;
+    }
+
+    /// <summary>The thing group ARN a targeting state of the edge workflow (TargetTheCanaryGroup, TargetTheFleetGroup) sets.</summary>
+    private static string GroupArn(JsonObject definition, string state) => definition["States"]![state]!["Result"]!["thingGroupArn"]!.GetValue<string>();
 
     private static string FirstLine(string? text) => text?.Split('\n', 2)[0].Trim() is { Length: > 0 } line ? line : "no cause given";
 
